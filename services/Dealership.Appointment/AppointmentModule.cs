@@ -1,0 +1,28 @@
+using Dealership.Appointment.Bookings;
+using Dealership.Hosting;
+using Dealership.Hosting.Data;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dealership.Appointment;
+
+/// <summary>Books showroom visits.</summary>
+public sealed class AppointmentModule : ServiceModule
+{
+    public override string Name => "appointment";
+
+    public override void AddServices(WebApplicationBuilder builder) =>
+        builder.AddServiceDatabase<AppointmentDbContext, AppointmentSqliteDbContext, AppointmentSqlServerDbContext>(Name);
+
+    public override void AddConsumers(IBusRegistrationConfigurator bus) => AddConsumer<LeadAcceptedConsumer>(bus);
+
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapBookingEndpoints();
+
+    public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        await ServiceDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<AppointmentDbContext>(), cancellationToken);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Dealership.Contracts;
+
+public record LeadAssigned(
+    Guid LeadId,
+    Guid DealershipId,
+    Guid ConsultantId,
+    string ConsultantName,
+    string ConsultantPhone,
+    string Reason,
+    DateTimeOffset OccurredAt);
+
+/// <summary>Nobody on the roster could take the lead; a person must route it.</summary>
+public record LeadUnassigned(
+    Guid LeadId,
+    Guid DealershipId,
+    string Reason,
+    DateTimeOffset OccurredAt);

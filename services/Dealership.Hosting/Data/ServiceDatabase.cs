@@ -1,0 +1,99 @@
+using Dealership.Hosting.Messaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dealership.Hosting.Data;
+
+public static class ServiceDatabase
+{
+    public const string Sqlite = "Sqlite";
+    public const string SqlServer = "SqlServer";
+
+    /// <summary>
+    /// Registers a service's DbContext on the configured provider (<c>Database:Provider</c>, SQLite by
+    /// default) with its outbox dispatcher. Each provider has its own context subclass so that each
+    /// keeps its own set of migrations.
+    /// </summary>
+    public static void AddServiceDatabase<TContext, TSqlite, TSqlServer>(this WebApplicationBuilder builder, string serviceName)
+        where TContext : ServiceDbContext
+        where TSqlite : TContext
+        where TSqlServer : TContext
+    {
+        var configuration = builder.Configuration;
+        var provider = configuration["Database:Provider"] ?? Sqlite;
+        var connectionString = configuration.GetConnectionString(serviceName);
+        var services = builder.Services;
+
+        services.AddSingleton<OutboxSignal<TContext>>();
+        services.AddSingleton<OutboxSignalInterceptor<TContext>>();
+
+        if (provider.Equals(Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration), serviceName + ".db")}";
+            services.AddDbContext<TContext, TSqlite>((sp, options) => options
+                .UseSqlite(connectionString)
+                .AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TContext>>()));
+        }
+        else if (provider.Equals(SqlServer, StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{serviceName} is not set.");
+            services.AddDbContext<TContext, TSqlServer>((sp, options) => options
+                .UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure())
+                .AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TContext>>()));
+        }
+        else
+        {
+            throw new InvalidOperationException($"Database:Provider '{provider}' is not supported: use {Sqlite} or {SqlServer}.");
+        }
+
+        services.AddHostedService<OutboxDispatcher<TContext>>();
+        services.AddHealthChecks().AddDbContextCheck<TContext>($"{serviceName}-database", tags: [HealthTags.Ready]);
+    }
+
+    public static string DataDirectory(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["Database:DataDirectory"] ?? "data");
+
+    /// <summary>Applies pending migrations; on SQLite also switches the file to WAL so readers never block the writer.</summary>
+    public static async Task MigrateAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var dataSource = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+            if (!string.IsNullOrEmpty(folder))
+                Directory.CreateDirectory(folder);
+        }
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+}
+
+/// <summary>Wakes the outbox dispatcher after a save that wrote outbox rows.</summary>
+public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> signal) : SaveChangesInterceptor
+    where TContext : ServiceDbContext
+{
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Notify(eventData);
+        return base.SavedChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Notify(eventData);
+        return base.SavedChanges(eventData, result);
+    }
+
+    private void Notify(SaveChangesCompletedEventData eventData)
+    {
+        // After the save the added rows are Unchanged; any tracked unsent row means there may be work.
+        if (eventData.Context?.ChangeTracker.Entries<OutboxMessage>().Any(e => e.Entity.SentAt == null) == true)
+            signal.Notify();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json.Serialization;
+using Dealership.Hosting.Messaging;
+using Dealership.Hosting.Security;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+
+namespace Dealership.Hosting;
+
+public class MessagingOptions
+{
+    public int RetryLimit { get; set; } = 5;
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Composes a set of service modules into one process: one bus, one web server, shared policies.</summary>
+public static class DealershipHost
+{
+    public const string RabbitMqConnectionName = "RabbitMq";
+
+    public static WebApplicationBuilder AddDealershipModules(this WebApplicationBuilder builder, IReadOnlyList<ServiceModule> modules)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSingleton(modules);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Registered before the bus and the outbox dispatchers so databases exist before either starts.
+        services.AddHostedService<ModuleInitializer>();
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.AddOpenApi();
+        services.AddHealthChecks();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<ApiClientOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o =>
+                configuration.GetSection("Integration").Bind(o));
+        services.AddAuthorization();
+
+        services.AddOptions<Messaging.OutboxOptions>().Bind(configuration.GetSection("Outbox"));
+        var messaging = configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
+
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
+        AddTelemetry(builder, modules);
+
+        foreach (var module in modules)
+            module.AddServices(builder);
+
+        var rabbitMq = configuration.GetConnectionString(RabbitMqConnectionName);
+        services.AddMassTransit(bus =>
+        {
+            foreach (var module in modules)
+                module.AddConsumers(bus);
+
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                // Immediate retries with back-off; what still fails goes to the queue's _error queue with the exception.
+                endpoint.UseMessageRetry(r => r.Exponential(messaging.RetryLimit, messaging.RetryMinInterval, messaging.RetryMaxInterval, messaging.RetryMinInterval));
+                endpoint.UseConsumeFilter(typeof(LeadLogScopeFilter<>), context);
+            });
+
+            if (string.IsNullOrWhiteSpace(rabbitMq))
+            {
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+            else
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(new Uri(rabbitMq));
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            // Without a broker the bus would retry for ever; fail the start instead so the operator sees why.
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(15);
+        });
+        return builder;
+    }
+
+    public static WebApplication MapDealershipModules(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+
+        foreach (var module in app.Services.GetRequiredService<IReadOnlyList<ServiceModule>>())
+            module.MapEndpoints(app);
+        return app;
+    }
+
+    private static void AddTelemetry(WebApplicationBuilder builder, IReadOnlyList<ServiceModule> modules)
+    {
+        var serviceName = modules.Count == 1 ? modules[0].Name : "dealership";
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddEntityFrameworkCoreInstrumentation()
+                .AddSource("MassTransit")
+                .AddSource("Dealership.Outbox"))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddMeter("MassTransit"));
+        builder.Logging.AddOpenTelemetry(o => o.IncludeScopes = true);
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+    }
+}
+
+/// <summary>Migrates and seeds every module's database before the bus and the outbox start.</summary>
+internal sealed class ModuleInitializer(IReadOnlyList<ServiceModule> modules, IServiceProvider services) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var module in modules)
+            await module.InitializeAsync(services, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

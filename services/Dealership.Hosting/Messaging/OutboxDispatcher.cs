@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dealership.Hosting.Messaging;
+
+public class OutboxOptions
+{
+    /// <summary>How often the table is read when no save has signalled new messages.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a dispatcher owns the rows it claimed; another replica takes them over after that.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public int BatchSize { get; set; } = 100;
+}
+
+/// <summary>Wakes a service's dispatcher as soon as a save may have written outbox rows.</summary>
+public sealed class OutboxSignal<TContext> where TContext : ServiceDbContext
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        // Only the first notification between two reads matters; the rest would find nothing new.
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>
+/// Publishes a service's outbox rows. Rows are claimed with a lease, so several replicas share the
+/// work and a crashed replica's rows are taken over; a row published but not yet marked sent may go
+/// out twice, which consumers' inboxes absorb (same MessageId).
+/// </summary>
+public sealed class OutboxDispatcher<TContext>(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal<TContext> signal,
+    IOptions<OutboxOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService where TContext : ServiceDbContext
+{
+    private static readonly ActivitySource Source = new("Dealership.Outbox");
+    private readonly Guid _dispatcherId = Guid.NewGuid();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The bus starts with the host; publishing before then would fail and delay the first messages.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled()))
+        {
+            try { await started.Task; }
+            catch (OperationCanceledException) { return; }
+        }
+
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int published;
+                do
+                {
+                    published = await DispatchBatchAsync(settings, stoppingToken);
+                } while (published == settings.BatchSize && !stoppingToken.IsCancellationRequested);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Outbox dispatch for {Context} failed; retrying", typeof(TContext).Name);
+            }
+
+            try
+            {
+                await signal.WaitAsync(settings.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch of pending rows; returns how many were published.</summary>
+    public async Task<int> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var now = DateTimeOffset.UtcNow;
+
+        var candidates = await db.OutboxMessages
+            .Where(m => m.SentAt == null && (m.LockedUntil == null || m.LockedUntil < now))
+            .OrderBy(m => m.CreatedAt)
+            .Select(m => m.Id)
+            .Take(settings.BatchSize)
+            .ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+            return 0;
+
+        var leaseUntil = now + settings.LeaseDuration;
+        await db.OutboxMessages
+            .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.LockedUntil == null || m.LockedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, leaseUntil).SetProperty(m => m.LockedBy, _dispatcherId), cancellationToken);
+
+        var claimed = await db.OutboxMessages
+            .Where(m => candidates.Contains(m.Id) && m.LockedBy == _dispatcherId && m.SentAt == null)
+            .OrderBy(m => m.CreatedAt)
+            .ToListAsync(cancellationToken);
+
+        var published = 0;
+        foreach (var row in claimed)
+        {
+            try
+            {
+                using var activity = row.TraceParent is null
+                    ? null
+                    : Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent);
+                var (message, type) = row.Deserialize();
+                await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, cancellationToken);
+                row.SentAt = DateTimeOffset.UtcNow;
+                row.LockedUntil = null;
+                published++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Left unsent and tried again after a growing pause, never dropped.
+                row.Attempts++;
+                row.LockedUntil = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Min(60, row.Attempts * row.Attempts));
+                row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed", row.Id, row.MessageType);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return published;
+    }
+}

@@ -1,0 +1,35 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Dealership.Hosting;
+
+/// <summary>
+/// One service of the product. The host composes any set of modules into one process;
+/// a module never configures the bus itself, it only adds its consumers to the process's bus.
+/// </summary>
+public abstract class ServiceModule
+{
+    /// <summary>The service's name as used on the command line, in configuration and as its queue prefix.</summary>
+    public abstract string Name { get; }
+
+    public abstract void AddServices(WebApplicationBuilder builder);
+
+    public abstract void AddConsumers(IBusRegistrationConfigurator bus);
+
+    public abstract void MapEndpoints(IEndpointRouteBuilder endpoints);
+
+    /// <summary>Creates or migrates the module's database and seeds what the service needs to start.</summary>
+    public abstract Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Registers a consumer on a queue named after this service, so two services consuming the
+    /// same event never share (and steal from) one queue.
+    /// </summary>
+    protected void AddConsumer<TConsumer>(IBusRegistrationConfigurator bus)
+        where TConsumer : class, IConsumer
+    {
+        var endpoint = $"{Name}-{KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>()}";
+        bus.AddConsumer<TConsumer>().Endpoint(e => e.Name = endpoint);
+    }
+}

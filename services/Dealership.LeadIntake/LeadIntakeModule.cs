@@ -1,0 +1,38 @@
+using Dealership.Hosting;
+using Dealership.Hosting.Data;
+using Dealership.LeadIntake.Leads;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dealership.LeadIntake;
+
+/// <summary>Takes leads in from every channel, checks and de-duplicates them, and keeps each lead's view.</summary>
+public sealed class LeadIntakeModule : ServiceModule
+{
+    public override string Name => "lead-intake";
+
+    public override void AddServices(WebApplicationBuilder builder) =>
+        builder.AddServiceDatabase<LeadIntakeDbContext, LeadIntakeSqliteDbContext, LeadIntakeSqlServerDbContext>(Name);
+
+    public override void AddConsumers(IBusRegistrationConfigurator bus) => AddConsumer<LeadTimelineConsumer>(bus);
+
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapLeadEndpoints();
+
+    public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadIntakeDbContext>();
+        await ServiceDatabase.MigrateAsync(db, cancellationToken);
+
+        var demo = scope.ServiceProvider.GetRequiredService<IConfiguration>().GetSection("Demo:Dealership").Get<IntakeDealership>();
+        if (demo is not null && !await db.Dealerships.AnyAsync(d => d.Id == demo.Id, cancellationToken))
+        {
+            db.Dealerships.Add(demo);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+}
