@@ -1,0 +1,28 @@
+using Dealership.Hosting;
+
+namespace Dealership.Host;
+
+public static class DealershipApp
+{
+    /// <summary>
+    /// Builds the process from its command line: <c>--services</c> picks the modules, any other
+    /// setting may be given as <c>--Section:Key=value</c>. Tests build the same app in-process and
+    /// may adjust the services before it is built.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the executable, wherever it is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.AddDealershipModules(ServiceCatalog.Select(builder.Configuration["services"]));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapDealershipModules();
+        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Xml.Linq;
+using Dealership.Tests.Support;
+
+namespace Dealership.Tests.Architecture;
+
+/// <summary>Services share nothing but the contracts and the common hosting code.</summary>
+public class Project_references_Specs
+{
+    private static readonly string[] Shared = ["Dealership.Contracts", "Dealership.Hosting"];
+
+    public static TheoryData<string> ServiceProjects()
+    {
+        var data = new TheoryData<string>();
+        foreach (var dir in Directory.GetDirectories(Path.Combine(Repository.Root, "services")).Order())
+        {
+            var name = Path.GetFileName(dir);
+            // The host composes every service; it is the only project allowed to.
+            if (!Shared.Contains(name) && name != "Dealership.Host")
+                data.Add(name);
+        }
+        return data;
+    }
+
+    private static IReadOnlyList<string> ProjectReferences(string csproj) =>
+        XDocument.Load(csproj).Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')))
+            .ToList();
+
+    private static string Csproj(string folder, string name) => Path.Combine(Repository.Root, folder, name, name + ".csproj");
+
+    [Fact]
+    public void Should_find_the_five_services()
+    {
+        Assert.Equal(
+            ["Dealership.Appointment", "Dealership.Assignment", "Dealership.InvitationWorkflow", "Dealership.LeadIntake", "Dealership.Notification"],
+            ServiceProjects().Cast<object[]>().Select(row => (string)row[0]));
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceProjects))]
+    public void Should_reference_only_the_contracts_and_the_hosting_code(string service)
+    {
+        var references = ProjectReferences(Csproj("services", service));
+
+        Assert.All(references, r => Assert.Contains(r, Shared));
+    }
+
+    [Fact]
+    public void Should_keep_the_contracts_free_of_any_reference()
+    {
+        var project = XDocument.Load(Csproj("services", "Dealership.Contracts"));
+
+        Assert.Empty(project.Descendants("ProjectReference"));
+        Assert.Empty(project.Descendants("PackageReference"));
+    }
+
+    [Fact]
+    public void Should_let_the_hosting_code_depend_on_the_contracts_only()
+    {
+        Assert.Equal(["Dealership.Contracts"], ProjectReferences(Csproj("services", "Dealership.Hosting")));
+    }
+
+    [Fact]
+    public void Should_keep_the_gateway_apart_from_every_service()
+    {
+        Assert.Empty(ProjectReferences(Csproj("gateway", "Dealership.Gateway")));
+    }
+}

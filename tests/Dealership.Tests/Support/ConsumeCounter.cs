@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+using MassTransit;
+
+namespace Dealership.Tests.Support;
+
+/// <summary>
+/// Counts completed consumes per message id and queue, including repeats of the same message id
+/// (which the test harness's lists fold into one).
+/// </summary>
+public sealed class ConsumeCounter : IConsumeObserver
+{
+    private readonly ConcurrentDictionary<(Guid?, string), int> _counts = new();
+
+    public int Count(Guid messageId, string queue) => _counts.GetValueOrDefault((messageId, queue));
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        var queue = context.ReceiveContext.InputAddress.AbsolutePath.Trim('/');
+        _counts.AddOrUpdate((context.MessageId, queue), 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}

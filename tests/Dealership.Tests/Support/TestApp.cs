@@ -1,0 +1,78 @@
+using System.Net.Http.Json;
+using Dealership.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dealership.Tests.Support;
+
+/// <summary>
+/// The real host, built in-process from its command line, on a free loopback port, with its SQLite
+/// files in a folder of its own.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string DemoKey = "demo-oem-key";
+    public static readonly Guid DemoDealershipId = Guid.Parse("0d3a0000-0000-4000-8000-000000000001");
+
+    private TestApp(WebApplication app, HttpClient client, string dataDirectory)
+    {
+        App = app;
+        Client = client;
+        DataDirectory = dataDirectory;
+    }
+
+    public WebApplication App { get; }
+    /// <summary>Sends the demo API key.</summary>
+    public HttpClient Client { get; }
+    public string DataDirectory { get; }
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<TestApp> StartAsync(
+        string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null, IEnumerable<string>? settings = null)
+    {
+        dataDirectory ??= NewDataDirectory();
+        string[] args =
+        [
+            $"--Database:DataDirectory={dataDirectory}",
+            "--Urls=http://127.0.0.1:0",
+            // Short pauses keep failing-message tests quick; the behaviour is the same as in production.
+            "--Messaging:RetryLimit=2",
+            "--Messaging:RetryMinInterval=00:00:00.050",
+            "--Messaging:RetryMaxInterval=00:00:00.200",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings ?? [],
+        ];
+        var app = DealershipApp.Build(args, configure);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", DemoKey);
+        return new TestApp(app, client, dataDirectory);
+    }
+
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "dealership-tests", Guid.NewGuid().ToString("N"));
+
+    public T Scoped<T>(IServiceScope scope) where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
+
+    public async Task<Guid> PostLeadAsync(string externalId, string? name = "陈先生", string? phone = "13812345678", string source = "oem")
+    {
+        var response = await Client.PostAsJsonAsync("/api/leads", new { dealershipCode = "DEMO01", name, phone, source, externalId });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+public record SubmittedLead(Guid Id, string Stage, bool Duplicate);
