@@ -17,7 +17,7 @@ public sealed class ConsumeCounter : IConsumeObserver
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
-        var queue = context.ReceiveContext.InputAddress.AbsolutePath.Trim('/');
+        var queue = context.ReceiveContext.InputAddress.Segments[^1];
         _counts.AddOrUpdate((context.MessageId, queue), 1, (_, n) => n + 1);
         return Task.CompletedTask;
     }

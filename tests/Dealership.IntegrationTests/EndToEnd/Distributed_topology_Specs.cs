@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using Dealership.IntegrationTests.Support;
+using Dealership.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Dealership.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The distributed topology without Docker: each service in its own OS process of the same host
+/// executable, on a real RabbitMQ and its own SQLite file, behind the YARP gateway.
+/// </summary>
+public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutputHelper output) : IClassFixture<RabbitMqBroker>, IAsyncLifetime
+{
+    private static readonly string[] Services = ["lead-intake", "assignment", "invitation-workflow", "appointment", "notification"];
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly string _dataDirectory = TestApp.NewDataDirectory();
+    private HttpClient _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var service in Services)
+        {
+            _processes.Add(ServiceProcess.Start(service, "services/Dealership.Host",
+            [
+                $"--services={service}",
+                $"--ConnectionStrings:RabbitMq={broker.Url}",
+                $"--Database:DataDirectory={_dataDirectory}",
+            ]));
+        }
+        var routes = _processes.Select(p => $"--ReverseProxy:Clusters:{p.Name}:Destinations:{p.Name}-1:Address={p.Address}");
+        var gateway = ServiceProcess.Start("gateway", "gateway/Dealership.Gateway", routes);
+        _processes.Add(gateway);
+
+        try
+        {
+            await Task.WhenAll(_processes.Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+        _gateway = new HttpClient { BaseAddress = gateway.Address };
+        _gateway.DefaultRequestHeaders.Add("X-Api-Key", TestApp.DemoKey);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+            output.WriteLine(process.Output);
+        await Task.WhenAll(_processes.Select(p => p.DisposeAsync().AsTask()));
+        _processes.Clear();
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task Should_assign_task_and_notify_leads_posted_through_the_gateway()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await _gateway.PostAsJsonAsync("/api/leads",
+                new { dealershipCode = "DEMO01", name = $"客户{i}", phone = $"1381234567{i}", source = "oem", externalId = $"E2E-{i}" });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            ids.Add((await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id);
+        }
+
+        var leads = new List<LeadView>();
+        foreach (var id in ids)
+        {
+            leads.Add((await Eventually.Get(() => _gateway.GetFromJsonAsync<LeadView>($"/api/leads/{id}")!,
+                l => l!.OpenTasks.Count == 1 && l.Timeline.Any(t => t.Kind == "sms-sent"), TimeSpan.FromSeconds(60),
+                because: "each lead should be assigned, tasked and notified across the processes"))!);
+        }
+
+        Assert.All(leads, l => Assert.Equal("assigned", l.Stage));
+        // Round robin over the three demo consultants.
+        Assert.Equal(3, leads.Select(l => l.AssignedConsultantId).Distinct().Count());
+        foreach (var lead in leads)
+        {
+            var task = Assert.Single(lead.OpenTasks);
+            Assert.Equal(TimeSpan.FromHours(24), task.DueAt - lead.Timeline.Single(t => t.Kind == "assigned").At);
+            var tasks = await _gateway.GetFromJsonAsync<List<TaskView>>($"/api/tasks?leadId={lead.Id}");
+            Assert.Equal(task.Id, Assert.Single(tasks!).Id);
+            var sms = await _gateway.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={lead.Id}");
+            Assert.Equal("consultant", Assert.Single(sms!).Recipient);
+        }
+    }
+
+    [Fact]
+    public async Task Should_book_a_visit_through_the_gateway_and_confirm_it_to_the_customer()
+    {
+        var response = await _gateway.PostAsJsonAsync("/api/leads",
+            new { dealershipCode = "DEMO01", name = "冯女士", phone = "13612345678", source = "marketing-event", externalId = "E2E-BOOK" });
+        var leadId = (await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;
+        // The appointment service learns of the lead from LeadAccepted; until then it does not know it.
+        var booked = await Eventually.Get(
+            () => _gateway.PostAsJsonAsync("/api/appointments", new { leadId, startsAt = DateTimeOffset.UtcNow.AddDays(3), purpose = "visit" }),
+            r => r.StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(60));
+
+        var lead = await Eventually.Get(() => _gateway.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!,
+            l => l!.Stage == "appointmentBooked" && l.Timeline.Any(t => t.Kind == "sms-sent" && t.Text.Contains("customer")), TimeSpan.FromSeconds(60));
+        Assert.Contains(lead!.Timeline, t => t.Kind == "appointment-booked");
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Dealership.Tests.Support;
+
+namespace Dealership.IntegrationTests.Support;
+
+/// <summary>One of the product's executables started as its own OS process, its output kept for the failure message.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ServiceProcess(string name, int port, Process process)
+    {
+        Name = name;
+        Address = new Uri($"http://127.0.0.1:{port}");
+        _process = process;
+    }
+
+    public string Name { get; }
+    public Uri Address { get; }
+
+    /// <summary>Starts <c>dotnet &lt;project&gt;.dll</c> from the project's build output with the given settings on a free port.</summary>
+    public static ServiceProcess Start(string name, string projectFolder, IEnumerable<string> settings)
+    {
+        var assembly = Path.GetFileName(projectFolder) + ".dll";
+        var dll = Path.Combine(Repository.Root, projectFolder, "bin", BuildConfiguration, "net10.0", assembly);
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"{dll} is missing: build the solution first (dotnet build Dealership.sln -c {BuildConfiguration}).");
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add($"--Urls=http://127.0.0.1:{port}");
+        foreach (var setting in settings)
+            start.ArgumentList.Add(setting);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
+        var service = new ServiceProcess(name, port, process);
+        process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        _output.Enqueue(line);
+        while (_output.Count > 200)
+            _output.TryDequeue(out _);
+    }
+
+    public string Output => $"--- {Name} (exited: {_process.HasExited}) ---{Environment.NewLine}{string.Join(Environment.NewLine, _output)}";
+
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}.{Environment.NewLine}{Output}");
+            try
+            {
+                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{Name} was not ready within {timeout}.{Environment.NewLine}{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private const string BuildConfiguration =
+#if DEBUG
+        "Debug";
+#else
+        "Release";
+#endif
+}
