@@ -1,0 +1,19 @@
+# One image for the whole product: each service container runs the host with --services=<name>;
+# the gateway container runs the gateway from the same image.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props Dealership.sln ./
+COPY services/ services/
+COPY gateway/ gateway/
+RUN dotnet publish services/Dealership.Host -c Release -o /app \
+ && dotnet publish gateway/Dealership.Gateway -c Release -o /app/gateway
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# curl serves the compose health checks.
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app .
+ENV Urls=http://+:8080
+EXPOSE 8080
+ENTRYPOINT ["dotnet"]
+CMD ["Dealership.Host.dll"]

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using Dealership.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace Dealership.Tests.Hosting;
+
+public sealed class Host_Specs : IAsyncLifetime
+{
+    private readonly CapturingLoggerProvider _logs = new();
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync(
+        configure: b => b.Logging.AddProvider(_logs),
+        settings: ["--Logging:LogLevel:Default=Debug", "--Logging:LogLevel:Microsoft.EntityFrameworkCore=Debug"]);
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Should_answer_health_checks_without_an_api_key(string path)
+    {
+        using var anonymous = new HttpClient { BaseAddress = _app.Client.BaseAddress };
+
+        var response = await anonymous.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Should_publish_an_openapi_document_of_every_service_and_a_browsable_reference()
+    {
+        var document = await _app.Client.GetStringAsync("/openapi/v1.json");
+        foreach (var path in new[] { "/api/leads", "/api/consultants", "/api/tasks", "/api/appointments", "/api/sms/messages" })
+            Assert.Contains($"\"{path}", document);
+
+        var reference = await _app.Client.GetAsync("/scalar");
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Should_never_log_a_whole_phone_number_and_should_tag_message_logs_with_the_lead()
+    {
+        var leadId = await _app.PostLeadAsync("LOG-1", phone: "139 8765 4321");
+        await Eventually.Get(() => _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!, l => l!.Timeline.Any(t => t.Kind == "sms-sent"));
+
+        var lines = _logs.Lines.ToList();
+        Assert.NotEmpty(lines);
+        Assert.DoesNotContain(lines, l => l.Contains("13987654321") || l.Contains("139 8765 4321"));
+        Assert.Contains(lines, l => l.Contains("+86139****4321"));
+        Assert.Contains(lines, l => l.Contains($"LeadId={leadId}"));
+    }
+}
