@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Dealership.Tests.Support;
+
+namespace Dealership.Tests.Hosting;
+
+/// <summary>One lead can be followed across the services: its request, every message it causes and every consumer share one trace.</summary>
+public sealed class Tracing_Specs : IAsyncLifetime
+{
+    private readonly ConcurrentQueue<Activity> _activities = new();
+    private readonly ActivityListener _listener;
+    private TestApp _app = null!;
+
+    public Tracing_Specs()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "MassTransit" or "Dealership.Outbox" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _listener.Dispose();
+    }
+
+    [Fact]
+    public async Task Should_carry_the_trace_of_the_submission_to_the_sms_that_follows()
+    {
+        // The client starts the trace, as a calling system or the gateway would; its HttpClient sends the traceparent header.
+        var traceId = ActivityTraceId.CreateRandom();
+        using (var client = new Activity("client submits a lead").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+            await _app.PostLeadAsync("TRACE-1", phone: "13212345678");
+
+        // Consumer spans are named after their queue: one per service hop the lead took.
+        var queues = await Eventually.Get(
+            () => Task.FromResult(_activities.Where(a => a.TraceId == traceId && a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
+                    && a.DisplayName.EndsWith(" process", StringComparison.Ordinal))
+                .Select(a => a.DisplayName[..^" process".Length]).ToList()),
+            names => names.Count(n => n == "lead-intake-lead-timeline") == 3,
+            because: "lead-intake should see the assignment, the task and the SMS within the submission's trace");
+
+        Assert.Contains("assignment-lead-accepted", queues);
+        Assert.Contains("invitation-workflow-lead-assigned", queues);
+        Assert.Contains("notification-send-sms", queues);
+    }
+}
