@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dealership.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Dealership.Tests.Hosting;
 
@@ -27,6 +30,20 @@ public sealed class Host_Specs : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void Should_be_ready_only_when_every_database_and_the_bus_are()
+    {
+        var ready = _app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
+            .Where(r => r.Tags.Contains("ready"))
+            .Select(r => r.Name)
+            .Order()
+            .ToList();
+
+        Assert.Equal(
+            ["appointment-database", "assignment-database", "invitation-workflow-database", "lead-intake-database", "masstransit-bus", "notification-database"],
+            ready);
     }
 
     [Fact]
