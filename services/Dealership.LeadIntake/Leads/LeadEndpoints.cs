@@ -5,6 +5,8 @@ using Dealership.Hosting;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -20,6 +22,16 @@ public static class LeadEndpoints
         var leads = endpoints.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization();
         leads.MapPost("/", SubmitAsync)
             .WithSummary("Submit one lead")
+            // The body is read by hand (see SubmitAsync), so its schema is described here.
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(SubmitLeadRequest), null, cancellationToken) },
+                    },
+                })
             .Produces<SubmittedLead>(StatusCodes.Status201Created)
             .Produces<SubmittedLead>(StatusCodes.Status200OK)
             .ProducesValidationProblem()

@@ -2,14 +2,21 @@ using PhoneNumbers;
 
 namespace Dealership.LeadIntake.Leads;
 
-public record SubmitLeadRequest(
-    string? DealershipCode,
-    string? Name,
-    string? Phone,
-    string? Email,
-    string? Source,
-    string? ExternalId,
-    string? VehicleOfInterest);
+/// <summary>A lead as an integration client sends it. Every field is checked by <see cref="LeadSubmission.Validate"/>.</summary>
+public record SubmitLeadRequest
+{
+    /// <summary>The dealership the lead is for, e.g. DEMO01.</summary>
+    public string? DealershipCode { get; init; }
+    public string? Name { get; init; }
+    /// <summary>Any common notation; Chinese numbers need no country code.</summary>
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+    /// <summary>oem, dealership, marketing-event, other, consultant-own, inbound-call or walk-in.</summary>
+    public string? Source { get; init; }
+    /// <summary>The sender's id of the lead: the same source and external id twice is the same lead.</summary>
+    public string? ExternalId { get; init; }
+    public string? VehicleOfInterest { get; init; }
+}
 
 /// <summary>A submission checked and normalised, or the reasons it cannot be used, keyed by field.</summary>
 public sealed record LeadSubmission(

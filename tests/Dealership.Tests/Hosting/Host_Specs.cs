@@ -52,6 +52,9 @@ public sealed class Host_Specs : IAsyncLifetime
         var document = await _app.Client.GetStringAsync("/openapi/v1.json");
         foreach (var path in new[] { "/api/leads", "/api/consultants", "/api/tasks", "/api/appointments", "/api/sms/messages" })
             Assert.Contains($"\"{path}", document);
+        var submit = System.Text.Json.JsonDocument.Parse(document).RootElement.GetProperty("paths").GetProperty("/api/leads").GetProperty("post");
+        var schema = submit.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.True(schema.GetProperty("properties").TryGetProperty("externalId", out _), "the lead body should be documented");
 
         var reference = await _app.Client.GetAsync("/scalar");
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
