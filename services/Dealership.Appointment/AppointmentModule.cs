@@ -4,7 +4,6 @@ using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dealership.Appointment;
 
@@ -19,10 +18,4 @@ public sealed class AppointmentModule : ServiceModule
     public override void AddConsumers(IBusRegistrationConfigurator bus) => AddConsumer<LeadAcceptedConsumer>(bus);
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapBookingEndpoints();
-
-    public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        using var scope = services.CreateScope();
-        await ServiceDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<AppointmentDbContext>(), cancellationToken);
-    }
 }

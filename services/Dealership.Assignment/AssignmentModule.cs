@@ -22,13 +22,10 @@ public sealed class AssignmentModule : ServiceModule
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapConsultantEndpoints();
 
-    public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        using var scope = services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AssignmentDbContext>();
-        await ServiceDatabase.MigrateAsync(db, cancellationToken);
-
-        var demo = scope.ServiceProvider.GetRequiredService<IConfiguration>().GetSection("Demo");
+        var db = services.GetRequiredService<AssignmentDbContext>();
+        var demo = services.GetRequiredService<IConfiguration>().GetSection("Demo");
         var dealershipId = demo.GetValue<Guid?>("Dealership:Id");
         var roster = demo.GetSection("Consultants").Get<List<Consultant>>() ?? [];
         if (dealershipId is null || roster.Count == 0)

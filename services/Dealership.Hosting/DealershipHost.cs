@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
+using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Security;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -50,7 +52,7 @@ public static class DealershipHost
                 configuration.GetSection("Integration").Bind(o));
         services.AddAuthorization();
 
-        services.AddOptions<Messaging.OutboxOptions>().Bind(configuration.GetSection("Outbox"));
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
         var messaging = configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
 
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
@@ -134,13 +136,21 @@ public static class DealershipHost
     }
 }
 
-/// <summary>Migrates and seeds every module's database before the bus and the outbox start.</summary>
-internal sealed class ModuleInitializer(IReadOnlyList<ServiceModule> modules, IServiceProvider services) : IHostedService
+/// <summary>Migrates every service database, then seeds each module, before the bus and the outbox start.</summary>
+internal sealed class ModuleInitializer(IReadOnlyList<ServiceModule> modules, IEnumerable<MigratedContext> contexts, IServiceScopeFactory scopes) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        foreach (var context in contexts)
+        {
+            using var scope = scopes.CreateScope();
+            await ServiceDatabase.MigrateAsync((DbContext)scope.ServiceProvider.GetRequiredService(context.ContextType), cancellationToken);
+        }
         foreach (var module in modules)
-            await module.InitializeAsync(services, cancellationToken);
+        {
+            using var scope = scopes.CreateScope();
+            await module.SeedAsync(scope.ServiceProvider, cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

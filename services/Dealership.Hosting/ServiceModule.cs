@@ -19,8 +19,11 @@ public abstract class ServiceModule
 
     public abstract void MapEndpoints(IEndpointRouteBuilder endpoints);
 
-    /// <summary>Creates or migrates the module's database and seeds what the service needs to start.</summary>
-    public abstract Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken);
+    /// <summary>
+    /// Seeds what the service needs to start, once its database is migrated and before the bus
+    /// starts. <paramref name="services"/> is a scope of its own.
+    /// </summary>
+    public virtual Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Registers a consumer on a queue named after this service, so two services consuming the

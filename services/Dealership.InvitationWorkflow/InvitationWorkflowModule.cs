@@ -22,10 +22,4 @@ public sealed class InvitationWorkflowModule : ServiceModule
     public override void AddConsumers(IBusRegistrationConfigurator bus) => AddConsumer<LeadAssignedConsumer>(bus);
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapTaskEndpoints();
-
-    public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        using var scope = services.CreateScope();
-        await ServiceDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>(), cancellationToken);
-    }
 }

@@ -22,13 +22,10 @@ public sealed class LeadIntakeModule : ServiceModule
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapLeadEndpoints();
 
-    public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        using var scope = services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<LeadIntakeDbContext>();
-        await ServiceDatabase.MigrateAsync(db, cancellationToken);
-
-        var demo = scope.ServiceProvider.GetRequiredService<IConfiguration>().GetSection("Demo:Dealership").Get<IntakeDealership>();
+        var db = services.GetRequiredService<LeadIntakeDbContext>();
+        var demo = services.GetRequiredService<IConfiguration>().GetSection("Demo:Dealership").Get<IntakeDealership>();
         if (demo is not null && !await db.Dealerships.AnyAsync(d => d.Id == demo.Id, cancellationToken))
         {
             db.Dealerships.Add(demo);

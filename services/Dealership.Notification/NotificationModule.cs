@@ -4,7 +4,6 @@ using Dealership.Notification.Sms;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dealership.Notification;
 
@@ -24,10 +23,4 @@ public sealed class NotificationModule : ServiceModule
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapSmsEndpoints();
-
-    public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        using var scope = services.CreateScope();
-        await ServiceDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<NotificationDbContext>(), cancellationToken);
-    }
 }

@@ -51,6 +51,7 @@ public static class ServiceDatabase
             throw new InvalidOperationException($"Database:Provider '{provider}' is not supported: use {Sqlite} or {SqlServer}.");
         }
 
+        services.AddSingleton(new MigratedContext(typeof(TContext)));
         services.AddHostedService<OutboxDispatcher<TContext>>();
         services.AddHealthChecks().AddDbContextCheck<TContext>($"{serviceName}-database", tags: [HealthTags.Ready]);
     }
@@ -73,6 +74,9 @@ public static class ServiceDatabase
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
     }
 }
+
+/// <summary>A service DbContext whose database is migrated on start.</summary>
+public sealed record MigratedContext(Type ContextType);
 
 /// <summary>Wakes the outbox dispatcher after a save that wrote outbox rows.</summary>
 public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> signal) : SaveChangesInterceptor
