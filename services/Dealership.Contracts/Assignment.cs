@@ -15,3 +15,14 @@ public record LeadUnassigned(
     Guid DealershipId,
     string Reason,
     DateTimeOffset OccurredAt);
+
+/// <summary>The lead moved to another consultant: by escalation, by a manager, or because its consultant left.</summary>
+public record LeadReassigned(
+    Guid LeadId,
+    Guid DealershipId,
+    Guid? FromConsultantId,
+    Guid ConsultantId,
+    string ConsultantName,
+    string ConsultantPhone,
+    string Reason,
+    DateTimeOffset OccurredAt);

@@ -15,3 +15,12 @@ public record ConsultantTaskCompleted(
     Guid DealershipId,
     string Outcome,
     DateTimeOffset OccurredAt);
+
+/// <summary>The consultant did not make the first contact by the deadline the workflow set.</summary>
+public record FirstContactOverdue(
+    Guid LeadId,
+    Guid DealershipId,
+    Guid ConsultantId,
+    Guid TaskId,
+    DateTimeOffset DueAt,
+    DateTimeOffset OccurredAt);
