@@ -2,7 +2,11 @@ namespace Dealership.Contracts;
 
 // MassTransit routes by full type name: never move these records to another namespace.
 
-/// <summary>An OEM system submits a lead over the bus.</summary>
+/// <summary>
+/// An OEM system submits a lead over the bus. <paramref name="Campaign"/> names a marketing event's
+/// campaign, <paramref name="ChannelName"/> an "other" channel; consent flags are null when the
+/// customer was not asked.
+/// </summary>
 public record SubmitLead(
     string DealershipCode,
     string Source,
@@ -11,7 +15,13 @@ public record SubmitLead(
     string? Phone,
     string? Email,
     string? VehicleOfInterest,
-    DateTimeOffset SubmittedAt);
+    DateTimeOffset SubmittedAt,
+    string? Campaign = null,
+    string? ChannelName = null,
+    string? Note = null,
+    bool? SmsConsent = null,
+    bool? PhoneConsent = null,
+    string? ConsentSource = null);
 
 public record LeadAccepted(
     Guid LeadId,
@@ -31,6 +41,15 @@ public record LeadRejected(
     IReadOnlyList<string> Reasons,
     DateTimeOffset OccurredAt);
 
+/// <summary>The lead's invitation ended: won (the customer came and bought, or was handed over) or lost, with the reason.</summary>
+public record LeadClosed(
+    Guid LeadId,
+    Guid DealershipId,
+    bool Won,
+    string Reason,
+    DateTimeOffset OccurredAt);
+
+/// <summary>A new enquiry from the same customer joined an open lead instead of opening a second one.</summary>
 public record LeadMerged(
     Guid LeadId,
     Guid DealershipId,

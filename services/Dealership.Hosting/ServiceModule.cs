@@ -35,4 +35,12 @@ public abstract class ServiceModule
         var endpoint = $"{Name}-{KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>()}";
         bus.AddConsumer<TConsumer>().Endpoint(e => e.Name = endpoint);
     }
+
+    /// <summary>Registers a consumer whose definition configures its endpoint, on a queue of the given name.</summary>
+    protected static void AddConsumer<TConsumer, TDefinition>(IBusRegistrationConfigurator bus, string queue)
+        where TConsumer : class, IConsumer
+        where TDefinition : class, IConsumerDefinition<TConsumer>
+    {
+        bus.AddConsumer<TConsumer, TDefinition>().Endpoint(e => e.Name = queue);
+    }
 }

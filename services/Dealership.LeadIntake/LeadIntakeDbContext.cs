@@ -1,5 +1,7 @@
 using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
+using Dealership.LeadIntake.Customers;
+using Dealership.LeadIntake.Intake;
 using Dealership.LeadIntake.Leads;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +13,12 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
 
     public DbSet<IntakeDealership> Dealerships => Set<IntakeDealership>();
     public DbSet<Lead> Leads => Set<Lead>();
+    public DbSet<Enquiry> Enquiries => Set<Enquiry>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
+    public DbSet<RejectedLead> RejectedLeads => Set<RejectedLead>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<ImportRow> ImportRows => Set<ImportRow>();
     public DbSet<LeadTask> Tasks => Set<LeadTask>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
 
@@ -22,21 +30,79 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
             e.ToTable("Dealerships");
             e.Property(d => d.Code).HasMaxLength(32);
             e.Property(d => d.Name).HasMaxLength(200);
+            e.Property(d => d.PhoneRegion).HasMaxLength(2);
             e.HasIndex(d => d.Code).IsUnique();
         });
         modelBuilder.Entity<Lead>(e =>
         {
+            e.Property(l => l.DealershipCode).HasMaxLength(32);
             e.Property(l => l.Source).HasMaxLength(40);
             e.Property(l => l.ExternalId).HasMaxLength(100);
+            e.Property(l => l.SourceDetail).HasMaxLength(200);
             e.Property(l => l.Name).HasMaxLength(200);
             e.Property(l => l.Phone).HasMaxLength(32);
             e.Property(l => l.Email).HasMaxLength(200);
             e.Property(l => l.VehicleOfInterest).HasMaxLength(200);
             e.Property(l => l.AssignedConsultantName).HasMaxLength(200);
             e.Property(l => l.Stage).HasConversion<string>().HasMaxLength(40);
-            // The same source and external id is the same lead, also when two copies arrive at once.
-            e.HasIndex(l => new { l.DealershipId, l.Source, l.ExternalId }).IsUnique();
+            e.Ignore(l => l.IsOpen);
             e.HasIndex(l => new { l.DealershipId, l.CreatedAt });
+            e.HasIndex(l => new { l.DealershipId, l.Stage });
+            e.HasIndex(l => new { l.DealershipId, l.AssignedConsultantId });
+        });
+        modelBuilder.Entity<Enquiry>(e =>
+        {
+            e.Property(q => q.Source).HasMaxLength(40);
+            e.Property(q => q.ExternalId).HasMaxLength(100);
+            e.Property(q => q.SourceDetail).HasMaxLength(200);
+            e.Property(q => q.VehicleOfInterest).HasMaxLength(200);
+            e.Property(q => q.Note).HasMaxLength(1000);
+            e.Property(q => q.SubmittedBy).HasMaxLength(200);
+            // The same source and external id is the same arrival, also when two copies arrive at once.
+            e.HasIndex(q => new { q.DealershipId, q.Source, q.ExternalId }).IsUnique();
+            e.HasIndex(q => q.LeadId);
+        });
+        modelBuilder.Entity<Customer>(e =>
+        {
+            e.Property(c => c.Phone).HasMaxLength(32);
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Version).IsConcurrencyToken();
+            e.HasIndex(c => new { c.DealershipId, c.Phone }).IsUnique();
+        });
+        modelBuilder.Entity<ConsentRecord>(e =>
+        {
+            e.ToTable("Consents");
+            e.Property(c => c.Channel).HasMaxLength(20);
+            e.Property(c => c.Source).HasMaxLength(200);
+            e.HasIndex(c => new { c.CustomerId, c.Channel, c.At });
+        });
+        modelBuilder.Entity<RejectedLead>(e =>
+        {
+            e.Property(r => r.DealershipCode).HasMaxLength(32);
+            e.Property(r => r.Channel).HasMaxLength(40);
+            e.Property(r => r.Source).HasMaxLength(40);
+            e.Property(r => r.ExternalId).HasMaxLength(100);
+            e.Property(r => r.Reasons).HasMaxLength(4000);
+            e.Property(r => r.SubmittedBy).HasMaxLength(200);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(r => new { r.DealershipId, r.Status, r.ReceivedAt });
+        });
+        modelBuilder.Entity<ImportJob>(e =>
+        {
+            e.Property(j => j.DealershipCode).HasMaxLength(32);
+            e.Property(j => j.Source).HasMaxLength(40);
+            e.Property(j => j.Campaign).HasMaxLength(200);
+            e.Property(j => j.FileName).HasMaxLength(260);
+            e.Property(j => j.Encoding).HasMaxLength(20);
+            e.Property(j => j.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(j => j.Error).HasMaxLength(1000);
+            e.Property(j => j.SubmittedBy).HasMaxLength(200);
+        });
+        modelBuilder.Entity<ImportRow>(e =>
+        {
+            e.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.Reasons).HasMaxLength(2000);
+            e.HasIndex(r => new { r.ImportJobId, r.RowNumber });
         });
         modelBuilder.Entity<LeadTask>(e =>
         {

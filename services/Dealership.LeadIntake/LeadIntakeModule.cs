@@ -1,5 +1,7 @@
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
+using Dealership.LeadIntake.Customers;
+using Dealership.LeadIntake.Intake;
 using Dealership.LeadIntake.Leads;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -15,12 +17,31 @@ public sealed class LeadIntakeModule : ServiceModule
 {
     public override string Name => "lead-intake";
 
-    public override void AddServices(WebApplicationBuilder builder) =>
+    public override void AddServices(WebApplicationBuilder builder)
+    {
         builder.AddServiceDatabase<LeadIntakeDbContext, LeadIntakeSqliteDbContext, LeadIntakeSqlServerDbContext>(Name);
+        builder.Services.AddScoped<LeadIntakePipeline>();
+    }
 
-    public override void AddConsumers(IBusRegistrationConfigurator bus) => AddConsumer<LeadTimelineConsumer>(bus);
+    public override void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        AddConsumer<LeadTimelineConsumer>(bus);
+        AddConsumer<SubmitLeadConsumer>(bus);
+        AddConsumer<CustomerOptedOutConsumer>(bus);
+        AddConsumer<RawLeadConsumer, RawLeadConsumerDefinition>(bus, RawLeadConsumer.Queue);
+    }
 
-    public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapLeadEndpoints();
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapLeadEndpoints();
+        endpoints.MapIntakeEndpoints();
+        endpoints.MapLoggedLeadEndpoints();
+        endpoints.MapAdfEndpoints();
+        endpoints.MapCsvImportEndpoints();
+        endpoints.MapIntakeSettingsEndpoints();
+        endpoints.MapRejectionEndpoints();
+        endpoints.MapConsentEndpoints();
+    }
 
     public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

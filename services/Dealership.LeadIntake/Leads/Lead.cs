@@ -1,11 +1,17 @@
 namespace Dealership.LeadIntake.Leads;
 
-/// <summary>A dealership that leads may be submitted for.</summary>
+/// <summary>A dealership that leads may be submitted for, with its intake rules.</summary>
 public class IntakeDealership
 {
     public Guid Id { get; set; }
     public required string Code { get; set; }
     public required string Name { get; set; }
+    /// <summary>Region assumed for phone numbers written without a country code.</summary>
+    public string PhoneRegion { get; set; } = "CN";
+    /// <summary>Merge a new arrival into the customer's open lead (same phone number) instead of opening a second lead.</summary>
+    public bool MergeOnPhone { get; set; } = true;
+    /// <summary>How old an open lead may be and still take in a new enquiry; older ones are left alone and a new lead opens.</summary>
+    public int MergeWindowDays { get; set; } = 90;
 }
 
 public enum LeadStage
@@ -14,6 +20,8 @@ public enum LeadStage
     Assigned,
     Unassigned,
     AppointmentBooked,
+    Won,
+    Lost,
 }
 
 public class Lead
@@ -21,8 +29,12 @@ public class Lead
     public Guid Id { get; set; }
     public Guid DealershipId { get; set; }
     public required string DealershipCode { get; set; }
+    public Guid? CustomerId { get; set; }
+    /// <summary>The channel of the first arrival; later enquiries are listed with their own.</summary>
     public required string Source { get; set; }
     public required string ExternalId { get; set; }
+    /// <summary>The marketing event's campaign, or the name of the "other" channel.</summary>
+    public string? SourceDetail { get; set; }
     public string? Name { get; set; }
     /// <summary>E.164.</summary>
     public string? Phone { get; set; }
@@ -33,6 +45,28 @@ public class Lead
     public string? AssignedConsultantName { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    public bool IsOpen => Stage is not (LeadStage.Won or LeadStage.Lost);
+}
+
+/// <summary>
+/// One arrival of a lead through a channel. The first arrival opens the lead; later ones from the
+/// same customer are merged into it. (dealership, source, external id) identifies an arrival, so the
+/// same one sent twice is recognised.
+/// </summary>
+public class Enquiry
+{
+    public Guid Id { get; set; }
+    public Guid LeadId { get; set; }
+    public Guid DealershipId { get; set; }
+    public required string Source { get; set; }
+    public required string ExternalId { get; set; }
+    public string? SourceDetail { get; set; }
+    public string? VehicleOfInterest { get; set; }
+    public string? Note { get; set; }
+    /// <summary>Who sent it: the API client, the import, the person who logged it.</summary>
+    public required string SubmittedBy { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
 }
 
 /// <summary>A consultant's task on the lead, as the workflow service announced it.</summary>

@@ -1,133 +1,79 @@
 using System.Security.Claims;
-using System.Text.Json;
-using Dealership.Contracts;
 using Dealership.Hosting;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace Dealership.LeadIntake.Leads;
 
 public static class LeadEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public const int MaxPageSize = 200;
 
     public static void MapLeadEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var leads = endpoints.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization();
-        leads.MapPost("/", SubmitAsync)
-            .WithSummary("Submit one lead")
-            // The body is read by hand (see SubmitAsync), so its schema is described here.
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
-                operation.RequestBody = new OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(SubmitLeadRequest), null, cancellationToken) },
-                    },
-                })
-            .Produces<SubmittedLead>(StatusCodes.Status201Created)
-            .Produces<SubmittedLead>(StatusCodes.Status200OK)
+        leads.MapGet("/", ListAsync)
+            .WithSummary("Leads of a dealership, newest first, filtered and paged; phone numbers masked")
+            .Produces<LeadPage>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
         leads.MapGet("/{id:guid}", GetAsync)
-            .WithSummary("A lead with its stage, consultant, open tasks and timeline")
+            .WithSummary("A lead with its stage, consultant, enquiries, open tasks and timeline")
             .Produces<LeadView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public record SubmittedLead(Guid Id, LeadStage Stage, bool Duplicate);
-
-    // The body is read by hand so that malformed JSON is answered with the path of the offending field.
-    private static async Task<IResult> SubmitAsync(
-        HttpRequest request, ClaimsPrincipal user, LeadIntakeDbContext db, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        SubmitLeadRequest? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync<SubmitLeadRequest>(request.Body, Json, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"The body is not valid JSON: {ex.Message}"] });
-        }
-        if (body is null)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] });
-
-        var (submission, errors) = LeadSubmission.Validate(body);
-        if (submission is null)
-            return Results.ValidationProblem(errors);
-
-        if (!user.MayActFor(submission.DealershipCode))
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership",
-                detail: $"This API key may not submit leads for dealership {submission.DealershipCode}.");
-
-        var dealership = await db.Dealerships.SingleOrDefaultAsync(d => d.Code == submission.DealershipCode, cancellationToken);
-        if (dealership is null)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipCode"] = [$"Dealership {submission.DealershipCode} is not known."] });
-
-        var existing = await FindAsync(db, dealership.Id, submission, cancellationToken);
-        if (existing is not null)
-            return Results.Ok(new SubmittedLead(existing.Id, existing.Stage, Duplicate: true));
-
-        var now = clock.GetUtcNow();
-        var lead = new Lead
-        {
-            Id = MassTransit.NewId.NextGuid(),
-            DealershipId = dealership.Id,
-            DealershipCode = dealership.Code,
-            Source = submission.Source,
-            ExternalId = submission.ExternalId,
-            Name = submission.Name,
-            Phone = submission.Phone,
-            Email = submission.Email,
-            VehicleOfInterest = submission.VehicleOfInterest,
-            Stage = LeadStage.New,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Leads.Add(lead);
-        db.Timeline.Add(new TimelineEntry
-        {
-            Id = MassTransit.NewId.NextGuid(), LeadId = lead.Id, At = now, Kind = "received",
-            Text = $"Lead received from {submission.Source} ({user.Identity?.Name}), external id {submission.ExternalId}",
-        });
-        db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent copy of the same lead won the unique index: answer with that one.
-            db.ChangeTracker.Clear();
-            existing = await FindAsync(db, dealership.Id, submission, cancellationToken);
-            if (existing is null)
-                throw;
-            return Results.Ok(new SubmittedLead(existing.Id, existing.Stage, Duplicate: true));
-        }
-
-        loggers.CreateLogger(typeof(LeadEndpoints)).LogInformation(
-            "Lead {LeadId} accepted for {DealershipCode} from {Source}, phone {Phone}", lead.Id, lead.DealershipCode, lead.Source, PhoneMask.Mask(lead.Phone));
-        return Results.Created($"/api/leads/{lead.Id}", new SubmittedLead(lead.Id, lead.Stage, Duplicate: false));
-    }
-
-    private static Task<Lead?> FindAsync(LeadIntakeDbContext db, Guid dealershipId, LeadSubmission submission, CancellationToken cancellationToken) =>
-        db.Leads.SingleOrDefaultAsync(l => l.DealershipId == dealershipId && l.Source == submission.Source && l.ExternalId == submission.ExternalId, cancellationToken);
-
     public record TaskView(Guid Id, string Kind, Guid ConsultantId, DateTimeOffset DueAt);
     public record TimelineView(DateTimeOffset At, string Kind, string Text);
+    public record EnquiryView(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest, string? Note, DateTimeOffset ReceivedAt);
     public record LeadView(
-        Guid Id, string DealershipCode, string Source, string ExternalId, string? Name, string? Phone, string? Email,
+        Guid Id, string DealershipCode, string Source, string ExternalId, string? SourceDetail, string? Name, string? Phone, string? Email,
         string? VehicleOfInterest, LeadStage Stage, Guid? AssignedConsultantId, string? AssignedConsultantName,
-        DateTimeOffset CreatedAt, IReadOnlyList<TaskView> OpenTasks, IReadOnlyList<TimelineView> Timeline);
+        DateTimeOffset CreatedAt, IReadOnlyList<EnquiryView> Enquiries, IReadOnlyList<TaskView> OpenTasks, IReadOnlyList<TimelineView> Timeline);
+    public record LeadSummary(Guid Id, string? Name, string MaskedPhone, string Source, string? SourceDetail, LeadStage Stage,
+        Guid? AssignedConsultantId, string? AssignedConsultantName, DateTimeOffset CreatedAt);
+    public record LeadPage(int Page, int PageSize, int Total, IReadOnlyList<LeadSummary> Items);
+
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, LeadIntakeDbContext db, string? dealershipCode, string? stage, string? source,
+        Guid? consultantId, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(dealershipCode))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipCode"] = ["Name the dealership whose leads to list."] });
+        var code = dealershipCode.Trim().ToUpperInvariant();
+        if (!user.MayActFor(code))
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership",
+                detail: $"This API key may not read the leads of dealership {code}.");
+        LeadStage? stageFilter = null;
+        if (!string.IsNullOrWhiteSpace(stage))
+        {
+            if (!Enum.TryParse<LeadStage>(stage, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["stage"] = [$"'{stage}' is not a stage."] });
+            stageFilter = parsed;
+        }
+        var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
+        var number = Math.Max(page ?? 1, 1);
+
+        var query = db.Leads.AsNoTracking().Where(l => l.DealershipCode == code);
+        if (stageFilter is not null)
+            query = query.Where(l => l.Stage == stageFilter);
+        if (!string.IsNullOrWhiteSpace(source))
+            query = query.Where(l => l.Source == source.Trim().ToLowerInvariant());
+        if (consultantId is not null)
+            query = query.Where(l => l.AssignedConsultantId == consultantId);
+        if (from is not null)
+            query = query.Where(l => l.CreatedAt >= from);
+        if (to is not null)
+            query = query.Where(l => l.CreatedAt < to);
+
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(l => l.CreatedAt).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        var items = rows.Select(l => new LeadSummary(l.Id, l.Name, PhoneMask.Mask(l.Phone), l.Source, l.SourceDetail, l.Stage,
+            l.AssignedConsultantId, l.AssignedConsultantName, l.CreatedAt)).ToList();
+        return Results.Ok(new LeadPage(number, size, total, items));
+    }
 
     private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
@@ -136,6 +82,11 @@ public static class LeadEndpoints
         if (lead is null || !user.MayActFor(lead.DealershipCode))
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Lead not found", detail: $"There is no lead {id}.");
 
+        var enquiries = await db.Enquiries.AsNoTracking()
+            .Where(e => e.LeadId == id)
+            .OrderBy(e => e.ReceivedAt)
+            .Select(e => new EnquiryView(e.Source, e.ExternalId, e.SourceDetail, e.VehicleOfInterest, e.Note, e.ReceivedAt))
+            .ToListAsync(cancellationToken);
         var tasks = await db.Tasks.AsNoTracking()
             .Where(t => t.LeadId == id && t.CompletedAt == null)
             .OrderBy(t => t.DueAt)
@@ -146,7 +97,8 @@ public static class LeadEndpoints
             .OrderBy(t => t.At)
             .Select(t => new TimelineView(t.At, t.Kind, t.Text))
             .ToListAsync(cancellationToken);
-        return Results.Ok(new LeadView(lead.Id, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, lead.Email,
-            lead.VehicleOfInterest, lead.Stage, lead.AssignedConsultantId, lead.AssignedConsultantName, lead.CreatedAt, tasks, timeline));
+        // The whole number is shown to the lead's reader; lists and logs mask it.
+        return Results.Ok(new LeadView(lead.Id, lead.DealershipCode, lead.Source, lead.ExternalId, lead.SourceDetail, lead.Name, lead.Phone, lead.Email,
+            lead.VehicleOfInterest, lead.Stage, lead.AssignedConsultantId, lead.AssignedConsultantName, lead.CreatedAt, enquiries, tasks, timeline));
     }
 }

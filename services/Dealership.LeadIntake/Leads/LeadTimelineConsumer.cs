@@ -14,7 +14,8 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<ConsultantTaskCreated>,
     IConsumer<ConsultantTaskCompleted>,
     IConsumer<SmsSent>,
-    IConsumer<AppointmentBooked>
+    IConsumer<AppointmentBooked>,
+    IConsumer<LeadClosed>
 {
     public async Task Consume(ConsumeContext<LeadAssigned> context)
     {
@@ -70,6 +71,22 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             return;
         lead.Stage = LeadStage.AppointmentBooked;
         await CommitAsync(context, lead, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})");
+    }
+
+    public async Task Consume(ConsumeContext<LeadClosed> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        lead.Stage = m.Won ? LeadStage.Won : LeadStage.Lost;
+        // The customer's next enquiry opens a new lead.
+        if (lead.CustomerId is { } customerId && await db.Customers.FindAsync([customerId], context.CancellationToken) is { } customer
+            && customer.OpenLeadId == lead.Id)
+        {
+            customer.OpenLeadId = null;
+            customer.Version++;
+        }
+        await CommitAsync(context, lead, m.OccurredAt, "closed", $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}");
     }
 
     /// <summary>The lead to update, or null when this message was already applied.</summary>

@@ -1,5 +1,5 @@
 using Dealership.Hosting;
-using Dealership.LeadIntake.Leads;
+using Dealership.LeadIntake.Intake;
 
 namespace Dealership.Tests.Hosting;
 

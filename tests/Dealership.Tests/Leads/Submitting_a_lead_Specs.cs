@@ -79,7 +79,7 @@ public sealed class Submitting_a_lead_Specs : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("{\"dealershipCode\": \"DEMO01\", \"name\": ", "name")]
+    [InlineData("{\"dealershipCode\": \"DEMO01\", \"name\": ", "body")]
     [InlineData("{\"dealershipCode\": 42, \"name\": \"王先生\"}", "dealershipCode")]
     [InlineData("not json at all", "body")]
     public async Task Should_answer_a_body_that_is_not_valid_json_with_a_problem_naming_the_field(string body, string field)

@@ -1,4 +1,4 @@
-namespace Dealership.LeadIntake.Leads;
+namespace Dealership.LeadIntake.Intake;
 
 /// <summary>The channels a lead arrives through; managers plan and measure per channel.</summary>
 public static class LeadSources

@@ -1,0 +1,212 @@
+using Dealership.Contracts;
+using Dealership.Hosting;
+using Dealership.LeadIntake.Customers;
+using Dealership.LeadIntake.Leads;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Dealership.LeadIntake.Intake;
+
+public enum IntakeOutcome
+{
+    /// <summary>A new lead was opened.</summary>
+    Accepted,
+    /// <summary>The same arrival (source and external id) was already taken in.</summary>
+    Duplicate,
+    /// <summary>The customer's open lead took it in as a new enquiry.</summary>
+    Merged,
+    Rejected,
+}
+
+public sealed record IntakeResult(IntakeOutcome Outcome, Guid? LeadId, Guid? RejectionId, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
+}
+
+/// <summary>How a submission came in, for the enquiry record and for rejections.</summary>
+public sealed record IntakeChannel(string Name, string SubmittedBy);
+
+/// <summary>
+/// The one path every channel's leads take: validate, recognise a repeat, merge into the customer's
+/// open lead or open a new one, record consent, and publish what happened. Each call commits on its own.
+/// </summary>
+public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider clock, ILogger<LeadIntakePipeline> logger)
+{
+    private const int Attempts = 4;
+
+    public async Task<IntakeResult> SubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TrySubmitAsync(request, channel, rawPayload, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < Attempts)
+            {
+                // A concurrent arrival for the same enquiry or customer committed first; the next
+                // attempt sees it and answers as a duplicate or a merge.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>Keeps a submission that cannot be used, with every reason, and announces it.</summary>
+    public async Task<IntakeResult> RejectAsync(IntakeChannel channel, string rawPayload, IReadOnlyDictionary<string, string[]> errors,
+        SubmitLeadRequest? request, Guid dealershipId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var reasons = errors.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}")).ToList();
+        var rejected = new RejectedLead
+        {
+            Id = NewId.NextGuid(),
+            DealershipId = dealershipId,
+            DealershipCode = Truncate(request?.DealershipCode?.Trim().ToUpperInvariant(), 32),
+            Channel = channel.Name,
+            Source = Truncate(request?.Source?.Trim(), 40),
+            ExternalId = Truncate(request?.ExternalId?.Trim(), 100),
+            Reasons = string.Join('\n', reasons),
+            RawPayload = Truncate(rawPayload, MaxRawPayload)!,
+            SubmittedBy = channel.SubmittedBy,
+            ReceivedAt = now,
+            Status = RejectionStatus.Open,
+        };
+        db.RejectedLeads.Add(rejected);
+        db.Publish(new LeadRejected(dealershipId, rejected.DealershipCode ?? "", rejected.Source ?? "", rejected.ExternalId ?? "", reasons, now));
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogWarning("Lead from {Channel} rejected ({RejectionId}): {Reasons}", channel.Name, rejected.Id, string.Join("; ", errors.Keys));
+        return new IntakeResult(IntakeOutcome.Rejected, null, rejected.Id, errors);
+    }
+
+    /// <summary>Raw payloads are kept for a person to read, not as an archive: very large ones are cut.</summary>
+    public const int MaxRawPayload = 64 * 1024;
+
+    private async Task<IntakeResult> TrySubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload, CancellationToken cancellationToken)
+    {
+        var code = request.DealershipCode?.Trim().ToUpperInvariant();
+        var dealership = string.IsNullOrEmpty(code) ? null : await db.Dealerships.SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        var (submission, errors) = LeadSubmission.Validate(request, dealership?.PhoneRegion ?? "CN");
+        if (dealership is null && !string.IsNullOrEmpty(code))
+            errors["dealershipCode"] = [$"Dealership {code} is not known."];
+        if (submission is null || dealership is null)
+            return await RejectAsync(channel, rawPayload, errors, request, dealership?.Id ?? Guid.Empty, cancellationToken);
+
+        var repeated = await db.Enquiries
+            .Where(e => e.DealershipId == dealership.Id && e.Source == submission.Source && e.ExternalId == submission.ExternalId)
+            .Select(e => (Guid?)e.LeadId)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (repeated is not null)
+            return new IntakeResult(IntakeOutcome.Duplicate, repeated, null, IntakeResult.NoErrors);
+
+        var now = clock.GetUtcNow();
+        var customer = submission.Phone is null
+            ? null
+            : await db.Customers.SingleOrDefaultAsync(c => c.DealershipId == dealership.Id && c.Phone == submission.Phone, cancellationToken);
+        var openLead = customer?.OpenLeadId is { } openLeadId
+            ? await db.Leads.SingleOrDefaultAsync(l => l.Id == openLeadId, cancellationToken)
+            : null;
+
+        IntakeResult result;
+        if (openLead is not null && openLead.IsOpen && dealership.MergeOnPhone && openLead.CreatedAt >= now.AddDays(-dealership.MergeWindowDays))
+        {
+            AddEnquiry(openLead, submission, channel, now);
+            openLead.UpdatedAt = now;
+            openLead.Name ??= submission.Name;
+            openLead.Email ??= submission.Email;
+            AddTimeline(openLead.Id, now, "enquiry-merged",
+                $"New enquiry from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}, merged into this open lead");
+            db.Publish(new LeadMerged(openLead.Id, dealership.Id, submission.Source, submission.ExternalId, now));
+            customer!.Version++;
+            result = new IntakeResult(IntakeOutcome.Merged, openLead.Id, null, IntakeResult.NoErrors);
+        }
+        else
+        {
+            var lead = new Lead
+            {
+                Id = NewId.NextGuid(),
+                DealershipId = dealership.Id,
+                DealershipCode = dealership.Code,
+                Source = submission.Source,
+                ExternalId = submission.ExternalId,
+                SourceDetail = submission.SourceDetail,
+                Name = submission.Name,
+                Phone = submission.Phone,
+                Email = submission.Email,
+                VehicleOfInterest = submission.VehicleOfInterest,
+                Stage = LeadStage.New,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            if (submission.Phone is not null)
+            {
+                if (customer is null)
+                {
+                    customer = new Customer { Id = NewId.NextGuid(), DealershipId = dealership.Id, Phone = submission.Phone, CreatedAt = now };
+                    db.Customers.Add(customer);
+                }
+                customer.Name = submission.Name ?? customer.Name;
+                customer.OpenLeadId = lead.Id;
+                customer.Version++;
+                lead.CustomerId = customer.Id;
+            }
+            db.Leads.Add(lead);
+            AddEnquiry(lead, submission, channel, now);
+            AddTimeline(lead.Id, now, "received", $"Lead received from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}");
+            db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now));
+            result = new IntakeResult(IntakeOutcome.Accepted, lead.Id, null, IntakeResult.NoErrors);
+        }
+
+        if (customer is not null && submission.Consent is not null)
+            await RecordConsentAsync(customer, result.LeadId, submission.Consent, now, cancellationToken);
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Lead {LeadId} {Outcome} for {DealershipCode} from {Source}, phone {Phone}",
+            result.LeadId, result.Outcome, dealership.Code, submission.Source, PhoneMask.Mask(submission.Phone));
+        return result;
+    }
+
+    private async Task RecordConsentAsync(Customer customer, Guid? leadId, ConsentStatement statement, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var (channel, granted) in new[] { (ConsentChannels.Sms, statement.Sms), (ConsentChannels.Phone, statement.Phone) })
+        {
+            if (granted is null)
+                continue;
+            var current = await db.Consents
+                .Where(c => c.CustomerId == customer.Id && c.Channel == channel)
+                .OrderByDescending(c => c.At)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (current?.Granted == granted)
+                continue;
+            var source = string.IsNullOrWhiteSpace(statement.Source) ? "lead submission" : statement.Source.Trim();
+            db.Consents.Add(new ConsentRecord
+            {
+                Id = NewId.NextGuid(), DealershipId = customer.DealershipId, CustomerId = customer.Id, Channel = channel,
+                Granted = granted.Value, Source = Truncate(source, 200)!, LeadId = leadId, At = now,
+            });
+            db.Publish(new ConsentChanged(customer.DealershipId, leadId, customer.Phone, channel, granted.Value, source, now));
+        }
+    }
+
+    private void AddEnquiry(Lead lead, LeadSubmission submission, IntakeChannel channel, DateTimeOffset now) =>
+        db.Enquiries.Add(new Enquiry
+        {
+            Id = NewId.NextGuid(),
+            LeadId = lead.Id,
+            DealershipId = lead.DealershipId,
+            Source = submission.Source,
+            ExternalId = submission.ExternalId,
+            SourceDetail = submission.SourceDetail,
+            VehicleOfInterest = submission.VehicleOfInterest,
+            Note = submission.Note,
+            SubmittedBy = Truncate($"{channel.Name}: {channel.SubmittedBy}", 200)!,
+            ReceivedAt = now,
+        });
+
+    private void AddTimeline(Guid leadId, DateTimeOffset at, string kind, string text) =>
+        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = leadId, At = at, Kind = kind, Text = Truncate(text, 1000)! });
+
+    private static string Describe(LeadSubmission s) => s.SourceDetail is null ? s.Source : $"{s.Source} ({s.SourceDetail})";
+
+    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
+}

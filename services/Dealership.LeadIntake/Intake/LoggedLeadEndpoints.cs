@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Dealership.LeadIntake.Intake;
+
+/// <summary>Leads entered by people: a receptionist logging an inbound call, a consultant adding an own contact.</summary>
+public static class LoggedLeadEndpoints
+{
+    /// <param name="CallId">The phone system's id of the call, if any: logging the same call twice keeps one lead.</param>
+    /// <param name="Question">What the caller asked; an unanswered question becomes the callback promise.</param>
+    /// <param name="SmsConsent">Whether the caller agreed to receive SMS; a caller always agrees to be called back.</param>
+    public record InboundCall(string? DealershipCode, string? Phone, string? Name, string? Question, string? VehicleOfInterest,
+        string? LoggedBy, string? CallId, bool? SmsConsent);
+
+    /// <param name="ContactId">The consultant's own id for the contact, if any: adding it twice keeps one lead.</param>
+    public record OwnContact(string? DealershipCode, string? ConsultantName, string? Name, string? Phone, string? Email, string? VehicleOfInterest,
+        string? Note, string? ContactId, bool? SmsConsent, bool? PhoneConsent);
+
+    public static void MapLoggedLeadEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var leads = endpoints.MapGroup("/api/leads").WithTags("Intake").RequireAuthorization();
+        leads.MapPost("/inbound-calls", LogCallAsync)
+            .WithSummary("A receptionist logs an inbound call as a lead")
+            .Produces<SubmittedLead>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        leads.MapPost("/own-contacts", AddOwnContactAsync)
+            .WithSummary("A consultant adds one of his or her own contacts as a lead")
+            .Produces<SubmittedLead>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+    }
+
+    private static Task<IResult> LogCallAsync(InboundCall call, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(call.Phone))
+            return Task.FromResult(IntakeEndpoints.Invalid("phone", "An inbound call is logged with the caller's number."));
+        var loggedBy = string.IsNullOrWhiteSpace(call.LoggedBy) ? user.Identity?.Name ?? "reception" : call.LoggedBy.Trim();
+        var lead = new SubmitLeadRequest
+        {
+            DealershipCode = call.DealershipCode, Source = LeadSources.InboundCall,
+            ExternalId = string.IsNullOrWhiteSpace(call.CallId) ? $"call-{Guid.NewGuid():N}" : call.CallId,
+            Name = call.Name, Phone = call.Phone, VehicleOfInterest = call.VehicleOfInterest, Note = call.Question,
+            Consent = new ConsentStatement { Phone = true, Sms = call.SmsConsent, Source = $"inbound call logged by {loggedBy}" },
+        };
+        return IntakeEndpoints.SubmitOneAsync(lead, JsonSerializer.Serialize(call, IntakeEndpoints.Json), user, pipeline,
+            new IntakeChannel("inbound-call", loggedBy), cancellationToken);
+    }
+
+    private static Task<IResult> AddOwnContactAsync(OwnContact contact, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
+    {
+        var consultant = string.IsNullOrWhiteSpace(contact.ConsultantName) ? user.Identity?.Name ?? "consultant" : contact.ConsultantName.Trim();
+        var lead = new SubmitLeadRequest
+        {
+            DealershipCode = contact.DealershipCode, Source = LeadSources.ConsultantOwn,
+            ExternalId = string.IsNullOrWhiteSpace(contact.ContactId) ? $"contact-{Guid.NewGuid():N}" : contact.ContactId,
+            Name = contact.Name, Phone = contact.Phone, Email = contact.Email, VehicleOfInterest = contact.VehicleOfInterest, Note = contact.Note,
+            Consent = contact.SmsConsent is null && contact.PhoneConsent is null ? null
+                : new ConsentStatement { Sms = contact.SmsConsent, Phone = contact.PhoneConsent, Source = $"given to consultant {consultant}" },
+        };
+        return IntakeEndpoints.SubmitOneAsync(lead, JsonSerializer.Serialize(contact, IntakeEndpoints.Json), user, pipeline,
+            new IntakeChannel("own-contact", consultant), cancellationToken);
+    }
+}
