@@ -134,6 +134,8 @@ public static class CsvLeadImport
         var options = new CsvReaderOptions
         {
             TrimWhitespace = true,
+            // Rows are reported by their line in the file, as a person finds them in an editor.
+            TrackLineNumbers = true,
             // An unclosed quote must not swallow the rest of a large file into one record.
             MaxRecordSize = 64 * 1024,
             OnMalformedRecord = record => badData = $"the row is not well-formed CSV ({record.Reason})",
@@ -157,7 +159,7 @@ public static class CsvLeadImport
         while (await csv.ReadAsync(cancellationToken))
         {
             counts.Rows++;
-            var rowNumber = (int)csv.RowNumber;
+            var rowNumber = (int)csv.LineNumber;
             var values = columns.ToDictionary(c => c.Key, c => csv.GetStringOrNull(c.Value));
             string? Field(string name) => values.GetValueOrDefault(name);
             var raw = Encoding.UTF8.GetString(csv.RawRecord);
