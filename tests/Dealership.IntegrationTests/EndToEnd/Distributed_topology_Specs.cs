@@ -92,7 +92,8 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
     public async Task Should_book_a_visit_through_the_gateway_and_confirm_it_to_the_customer()
     {
         var response = await _gateway.PostAsJsonAsync("/api/leads",
-            new { dealershipCode = "DEMO01", name = "冯女士", phone = "13612345678", source = "marketing-event", externalId = "E2E-BOOK" });
+            new { dealershipCode = "DEMO01", name = "冯女士", phone = "13612345678", source = "marketing-event", campaign = "2026 车展", externalId = "E2E-BOOK" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var leadId = (await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;
         // The appointment service learns of the lead from LeadAccepted; until then it does not know it.
         var booked = await Eventually.Get(
