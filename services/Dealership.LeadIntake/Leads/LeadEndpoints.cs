@@ -99,7 +99,7 @@ public static class LeadEndpoints
             Id = MassTransit.NewId.NextGuid(), LeadId = lead.Id, At = now, Kind = "received",
             Text = $"Lead received from {submission.Source} ({user.Identity?.Name}), external id {submission.ExternalId}",
         });
-        db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now));
+        db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now, lead.VehicleOfInterest));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
