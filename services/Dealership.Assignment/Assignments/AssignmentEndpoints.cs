@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Dealership.Assignment.Roster;
 using Dealership.Assignment.Routing;
 using Dealership.Hosting;
@@ -48,13 +49,18 @@ public static class AssignmentEndpoints
         a.LeadId, a.DealershipId, a.Source, PhoneMask.Mask(a.CustomerPhone), a.Vehicle, a.State, a.ConsultantId, a.Rule, a.Reason, a.DecidedAt, a.AssignedAt, a.WaitUntil);
 
     private static async Task<IResult> ListAsync(
-        Guid dealershipId, AssignmentState? state, Guid? consultantId, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
+        Guid dealershipId, string? state, Guid? consultantId, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
         if (await db.DealershipForAsync(user, dealershipId, cancellationToken) is null)
             return Access.DealershipNotFound(dealershipId);
         var query = db.Assignments.AsNoTracking().Where(a => a.DealershipId == dealershipId);
+        // Read by hand: the JSON spells states in camelCase, and the query string should accept the same.
         if (state is not null)
-            query = query.Where(a => a.State == state);
+        {
+            if (!Enum.TryParse<AssignmentState>(state, ignoreCase: true, out var wanted))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["state"] = [$"Use one of: {string.Join(", ", Enum.GetNames<AssignmentState>().Select(JsonNamingPolicy.CamelCase.ConvertName))}."] });
+            query = query.Where(a => a.State == wanted);
+        }
         if (consultantId is not null)
             query = query.Where(a => a.ConsultantId == consultantId);
         var rows = await query.OrderBy(a => a.DecidedAt).Take(500).ToListAsync(cancellationToken);
