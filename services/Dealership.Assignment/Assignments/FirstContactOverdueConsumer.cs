@@ -30,6 +30,7 @@ public sealed class FirstContactOverdueConsumer(AssignmentDbContext db, Assigner
             var missed = routing.Find(overdue.ConsultantId);
             if (missed is not null)
             {
+                assigner.Track(missed);
                 missed.MissedFirstContacts++;
                 missed.Touch();
             }

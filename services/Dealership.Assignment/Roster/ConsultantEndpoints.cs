@@ -135,7 +135,7 @@ public static partial class ConsultantEndpoints
             if (await FindAsync(db, user, id, cancellationToken) is not { } found)
                 return Access.NotFound("Consultant", id);
             var routing = (await assigner.LoadAsync(found.DealershipId, cancellationToken))!;
-            var consultant = routing.Find(id)!;
+            var consultant = assigner.Track(routing.Find(id)!);
             consultant.Status = status;
             consultant.Touch();
             var actor = Access.Actor(user, body?.By);

@@ -19,9 +19,12 @@ public static class WorkingTime
         catch (InvalidTimeZoneException) { return false; }
     }
 
-    public static bool IsWorking(Consultant consultant, DateTimeOffset now, TimeZoneInfo zone)
+    public static bool IsWorking(Consultant consultant, DateTimeOffset now, TimeZoneInfo zone) =>
+        IsWorking(consultant, TimeZoneInfo.ConvertTime(now, zone).DateTime);
+
+    /// <summary>As above, with the dealership's local time already worked out once for the whole roster.</summary>
+    public static bool IsWorking(Consultant consultant, DateTime local)
     {
-        var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
         var date = DateOnly.FromDateTime(local);
         var time = TimeOnly.FromDateTime(local);
         if (consultant.WorkingHours.Count == 0)
@@ -40,8 +43,7 @@ public static class WorkingTime
         return false;
     }
 
-    public static bool IsDayOff(Consultant consultant, DateTimeOffset now, TimeZoneInfo zone) =>
-        consultant.DaysOff.Contains(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime));
+    public static bool IsDayOff(Consultant consultant, DateTime local) => consultant.DaysOff.Contains(DateOnly.FromDateTime(local));
 
     /// <summary>When the consultant's next shift starts after <paramref name="now"/>, looking two weeks ahead.</summary>
     public static DateTimeOffset? NextShiftStart(Consultant consultant, DateTimeOffset now, TimeZoneInfo zone)

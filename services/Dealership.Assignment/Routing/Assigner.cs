@@ -27,9 +27,25 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
         var settings = await db.Settings.SingleOrDefaultAsync(s => s.DealershipId == dealershipId, cancellationToken);
         if (settings is null)
             return null;
-        var rules = await db.Rules.Where(r => r.DealershipId == dealershipId).OrderBy(r => r.Priority).ToListAsync(cancellationToken);
-        var roster = await db.Consultants.Where(c => c.DealershipId == dealershipId).ToListAsync(cancellationToken);
+        var rules = await db.Rules.AsNoTracking().Where(r => r.DealershipId == dealershipId).OrderBy(r => r.Priority).ToListAsync(cancellationToken);
+        // Read untracked: a decision changes one or two consultants, and tracking all fifty would cost
+        // more than the decision itself (their JSON columns are compared on every save). Those that
+        // change are attached by Track, with the version they were read at.
+        var roster = await db.Consultants.AsNoTracking().Where(c => c.DealershipId == dealershipId).ToListAsync(cancellationToken);
+        for (var i = 0; i < roster.Count; i++)
+        {
+            if (db.Consultants.Local.FindEntry(roster[i].Id) is { } tracked)
+                roster[i] = tracked.Entity;
+        }
         return new RoutingContext(settings, rules, roster);
+    }
+
+    /// <summary>Attaches a roster member about to change, so its update carries the concurrency check.</summary>
+    public Consultant Track(Consultant consultant)
+    {
+        if (db.Entry(consultant).State == EntityState.Detached)
+            db.Consultants.Attach(consultant);
+        return consultant;
     }
 
     /// <summary>The consultant who last had a lead of the same customer (same phone) at this dealership.</summary>
@@ -58,6 +74,7 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
         var from = lead.State == AssignmentState.Assigned ? context.Find(lead.ConsultantId) : null;
         if (from is not null)
         {
+            Track(from);
             from.OpenLeads = Math.Max(0, from.OpenLeads - 1);
             from.Touch();
         }
@@ -71,7 +88,7 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
         switch (decision.Kind)
         {
             case DecisionKind.Assign:
-                var to = decision.Consultant!;
+                var to = Track(decision.Consultant!);
                 lead.State = AssignmentState.Assigned;
                 lead.ConsultantId = to.Id;
                 lead.AssignedAt = now;

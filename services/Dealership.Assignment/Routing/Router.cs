@@ -35,14 +35,15 @@ public static class Router
     {
         var rule = rules.OrderBy(r => r.Priority).FirstOrDefault(r => r.Matches(lead)) ?? RoutingRule.Default;
         var zone = WorkingTime.Zone(settings.TimeZone);
+        var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
         var scope = roster.Where(c => c.Role == StaffRole.Consultant && c.Status == ConsultantStatus.Active && c.Id != exclude
                                       && (rule.Team is null || string.Equals(c.Team, rule.Team, StringComparison.OrdinalIgnoreCase)))
             .ToList();
 
-        var working = scope.Where(c => c.OnDuty && WorkingTime.IsWorking(c, now, zone)).ToList();
+        var anyWorking = scope.Any(c => c.OnDuty && WorkingTime.IsWorking(c, local));
         var ignoreHours = false;
         var prefix = $"rule '{rule.Name}'";
-        if (working.Count == 0 && scope.Any(c => c.OnDuty))
+        if (!anyWorking && scope.Any(c => c.OnDuty))
         {
             if (settings.OutsideHours == OutsideHoursPolicy.WaitForNextShift)
             {
@@ -64,8 +65,8 @@ public static class Router
         {
             if (!c.OnDuty)
                 unavailable.Add($"{c.Name} (off duty)");
-            else if (!ignoreHours && !WorkingTime.IsWorking(c, now, zone))
-                unavailable.Add($"{c.Name} ({(WorkingTime.IsDayOff(c, now, zone) ? "day off" : "outside working hours")})");
+            else if (!ignoreHours && !WorkingTime.IsWorking(c, local))
+                unavailable.Add($"{c.Name} ({(WorkingTime.IsDayOff(c, local) ? "day off" : "outside working hours")})");
             else if (!c.UnderCap)
                 unavailable.Add($"{c.Name} (at cap {c.Load})");
             else
