@@ -12,7 +12,7 @@ namespace Dealership.Assignment.Routing;
 /// </summary>
 public sealed class ShiftStartRouter(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ShiftStartRouter> logger) : BackgroundService
 {
-    public static TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
