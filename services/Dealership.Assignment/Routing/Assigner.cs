@@ -99,7 +99,7 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
                 if (from is null)
                     db.Publish(new LeadAssigned(lead.LeadId, lead.DealershipId, to.Id, to.Name, to.Phone, lead.Reason, now));
                 else
-                    db.Publish(new LeadReassigned(lead.LeadId, lead.DealershipId, from.Id, to.Id, to.Name, to.Phone, $"from {from.Name}: {lead.Reason}", now));
+                    db.Publish(new LeadReassigned(lead.LeadId, lead.DealershipId, from.Id, to.Id, to.Name, to.Phone, $"taken from {from.Name}; {lead.Reason}", now));
                 break;
             case DecisionKind.Pool:
                 lead.State = AssignmentState.Pooled;

@@ -87,7 +87,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         lead.Stage = LeadStage.Assigned;
         lead.AssignedConsultantId = m.ConsultantId;
         lead.AssignedConsultantName = m.ConsultantName;
-        await CommitAsync(context, lead, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName} {m.Reason}");
+        await CommitAsync(context, lead, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}");
     }
 
     public async Task Consume(ConsumeContext<LeadPooled> context)

@@ -194,6 +194,31 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_queue_an_overdue_lead_for_the_supervisor_when_the_dealership_says_so_and_let_a_manager_route_it()
+    {
+        await PutRulesAsync(new { onFirstContactOverdue = "supervisorQueue", rules = Array.Empty<object>() });
+        var id = await PostAsync("LATE-2", "13912340009");
+        var lead = await LeadAsync(id, l => l.OpenTasks.Count == 1, "the first-contact task should be open");
+        _clock.Advance(TimeSpan.FromHours(25));
+
+        await _app.Services.GetRequiredService<IBus>().Publish(new FirstContactOverdue(
+            id, TestApp.DemoDealershipId, lead.AssignedConsultantId!.Value, lead.OpenTasks[0].Id, lead.OpenTasks[0].DueAt, _clock.GetUtcNow()));
+
+        lead = await LeadAsync(id, l => l.Stage == "unassigned" && l.Timeline.Any(t => t.Kind == "supervisor-alerted"), "the lead should wait in the supervisor queue");
+        Assert.Null(lead.AssignedConsultantId);
+        Assert.Contains("(none on the roster)", lead.Timeline.Single(t => t.Kind == "supervisor-alerted").Text);
+        var queue = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipId={TestApp.DemoDealershipId}&state=supervisorQueue");
+        Assert.Equal(id, Assert.Single(queue!).LeadId);
+
+        var routed = await Client.PostAsJsonAsync($"/api/assignments/{id}/reassign", new { reason = "picked from the queue", by = "Supervisor Liu" });
+
+        routed.EnsureSuccessStatusCode();
+        Assert.Equal("reassigned", (await routed.Content.ReadFromJsonAsync<ReassignmentDto>())!.Outcome);
+        lead = await AssignedAsync(id);
+        Assert.Contains(lead.Timeline, t => t.Kind == "assigned" && t.Text.Contains("manual reassignment by Supervisor Liu (via Demo OEM) (picked from the queue)"));
+    }
+
+    [Fact]
     public async Task Should_reassign_many_leads_at_once_with_an_audit_trail()
     {
         var ids = new List<Guid>();
