@@ -31,7 +31,10 @@ public record LeadAccepted(
     string ExternalId,
     string? CustomerName,
     string? CustomerPhone,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    // Lead attributes routing matches consultants' skills against; optional so older senders still fit.
+    string? VehicleOfInterest = null,
+    string? Language = null);
 
 public record LeadRejected(
     Guid DealershipId,

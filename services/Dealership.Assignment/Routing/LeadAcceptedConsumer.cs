@@ -4,44 +4,38 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.Assignment.Routing;
 
-/// <summary>
-/// Gives each accepted lead to the next consultant on duty, in turn (round robin by who was
-/// assigned longest ago).
-/// </summary>
-public sealed class LeadAcceptedConsumer(AssignmentDbContext db, TimeProvider clock) : IConsumer<LeadAccepted>
+/// <summary>Routes each accepted lead by the dealership's rules and records why.</summary>
+public sealed class LeadAcceptedConsumer(AssignmentDbContext db, Assigner assigner) : IConsumer<LeadAccepted>
 {
     public async Task Consume(ConsumeContext<LeadAccepted> context)
     {
         var lead = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(LeadAcceptedConsumer)))
-            return;
-        if (await db.Assignments.AnyAsync(a => a.LeadId == lead.LeadId, context.CancellationToken))
-            return;
-
-        var now = clock.GetUtcNow();
-        var onDuty = await db.Consultants
-            .Where(c => c.DealershipId == lead.DealershipId && c.OnDuty)
-            .OrderBy(c => c.LastAssignedAt.HasValue)
-            .ThenBy(c => c.LastAssignedAt)
-            .ThenBy(c => c.Name)
-            .ToListAsync(context.CancellationToken);
-
-        if (onDuty.Count == 0)
+        var cancellationToken = context.CancellationToken;
+        await db.RetryOnConflictAsync(async () =>
         {
-            const string reason = "no consultant of the dealership is on duty";
-            db.Assignments.Add(new LeadAssignment { LeadId = lead.LeadId, DealershipId = lead.DealershipId, Reason = reason, DecidedAt = now });
-            db.Publish(new LeadUnassigned(lead.LeadId, lead.DealershipId, reason, now));
-        }
-        else
-        {
-            var next = onDuty[0];
-            var reason = $"round robin: next in turn of {onDuty.Count} consultants on duty";
-            next.LastAssignedAt = now;
-            next.Version++;
-            db.Assignments.Add(new LeadAssignment { LeadId = lead.LeadId, DealershipId = lead.DealershipId, ConsultantId = next.Id, Reason = reason, DecidedAt = now });
-            db.Publish(new LeadAssigned(lead.LeadId, lead.DealershipId, next.Id, next.Name, next.Phone, reason, now));
-        }
-        // A concurrency conflict on the consultant throws here and the message is retried against fresh data.
-        await db.SaveChangesAsync(context.CancellationToken);
+            if (!await db.FirstDeliveryAsync(context, nameof(LeadAcceptedConsumer)))
+                return;
+            // The business key backs up the inbox: one routing per lead, whatever message id it came with.
+            if (await db.Assignments.AnyAsync(a => a.LeadId == lead.LeadId, cancellationToken))
+                return;
+
+            var routing = await assigner.LoadAsync(lead.DealershipId, cancellationToken);
+            if (routing is null)
+            {
+                // A dealership assignment has not heard of yet: it starts with the defaults and an empty roster.
+                var settings = new RoutingSettings { DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode };
+                db.Settings.Add(settings);
+                routing = new RoutingContext(settings, [], []);
+            }
+            var assignment = new LeadAssignment
+            {
+                LeadId = lead.LeadId, DealershipId = lead.DealershipId, Source = lead.Source, CustomerPhone = lead.CustomerPhone,
+                Vehicle = lead.VehicleOfInterest, Language = lead.Language, Reason = "", DecidedAt = assigner.Now,
+                State = AssignmentState.Waiting,
+            };
+            db.Assignments.Add(assignment);
+            await assigner.RouteAsync(assignment, routing, "assigned", Assigner.Routing, cancellationToken: cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        });
     }
 }

@@ -153,7 +153,7 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             db.Leads.Add(lead);
             AddEnquiry(lead, submission, channel, now);
             AddTimeline(lead.Id, now, "received", $"Lead received from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}");
-            db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now));
+            db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now, lead.VehicleOfInterest));
             result = new IntakeResult(IntakeOutcome.Accepted, lead.Id, null, IntakeResult.NoErrors);
         }
 

@@ -15,7 +15,11 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<ConsultantTaskCompleted>,
     IConsumer<SmsSent>,
     IConsumer<AppointmentBooked>,
-    IConsumer<LeadClosed>
+    IConsumer<LeadClosed>,
+    IConsumer<LeadReassigned>,
+    IConsumer<LeadPooled>,
+    IConsumer<LeadAwaitingShift>,
+    IConsumer<SupervisorAlerted>
 {
     public async Task Consume(ConsumeContext<LeadAssigned> context)
     {
@@ -34,6 +38,9 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
         lead.Stage = LeadStage.Unassigned;
+        // Escalation may take a lead away from its consultant into the supervisor queue.
+        lead.AssignedConsultantId = null;
+        lead.AssignedConsultantName = null;
         await CommitAsync(context, lead, m.OccurredAt, "unassigned", $"Not assigned: {m.Reason}");
     }
 
@@ -87,6 +94,46 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             customer.Version++;
         }
         await CommitAsync(context, lead, m.OccurredAt, "closed", $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<LeadReassigned> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        lead.Stage = LeadStage.Assigned;
+        lead.AssignedConsultantId = m.ConsultantId;
+        lead.AssignedConsultantName = m.ConsultantName;
+        await CommitAsync(context, lead, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<LeadPooled> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        lead.Stage = LeadStage.Unassigned;
+        lead.AssignedConsultantId = null;
+        lead.AssignedConsultantName = null;
+        await CommitAsync(context, lead, m.OccurredAt, "pooled", $"In the open pool: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<LeadAwaitingShift> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        lead.AssignedConsultantId = null;
+        lead.AssignedConsultantName = null;
+        await CommitAsync(context, lead, m.OccurredAt, "awaiting-shift", $"Waiting for the next shift ({m.WaitUntil:u}): {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<SupervisorAlerted> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}");
     }
 
     /// <summary>The lead to update, or null when this message was already applied.</summary>

@@ -1,0 +1,37 @@
+using Dealership.Assignment.Roster;
+using Dealership.Contracts;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dealership.Assignment.Plans;
+
+/// <summary>Counts a store visit for the plan: the consultant who received the customer, in the lead's source channel.</summary>
+public sealed class CustomerArrivedConsumer(AssignmentDbContext db) : IConsumer<CustomerArrived>
+{
+    public const string UnknownSource = "unknown";
+
+    public async Task Consume(ConsumeContext<CustomerArrived> context)
+    {
+        var arrived = context.Message;
+        var cancellationToken = context.CancellationToken;
+        if (!await db.FirstDeliveryAsync(context, nameof(CustomerArrivedConsumer)))
+            return;
+        if (await db.Visits.AnyAsync(v => v.AppointmentId == arrived.AppointmentId, cancellationToken))
+            return;
+        var lead = await db.Assignments.AsNoTracking().SingleOrDefaultAsync(a => a.LeadId == arrived.LeadId, cancellationToken);
+        var zone = await db.Settings.Where(s => s.DealershipId == arrived.DealershipId).Select(s => s.TimeZone).SingleOrDefaultAsync(cancellationToken);
+        var local = TimeZoneInfo.ConvertTime(arrived.ArrivedAt, WorkingTime.Zone(zone ?? "Asia/Shanghai"));
+        db.Visits.Add(new StoreVisit
+        {
+            AppointmentId = arrived.AppointmentId,
+            DealershipId = arrived.DealershipId,
+            LeadId = arrived.LeadId,
+            // The receptionist may record who received the customer; otherwise the lead's consultant gets the credit.
+            ConsultantId = arrived.ConsultantId ?? lead?.ConsultantId,
+            Source = lead?.Source ?? UnknownSource,
+            Month = local.ToString("yyyy-MM"),
+            ArrivedAt = arrived.ArrivedAt,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

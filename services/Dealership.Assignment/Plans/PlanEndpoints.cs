@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Security.Claims;
+using Dealership.Assignment.Roster;
+using Dealership.Assignment.Routing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dealership.Assignment.Plans;
+
+public static class PlanEndpoints
+{
+    public record TargetRequest(Guid ConsultantId, string? Source, int Visits);
+    public record PlanRequest(Guid DealershipId, string? Month, List<TargetRequest>? Targets);
+
+    public record SourceFigure(string Source, int Target, int Actual);
+    public record Figures(int Target, int Actual, IReadOnlyList<SourceFigure> BySource);
+    public record ConsultantFigures(Guid ConsultantId, string Name, string? Team, int Target, int Actual, IReadOnlyList<SourceFigure> BySource);
+    public record TeamFigures(string Team, int Target, int Actual, IReadOnlyList<SourceFigure> BySource);
+    public record PlanView(Guid DealershipId, string Month, Figures Dealership, IReadOnlyList<TeamFigures> Teams, IReadOnlyList<ConsultantFigures> Consultants);
+
+    public static void MapPlanEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/plans").WithTags("Plans").RequireAuthorization();
+        group.MapPut("/", PutAsync).WithSummary("Set monthly store-visit targets per consultant and source channel (the cells given are replaced)")
+            .Produces<PlanView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", GetAsync).WithSummary("Plan against actual store visits so far, per consultant, team and dealership, by source channel")
+            .Produces<PlanView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static bool ValidMonth(string? month) =>
+        month is not null && DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    private static async Task<IResult> PutAsync(PlanRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.DealershipForAsync(user, body.DealershipId, cancellationToken) is null)
+            return Access.DealershipNotFound(body.DealershipId);
+        var errors = new Dictionary<string, string[]>();
+        if (!ValidMonth(body.Month))
+            errors["month"] = ["The month is required as yyyy-MM."];
+        var targets = body.Targets ?? [];
+        var consultants = await db.Consultants.AsNoTracking().Where(c => c.DealershipId == body.DealershipId).Select(c => c.Id).ToListAsync(cancellationToken);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (!consultants.Contains(targets[i].ConsultantId))
+                errors[$"targets[{i}].consultantId"] = ["Not a member of the dealership's roster."];
+            if (string.IsNullOrWhiteSpace(targets[i].Source))
+                errors[$"targets[{i}].source"] = ["The source channel is required."];
+            if (targets[i].Visits < 0)
+                errors[$"targets[{i}].visits"] = ["A target cannot be negative."];
+        }
+        if (errors.Count > 0)
+            return Results.ValidationProblem(errors);
+
+        var month = body.Month!;
+        var existing = await db.Plans.Where(p => p.DealershipId == body.DealershipId && p.Month == month).ToListAsync(cancellationToken);
+        foreach (var t in targets)
+        {
+            var source = t.Source!.Trim().ToLowerInvariant();
+            var row = existing.FirstOrDefault(p => p.ConsultantId == t.ConsultantId && p.Source == source);
+            if (row is null)
+            {
+                row = new VisitTarget { Id = MassTransit.NewId.NextGuid(), DealershipId = body.DealershipId, ConsultantId = t.ConsultantId, Month = month, Source = source };
+                db.Plans.Add(row);
+                existing.Add(row);
+            }
+            row.Visits = t.Visits;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Ok(await FiguresAsync(db, body.DealershipId, month, cancellationToken));
+    }
+
+    private static async Task<IResult> GetAsync(Guid dealershipId, string? month, ClaimsPrincipal user, AssignmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await db.DealershipForAsync(user, dealershipId, cancellationToken) is not { } settings)
+            return Access.DealershipNotFound(dealershipId);
+        if (month is not null && !ValidMonth(month))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["month"] = ["The month is yyyy-MM."] });
+        month ??= TimeZoneInfo.ConvertTime(clock.GetUtcNow(), WorkingTime.Zone(settings.TimeZone)).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        return Results.Ok(await FiguresAsync(db, dealershipId, month, cancellationToken));
+    }
+
+    private static async Task<PlanView> FiguresAsync(AssignmentDbContext db, Guid dealershipId, string month, CancellationToken cancellationToken)
+    {
+        var targets = await db.Plans.AsNoTracking().Where(p => p.DealershipId == dealershipId && p.Month == month)
+            .Select(p => new { p.ConsultantId, p.Source, p.Visits }).ToListAsync(cancellationToken);
+        var actuals = await db.Visits.AsNoTracking().Where(v => v.DealershipId == dealershipId && v.Month == month)
+            .GroupBy(v => new { v.ConsultantId, v.Source })
+            .Select(g => new { g.Key.ConsultantId, g.Key.Source, Count = g.Count() }).ToListAsync(cancellationToken);
+        var roster = await db.Consultants.AsNoTracking().Where(c => c.DealershipId == dealershipId)
+            .Select(c => new { c.Id, c.Name, c.Team, c.Role }).ToListAsync(cancellationToken);
+
+        // One cell per consultant and source, whether it has a target, an actual or both.
+        var cells = targets.Select(t => (Consultant: (Guid?)t.ConsultantId, t.Source, Target: t.Visits, Actual: 0))
+            .Concat(actuals.Select(a => (Consultant: a.ConsultantId, a.Source, Target: 0, Actual: a.Count)))
+            .GroupBy(c => (c.Consultant, c.Source))
+            .Select(g => (g.Key.Consultant, g.Key.Source, Target: g.Sum(c => c.Target), Actual: g.Sum(c => c.Actual)))
+            .ToList();
+
+        static List<SourceFigure> BySource(IEnumerable<(Guid? Consultant, string Source, int Target, int Actual)> cells) =>
+            cells.GroupBy(c => c.Source).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new SourceFigure(g.Key, g.Sum(c => c.Target), g.Sum(c => c.Actual))).ToList();
+
+        var teamOf = roster.ToDictionary(c => c.Id, c => c.Team);
+        var consultants = roster.Where(c => c.Role == StaffRole.Consultant || cells.Any(x => x.Consultant == c.Id))
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c =>
+            {
+                var mine = cells.Where(x => x.Consultant == c.Id).ToList();
+                return new ConsultantFigures(c.Id, c.Name, c.Team, mine.Sum(x => x.Target), mine.Sum(x => x.Actual), BySource(mine));
+            }).ToList();
+        var teams = cells.Where(c => c.Consultant is { } id && teamOf.GetValueOrDefault(id) is not null)
+            .GroupBy(c => teamOf[c.Consultant!.Value]!)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new TeamFigures(g.Key, g.Sum(c => c.Target), g.Sum(c => c.Actual), BySource(g))).ToList();
+        var dealership = new Figures(cells.Sum(c => c.Target), cells.Sum(c => c.Actual), BySource(cells));
+        return new PlanView(dealershipId, month, dealership, teams, consultants);
+    }
+}

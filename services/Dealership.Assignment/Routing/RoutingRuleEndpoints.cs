@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using Dealership.Assignment.Roster;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dealership.Assignment.Routing;
+
+public static class RoutingRuleEndpoints
+{
+    public record RuleView(string Name, List<string> Sources, string? VehicleContains, string? Language, string? Team, List<RoutingStep> Steps);
+    public record RoutingView(Guid DealershipId, string TimeZone, OutsideHoursPolicy OutsideHours, EscalationPolicy OnFirstContactOverdue, List<RuleView> Rules);
+    public record RoutingRequest(string? TimeZone, OutsideHoursPolicy? OutsideHours, EscalationPolicy? OnFirstContactOverdue, List<RuleView>? Rules);
+
+    public static void MapRoutingRuleEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/routing-rules").WithTags("Routing rules").RequireAuthorization();
+        group.MapGet("/", GetAsync).WithSummary("The dealership's routing settings and rules, in the order they are tried")
+            .Produces<RoutingView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/", PutAsync).WithSummary("Replace the dealership's routing settings and rules; rules are tried in the order given")
+            .Produces<RoutingView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> GetAsync(Guid dealershipId, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
+        await db.DealershipForAsync(user, dealershipId, cancellationToken) is { } settings
+            ? Results.Ok(await ViewAsync(db, settings, cancellationToken))
+            : Access.DealershipNotFound(dealershipId);
+
+    private static async Task<RoutingView> ViewAsync(AssignmentDbContext db, RoutingSettings settings, CancellationToken cancellationToken)
+    {
+        var rules = await db.Rules.AsNoTracking().Where(r => r.DealershipId == settings.DealershipId).OrderBy(r => r.Priority).ToListAsync(cancellationToken);
+        return new RoutingView(settings.DealershipId, settings.TimeZone, settings.OutsideHours, settings.OnFirstContactOverdue,
+            rules.Select(r => new RuleView(r.Name, r.Sources, r.VehicleContains, r.Language, r.Team, r.Steps)).ToList());
+    }
+
+    private static async Task<IResult> PutAsync(Guid dealershipId, RoutingRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.DealershipForAsync(user, dealershipId, cancellationToken) is null)
+            return Access.DealershipNotFound(dealershipId);
+        var errors = new Dictionary<string, string[]>();
+        if (body.TimeZone is not null && !WorkingTime.IsValidZone(body.TimeZone))
+            errors["timeZone"] = [$"'{body.TimeZone}' is not a time zone; use an IANA id such as Asia/Shanghai."];
+        var rules = body.Rules ?? [];
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(rules[i].Name))
+                errors[$"rules[{i}].name"] = ["Each rule needs a name: it is shown in every decision it makes."];
+            if (rules[i].Steps is not { Count: > 0 })
+                errors[$"rules[{i}].steps"] = ["Each rule needs at least one step."];
+        }
+        if (errors.Count > 0)
+            return Results.ValidationProblem(errors);
+
+        var settings = await db.Settings.SingleAsync(s => s.DealershipId == dealershipId, cancellationToken);
+        settings.TimeZone = body.TimeZone ?? settings.TimeZone;
+        settings.OutsideHours = body.OutsideHours ?? settings.OutsideHours;
+        settings.OnFirstContactOverdue = body.OnFirstContactOverdue ?? settings.OnFirstContactOverdue;
+        db.Rules.RemoveRange(await db.Rules.Where(r => r.DealershipId == dealershipId).ToListAsync(cancellationToken));
+        db.Rules.AddRange(rules.Select((r, i) => new RoutingRule
+        {
+            Id = MassTransit.NewId.NextGuid(), DealershipId = dealershipId, Priority = i, Name = r.Name.Trim(),
+            Sources = r.Sources?.Select(s => s.Trim().ToLowerInvariant()).ToList() ?? [],
+            VehicleContains = string.IsNullOrWhiteSpace(r.VehicleContains) ? null : r.VehicleContains.Trim(),
+            Language = string.IsNullOrWhiteSpace(r.Language) ? null : r.Language.Trim(),
+            Team = string.IsNullOrWhiteSpace(r.Team) ? null : r.Team.Trim(),
+            Steps = r.Steps,
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Ok(await ViewAsync(db, settings, cancellationToken));
+    }
+}
