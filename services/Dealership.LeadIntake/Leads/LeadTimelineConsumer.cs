@@ -14,7 +14,15 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<ConsultantTaskCreated>,
     IConsumer<ConsultantTaskCompleted>,
     IConsumer<SmsSent>,
-    IConsumer<AppointmentBooked>
+    IConsumer<AppointmentBooked>,
+    IConsumer<AppointmentRescheduled>,
+    IConsumer<AppointmentCancelled>,
+    IConsumer<AppointmentConfirmed>,
+    IConsumer<CustomerArrived>,
+    IConsumer<AppointmentMissed>,
+    IConsumer<SmsHeld>,
+    IConsumer<SmsRefused>,
+    IConsumer<SmsFailed>
 {
     public async Task Consume(ConsumeContext<LeadAssigned> context)
     {
@@ -70,6 +78,71 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             return;
         lead.Stage = LeadStage.AppointmentBooked;
         await CommitAsync(context, lead, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentRescheduled> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-rescheduled", $"Visit moved from {m.PreviousStartsAt:u} to {m.StartsAt:u} by the {m.By}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentCancelled> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-cancelled",
+            $"Visit of {m.StartsAt:u} cancelled by the {m.By}{(string.IsNullOrEmpty(m.Reason) ? "" : ": " + m.Reason)}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentConfirmed> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-confirmed", $"Customer answered '{m.Answer}' for the visit of {m.StartsAt:u} (by {m.Channel})");
+    }
+
+    public async Task Consume(ConsumeContext<CustomerArrived> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "customer-arrived", $"Customer arrived at the showroom at {m.ArrivedAt:u}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentMissed> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-missed", $"Customer did not come to the visit of {m.StartsAt:u}");
+    }
+
+    public async Task Consume(ConsumeContext<SmsHeld> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "sms-held", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) held until {m.SendAt:u}: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<SmsRefused> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "sms-refused", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) not sent: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<SmsFailed> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}");
     }
 
     /// <summary>The lead to update, or null when this message was already applied.</summary>
