@@ -38,6 +38,7 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
             e.Property(m => m.Reason).HasMaxLength(300);
             e.Property(m => m.CarrierMessageId).HasMaxLength(100);
             e.Property(m => m.LastError).HasMaxLength(300);
+            e.Property(m => m.TraceParent).HasMaxLength(100);
             e.Ignore(m => m.ForCustomer);
             // At most one SMS per business reason, whatever is redelivered.
             e.HasIndex(m => m.IdempotencyKey).IsUnique();

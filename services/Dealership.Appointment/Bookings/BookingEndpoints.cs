@@ -167,11 +167,12 @@ public static class BookingEndpoints
     /// <summary>The booking, tracked, when it belongs to a dealership the caller may act for.</summary>
     private static async Task<Booking?> FindAsync(AppointmentDbContext db, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
     {
-        var found = await (from b in db.Bookings
-                           join l in db.Leads.AsNoTracking() on b.LeadId equals l.LeadId
-                           where b.Id == id
-                           select new { Booking = b, l.DealershipCode }).SingleOrDefaultAsync(cancellationToken);
-        return found is not null && user.MayActFor(found.DealershipCode) ? found.Booking : null;
+        // Two queries: an AsNoTracking anywhere in one query would leave the booking untracked, and its changes unsaved.
+        var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == id, cancellationToken);
+        if (booking is null)
+            return null;
+        var code = await db.Leads.Where(l => l.LeadId == booking.LeadId).Select(l => l.DealershipCode).SingleOrDefaultAsync(cancellationToken);
+        return code is not null && user.MayActFor(code) ? booking : null;
     }
 
     public static BookingView ToView(Booking b) => new(b.Id, b.LeadId, b.StartsAt, b.Purpose, b.Model, b.Directions, b.Status, b.BookedBy,

@@ -55,6 +55,8 @@ public class SmsMessage
     public int Attempts { get; set; }
     public string? LastError { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>The W3C trace context of the request, so the send continues the lead's trace.</summary>
+    public string? TraceParent { get; set; }
     public Guid? LockedBy { get; set; }
 
     public bool ForCustomer => Recipient == Dealership.Contracts.SmsRecipients.Customer;

@@ -49,6 +49,7 @@ public static class SmsRequests
             Status = SmsStatus.Queued,
             CreatedAt = now,
             SendAt = now,
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
         };
         db.Messages.Add(message);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dealership.Contracts;
 using Dealership.Hosting;
 using Dealership.Notification.Carriers;
@@ -53,6 +54,8 @@ public sealed class SmsSender(
     IHostApplicationLifetime lifetime,
     ILogger<SmsSender> logger) : BackgroundService
 {
+    // The outbox's source: the hosting's telemetry already listens to it, and a send is the SMS's hand-off to the outside.
+    private static readonly ActivitySource Source = new("Dealership.Outbox");
     private readonly Guid _senderId = Guid.NewGuid();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -119,6 +122,8 @@ public sealed class SmsSender(
 
         foreach (var message in claimed)
         {
+            // The send, and the events it publishes, belong to the trace of the request that asked for the SMS.
+            using var activity = message.TraceParent is null ? null : Source.StartActivity("sms send", ActivityKind.Producer, message.TraceParent);
             await SendAsync(db, carrier, message, cancellationToken);
             // One save per message: a crash loses at most the record of one send, which the carrier's outId dedupe covers.
             await db.SaveChangesAsync(cancellationToken);
