@@ -71,8 +71,14 @@ public static class SmsEndpoints
                 if (string.IsNullOrWhiteSpace(reference) || string.IsNullOrWhiteSpace(receipt.Status))
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["outId"] = ["The message reference and status are required."] });
                 var delivered = receipt.Status.Equals("DELIVERED", StringComparison.OrdinalIgnoreCase);
-                if (!await SmsReplies.ApplyReceiptAsync(db, reference, delivered, receipt.Error, clock.GetUtcNow(), cancellationToken))
-                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown message", detail: $"No SMS {reference}.");
+                switch (await SmsReplies.ApplyReceiptAsync(db, reference, delivered, receipt.Error, clock.GetUtcNow(), cancellationToken))
+                {
+                    case SmsReplies.ReceiptOutcome.UnknownMessage:
+                        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown message", detail: $"No SMS {reference}.");
+                    case SmsReplies.ReceiptOutcome.NotYetSent:
+                        // Carriers call again after a failed callback; by then the send is recorded.
+                        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not yet", detail: $"SMS {reference} is still being sent; send the receipt again.");
+                }
                 await db.SaveChangesAsync(cancellationToken);
                 return Results.Ok();
             })

@@ -61,16 +61,21 @@ public static class SmsReplies
         return new ReplyOutcome(last.DealershipId, last.LeadId, true, keyword);
     }
 
+    public enum ReceiptOutcome { Applied, UnknownMessage, NotYetSent }
+
     /// <summary>Applies a carrier's delivery receipt; a receipt that comes twice changes nothing the second time.</summary>
-    public static async Task<bool> ApplyReceiptAsync(NotificationDbContext db, string reference, bool delivered, string? error, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<ReceiptOutcome> ApplyReceiptAsync(NotificationDbContext db, string reference, bool delivered, string? error, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var message = Guid.TryParse(reference, out var id)
             ? await db.Messages.SingleOrDefaultAsync(m => m.Id == id, cancellationToken)
             : await db.Messages.SingleOrDefaultAsync(m => m.CarrierMessageId == reference, cancellationToken);
         if (message is null)
-            return false;
+            return ReceiptOutcome.UnknownMessage;
+        // The receipt overtook the sender's record of the carrier's answer: the carrier is asked to call again.
+        if (message.Status is SmsStatus.Queued or SmsStatus.Held)
+            return ReceiptOutcome.NotYetSent;
         if (message.Status != SmsStatus.Sent)
-            return true;
+            return ReceiptOutcome.Applied;
         if (delivered)
         {
             message.Status = SmsStatus.Delivered;
@@ -80,7 +85,7 @@ public static class SmsReplies
         {
             SmsSender.Fail(db, message, "carrier could not deliver it: " + (error ?? "no reason given"), now);
         }
-        return true;
+        return ReceiptOutcome.Applied;
     }
 
     public static string Masked(string phone) => PhoneMask.Mask(phone);
