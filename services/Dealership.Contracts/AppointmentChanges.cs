@@ -21,6 +21,7 @@ public record AppointmentRefused(
     string Reason,
     DateTimeOffset OccurredAt);
 
+/// <summary>The visit moved to another slot; purpose, model and directions let the customer be told again.</summary>
 public record AppointmentRescheduled(
     Guid AppointmentId,
     Guid LeadId,
@@ -28,6 +29,9 @@ public record AppointmentRescheduled(
     DateTimeOffset PreviousStartsAt,
     DateTimeOffset StartsAt,
     string By,
+    string Purpose,
+    string? Model,
+    string? Directions,
     DateTimeOffset OccurredAt);
 
 public record AppointmentCancelled(

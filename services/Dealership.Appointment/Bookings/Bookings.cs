@@ -81,7 +81,8 @@ public static class Bookings
         booking.ConfirmedAt = null;
         booking.UpdatedAt = now;
         booking.Version++;
-        db.Publish(new AppointmentRescheduled(booking.Id, booking.LeadId, booking.DealershipId, previous, booking.StartsAt, by, now));
+        db.Publish(new AppointmentRescheduled(booking.Id, booking.LeadId, booking.DealershipId, previous, booking.StartsAt, by,
+            booking.Purpose, booking.Model, booking.Directions, now));
         return await ReserveAsync(db, booking, calendar, cancellationToken);
     }
 

@@ -15,6 +15,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<ConsultantTaskCompleted>,
     IConsumer<SmsSent>,
     IConsumer<AppointmentBooked>,
+    IConsumer<AppointmentRefused>,
     IConsumer<AppointmentRescheduled>,
     IConsumer<AppointmentCancelled>,
     IConsumer<AppointmentConfirmed>,
@@ -78,6 +79,14 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             return;
         lead.Stage = LeadStage.AppointmentBooked;
         await CommitAsync(context, lead, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentRefused> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-refused", $"Visit for {m.StartsAt:u} could not be booked: {m.Reason}");
     }
 
     public async Task Consume(ConsumeContext<AppointmentRescheduled> context)

@@ -36,31 +36,50 @@ public sealed class LeadAcceptedConsumer(NotificationDbContext db) : IConsumer<L
     }
 }
 
-/// <summary>Sends the customer the confirmation of a booked visit, with the directions the booking carries.</summary>
-public sealed class AppointmentBookedConsumer(NotificationDbContext db, TimeProvider clock, SmsSenderSignal sender) : IConsumer<AppointmentBooked>
+/// <summary>
+/// Sends the customer the confirmation of a booked visit, with the directions the booking carries,
+/// and again with the new time when the visit is moved. (Named after its first message: the name is its queue's.)
+/// </summary>
+public sealed class AppointmentBookedConsumer(NotificationDbContext db, TimeProvider clock, SmsSenderSignal sender) :
+    IConsumer<AppointmentBooked>,
+    IConsumer<AppointmentRescheduled>
 {
     public async Task Consume(ConsumeContext<AppointmentBooked> context)
     {
-        var booked = context.Message;
+        var m = context.Message;
         if (!await db.FirstDeliveryAsync(context, nameof(AppointmentBookedConsumer)))
             return;
+        await ConfirmAsync(context, m.DealershipId, m.LeadId, m.StartsAt, m.Purpose, m.Model, m.Directions, $"{m.LeadId}:appointment-confirmation:{m.AppointmentId}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentRescheduled> context)
+    {
+        var m = context.Message;
+        if (!await db.FirstDeliveryAsync(context, nameof(AppointmentBookedConsumer)))
+            return;
+        await ConfirmAsync(context, m.DealershipId, m.LeadId, m.StartsAt, m.Purpose, m.Model, m.Directions,
+            $"{m.LeadId}:appointment-confirmation:{m.AppointmentId}:{m.StartsAt.UtcTicks}");
+    }
+
+    private async Task ConfirmAsync(ConsumeContext context, Guid dealershipId, Guid leadId, DateTimeOffset startsAt, string purpose, string? model, string? directions, string key)
+    {
         // Booked visits follow the lead's LeadAccepted; if that has not arrived yet, retrying lets it.
-        var contact = await db.Contacts.FindAsync([booked.LeadId], context.CancellationToken)
-            ?? throw new InvalidOperationException($"Lead {booked.LeadId} is not known to notification yet.");
+        var contact = await db.Contacts.FindAsync([leadId], context.CancellationToken)
+            ?? throw new InvalidOperationException($"Lead {leadId} is not known to notification yet.");
         if (contact.Phone is not null)
         {
-            var settings = await SmsRequests.SettingsAsync(db, booked.DealershipId, context.CancellationToken);
-            var startsAt = TimeZoneInfo.ConvertTime(booked.StartsAt, settings.Zone());
-            await SmsRequests.RequestAsync(db, new SmsRequest(booked.DealershipId, booked.LeadId, SmsRecipients.Customer, contact.Phone, "appointment-confirmation",
+            var settings = await SmsRequests.SettingsAsync(db, dealershipId, context.CancellationToken);
+            var local = TimeZoneInfo.ConvertTime(startsAt, settings.Zone());
+            await SmsRequests.RequestAsync(db, new SmsRequest(dealershipId, leadId, SmsRecipients.Customer, contact.Phone, "appointment-confirmation",
                 new Dictionary<string, string>
                 {
                     ["customer"] = contact.Name ?? "",
-                    ["startsAt"] = startsAt.ToString("yyyy-MM-dd HH:mm"),
-                    ["purpose"] = booked.Model is null ? booked.Purpose : $"{booked.Purpose} {booked.Model}",
-                    ["model"] = booked.Model ?? "",
-                    ["directions"] = booked.Directions ?? "",
+                    ["startsAt"] = local.ToString("yyyy-MM-dd HH:mm"),
+                    ["purpose"] = model is null ? purpose : $"{purpose} {model}",
+                    ["model"] = model ?? "",
+                    ["directions"] = directions ?? "",
                 },
-                $"{booked.LeadId}:appointment-confirmation:{booked.AppointmentId}"), clock.GetUtcNow(), context.CancellationToken);
+                key), clock.GetUtcNow(), context.CancellationToken);
         }
         await db.SaveChangesAsync(context.CancellationToken);
         sender.Notify();

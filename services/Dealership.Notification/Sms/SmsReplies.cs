@@ -1,5 +1,4 @@
 using Dealership.Contracts;
-using Dealership.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.Notification.Sms;
@@ -87,6 +86,4 @@ public static class SmsReplies
         }
         return ReceiptOutcome.Applied;
     }
-
-    public static string Masked(string phone) => PhoneMask.Mask(phone);
 }

@@ -67,6 +67,7 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
     {
         await ChangeCalendarAsync(c => c["testDriveCars"] = 1);
         var (a, b) = (await LeadAsync(), await LeadAsync());
+        await _app.GrantSmsConsentAsync(a);
         var booked = await BookAsync(a, TuesdayTen, "test-drive", model: "ID.4 CROZZ", directions: "地铁2号线金科路站3号口，步行5分钟");
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
         var booking = (await booked.Content.ReadFromJsonAsync<BookingView>())!;
@@ -88,6 +89,11 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         Assert.Equal(["appointment-booked", "appointment-rescheduled", "appointment-cancelled"],
             lead.Timeline.Where(t => t.Kind.StartsWith("appointment-")).Select(t => t.Kind));
         Assert.Contains("customer is travelling", lead.Timeline.Single(t => t.Kind == "appointment-cancelled").Text);
+        // The customer was told the booked time and, once moved, the new one, with the directions.
+        var sms = await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<SmsDetailView>>($"/api/sms/messages?leadId={a}")!,
+            l => l!.Count(s => s.Template == "appointment-confirmation" && s.Status == "delivered") == 2);
+        Assert.Contains(sms!, s => s.Text.Contains("2030-01-15 10:00") && s.Text.Contains("金科路站"));
+        Assert.Contains(sms!, s => s.Text.Contains("2030-01-15 11:00") && s.Text.Contains("金科路站"));
     }
 
     [Fact]
