@@ -178,6 +178,11 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         var booked = Assert.Single(bookings!, b => b.BookedBy == "workflow");
         Assert.Equal("Tiguan L", booked.Model);
         Assert.Equal("test-drive-car", booked.Resource);
+
+        // A step asking for a time the showroom is closed is refused, and the consultant sees why.
+        await bus.Publish(step with { StartsAt = Showroom.Local(2030, 1, 15, 20), IdempotencyKey = $"{leadId}:schedule:step-8" });
+        var lead = await TimelineAsync(leadId, l => l.Timeline.Any(t => t.Kind == "appointment-refused"));
+        Assert.Contains("outside", lead.Timeline.Single(t => t.Kind == "appointment-refused").Text);
     }
 
     /// <summary>A new lead, once assigned: by then appointment has heard of it (LeadAccepted goes out first).</summary>
