@@ -11,6 +11,9 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
 
     public DbSet<CustomerContact> Contacts => Set<CustomerContact>();
     public DbSet<SmsMessage> Messages => Set<SmsMessage>();
+    public DbSet<CustomerConsent> Consents => Set<CustomerConsent>();
+    public DbSet<DealershipSmsSettings> Settings => Set<DealershipSmsSettings>();
+    public DbSet<SmsTemplate> Templates => Set<SmsTemplate>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -28,12 +31,48 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
             e.Property(m => m.Recipient).HasMaxLength(20);
             e.Property(m => m.Phone).HasMaxLength(32);
             e.Property(m => m.Template).HasMaxLength(60);
+            e.Property(m => m.Language).HasMaxLength(10);
             e.Property(m => m.Text).HasMaxLength(1000);
             e.Property(m => m.IdempotencyKey).HasMaxLength(200);
             e.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(m => m.Reason).HasMaxLength(300);
+            e.Property(m => m.CarrierMessageId).HasMaxLength(100);
+            e.Property(m => m.LastError).HasMaxLength(300);
+            e.Property(m => m.TraceParent).HasMaxLength(100);
+            e.Ignore(m => m.ForCustomer);
             // At most one SMS per business reason, whatever is redelivered.
             e.HasIndex(m => m.IdempotencyKey).IsUnique();
             e.HasIndex(m => new { m.LeadId, m.CreatedAt });
+            // The sender's scan for due messages, the weekly cap and the reply lookup.
+            e.HasIndex(m => new { m.Status, m.SendAt });
+            e.HasIndex(m => new { m.Phone, m.CreatedAt });
+            e.HasIndex(m => m.CarrierMessageId);
+        });
+        modelBuilder.Entity<CustomerConsent>(e =>
+        {
+            e.ToTable("Consents");
+            e.HasKey(c => new { c.DealershipId, c.Phone, c.Channel });
+            e.Property(c => c.Phone).HasMaxLength(32);
+            e.Property(c => c.Channel).HasMaxLength(20);
+            e.Property(c => c.Source).HasMaxLength(100);
+        });
+        modelBuilder.Entity<DealershipSmsSettings>(e =>
+        {
+            e.ToTable("DealershipSettings");
+            e.HasKey(s => s.DealershipId);
+            e.Property(s => s.DealershipCode).HasMaxLength(32);
+            e.HasIndex(s => s.DealershipCode);
+            e.Property(s => s.TimeZone).HasMaxLength(64);
+            e.Property(s => s.Signature).HasMaxLength(40);
+            e.Property(s => s.Language).HasMaxLength(10);
+        });
+        modelBuilder.Entity<SmsTemplate>(e =>
+        {
+            e.ToTable("Templates");
+            e.Property(t => t.Purpose).HasMaxLength(60);
+            e.Property(t => t.Language).HasMaxLength(10);
+            e.Property(t => t.Body).HasMaxLength(500);
+            e.HasIndex(t => new { t.DealershipId, t.Purpose, t.Language }).IsUnique();
         });
     }
 }

@@ -1,8 +1,11 @@
+using Dealership.Appointment.Calendars;
 using Dealership.Contracts;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.Appointment.Bookings;
 
+/// <summary>Learns of a lead (and its source channel, for the reports); a dealership it has not seen gets the default calendar.</summary>
 public sealed class LeadAcceptedConsumer(AppointmentDbContext db) : IConsumer<LeadAccepted>
 {
     public async Task Consume(ConsumeContext<LeadAccepted> context)
@@ -11,7 +14,88 @@ public sealed class LeadAcceptedConsumer(AppointmentDbContext db) : IConsumer<Le
         if (!await db.FirstDeliveryAsync(context, nameof(LeadAcceptedConsumer)))
             return;
         if (await db.Leads.FindAsync([lead.LeadId], context.CancellationToken) is null)
-            db.Leads.Add(new KnownLead { LeadId = lead.LeadId, DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode });
+            db.Leads.Add(new KnownLead { LeadId = lead.LeadId, DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode, Source = lead.Source });
+        if (!await db.Calendars.AnyAsync(c => c.DealershipId == lead.DealershipId, context.CancellationToken))
+            db.Calendars.Add(new ShowroomCalendar { DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode });
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>Knows each lead's consultant, whom its visits are booked with.</summary>
+public sealed class LeadConsultantConsumer(AppointmentDbContext db) : IConsumer<LeadAssigned>, IConsumer<LeadReassigned>
+{
+    public Task Consume(ConsumeContext<LeadAssigned> context) => SetAsync(context, context.Message.LeadId, context.Message.ConsultantId);
+
+    public Task Consume(ConsumeContext<LeadReassigned> context) => SetAsync(context, context.Message.LeadId, context.Message.ConsultantId);
+
+    private async Task SetAsync(ConsumeContext context, Guid leadId, Guid consultantId)
+    {
+        if (!await db.FirstDeliveryAsync(context, nameof(LeadConsultantConsumer)))
+            return;
+        // The assignment follows the lead's LeadAccepted; if that has not arrived yet, retrying lets it.
+        var lead = await db.Leads.FindAsync([leadId], context.CancellationToken)
+            ?? throw new InvalidOperationException($"Lead {leadId} is not known to appointment yet.");
+        lead.ConsultantId = consultantId;
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>A workflow step books a visit; a refused booking is announced with the reason, never dropped.</summary>
+public sealed class ScheduleAppointmentConsumer(AppointmentDbContext db, TimeProvider clock) : IConsumer<ScheduleAppointment>
+{
+    public async Task Consume(ConsumeContext<ScheduleAppointment> context)
+    {
+        var m = context.Message;
+        if (!await db.FirstDeliveryAsync(context, nameof(ScheduleAppointmentConsumer)))
+            return;
+        if (await db.Bookings.AnyAsync(b => b.IdempotencyKey == m.IdempotencyKey, context.CancellationToken))
+        {
+            await db.SaveChangesAsync(context.CancellationToken);
+            return;
+        }
+        var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.LeadId == m.LeadId, context.CancellationToken)
+            ?? throw new InvalidOperationException($"Lead {m.LeadId} is not known to appointment yet.");
+        var now = clock.GetUtcNow();
+        var purpose = Bookings.Purposes.Contains(m.Purpose) ? m.Purpose : "visit";
+        var (_, problem) = await Bookings.BookAsync(db, lead, new BookingRequest(m.StartsAt, purpose, m.Model, null, null, "workflow", m.IdempotencyKey), now, context.CancellationToken);
+        if (problem is not null)
+        {
+            db.Publish(new AppointmentRefused(m.LeadId, m.DealershipId, m.StartsAt, problem.Message, now));
+            await db.SaveChangesAsync(context.CancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// A customer's SMS answer to the day-before confirmation: 1 confirms, 2 cancels, 3 asks for
+/// another time (Chinese and English words too). It applies to the lead's next active visit.
+/// </summary>
+public sealed class SmsReplyReceivedConsumer(AppointmentDbContext db, TimeProvider clock) : IConsumer<SmsReplyReceived>
+{
+    public static string? Answer(string text) => text.Trim().ToUpperInvariant() switch
+    {
+        "1" or "Y" or "YES" or "确认" or "是" or "好" => "confirmed",
+        "2" or "N" or "NO" or "取消" => "cancelled",
+        "3" or "改期" or "CHANGE" => "reschedule-requested",
+        _ => null,
+    };
+
+    public async Task Consume(ConsumeContext<SmsReplyReceived> context)
+    {
+        var m = context.Message;
+        if (!await db.FirstDeliveryAsync(context, nameof(SmsReplyReceivedConsumer)))
+            return;
+        var now = clock.GetUtcNow();
+        if (m.LeadId is { } leadId && Answer(m.Text) is { } answer)
+        {
+            var booking = await db.Bookings
+                .Where(b => b.LeadId == leadId && b.StartsAt > now &&
+                            (b.Status == BookingStatus.Booked || b.Status == BookingStatus.Confirmed || b.Status == BookingStatus.RescheduleRequested))
+                .OrderBy(b => b.StartsAt)
+                .FirstOrDefaultAsync(context.CancellationToken);
+            if (booking is not null)
+                Bookings.RecordAnswer(db, booking, answer, "sms", now);
+        }
         await db.SaveChangesAsync(context.CancellationToken);
     }
 }

@@ -19,14 +19,23 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<LeadReassigned>,
     IConsumer<LeadPooled>,
     IConsumer<LeadAwaitingShift>,
-    IConsumer<SupervisorAlerted>
+    IConsumer<SupervisorAlerted>,
+    IConsumer<AppointmentRefused>,
+    IConsumer<AppointmentRescheduled>,
+    IConsumer<AppointmentCancelled>,
+    IConsumer<AppointmentConfirmed>,
+    IConsumer<CustomerArrived>,
+    IConsumer<AppointmentMissed>,
+    IConsumer<SmsHeld>,
+    IConsumer<SmsRefused>,
+    IConsumer<SmsFailed>
 {
     public async Task Consume(ConsumeContext<LeadAssigned> context)
     {
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.Assigned;
+        Advance(lead, LeadStage.Assigned);
         lead.AssignedConsultantId = m.ConsultantId;
         lead.AssignedConsultantName = m.ConsultantName;
         await CommitAsync(context, lead, m.OccurredAt, "assigned", $"Assigned to {m.ConsultantName}: {m.Reason}");
@@ -37,7 +46,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.Unassigned;
+        Advance(lead, LeadStage.Unassigned);
         // Escalation may take a lead away from its consultant into the supervisor queue.
         lead.AssignedConsultantId = null;
         lead.AssignedConsultantName = null;
@@ -76,7 +85,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.AppointmentBooked;
+        Advance(lead, LeadStage.AppointmentBooked);
         await CommitAsync(context, lead, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})");
     }
 
@@ -101,7 +110,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.Assigned;
+        Advance(lead, LeadStage.Assigned);
         lead.AssignedConsultantId = m.ConsultantId;
         lead.AssignedConsultantName = m.ConsultantName;
         await CommitAsync(context, lead, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}");
@@ -112,7 +121,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.Unassigned;
+        Advance(lead, LeadStage.Unassigned);
         lead.AssignedConsultantId = null;
         lead.AssignedConsultantName = null;
         await CommitAsync(context, lead, m.OccurredAt, "pooled", $"In the open pool: {m.Reason}");
@@ -134,6 +143,97 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
         await CommitAsync(context, lead, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentRefused> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-refused", $"Visit for {m.StartsAt:u} could not be booked: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentRescheduled> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-rescheduled", $"Visit moved from {m.PreviousStartsAt:u} to {m.StartsAt:u} by the {m.By}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentCancelled> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-cancelled",
+            $"Visit of {m.StartsAt:u} cancelled by the {m.By}{(string.IsNullOrEmpty(m.Reason) ? "" : ": " + m.Reason)}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentConfirmed> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-confirmed", $"Customer answered '{m.Answer}' for the visit of {m.StartsAt:u} (by {m.Channel})");
+    }
+
+    public async Task Consume(ConsumeContext<CustomerArrived> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "customer-arrived", $"Customer arrived at the showroom at {m.ArrivedAt:u}");
+    }
+
+    public async Task Consume(ConsumeContext<AppointmentMissed> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "appointment-missed", $"Customer did not come to the visit of {m.StartsAt:u}");
+    }
+
+    public async Task Consume(ConsumeContext<SmsHeld> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "sms-held", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) held until {m.SendAt:u}: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<SmsRefused> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "sms-refused", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) not sent: {m.Reason}");
+    }
+
+    public async Task Consume(ConsumeContext<SmsFailed> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}");
+    }
+
+    /// <summary>
+    /// Moves the lead's stage forward only: events of different services arrive in any order (a visit
+    /// may be booked before the assignment is heard of), and a late one must not take the lead back.
+    /// Assigned and unassigned are one step: escalation moves a lead between them both ways.
+    /// </summary>
+    private static void Advance(Lead lead, LeadStage stage)
+    {
+        static int Rank(LeadStage s) => s switch
+        {
+            LeadStage.New => 0,
+            LeadStage.Assigned or LeadStage.Unassigned => 1,
+            LeadStage.AppointmentBooked => 2,
+            _ => 3,
+        };
+        if (Rank(stage) >= Rank(lead.Stage))
+            lead.Stage = stage;
     }
 
     /// <summary>The lead to update, or null when this message was already applied.</summary>

@@ -1,14 +1,25 @@
+using System.Security.Claims;
 using Dealership.Hosting;
+using Dealership.Hosting.Security;
+using Dealership.Notification.Carriers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Dealership.Notification.Sms;
 
 public static class SmsEndpoints
 {
-    public record SmsView(Guid Id, Guid LeadId, string Recipient, string Phone, string Template, string Text, SmsStatus Status, DateTimeOffset CreatedAt);
+    public record SmsView(
+        Guid Id, Guid LeadId, string Recipient, string Phone, string Template, string Language, string Text, SmsStatus Status, string? Reason,
+        DateTimeOffset CreatedAt, DateTimeOffset SendAt, DateTimeOffset? SentAt, DateTimeOffset? DeliveredAt, int Attempts);
+    public record ReplyRequest(string? Phone, string? Text);
+    public record ReplyView(Guid LeadId, bool OptedOut, string? Keyword);
+    public record ReceiptRequest(string? OutId, string? MessageId, string? Status, string? Error);
+    public record ConsentView(Guid DealershipId, string Phone, string Channel, bool Granted, string Source, DateTimeOffset ChangedAt);
 
     public static void MapSmsEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -20,9 +31,84 @@ public static class SmsEndpoints
                     query = query.Where(m => m.LeadId == leadId);
                 var rows = await query.OrderByDescending(m => m.CreatedAt).Take(Math.Clamp(take ?? 50, 1, 500)).ToListAsync(cancellationToken);
                 // A list never shows a whole phone number.
-                return Results.Ok(rows.Select(m => new SmsView(m.Id, m.LeadId, m.Recipient, PhoneMask.Mask(m.Phone), m.Template, m.Text, m.Status, m.CreatedAt)));
+                return Results.Ok(rows.Select(m => new SmsView(m.Id, m.LeadId, m.Recipient, PhoneMask.Mask(m.Phone), m.Template, m.Language, m.Text, m.Status,
+                    m.Reason, m.CreatedAt, m.SendAt, m.SentAt, m.DeliveredAt, m.Attempts)));
             })
-            .WithSummary("Messages taken by the development SMS sink, newest first")
+            .WithSummary("SMS messages with their status (queued, held, sent, delivered, refused, failed) and why, newest first")
             .Produces<List<SmsView>>();
+
+        group.MapPost("/replies", async (ReplyRequest request, IServiceProvider services, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+            {
+                // Replies reach a real deployment through the carrier's callback; this door is the development sink's.
+                if (services.GetRequiredService<ISmsCarrier>() is not DevelopmentSmsSink)
+                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not available",
+                        detail: "Replies are injected only when the development SMS sink is the carrier.");
+                return await ReplyAsync(request, db, clock, cancellationToken);
+            })
+            .WithSummary("Inject a customer's SMS reply (development sink): TD, T, 退订 or STOP opt out; anything else is passed on, e.g. 1 to confirm a visit")
+            .Produces<ReplyView>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem();
+
+        group.MapGet("/consents", async (string phone, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
+            {
+                var rows = await (from c in db.Consents.AsNoTracking()
+                                  join s in db.Settings.AsNoTracking() on c.DealershipId equals s.DealershipId
+                                  where c.Phone == phone
+                                  select new { Consent = c, s.DealershipCode }).ToListAsync(cancellationToken);
+                return Results.Ok(rows.Where(r => user.MayActFor(r.DealershipCode))
+                    .Select(r => new ConsentView(r.Consent.DealershipId, PhoneMask.Mask(r.Consent.Phone), r.Consent.Channel, r.Consent.Granted, r.Consent.Source, r.Consent.ChangedAt)));
+            })
+            .WithSummary("Notification's copy of a customer's consent (phone in E.164), per dealership and channel")
+            .Produces<List<ConsentView>>();
+
+        // The carrier calls these; it presents the token configured as Sms:Gateway:CallbackToken, not an API key.
+        var carrier = endpoints.MapGroup("/api/sms/carrier").WithTags("SMS carrier callbacks").AllowAnonymous();
+        carrier.MapPost("/receipts", async (string? token, ReceiptRequest receipt, IOptions<HttpSmsGatewayOptions> gateway, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+            {
+                if (!TokenMatches(gateway.Value, token))
+                    return Results.Unauthorized();
+                var reference = receipt.OutId ?? receipt.MessageId;
+                if (string.IsNullOrWhiteSpace(reference) || string.IsNullOrWhiteSpace(receipt.Status))
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["outId"] = ["The message reference and status are required."] });
+                var delivered = receipt.Status.Equals("DELIVERED", StringComparison.OrdinalIgnoreCase);
+                switch (await SmsReplies.ApplyReceiptAsync(db, reference, delivered, receipt.Error, clock.GetUtcNow(), cancellationToken))
+                {
+                    case SmsReplies.ReceiptOutcome.UnknownMessage:
+                        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown message", detail: $"No SMS {reference}.");
+                    case SmsReplies.ReceiptOutcome.NotYetSent:
+                        // Carriers call again after a failed callback; by then the send is recorded.
+                        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not yet", detail: $"SMS {reference} is still being sent; send the receipt again.");
+                }
+                await db.SaveChangesAsync(cancellationToken);
+                return Results.Ok();
+            })
+            .WithSummary("Delivery receipt from the SMS carrier")
+            .ProducesValidationProblem();
+        carrier.MapPost("/replies", async (string? token, ReplyRequest request, IOptions<HttpSmsGatewayOptions> gateway, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+                TokenMatches(gateway.Value, token) ? await ReplyAsync(request, db, clock, cancellationToken) : Results.Unauthorized())
+            .WithSummary("A customer's SMS reply, from the SMS carrier")
+            .Produces<ReplyView>(StatusCodes.Status202Accepted);
+    }
+
+    private static bool TokenMatches(HttpSmsGatewayOptions options, string? token) =>
+        options.CallbackToken.Length > 0 && token is not null &&
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(options.CallbackToken), System.Text.Encoding.UTF8.GetBytes(token));
+
+    private static async Task<IResult> ReplyAsync(ReplyRequest request, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Phone) || !request.Phone.StartsWith('+'))
+            errors["phone"] = ["The phone number in E.164 (+86...) is required."];
+        if (request.Text is null)
+            errors["text"] = ["The reply text is required."];
+        if (errors.Count > 0)
+            return Results.ValidationProblem(errors);
+        var outcome = await SmsReplies.HandleAsync(db, request.Phone!, request.Text!, clock.GetUtcNow(), cancellationToken);
+        if (outcome is null)
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown sender",
+                detail: $"No SMS was ever sent to {PhoneMask.Mask(request.Phone)}, so the reply belongs to no conversation.");
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Accepted(value: new ReplyView(outcome.LeadId, outcome.OptedOut, outcome.Keyword));
     }
 }

@@ -12,10 +12,23 @@ public class CustomerContact
 
 public enum SmsStatus
 {
-    /// <summary>Taken by the development sink: stored and listed, never sent to a carrier.</summary>
+    /// <summary>Passed the rules; the sender hands it to the carrier at <see cref="SmsMessage.SendAt"/>.</summary>
+    Queued,
+    /// <summary>Waits for the next allowed time (quiet hours, the daily spending cap).</summary>
+    Held,
+    /// <summary>The carrier accepted it; its delivery receipt has not come yet.</summary>
+    Sent,
+    /// <summary>Delivered to the handset (a carrier's receipt, or taken by the development sink).</summary>
     Delivered,
+    /// <summary>The carrier reported it could not deliver it.</summary>
+    Undelivered,
+    /// <summary>Never sent: no consent, the weekly cap, an opt-out.</summary>
+    Refused,
+    /// <summary>The carrier refused it or kept failing.</summary>
+    Failed,
 }
 
+/// <summary>One SMS, from the request through the rules to the carrier's receipt.</summary>
 public class SmsMessage
 {
     public Guid Id { get; set; }
@@ -24,8 +37,27 @@ public class SmsMessage
     public required string Recipient { get; set; }
     public required string Phone { get; set; }
     public required string Template { get; set; }
+    public string Language { get; set; } = SmsLanguages.Chinese;
     public required string Text { get; set; }
+    /// <summary>The business reason (lead, template, workflow step): one SMS per key, whatever is redelivered or retried.</summary>
     public required string IdempotencyKey { get; set; }
     public SmsStatus Status { get; set; }
+    /// <summary>Why it is held, refused or failed, in words shown on the lead's timeline.</summary>
+    public string? Reason { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When the sender may hand it to the carrier.</summary>
+    public DateTimeOffset SendAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+    public string? CarrierMessageId { get; set; }
+    /// <summary>What the carrier charges, in fen (0.01 yuan), counted against the daily spending cap.</summary>
+    public int CostFen { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>The W3C trace context of the request, so the send continues the lead's trace.</summary>
+    public string? TraceParent { get; set; }
+    public Guid? LockedBy { get; set; }
+
+    public bool ForCustomer => Recipient == Dealership.Contracts.SmsRecipients.Customer;
 }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dealership.Contracts;
 using Dealership.IntegrationTests.Support;
 using Dealership.Tests.Support;
+using MassTransit;
 using Xunit.Abstractions;
 
 namespace Dealership.IntegrationTests.EndToEnd;
@@ -95,13 +98,37 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
             new { dealershipCode = "DEMO01", name = "冯女士", phone = "13612345678", source = "marketing-event", campaign = "2026 车展", externalId = "E2E-BOOK" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var leadId = (await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;
+        // Lead-intake's consent record says yes: published on the broker as lead-intake publishes it.
+        await PublishAsync(new ConsentChanged(TestApp.DemoDealershipId, leadId, "+8613612345678", ConsentChannels.Sms, true, "web-form", DateTimeOffset.UtcNow));
+        await Eventually.Get(() => _gateway.GetFromJsonAsync<List<ConsentView>>($"/api/sms/consents?phone={Uri.EscapeDataString("+8613612345678")}")!,
+            c => c!.Any(x => x.Granted), TimeSpan.FromSeconds(60), because: "notification should keep its copy of the consent");
+        // The spec must not depend on the hour it runs at: no quiet hours for the demo dealership.
+        var settings = (await _gateway.GetFromJsonAsync<JsonObject>("/api/sms/settings/DEMO01"))!;
+        settings["quietHoursStart"] = "00:00:00";
+        settings["quietHoursEnd"] = "00:00:00";
+        (await _gateway.PutAsJsonAsync("/api/sms/settings/DEMO01", settings)).EnsureSuccessStatusCode();
+
         // The appointment service learns of the lead from LeadAccepted; until then it does not know it.
         var booked = await Eventually.Get(
-            () => _gateway.PostAsJsonAsync("/api/appointments", new { leadId, startsAt = DateTimeOffset.UtcNow.AddDays(3), purpose = "visit" }),
+            () => _gateway.PostAsJsonAsync("/api/appointments", new { leadId, startsAt = Showroom.Slot(DateTimeOffset.UtcNow, days: 3), purpose = "visit" }),
             r => r.StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(60));
 
         var lead = await Eventually.Get(() => _gateway.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!,
             l => l!.Stage == "appointmentBooked" && l.Timeline.Any(t => t.Kind == "sms-sent" && t.Text.Contains("customer")), TimeSpan.FromSeconds(60));
         Assert.Contains(lead!.Timeline, t => t.Kind == "appointment-booked");
+    }
+
+    private async Task PublishAsync<T>(T message) where T : class
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(broker.Url)));
+        await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        try
+        {
+            await bus.Publish(message);
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
     }
 }

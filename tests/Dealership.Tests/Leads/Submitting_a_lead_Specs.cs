@@ -140,8 +140,11 @@ public sealed class Submitting_a_lead_Specs : IAsyncLifetime
     {
         var leadId = await _app.PostLeadAsync("OEM-8008");
         await Eventually.Get(() => _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!, l => l!.Stage == "assigned");
+        // Customer SMS need the customer's consent (lead-intake's record), and this spec must not depend on the hour it runs at.
+        await _app.GrantSmsConsentAsync(leadId);
+        await _app.WithoutQuietHoursAsync();
 
-        var startsAt = DateTimeOffset.UtcNow.AddDays(2);
+        var startsAt = Showroom.Slot(DateTimeOffset.UtcNow, days: 2);
         var booked = await _app.Client.PostAsJsonAsync("/api/appointments", new { leadId, startsAt, purpose = "test-drive" });
 
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
@@ -151,7 +154,8 @@ public sealed class Submitting_a_lead_Specs : IAsyncLifetime
         var sms = await _app.Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}");
         var confirmation = Assert.Single(sms!, m => m.Recipient == "customer");
         Assert.Equal("appointment-confirmation", confirmation.Template);
-        Assert.Contains("回复TD退订", confirmation.Text);
+        Assert.StartsWith("【Demo Motors】", confirmation.Text);
+        Assert.EndsWith("回复TD退订", confirmation.Text);
     }
 
     [Fact]

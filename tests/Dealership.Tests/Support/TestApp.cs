@@ -58,12 +58,23 @@ public sealed class TestApp : IAsyncDisposable
 
     public T Scoped<T>(IServiceScope scope) where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
 
-    public async Task<Guid> PostLeadAsync(string externalId, string? name = "陈先生", string? phone = "13812345678", string source = "oem")
+    /// <summary>Posts a lead; without a phone number it gets one of its own, so leads of one test never merge by accident.</summary>
+    public async Task<Guid> PostLeadAsync(string externalId, string? name = "陈先生", string? phone = null, string source = "oem")
     {
-        var response = await Client.PostAsJsonAsync("/api/leads", new { dealershipCode = "DEMO01", name, phone, source, externalId });
+        phone ??= UniquePhone();
+        var campaign = source == "marketing-event" ? "2026 车展" : null;
+        var response = await Client.PostAsJsonAsync("/api/leads", new { dealershipCode = "DEMO01", name, phone, source, campaign, externalId });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;
     }
+
+    private static int _phones = Random.Shared.Next(1_000_000);
+
+    /// <summary>A valid China mobile number not used before in this test run.</summary>
+    public static string UniquePhone() => $"1391{Interlocked.Increment(ref _phones) % 10_000_000:D7}";
+
+    /// <summary>The whole phone number of a lead, as its reader sees it.</summary>
+    public async Task<string> PhoneOfAsync(Guid leadId) => (await Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}"))!.Phone!;
 
     public async ValueTask DisposeAsync()
     {

@@ -23,18 +23,70 @@ namespace Dealership.Appointment.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ArrivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BookedBy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConfirmationAnswer")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ConsultantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ConsultantSlot")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("DealershipId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Directions")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("LeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Seat")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("StartsAt")
@@ -45,11 +97,29 @@ namespace Dealership.Appointment.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
 
                     b.HasIndex("LeadId");
 
+                    b.HasIndex("ConsultantSlot", "StartsAt")
+                        .IsUnique();
+
                     b.HasIndex("DealershipId", "StartsAt");
+
+                    b.HasIndex("Status", "StartsAt");
+
+                    b.HasIndex("DealershipId", "Resource", "StartsAt", "Seat")
+                        .IsUnique();
 
                     b.ToTable("Bookings");
                 });
@@ -60,6 +130,9 @@ namespace Dealership.Appointment.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ConsultantId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DealershipCode")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -68,9 +141,62 @@ namespace Dealership.Appointment.Migrations.Sqlite
                     b.Property<Guid>("DealershipId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Source")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("LeadId");
 
                     b.ToTable("Leads", (string)null);
+                });
+
+            modelBuilder.Entity("Dealership.Appointment.Calendars.ShowroomCalendar", b =>
+                {
+                    b.Property<Guid>("DealershipId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ClosedDates")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ClosedWeekdays")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly>("ClosesAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DealershipCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NoShowAfterMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeOnly>("OpensAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReceptionDesks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SlotMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TestDriveCars")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DealershipId");
+
+                    b.HasIndex("DealershipCode");
+
+                    b.ToTable("Calendars", (string)null);
                 });
 
             modelBuilder.Entity("Dealership.Hosting.Messaging.InboxMessage", b =>

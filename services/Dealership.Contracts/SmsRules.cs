@@ -1,0 +1,47 @@
+namespace Dealership.Contracts;
+
+/// <summary>A customer SMS waits (quiet hours, the daily spending cap) and goes out at <see cref="SendAt"/>.</summary>
+public record SmsHeld(
+    Guid SmsId,
+    Guid LeadId,
+    Guid DealershipId,
+    string Recipient,
+    string Template,
+    string MaskedPhone,
+    string Reason,
+    DateTimeOffset SendAt,
+    DateTimeOffset OccurredAt);
+
+/// <summary>An SMS that will never be sent (no consent, the weekly cap, an opt-out), with the reason.</summary>
+public record SmsRefused(
+    Guid SmsId,
+    Guid LeadId,
+    Guid DealershipId,
+    string Recipient,
+    string Template,
+    string MaskedPhone,
+    string Reason,
+    DateTimeOffset OccurredAt);
+
+/// <summary>The carrier refused the SMS or kept failing, or reported it undelivered.</summary>
+public record SmsFailed(
+    Guid SmsId,
+    Guid LeadId,
+    Guid DealershipId,
+    string Recipient,
+    string Template,
+    string MaskedPhone,
+    string Reason,
+    DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A customer replied to an SMS with something other than an opt-out keyword (for example "1" to
+/// confirm a visit). Notification resolves the lead from the last message it sent to that phone.
+/// </summary>
+public record SmsReplyReceived(
+    Guid DealershipId,
+    Guid? LeadId,
+    string Phone,
+    string Text,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset OccurredAt);

@@ -1,0 +1,118 @@
+using Dealership.Contracts;
+using Dealership.Hosting;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dealership.Notification.Sms;
+
+public sealed record SmsRequest(
+    Guid DealershipId,
+    Guid LeadId,
+    string Recipient,
+    string Phone,
+    string Template,
+    IReadOnlyDictionary<string, string> Parameters,
+    string IdempotencyKey);
+
+/// <summary>
+/// Takes an SMS request through the rules before any customer SMS: consent, the weekly cap and quiet
+/// hours. What passes is queued for the <see cref="SmsSender"/>; what is held or refused says why,
+/// and that reason is published for the lead's timeline. The caller saves.
+/// </summary>
+public static class SmsRequests
+{
+    public static async Task RequestAsync(NotificationDbContext db, SmsRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // At most one SMS per business reason: a repeated request (a redelivery, a retried step) is a no-op.
+        if (await db.Messages.AnyAsync(m => m.IdempotencyKey == request.IdempotencyKey, cancellationToken))
+            return;
+
+        var purpose = SmsTemplates.Purpose(request.Template);
+        var settings = await SettingsAsync(db, request.DealershipId, cancellationToken);
+        var language = request.Parameters.TryGetValue("language", out var asked) && SmsLanguages.All.Contains(asked) ? asked : settings.Language;
+        var body = await db.Templates.AsNoTracking()
+            .Where(t => t.DealershipId == request.DealershipId && t.Purpose == purpose.Name && t.Language == language)
+            .Select(t => t.Body)
+            .SingleOrDefaultAsync(cancellationToken) ?? SmsTemplates.DefaultBody(purpose, language);
+
+        var message = new SmsMessage
+        {
+            Id = NewId.NextGuid(),
+            DealershipId = request.DealershipId,
+            LeadId = request.LeadId,
+            Recipient = request.Recipient,
+            Phone = request.Phone,
+            Template = purpose.Name,
+            Language = language,
+            Text = SmsTemplates.Render(body, request.Parameters, request.Recipient == SmsRecipients.Customer, settings.Signature, language),
+            IdempotencyKey = request.IdempotencyKey,
+            Status = SmsStatus.Queued,
+            CreatedAt = now,
+            SendAt = now,
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
+        };
+        db.Messages.Add(message);
+
+        // Consultant alerts are work messages: no customer consent, cap or quiet hours apply.
+        if (!message.ForCustomer)
+            return;
+
+        if (await RefusalAsync(db, message, cancellationToken) is { } refusal)
+        {
+            Refuse(db, message, refusal, now);
+            return;
+        }
+        var since = now - TimeSpan.FromDays(7);
+        var lastWeek = await db.Messages.CountAsync(m =>
+            m.DealershipId == message.DealershipId && m.Phone == message.Phone && m.Recipient == SmsRecipients.Customer && m.CreatedAt > since &&
+            (m.Status == SmsStatus.Queued || m.Status == SmsStatus.Held || m.Status == SmsStatus.Sent || m.Status == SmsStatus.Delivered || m.Status == SmsStatus.Undelivered),
+            cancellationToken);
+        if (lastWeek >= settings.WeeklyCap)
+        {
+            Refuse(db, message, $"weekly cap reached: {lastWeek} customer SMS in the last 7 days (cap {settings.WeeklyCap})", now);
+            return;
+        }
+        var allowedAt = settings.NextAllowedTime(now);
+        if (allowedAt > now)
+            Hold(db, message, QuietHoursReason(settings), allowedAt, now);
+    }
+
+    /// <summary>Why the customer may not get this SMS now, as far as consent goes; null when they may.</summary>
+    public static async Task<string?> RefusalAsync(NotificationDbContext db, SmsMessage message, CancellationToken cancellationToken)
+    {
+        var consent = await db.Consents.AsNoTracking().SingleOrDefaultAsync(c =>
+            c.DealershipId == message.DealershipId && c.Phone == message.Phone && c.Channel == ConsentChannels.Sms, cancellationToken);
+        if (consent is null)
+            return "no SMS consent on record for this customer";
+        if (!consent.Granted)
+            return $"the customer withdrew SMS consent ({consent.Source})";
+        return null;
+    }
+
+    public static string QuietHoursReason(DealershipSmsSettings settings) =>
+        $"quiet hours {settings.QuietHoursStart:HH\\:mm}-{settings.QuietHoursEnd:HH\\:mm} ({settings.TimeZone})";
+
+    public static void Refuse(NotificationDbContext db, SmsMessage message, string reason, DateTimeOffset now)
+    {
+        message.Status = SmsStatus.Refused;
+        message.Reason = reason;
+        message.LockedUntil = null;
+        db.Publish(new SmsRefused(message.Id, message.LeadId, message.DealershipId, message.Recipient, message.Template, PhoneMask.Mask(message.Phone), reason, now));
+    }
+
+    public static void Hold(NotificationDbContext db, SmsMessage message, string reason, DateTimeOffset until, DateTimeOffset now)
+    {
+        var announced = message.Status == SmsStatus.Held && message.Reason == reason && message.SendAt == until;
+        message.Status = SmsStatus.Held;
+        message.Reason = reason;
+        message.SendAt = until;
+        message.LockedUntil = null;
+        if (!announced)
+            db.Publish(new SmsHeld(message.Id, message.LeadId, message.DealershipId, message.Recipient, message.Template, PhoneMask.Mask(message.Phone), reason, until, now));
+    }
+
+    /// <summary>The dealership's settings, or the defaults while notification has not heard of it.</summary>
+    public static async Task<DealershipSmsSettings> SettingsAsync(NotificationDbContext db, Guid dealershipId, CancellationToken cancellationToken) =>
+        await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.DealershipId == dealershipId, cancellationToken)
+        ?? new DealershipSmsSettings { DealershipId = dealershipId, DealershipCode = "" };
+}

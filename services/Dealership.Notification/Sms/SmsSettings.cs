@@ -1,0 +1,70 @@
+namespace Dealership.Notification.Sms;
+
+/// <summary>
+/// A dealership's SMS rules. Created with the defaults when notification first hears of the
+/// dealership; operations staff change them over HTTP.
+/// </summary>
+public class DealershipSmsSettings
+{
+    public Guid DealershipId { get; set; }
+    public required string DealershipCode { get; set; }
+    /// <summary>IANA time zone that quiet hours and the spending day are counted in.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+    /// <summary>No customer SMS from this local time ...</summary>
+    public TimeOnly QuietHoursStart { get; set; } = new(21, 0);
+    /// <summary>... until this local time; held messages go out then.</summary>
+    public TimeOnly QuietHoursEnd { get; set; } = new(8, 0);
+    /// <summary>Customer SMS per customer in any 7 days; more are refused.</summary>
+    public int WeeklyCap { get; set; } = 5;
+    /// <summary>What the dealership may spend on SMS per local day, in fen; past it messages wait for the next day.</summary>
+    public int DailySpendingCapFen { get; set; } = 10_000;
+    /// <summary>The carrier's price of one SMS segment, in fen.</summary>
+    public int PricePerSegmentFen { get; set; } = 5;
+    /// <summary>The sender signature the carrier registered for the dealership, e.g. 【Demo Motors】; it heads every customer SMS.</summary>
+    public string Signature { get; set; } = "【经销商】";
+    public string Language { get; set; } = SmsLanguages.Chinese;
+
+    public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>When a customer SMS may go out: <paramref name="now"/> itself, or the end of the quiet hours it falls in.</summary>
+    public DateTimeOffset NextAllowedTime(DateTimeOffset now)
+    {
+        var zone = Zone();
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var time = TimeOnly.FromTimeSpan(local.TimeOfDay);
+        bool quiet;
+        DateOnly endDay = DateOnly.FromDateTime(local.DateTime);
+        if (QuietHoursStart == QuietHoursEnd)
+            return now;
+        if (QuietHoursStart < QuietHoursEnd)
+        {
+            // A window inside one day, e.g. 12:00-14:00.
+            quiet = time >= QuietHoursStart && time < QuietHoursEnd;
+        }
+        else
+        {
+            // A window across midnight, e.g. 21:00-08:00.
+            quiet = time >= QuietHoursStart || time < QuietHoursEnd;
+            if (time >= QuietHoursStart)
+                endDay = endDay.AddDays(1);
+        }
+        return quiet ? AtLocal(endDay, QuietHoursEnd, zone) : now;
+    }
+
+    /// <summary>The start of the local day <paramref name="now"/> falls in, and of the next one.</summary>
+    public (DateTimeOffset Start, DateTimeOffset Next) LocalDay(DateTimeOffset now)
+    {
+        var zone = Zone();
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        return (AtLocal(day, TimeOnly.MinValue, zone), AtLocal(day.AddDays(1), TimeOnly.MinValue, zone));
+    }
+
+    private static DateTimeOffset AtLocal(DateOnly day, TimeOnly time, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
+        // A local time skipped by a daylight-saving change is taken an hour later.
+        while (zone.IsInvalidTime(local))
+            local = local.AddHours(1);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Dealership.Contracts;
+using Dealership.Tests.Support;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Dealership.Tests.Sms;
+
+/// <summary>
+/// The carrier adapter against a fake carrier on loopback that, for every message, first takes it
+/// but answers too late, then fails, then answers (DUPLICATE, as it already has it) and sends its
+/// delivery receipt twice: the handset still gets exactly one SMS per key.
+/// </summary>
+public sealed class Http_sms_gateway_Specs : IAsyncLifetime
+{
+    private const string Token = "carrier-secret";
+    private const string RefusedPhone = "+8610000000000";
+    private WebApplication _carrier = null!;
+    private TestApp _app = null!;
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
+    private readonly ConcurrentQueue<(string OutId, string Phone, string Content)> _handset = new();
+    private Uri? _callbacks;
+
+    private sealed record SendRequest(string OutId, string Phone, string SignName, string Content);
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _carrier = builder.Build();
+        _carrier.MapPost("/send", async (SendRequest request, HttpContext http) =>
+        {
+            if (http.Request.Headers.Authorization != "Bearer carrier-key")
+                return Results.Unauthorized();
+            if (request.Phone == RefusedPhone)
+                return Results.BadRequest(new { code = "INVALID_PHONE", message = "not a mobile number" });
+            var attempt = _attempts.AddOrUpdate(request.OutId, 1, (_, n) => n + 1);
+            switch (attempt)
+            {
+                case 1:
+                    // Takes the message, then answers after the adapter has given up waiting.
+                    _handset.Enqueue((request.OutId, request.Phone, request.Content));
+                    await Task.Delay(TimeSpan.FromSeconds(3));
+                    return Results.Ok(new { code = "OK", messageId = "c-" + request.OutId });
+                case 2:
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                default:
+                    var known = _handset.Any(h => h.OutId == request.OutId);
+                    if (!known)
+                        _handset.Enqueue((request.OutId, request.Phone, request.Content));
+                    _ = ReceiptTwiceAsync(request.OutId);
+                    return Results.Ok(new { code = known ? "DUPLICATE" : "OK", messageId = "c-" + request.OutId });
+            }
+        });
+        await _carrier.StartAsync();
+        var carrierAddress = _carrier.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+
+        _app = await TestApp.StartAsync(settings:
+        [
+            "--Sms:Carrier=http-gateway",
+            $"--Sms:Gateway:BaseUrl={carrierAddress}/",
+            "--Sms:Gateway:ApiKey=carrier-key",
+            "--Sms:Gateway:Timeout=00:00:00.500",
+            $"--Sms:Gateway:CallbackToken={Token}",
+            "--Sms:Sender:RetryDelay=00:00:00.100",
+            "--Sms:Sender:PollInterval=00:00:00.100",
+        ]);
+        _callbacks = _app.Client.BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _carrier.StopAsync();
+        await _carrier.DisposeAsync();
+    }
+
+    private async Task ReceiptTwiceAsync(string outId)
+    {
+        using var http = new HttpClient { BaseAddress = _callbacks };
+        // As carriers do: a callback that is not answered 2xx is made again; and this one makes every receipt twice.
+        for (var i = 0; i < 2; i++)
+        {
+            for (var tries = 0; tries < 50; tries++)
+            {
+                var response = await http.PostAsJsonAsync($"/api/sms/carrier/receipts?token={Token}", new { outId, messageId = "c-" + outId, status = "DELIVERED" });
+                if (response.IsSuccessStatusCode)
+                    break;
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Should_send_exactly_one_sms_per_key_through_timeouts_faults_duplicate_answers_and_requests()
+    {
+        var leadId = await _app.PostLeadAsync("GATEWAY-1");
+        var step = new SendSms(leadId, TestApp.DemoDealershipId, SmsRecipients.Consultant, "+8613800138002", "new-lead",
+            new Dictionary<string, string> { ["consultant"] = "李强", ["dueAt"] = "明天 10:00" }, $"{leadId}:new-lead:reminder-step", DateTimeOffset.UtcNow);
+        var bus = _app.Services.GetRequiredService<IBus>();
+
+        // The workflow asks twice for the same step (a retried step: new message ids, one key).
+        await bus.Publish(step);
+        await bus.Publish(step);
+
+        var messages = await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<SmsDetailView>>($"/api/sms/messages?leadId={leadId}")!,
+            l => l!.Count == 2 && l.All(m => m.Status == "delivered"), TimeSpan.FromSeconds(30),
+            because: "the new-lead alert and the step's SMS should both be delivered, receipts included");
+        var sent = messages!.Single(m => m.Text.Contains("李强"));
+        Assert.Equal(3, sent.Attempts);
+        Assert.Equal(1, _handset.Count(h => h.Phone == "+8613800138002" && h.Content.Contains("李强")));
+        Assert.Equal(3, _attempts[sent.Id.ToString("N")]);
+
+        // Receipts that come twice and requests repeated leave one "sent" per message on the timeline.
+        await Task.Delay(500);
+        var lead = await _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}");
+        Assert.Equal(2, lead!.Timeline.Count(t => t.Kind == "sms-sent"));
+        Assert.Equal(2, _handset.Count);
+    }
+
+    [Fact]
+    public async Task Should_fail_an_sms_the_carrier_refuses_and_say_why_on_the_timeline()
+    {
+        var leadId = await _app.PostLeadAsync("GATEWAY-2");
+        await _app.Services.GetRequiredService<IBus>().Publish(new SendSms(leadId, TestApp.DemoDealershipId, SmsRecipients.Consultant, RefusedPhone, "new-lead",
+            new Dictionary<string, string> { ["consultant"] = "张伟", ["dueAt"] = "明天" }, $"{leadId}:new-lead:bad-number", DateTimeOffset.UtcNow));
+
+        var lead = await Eventually.Get(() => _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!,
+            l => l!.Timeline.Any(t => t.Kind == "sms-failed"), TimeSpan.FromSeconds(30));
+        Assert.Contains("INVALID_PHONE", lead!.Timeline.Single(t => t.Kind == "sms-failed").Text);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_delivery_receipt_without_the_carrier_token()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _app.Client.BaseAddress };
+
+        var response = await anonymous.PostAsJsonAsync("/api/sms/carrier/receipts?token=guess", new { outId = Guid.NewGuid().ToString("N"), status = "DELIVERED" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
