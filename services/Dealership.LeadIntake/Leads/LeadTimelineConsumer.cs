@@ -25,7 +25,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.Assigned;
+        MoveTo(lead, LeadStage.Assigned);
         lead.AssignedConsultantId = m.ConsultantId;
         lead.AssignedConsultantName = m.ConsultantName;
         await CommitAsync(context, lead, m.OccurredAt, "assigned", $"Assigned to {m.ConsultantName}: {m.Reason}");
@@ -36,7 +36,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.Unassigned;
+        MoveTo(lead, LeadStage.Unassigned);
         // Escalation may take a lead away from its consultant into the supervisor queue.
         lead.AssignedConsultantId = null;
         lead.AssignedConsultantName = null;
@@ -84,7 +84,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.Assigned;
+        MoveTo(lead, LeadStage.Assigned);
         lead.AssignedConsultantId = m.ConsultantId;
         lead.AssignedConsultantName = m.ConsultantName;
         await CommitAsync(context, lead, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}");
@@ -95,7 +95,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var m = context.Message;
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
-        lead.Stage = LeadStage.Unassigned;
+        MoveTo(lead, LeadStage.Unassigned);
         lead.AssignedConsultantId = null;
         lead.AssignedConsultantName = null;
         await CommitAsync(context, lead, m.OccurredAt, "pooled", $"In the open pool: {m.Reason}");
@@ -117,6 +117,13 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
             return;
         await CommitAsync(context, lead, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}");
+    }
+
+    // Events from different services arrive in any order: a late (re)assignment must not undo a booked visit.
+    private static void MoveTo(Lead lead, LeadStage stage)
+    {
+        if (lead.Stage != LeadStage.AppointmentBooked)
+            lead.Stage = stage;
     }
 
     /// <summary>The lead to update, or null when this message was already applied.</summary>
