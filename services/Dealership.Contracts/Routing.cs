@@ -15,7 +15,7 @@ public record LeadAwaitingShift(
     string Reason,
     DateTimeOffset OccurredAt);
 
-/// <summary>A supervisor is told about a lead: its first contact is overdue, or nobody could take it.</summary>
+/// <summary>A supervisor is told about a lead whose first contact is overdue (and where the lead went).</summary>
 public record SupervisorAlerted(
     Guid LeadId,
     Guid DealershipId,

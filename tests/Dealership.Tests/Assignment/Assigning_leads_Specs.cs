@@ -332,6 +332,23 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_not_undo_a_booked_visit_when_an_assignment_event_arrives_late()
+    {
+        var lead = await AssignedAsync(await PostAsync("LATE-EVENT", "13912340041"));
+        var booked = await Client.PostAsJsonAsync("/api/appointments", new { leadId = lead.Id, startsAt = _clock.GetUtcNow().AddDays(2), purpose = "test-drive" });
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        await LeadAsync(lead.Id, l => l.Stage == "appointmentBooked", "the visit should be booked");
+
+        // On separate processes the assignment may reach lead-intake after the booking.
+        await _app.Services.GetRequiredService<IBus>().Publish(new LeadReassigned(lead.Id, TestApp.DemoDealershipId, lead.AssignedConsultantId,
+            DemoRoster.LiQiang, "李强 Li Qiang", "+8613800138002", "taken from someone; late", _clock.GetUtcNow()));
+
+        var after = await LeadAsync(lead.Id, l => l.Timeline.Any(t => t.Kind == "reassigned"), "the reassignment should be on the timeline");
+        Assert.Equal("appointmentBooked", after.Stage);
+        Assert.Equal(DemoRoster.LiQiang, after.AssignedConsultantId);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_roster_entry_with_a_bad_phone_or_shift_naming_the_fields()
     {
         var response = await Client.PostAsJsonAsync("/api/consultants", new
