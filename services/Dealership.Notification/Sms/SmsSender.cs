@@ -14,13 +14,13 @@ public class SmsSenderOptions
 {
     /// <summary>How often due messages are looked for when no request has signalled new ones.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-    /// <summary>How long a sender owns the messages it claimed; longer than a carrier call may take.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a sender owns the messages it claimed: well beyond a batch of carrier calls that all time out.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Carrier faults tolerated before a message is failed.</summary>
     public int MaxAttempts { get; set; } = 5;
     /// <summary>The pause after the first carrier fault; it doubles with each further one.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
-    public int BatchSize { get; set; } = 20;
+    public int BatchSize { get; set; } = 10;
 }
 
 /// <summary>Wakes the sender as soon as a request may have queued a message.</summary>
