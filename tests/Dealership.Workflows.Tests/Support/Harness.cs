@@ -38,7 +38,7 @@ public sealed class Harness
     }
 
     public static IEnumerable<string> Path(WorkflowInstance instance) =>
-        instance.Journal.Where(j => j.Outcome == "completed").Select(j => j.ElementId);
+        instance.Journal.Where(j => j.Outcome == "completed" && j.ElementId != instance.ProcessId).Select(j => j.ElementId);
 
     public static string[] Waiting(WorkflowInstance instance) => instance.Elements.Where(e => e.State == ElementState.Waiting).Select(e => e.ElementId).Order().ToArray();
 }

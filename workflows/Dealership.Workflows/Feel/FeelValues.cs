@@ -20,13 +20,21 @@ public static partial class FeelValues
         JsonValue v => v.GetValueKind() switch
         {
             JsonValueKind.String => v.TryGetValue<DateTimeOffset>(out var d) && v.GetValue<object>() is DateTimeOffset ? d : v.GetValue<string>(),
-            JsonValueKind.Number => v.TryGetValue<decimal>(out var m) ? m : (decimal)v.GetValue<double>(),
+            JsonValueKind.Number => Number(v),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             _ => null,
         },
         _ => null,
     };
+
+    // A value built in memory keeps its CLR type (int, long, double); one read from text converts to anything.
+    private static decimal Number(JsonValue v) =>
+        v.TryGetValue<decimal>(out var m) ? m
+        : v.TryGetValue<int>(out var i) ? i
+        : v.TryGetValue<long>(out var l) ? l
+        : v.TryGetValue<double>(out var d) ? (decimal)d
+        : decimal.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     public static JsonNode? ToJson(object? value) => value switch
     {
