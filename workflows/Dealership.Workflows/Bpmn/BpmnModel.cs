@@ -48,19 +48,20 @@ public sealed class ZeebeValue
         var trimmed = raw.Trim();
         if (!trimmed.StartsWith('='))
             return new ZeebeValue(raw, trimmed, null, null);
-        return FeelExpression.TryParse(trimmed[1..], out var expression, out var error)
-            ? new ZeebeValue(raw, null, expression, null)
-            : new ZeebeValue(raw, null, null, error);
+        return Parse(raw, raw.IndexOf('=') + 1);
     }
+
+    // Positions in errors count from the start of the text as written in the file, '=' included.
+    private static ZeebeValue Parse(string raw, int offset) =>
+        FeelExpression.TryParse(raw[offset..], out var expression, out var error)
+            ? new ZeebeValue(raw, null, expression, null)
+            : new ZeebeValue(raw, null, null, new FeelParseException(error!.Reason, error.Position + offset));
 
     /// <summary>Always an expression (conditions and mapping sources are FEEL with or without '=').</summary>
     public static ZeebeValue ReadExpression(string raw)
     {
-        var trimmed = raw.Trim();
-        var body = trimmed.StartsWith('=') ? trimmed[1..] : trimmed;
-        return FeelExpression.TryParse(body, out var expression, out var error)
-            ? new ZeebeValue(raw, null, expression, null)
-            : new ZeebeValue(raw, null, null, error);
+        var trimmed = raw.TrimStart();
+        return Parse(raw, trimmed.StartsWith('=') ? raw.IndexOf('=') + 1 : 0);
     }
 
     public object? Evaluate(Func<string, System.Text.Json.Nodes.JsonNode?> variables, TimeProvider clock)
