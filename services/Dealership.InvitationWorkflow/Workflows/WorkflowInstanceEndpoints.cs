@@ -83,15 +83,22 @@ public static class WorkflowInstanceEndpoints
     private static IResult Forbidden() => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership");
 
     private static async Task<IResult> ListAsync(
-        string? processKey, InstanceStatus? status, bool? hasIncident, string? businessKey, Guid? dealershipId, string? waitingAt, int? take,
+        string? processKey, string? status, bool? hasIncident, string? businessKey, Guid? dealershipId, string? waitingAt, int? take,
         ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {
         if (!user.MayActForAll() && (dealershipId is null || !await user.MayManageAsync(dealershipId, db, cancellationToken)))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipId"] = ["Give a dealershipId this API key may act for."] });
+        InstanceStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<InstanceStatus>(status, ignoreCase: true, out var parsed))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Use active, completed or cancelled."] });
+            wanted = parsed;
+        }
         var query = db.WorkflowInstances.AsNoTracking();
         if (dealershipId is not null) query = query.Where(i => i.DealershipId == dealershipId);
         if (processKey is not null) query = query.Where(i => i.ProcessKey == processKey);
-        if (status is not null) query = query.Where(i => i.Status == status);
+        if (wanted is not null) query = query.Where(i => i.Status == wanted);
         if (hasIncident is not null) query = query.Where(i => i.HasOpenIncident == hasIncident);
         if (businessKey is not null) query = query.Where(i => i.BusinessKey == businessKey);
         if (waitingAt is not null) query = query.Where(i => i.WaitingAt != null && ("," + i.WaitingAt + ",").Contains("," + waitingAt + ","));
