@@ -15,6 +15,14 @@ public sealed class ProcessModelCache
         return _models.GetOrAdd(definition.Id, _ => Read(definition));
     }
 
+    /// <summary>The model of an instance's version, read from the database only the first time.</summary>
+    public async Task<ProcessModel> GetAsync(Guid definitionId, Func<Task<WorkflowDefinition>> load)
+    {
+        if (_models.TryGetValue(definitionId, out var model))
+            return model;
+        return Get(await load());
+    }
+
     private static ProcessModel Read(WorkflowDefinition definition) =>
         BpmnReader.Read(definition.Xml).MainProcess
         ?? throw new InvalidOperationException($"Definition {definition.ProcessKey} v{definition.Version} has no process.");

@@ -7,6 +7,8 @@ public class WorkflowOptions
     /// <summary>How long a replica owns the due timers it claimed; another replica takes them over after that.</summary>
     public TimeSpan TimerLease { get; set; } = TimeSpan.FromSeconds(30);
     public int TimerBatchSize { get; set; } = 200;
+    /// <summary>Timers of different instances fired at once by one replica.</summary>
+    public int TimerFireParallelism { get; set; } = 4;
     /// <summary>How long a message that found no waiting instance is kept for one that starts waiting later.</summary>
     public TimeSpan MessageTimeToLive { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Attempts at a step whose save met a concurrent change of the same instance.</summary>

@@ -62,9 +62,10 @@ public sealed class WorkflowRuntime(
             StateJson = "",
         };
         db.WorkflowInstances.Add(record);
-        await StageAsync(record, instance, isNew: true, cancellationToken);
+        await StageAsync(record, instance, null, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await CorrelateBufferedAsync(record.Id, cancellationToken);
+        if (instance.Messages.Count > 0)
+            await CorrelateBufferedAsync(record.Id, cancellationToken);
         return record;
     }
 
@@ -75,27 +76,30 @@ public sealed class WorkflowRuntime(
     public async Task<bool> ExecuteAsync(Guid instanceId, Step step, CancellationToken cancellationToken = default)
     {
         var saved = await StepAsync(instanceId, step, cancellationToken);
-        if (saved)
+        if (saved is { Messages.Count: > 0 })
             await CorrelateBufferedAsync(instanceId, cancellationToken);
-        return saved;
+        return saved is not null;
     }
 
-    private async Task<bool> StepAsync(Guid instanceId, Step step, CancellationToken cancellationToken)
+    /// <summary>Runs and saves one step; returns the instance as saved, or null when the step changed nothing.</summary>
+    private async Task<WorkflowInstance?> StepAsync(Guid instanceId, Step step, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             var record = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
                 ?? throw new WorkflowNotFoundException($"Workflow instance {instanceId} does not exist.");
-            var definition = await db.WorkflowDefinitions.SingleAsync(d => d.Id == record.DefinitionId, cancellationToken);
+            var process = await models.GetAsync(record.DefinitionId,
+                () => db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.Id == record.DefinitionId, cancellationToken));
+            var before = WorkflowInstance.FromJson(record.StateJson);
             var instance = WorkflowInstance.FromJson(record.StateJson);
-            if (!await step(NewEngine(), models.Get(definition), instance))
-                return false;
-            await StageAsync(record, instance, isNew: false, cancellationToken);
+            if (!await step(NewEngine(), process, instance))
+                return null;
+            await StageAsync(record, instance, before, cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                return true;
+                return instance;
             }
             catch (DbUpdateConcurrencyException) when (attempt < options.Value.ConcurrencyRetries)
             {
@@ -104,7 +108,8 @@ public sealed class WorkflowRuntime(
         }
     }
 
-    private async Task StageAsync(WorkflowInstanceRecord record, WorkflowInstance instance, bool isNew, CancellationToken cancellationToken)
+    /// <summary>Stages the new state, its journal, and the changes to its timer and subscription rows (relative to <paramref name="before"/>).</summary>
+    private async Task StageAsync(WorkflowInstanceRecord record, WorkflowInstance instance, WorkflowInstance? before, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         record.StateJson = instance.ToJson();
@@ -130,16 +135,22 @@ public sealed class WorkflowRuntime(
         }
         instance.Journal.Clear();
 
-        var timers = isNew ? [] : await db.WorkflowTimers.Where(t => t.InstanceId == record.Id).ToListAsync(cancellationToken);
+        // Rows are read only where something went away; what is new is known from the state alone.
+        var oldTimers = before?.Timers.Select(t => t.Key).ToHashSet() ?? [];
         var timerKeys = instance.Timers.Select(t => t.Key).ToHashSet();
-        db.WorkflowTimers.RemoveRange(timers.Where(t => !timerKeys.Contains(t.TimerKey)));
-        foreach (var timer in instance.Timers.Where(t => timers.All(row => row.TimerKey != t.Key)))
+        var goneTimers = oldTimers.Except(timerKeys).ToList();
+        if (goneTimers.Count > 0)
+            db.WorkflowTimers.RemoveRange(await db.WorkflowTimers.Where(t => t.InstanceId == record.Id && goneTimers.Contains(t.TimerKey)).ToListAsync(cancellationToken));
+        foreach (var timer in instance.Timers.Where(t => !oldTimers.Contains(t.Key)))
             db.WorkflowTimers.Add(new WorkflowTimer { Id = Guid.NewGuid(), InstanceId = record.Id, TimerKey = timer.Key, DueAt = timer.DueAt });
 
-        var subscriptions = isNew ? [] : await db.WorkflowMessageSubscriptions.Where(s => s.InstanceId == record.Id).ToListAsync(cancellationToken);
+        var oldSubscriptions = before?.Messages.Select(m => m.Key).ToHashSet() ?? [];
         var subscriptionKeys = instance.Messages.Select(m => m.Key).ToHashSet();
-        db.WorkflowMessageSubscriptions.RemoveRange(subscriptions.Where(s => !subscriptionKeys.Contains(s.SubscriptionKey)));
-        foreach (var wait in instance.Messages.Where(m => subscriptions.All(row => row.SubscriptionKey != m.Key)))
+        var goneSubscriptions = oldSubscriptions.Except(subscriptionKeys).ToList();
+        if (goneSubscriptions.Count > 0)
+            db.WorkflowMessageSubscriptions.RemoveRange(await db.WorkflowMessageSubscriptions
+                .Where(s => s.InstanceId == record.Id && goneSubscriptions.Contains(s.SubscriptionKey)).ToListAsync(cancellationToken));
+        foreach (var wait in instance.Messages.Where(m => !oldSubscriptions.Contains(m.Key)))
         {
             db.WorkflowMessageSubscriptions.Add(new WorkflowMessageSubscription
             {
@@ -225,7 +236,7 @@ public sealed class WorkflowRuntime(
                 }
                 return false;
             }, cancellationToken);
-            if (!took)
+            if (took is null)
                 return;
         }
     }
@@ -259,7 +270,7 @@ public sealed class WorkflowRuntime(
             Version = definition.Version, StartedAt = instance.StartedAt, StateJson = "",
         };
         db.WorkflowInstances.Add(record);
-        await StageAsync(record, instance, isNew: true, cancellationToken);
+        await StageAsync(record, instance, null, cancellationToken);
         var next = StartEvents.NextDue(start, definition.PublishedAt ?? definition.CreatedAt, row.Fired + 1, clock);
         if (next is null)
         {

@@ -35,6 +35,7 @@ public sealed class WorkflowTimerPoller(
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
+            var pollStarted = DateTimeOffset.UtcNow;
             try
             {
                 claimed = await PollOnceAsync(stoppingToken);
@@ -51,8 +52,11 @@ public sealed class WorkflowTimerPoller(
                 continue;
             try
             {
-                // Real time between polls: the injected clock only says what is due.
-                await Task.Delay(options.Value.TimerPollInterval, stoppingToken);
+                // A steady cadence in real time (the injected clock only says what is due): the time
+                // spent firing counts towards the pause, so a busy poll does not delay the next one more.
+                var pause = options.Value.TimerPollInterval - (DateTimeOffset.UtcNow - pollStarted);
+                if (pause > TimeSpan.Zero)
+                    await Task.Delay(pause, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -88,27 +92,31 @@ public sealed class WorkflowTimerPoller(
                 .ToListAsync(cancellationToken);
         }
 
-        foreach (var timer in claimed)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                using var scope = scopes.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().FireTimerAsync(timer, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Kept, and tried again after a growing pause: late, but never lost.
-                logger.LogWarning(ex, "Firing workflow timer {TimerId} of instance {InstanceId} failed", timer.Id, timer.InstanceId);
-                using var scope = scopes.CreateScope();
-                var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
-                var attempts = timer.Attempts + 1;
-                var retryAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(300, attempts * attempts));
-                var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
-                await db.WorkflowTimers.Where(t => t.Id == timer.Id)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, attempts).SetProperty(t => t.LockedUntil, retryAt).SetProperty(t => t.LastError, error), CancellationToken.None);
-            }
-        }
+        // Different instances fire in parallel; the same instance's steps are kept apart by its concurrency stamp.
+        await Parallel.ForEachAsync(claimed,
+            new ParallelOptions { MaxDegreeOfParallelism = settings.TimerFireParallelism, CancellationToken = cancellationToken },
+            async (timer, token) => await FireAsync(timer, token));
         return claimed.Count;
+    }
+
+    private async Task FireAsync(WorkflowTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().FireTimerAsync(timer, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Kept, and tried again after a growing pause: late, but never lost.
+            logger.LogWarning(ex, "Firing workflow timer {TimerId} of instance {InstanceId} failed", timer.Id, timer.InstanceId);
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+            var attempts = timer.Attempts + 1;
+            var retryAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(300, attempts * attempts));
+            var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+            await db.WorkflowTimers.Where(t => t.Id == timer.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, attempts).SetProperty(t => t.LockedUntil, retryAt).SetProperty(t => t.LastError, error), CancellationToken.None);
+        }
     }
 }
