@@ -18,6 +18,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
     public DbSet<WorkflowMessageSubscription> WorkflowMessageSubscriptions => Set<WorkflowMessageSubscription>();
     public DbSet<BufferedWorkflowMessage> BufferedWorkflowMessages => Set<BufferedWorkflowMessage>();
     public DbSet<KnownDealership> KnownDealerships => Set<KnownDealership>();
+    public DbSet<WorkflowMessageDelivery> WorkflowMessageDeliveries => Set<WorkflowMessageDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -83,6 +84,11 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             // The same message published twice is buffered once.
             e.HasIndex(m => m.MessageId).IsUnique();
             e.HasIndex(m => new { m.MessageName, m.CorrelationKey, m.ExpiresAt });
+        });
+        modelBuilder.Entity<WorkflowMessageDelivery>(e =>
+        {
+            e.ToTable("WorkflowMessageDeliveries");
+            e.HasKey(d => new { d.MessageId, d.InstanceId });
         });
         modelBuilder.Entity<KnownDealership>(e =>
         {

@@ -30,7 +30,11 @@ public sealed class InvitationWorkflowModule : ServiceModule
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowTimerPoller>());
     }
 
-    public override void AddConsumers(IBusRegistrationConfigurator bus) => AddConsumer<LeadAssignedConsumer>(bus);
+    public override void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        AddConsumer<LeadAssignedConsumer>(bus);
+        AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
+    }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {

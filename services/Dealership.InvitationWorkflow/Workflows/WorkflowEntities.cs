@@ -109,3 +109,11 @@ public class KnownDealership
     public Guid Id { get; set; }
     public required string Code { get; set; }
 }
+
+/// <summary>A message that took effect on an instance: the same message id never takes effect there again.</summary>
+public class WorkflowMessageDelivery
+{
+    public Guid MessageId { get; set; }
+    public Guid InstanceId { get; set; }
+    public DateTimeOffset DeliveredAt { get; set; }
+}

@@ -173,6 +173,7 @@ public sealed class WorkflowRuntime(
     {
         if (await db.BufferedWorkflowMessages.AnyAsync(m => m.MessageId == messageId, cancellationToken))
             return 0;
+        var served = await db.WorkflowMessageDeliveries.AnyAsync(d => d.MessageId == messageId, cancellationToken);
         var instanceIds = await db.WorkflowMessageSubscriptions
             .Where(s => s.MessageName == name && s.CorrelationKey == correlationKey)
             .OrderBy(s => s.OpenedAt)
@@ -183,13 +184,20 @@ public sealed class WorkflowRuntime(
         foreach (var instanceId in instanceIds)
         {
             var took = await ExecuteAsync(instanceId, async (engine, process, instance) =>
-                WorkflowEngine.FindSubscription(instance, name, correlationKey) is { } wait
-                && await engine.CorrelateMessageAsync(process, instance, wait.Key, variables, cancellationToken), cancellationToken);
+            {
+                if (WorkflowEngine.FindSubscription(instance, name, correlationKey) is not { } wait
+                    || await db.WorkflowMessageDeliveries.AnyAsync(d => d.MessageId == messageId && d.InstanceId == instanceId, cancellationToken))
+                    return false;
+                // Saved with the step: a copy of this message that comes again finds the instance served.
+                db.WorkflowMessageDeliveries.Add(new WorkflowMessageDelivery { MessageId = messageId, InstanceId = instanceId, DeliveredAt = clock.GetUtcNow() });
+                return await engine.CorrelateMessageAsync(process, instance, wait.Key, variables, cancellationToken);
+            }, cancellationToken);
             if (took)
                 correlated++;
         }
         var ttl = timeToLive ?? options.Value.MessageTimeToLive;
-        if (correlated > 0 || ttl <= TimeSpan.Zero)
+        // A copy of a message that already reached an instance is not buffered for another one.
+        if (correlated > 0 || served || ttl <= TimeSpan.Zero)
             return correlated;
 
         var now = clock.GetUtcNow();

@@ -330,6 +330,22 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowJournal", (string)null);
                 });
 
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageDelivery", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MessageId", "InstanceId");
+
+                    b.ToTable("WorkflowMessageDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
