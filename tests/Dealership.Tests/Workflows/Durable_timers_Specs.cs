@@ -173,4 +173,42 @@ public class Durable_timers_Specs
             .Where(j => j.Outcome == "message-correlated").Select(j => j.InstanceId).ToListAsync();
         Assert.Equal(ids.Order(), correlated.Order());
     }
+
+    [Fact]
+    public async Task Should_start_instances_from_a_timer_start_event_on_its_cycle_and_stop_when_it_is_replaced()
+    {
+        var clock = new FakeTimeProvider(T0);
+        await using var app = await StartAppAsync(clock);
+        using var ops = app.Operations();
+        string Hourly(string name) => WorkflowApi.Diagram("hourly", """
+            <bpmn:startEvent id="tick"><bpmn:timerEventDefinition><bpmn:timeCycle>R3/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+            <bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, name: name);
+        await ops.PublishDiagramAsync("hourly", Hourly("v1"));
+
+        async Task<List<int>> StartedVersionsAsync()
+        {
+            using var scope = app.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>().WorkflowInstances.AsNoTracking()
+                .Where(i => i.ProcessKey == "hourly").Select(i => i.Version).ToListAsync();
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        await Task.Delay(300);
+        Assert.Empty(await StartedVersionsAsync());
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.Get(StartedVersionsAsync, v => v.Count == 1);
+        clock.Advance(TimeSpan.FromHours(1));
+        await Eventually.Get(StartedVersionsAsync, v => v.Count == 2);
+
+        // A new version replaces the old one's schedule: its cycle counts from its own publication.
+        await ops.PublishDiagramAsync("hourly", Hourly("v2"));
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await Task.Delay(300);
+        Assert.Equal(2, (await StartedVersionsAsync()).Count);
+        clock.Advance(TimeSpan.FromMinutes(30));
+        var started = await Eventually.Get(StartedVersionsAsync, v => v.Count == 3);
+        Assert.Equal([1, 1, 2], started.Order());
+    }
 }
