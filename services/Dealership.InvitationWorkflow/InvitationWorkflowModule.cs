@@ -34,6 +34,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
     {
         AddConsumer<LeadAssignedConsumer>(bus);
         AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
+        AddConsumer<KnownDealershipConsumer>(bus);
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)

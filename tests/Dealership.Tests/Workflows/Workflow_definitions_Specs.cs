@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dealership.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dealership.Tests.Workflows;
 
@@ -138,5 +139,28 @@ public class Workflow_definitions_Specs : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("'something-else'", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Should_let_a_dealerships_own_key_manage_its_workflows_once_a_lead_made_the_dealership_known()
+    {
+        await using var app = await TestApp.StartAsync(settings:
+        [
+            .. WorkflowApi.Settings,
+            "--Integration:Clients:2:Name=Suzhou",
+            "--Integration:Clients:2:Key=suzhou-key",
+            "--Integration:Clients:2:Dealerships:0=SZ02",
+        ]);
+        using var suzhou = new HttpClient { BaseAddress = app.Client.BaseAddress };
+        suzhou.DefaultRequestHeaders.Add("X-Api-Key", "suzhou-key");
+        var dealershipId = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.Forbidden, (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode);
+
+        await app.Services.GetRequiredService<MassTransit.IBus>().Publish(
+            new Dealership.Contracts.LeadAccepted(Guid.NewGuid(), dealershipId, "SZ02", "oem", "SZ-1", null, null, DateTimeOffset.UtcNow));
+
+        await Eventually.Get(async () => (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode,
+            status => status == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode);
     }
 }
