@@ -1,6 +1,7 @@
 using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
 using Dealership.InvitationWorkflow.Tasks;
+using Dealership.InvitationWorkflow.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.InvitationWorkflow;
@@ -10,6 +11,14 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
     protected override string Schema => "workflow";
 
     public DbSet<ConsultantTask> Tasks => Set<ConsultantTask>();
+    public DbSet<WorkflowDefinition> WorkflowDefinitions => Set<WorkflowDefinition>();
+    public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
+    public DbSet<WorkflowJournalEntry> WorkflowJournal => Set<WorkflowJournalEntry>();
+    public DbSet<WorkflowTimer> WorkflowTimers => Set<WorkflowTimer>();
+    public DbSet<WorkflowMessageSubscription> WorkflowMessageSubscriptions => Set<WorkflowMessageSubscription>();
+    public DbSet<BufferedWorkflowMessage> BufferedWorkflowMessages => Set<BufferedWorkflowMessage>();
+    public DbSet<KnownDealership> KnownDealerships => Set<KnownDealership>();
+    public DbSet<WorkflowMessageDelivery> WorkflowMessageDeliveries => Set<WorkflowMessageDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -22,6 +31,69 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             // One task of a kind per lead: a redelivered assignment never creates a second one.
             e.HasIndex(t => new { t.LeadId, t.Kind }).IsUnique();
             e.HasIndex(t => new { t.ConsultantId, t.CompletedAt, t.DueAt });
+        });
+        modelBuilder.Entity<WorkflowDefinition>(e =>
+        {
+            e.ToTable("WorkflowDefinitions");
+            e.Property(d => d.ProcessKey).HasMaxLength(200);
+            e.Property(d => d.Name).HasMaxLength(300);
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(d => new { d.ProcessKey, d.DealershipId, d.Version }).IsUnique();
+        });
+        modelBuilder.Entity<WorkflowInstanceRecord>(e =>
+        {
+            e.ToTable("WorkflowInstances");
+            e.Property(i => i.ProcessKey).HasMaxLength(200);
+            e.Property(i => i.BusinessKey).HasMaxLength(200);
+            e.Property(i => i.WaitingAt).HasMaxLength(1000);
+            e.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(i => i.ConcurrencyStamp).IsConcurrencyToken();
+            e.HasIndex(i => new { i.ProcessKey, i.Status, i.StartedAt });
+            e.HasIndex(i => i.BusinessKey);
+        });
+        modelBuilder.Entity<WorkflowJournalEntry>(e =>
+        {
+            e.ToTable("WorkflowJournal");
+            e.Property(j => j.ElementId).HasMaxLength(200);
+            e.Property(j => j.Outcome).HasMaxLength(60);
+            e.Property(j => j.Detail).HasMaxLength(2000);
+            e.HasIndex(j => new { j.InstanceId, j.Id });
+        });
+        modelBuilder.Entity<WorkflowTimer>(e =>
+        {
+            e.ToTable("WorkflowTimers");
+            e.Property(t => t.StartEventId).HasMaxLength(200);
+            e.Property(t => t.LastError).HasMaxLength(2000);
+            e.Property(t => t.Fired).IsConcurrencyToken();
+            e.HasIndex(t => t.DueAt);
+            e.HasIndex(t => new { t.InstanceId, t.TimerKey });
+        });
+        modelBuilder.Entity<WorkflowMessageSubscription>(e =>
+        {
+            e.ToTable("WorkflowMessageSubscriptions");
+            e.Property(m => m.MessageName).HasMaxLength(200);
+            e.Property(m => m.CorrelationKey).HasMaxLength(200);
+            e.HasIndex(m => new { m.MessageName, m.CorrelationKey });
+            e.HasIndex(m => new { m.InstanceId, m.SubscriptionKey }).IsUnique();
+        });
+        modelBuilder.Entity<BufferedWorkflowMessage>(e =>
+        {
+            e.ToTable("BufferedWorkflowMessages");
+            e.Property(m => m.MessageName).HasMaxLength(200);
+            e.Property(m => m.CorrelationKey).HasMaxLength(200);
+            // The same message published twice is buffered once.
+            e.HasIndex(m => m.MessageId).IsUnique();
+            e.HasIndex(m => new { m.MessageName, m.CorrelationKey, m.ExpiresAt });
+        });
+        modelBuilder.Entity<WorkflowMessageDelivery>(e =>
+        {
+            e.ToTable("WorkflowMessageDeliveries");
+            e.HasKey(d => new { d.MessageId, d.InstanceId });
+        });
+        modelBuilder.Entity<KnownDealership>(e =>
+        {
+            e.ToTable("KnownDealerships");
+            e.Property(d => d.Code).HasMaxLength(32);
         });
     }
 }

@@ -1,7 +1,11 @@
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
 using Dealership.InvitationWorkflow.Tasks;
+using Dealership.InvitationWorkflow.Workflows;
+using Dealership.Workflows.Runtime;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,9 +21,41 @@ public sealed class InvitationWorkflowModule : ServiceModule
     {
         builder.AddServiceDatabase<InvitationWorkflowDbContext, InvitationWorkflowSqliteDbContext, InvitationWorkflowSqlServerDbContext>(Name);
         builder.Services.AddOptions<FirstContactOptions>().BindConfiguration("Workflow:FirstContact");
+        builder.Services.AddOptions<WorkflowOptions>().BindConfiguration("Workflow:Engine");
+        // Activities are registered by task type on this one registry; the invitation flows add theirs.
+        builder.Services.AddSingleton<ActivityRegistry>();
+        builder.Services.AddSingleton<ProcessModelCache>();
+        builder.Services.AddScoped<WorkflowRuntime>();
+        builder.Services.AddSingleton<WorkflowTimerPoller>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowTimerPoller>());
     }
 
-    public override void AddConsumers(IBusRegistrationConfigurator bus) => AddConsumer<LeadAssignedConsumer>(bus);
+    public override void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        AddConsumer<LeadAssignedConsumer>(bus);
+        AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
+        AddConsumer<KnownDealershipConsumer>(bus);
+    }
 
-    public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapTaskEndpoints();
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapTaskEndpoints();
+        endpoints.MapWorkflowDefinitionEndpoints();
+        endpoints.MapWorkflowInstanceEndpoints();
+    }
+
+    public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        // API keys name dealerships by code; the demo dealership's code is known from configuration.
+        var demo = services.GetRequiredService<IConfiguration>().GetSection("Demo:Dealership");
+        if (Guid.TryParse(demo["Id"], out var id) && demo["Code"] is { Length: > 0 } code)
+        {
+            var db = services.GetRequiredService<InvitationWorkflowDbContext>();
+            if (!await db.KnownDealerships.AnyAsync(d => d.Id == id, cancellationToken))
+            {
+                db.KnownDealerships.Add(new KnownDealership { Id = id, Code = code });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+    }
 }

@@ -36,13 +36,31 @@ public class Project_references_Specs
             ServiceProjects().Cast<object[]>().Select(row => (string)row[0]));
     }
 
+    // The workflow engine belongs to invitation-workflow alone: it is not shared between services.
+    private static readonly Dictionary<string, string[]> OwnLibraries = new()
+    {
+        ["Dealership.InvitationWorkflow"] = ["Dealership.Workflows"],
+    };
+
     [Theory]
     [MemberData(nameof(ServiceProjects))]
     public void Should_reference_only_the_contracts_and_the_hosting_code(string service)
     {
         var references = ProjectReferences(Csproj("services", service));
+        var allowed = Shared.Concat(OwnLibraries.GetValueOrDefault(service, [])).ToList();
 
-        Assert.All(references, r => Assert.Contains(r, Shared));
+        Assert.All(references, r => Assert.Contains(r, allowed));
+    }
+
+    [Fact]
+    public void Should_keep_the_workflow_engine_free_of_services_and_dealership_concepts()
+    {
+        Assert.Empty(ProjectReferences(Csproj("workflows", "Dealership.Workflows")));
+        var servicesUsingIt = Directory.GetDirectories(Path.Combine(Repository.Root, "services"))
+            .Select(Path.GetFileName)
+            .Where(name => File.Exists(Csproj("services", name!)) && ProjectReferences(Csproj("services", name!)).Contains("Dealership.Workflows"))
+            .ToList();
+        Assert.Equal(["Dealership.InvitationWorkflow"], servicesUsingIt);
     }
 
     [Fact]

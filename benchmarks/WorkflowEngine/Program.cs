@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dealership.Host;
+using Dealership.InvitationWorkflow;
+using Dealership.InvitationWorkflow.Workflows;
+using Dealership.Workflows.Bpmn;
+using Dealership.Workflows.Runtime;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+// Usage: dotnet run -c Release --project benchmarks/WorkflowEngine [-- steps|timers] [--pending=10000,100000]
+var mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var pendingCounts = args.FirstOrDefault(a => a.StartsWith("--pending="))?["--pending=".Length..].Split(',').Select(int.Parse).ToArray() ?? [10_000, 100_000];
+
+if (mode is "all" or "steps")
+    await StepsBenchmark.RunAsync();
+if (mode is "all" or "timers")
+{
+    foreach (var pending in pendingCounts)
+        await TimerLatenessBenchmark.RunAsync(pending);
+}
+
+static class Diagrams
+{
+    public const string Ns = """xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" """;
+
+    // start, service task, exclusive gateway, parallel fork of two service tasks, join, user task, end.
+    public static readonly string Typical = $"""
+        <bpmn:definitions {Ns} id="d">
+          <bpmn:process id="typical" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="prepare" />
+            <bpmn:serviceTask id="prepare"><bpmn:extensionElements><zeebe:taskDefinition type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="prepare" targetRef="decide" />
+            <bpmn:exclusiveGateway id="decide" default="f4" />
+            <bpmn:sequenceFlow id="f3" sourceRef="decide" targetRef="fork"><bpmn:conditionExpression>= source = "oem" and attempts &lt; 3</bpmn:conditionExpression></bpmn:sequenceFlow>
+            <bpmn:sequenceFlow id="f4" sourceRef="decide" targetRef="end" />
+            <bpmn:parallelGateway id="fork" />
+            <bpmn:sequenceFlow id="f5" sourceRef="fork" targetRef="a" />
+            <bpmn:sequenceFlow id="f6" sourceRef="fork" targetRef="b" />
+            <bpmn:serviceTask id="a"><bpmn:extensionElements><zeebe:taskDefinition type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:serviceTask id="b"><bpmn:extensionElements><zeebe:taskDefinition type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f7" sourceRef="a" targetRef="join" />
+            <bpmn:sequenceFlow id="f8" sourceRef="b" targetRef="join" />
+            <bpmn:parallelGateway id="join" />
+            <bpmn:sequenceFlow id="f9" sourceRef="join" targetRef="call" />
+            <bpmn:userTask id="call"><bpmn:extensionElements><zeebe:assignmentDefinition assignee="= consultant" /><zeebe:taskSchedule dueDate="= now() + duration(&quot;PT24H&quot;)" /></bpmn:extensionElements></bpmn:userTask>
+            <bpmn:sequenceFlow id="f10" sourceRef="call" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    public static readonly string Timer = $"""
+        <bpmn:definitions {Ns} id="d">
+          <bpmn:process id="waiting" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDate>= dueAt</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+}
+
+static class StepsBenchmark
+{
+    public static async Task RunAsync()
+    {
+        var activities = new ActivityRegistry().Register("noop", _ => ActivityResult.Complete());
+        var engine = new WorkflowEngine(activities, TimeProvider.System);
+        var process = BpmnReader.Read(Diagrams.Typical).MainProcess!;
+        var variables = new JsonObject { ["source"] = "oem", ["attempts"] = 1, ["consultant"] = "c-1" };
+
+        // Warm up, then measure: the engine alone, and the engine with the JSON round trip a host does per step.
+        await RunInstancesAsync(engine, process, variables, 2_000, persist: false);
+        foreach (var persist in new[] { false, true })
+        {
+            const int instances = 20_000;
+            var before = engine.Steps;
+            var watch = Stopwatch.StartNew();
+            await RunInstancesAsync(engine, process, variables, instances, persist);
+            watch.Stop();
+            var steps = engine.Steps - before;
+            Console.WriteLine($"steps in process{(persist ? " + JSON state round trip per call" : "")}: {instances:N0} instances, {steps:N0} steps in {watch.Elapsed.TotalSeconds:F2} s = {steps / watch.Elapsed.TotalSeconds:N0} steps/s, {instances / watch.Elapsed.TotalSeconds:N0} instances/s");
+        }
+    }
+
+    private static async Task RunInstancesAsync(WorkflowEngine engine, ProcessModel process, JsonObject variables, int count, bool persist)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var instance = await engine.StartAsync(process, (JsonObject)variables.DeepClone());
+            if (persist)
+                instance = WorkflowInstance.FromJson(instance.ToJson());
+            await engine.CompleteUserTaskAsync(process, instance, instance.UserTasks[0].Key, new JsonObject { ["outcome"] = "accepted" });
+            if (persist)
+                _ = instance.ToJson();
+            if (instance.Status != InstanceStatus.Completed)
+                throw new InvalidOperationException("The benchmark diagram did not complete.");
+        }
+    }
+}
+
+static class TimerLatenessBenchmark
+{
+    /// <summary>
+    /// The real invitation-workflow service on SQLite with its timer poller (default settings). Among
+    /// <paramref name="pending"/> pending timers, 500 fall due over the next 20 seconds; the rest wait a day.
+    /// Lateness = when the step that fired it ran - when it was due.
+    /// </summary>
+    public static async Task RunAsync(int pending)
+    {
+        // 25 timers falling due per second: far more than a dealership network's flows produce, and below
+        // what one SQLite replica fires per second on a loaded two-core machine, so the figure shows the
+        // poller's lateness rather than a queue.
+        const int measured = 500;
+        var window = TimeSpan.FromSeconds(20);
+        var data = Path.Combine(Path.GetTempPath(), "workflow-bench", Guid.NewGuid().ToString("N"));
+        var app = DealershipApp.Build([
+            "--services=invitation-workflow", $"--Database:DataDirectory={data}", "--Urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        try
+        {
+            var dues = await SeedAsync(app.Services, pending, measured, window);
+            var deadline = DateTime.UtcNow + window + TimeSpan.FromSeconds(60);
+            List<(Guid InstanceId, DateTimeOffset At)> fired;
+            while (true)
+            {
+                await Task.Delay(1000);
+                using var scope = app.Services.CreateScope();
+                var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+                fired = (await db.WorkflowJournal.AsNoTracking().Where(j => j.Outcome == "timer-fired").Select(j => new { j.InstanceId, j.At }).ToListAsync())
+                    .Select(j => (j.InstanceId, j.At)).ToList();
+                if (fired.Count >= measured || DateTime.UtcNow > deadline)
+                    break;
+            }
+            var lateness = fired.Where(f => dues.ContainsKey(f.InstanceId)).Select(f => (f.At - dues[f.InstanceId]).TotalMilliseconds).Order().ToArray();
+            var early = lateness.Count(l => l < 0);
+            Console.WriteLine($"timer lateness with {pending:N0} pending: {lateness.Length:N0} of {measured:N0} fired; p50 {Percentile(lateness, 0.50):N0} ms, p99 {Percentile(lateness, 0.99):N0} ms, max {lateness.LastOrDefault():N0} ms; early: {early}; fired twice: {fired.Count - fired.Select(f => f.InstanceId).Distinct().Count()}");
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    /// <summary>Writes the instances as the runtime would (state, journal, timer row), in large batches for speed.</summary>
+    private static async Task<Dictionary<Guid, DateTimeOffset>> SeedAsync(IServiceProvider services, int pending, int measured, TimeSpan window)
+    {
+        var engine = new WorkflowEngine(new ActivityRegistry(), TimeProvider.System);
+        var definition = new WorkflowDefinition
+        {
+            Id = Guid.NewGuid(), ProcessKey = "waiting", Version = 1, Status = DefinitionStatus.Published, Xml = Diagrams.Timer,
+            CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, PublishedAt = DateTimeOffset.UtcNow,
+        };
+        var process = BpmnReader.Read(Diagrams.Timer).MainProcess!;
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+            db.WorkflowDefinitions.Add(definition);
+            await db.SaveChangesAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        var dues = new Dictionary<Guid, DateTimeOffset>();
+        // First the timers that wait a day, then the measured ones, due from 3 s after they are written.
+        await WriteAsync(services, engine, process, definition, pending - measured, _ => DateTimeOffset.UtcNow.AddDays(1), null);
+        var start = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(3) + TimeSpan.FromMilliseconds(measured * 0.5);
+        await WriteAsync(services, engine, process, definition, measured, i => start + window * (i / (double)measured), dues);
+        var late = DateTimeOffset.UtcNow > start ? " (seeding overran: the first measured timers were already due)" : "";
+        Console.WriteLine($"seeded {pending:N0} pending timers in {watch.Elapsed.TotalSeconds:F1} s{late}");
+        return dues;
+    }
+
+    private static async Task WriteAsync(IServiceProvider services, WorkflowEngine engine, ProcessModel process, WorkflowDefinition definition,
+        int count, Func<int, DateTimeOffset> due, Dictionary<Guid, DateTimeOffset>? measured)
+    {
+        const int batch = 2_000;
+        for (var offset = 0; offset < count; offset += batch)
+        {
+            using var scope = services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            for (var i = offset; i < Math.Min(count, offset + batch); i++)
+            {
+                var instance = await engine.StartAsync(process, new JsonObject { ["dueAt"] = due(i).ToString("o") });
+                instance.Journal.Clear();
+                var timer = instance.Timers[0];
+                db.WorkflowInstances.Add(new WorkflowInstanceRecord
+                {
+                    Id = instance.Id, DefinitionId = definition.Id, ProcessKey = "waiting", Version = 1, Status = InstanceStatus.Active,
+                    WaitingAt = "wait", StartedAt = instance.StartedAt, UpdatedAt = instance.StartedAt, StateJson = instance.ToJson(), ConcurrencyStamp = Guid.NewGuid(),
+                });
+                db.WorkflowTimers.Add(new WorkflowTimer { Id = Guid.NewGuid(), InstanceId = instance.Id, TimerKey = timer.Key, DueAt = timer.DueAt });
+                measured?.Add(instance.Id, timer.DueAt);
+            }
+            await db.SaveChangesAsync();
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using System.Security.Claims;
+using System.Text;
+using Dealership.Workflows.Bpmn;
+using Dealership.Workflows.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dealership.InvitationWorkflow.Workflows;
+
+/// <summary>
+/// Workflow definitions as the designer edits them: BPMN XML in, BPMN XML out, versions per
+/// dealership with the network-wide one as fallback. Bodies are the XML text itself.
+/// </summary>
+public static class WorkflowDefinitionEndpoints
+{
+    public record WorkflowSummary(string ProcessKey, string? Name, Guid? DealershipId, int? PublishedVersion, int? DraftVersion, int LatestVersion);
+    public record VersionView(string ProcessKey, Guid? DealershipId, int Version, DefinitionStatus Status, string? Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? RetiredAt);
+    public record ElementFinding(string ElementId, string ElementType, string? Name, int Line, bool Supported, IReadOnlyList<string> Reasons);
+    public record CheckResult(bool Publishable, IReadOnlyList<string> Problems, IReadOnlyList<ElementFinding> Elements);
+    public record SavedDraft(VersionView Version, CheckResult Check);
+
+    public static void MapWorkflowDefinitionEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/workflows").WithTags("Workflow definitions").RequireAuthorization();
+
+        group.MapGet("/", ListAsync)
+            .WithSummary("Workflows of a dealership (dealershipId) and of the whole network")
+            .Produces<List<WorkflowSummary>>();
+        group.MapGet("/{processKey}/versions", VersionsAsync)
+            .WithSummary("Every version of a workflow, newest first")
+            .Produces<List<VersionView>>();
+        group.MapGet("/{processKey}/xml", XmlAsync)
+            .WithSummary("The BPMN XML of a version; without version the draft, else the newest published (the network's when the dealership has none)")
+            .Produces<string>(contentType: "application/xml")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{processKey}/draft", SaveDraftAsync)
+            .WithSummary("Save BPMN XML (request body) as the draft; answers with the check of every element")
+            .Accepts<string>("application/xml")
+            .Produces<SavedDraft>()
+            .ProducesValidationProblem();
+        group.MapPost("/check", CheckAsync)
+            .WithSummary("Check BPMN XML (request body) element by element without saving it")
+            .Accepts<string>("application/xml")
+            .Produces<CheckResult>();
+        group.MapPost("/{processKey}/draft/publish", PublishAsync)
+            .WithSummary("Publish the draft; refused with each element's id and reason when anything is unsupported")
+            .Produces<VersionView>()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static VersionView View(WorkflowDefinition d) =>
+        new(d.ProcessKey, d.DealershipId, d.Version, d.Status, d.Name, d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.RetiredAt);
+
+    public static CheckResult Check(string xml, ActivityRegistry activities)
+    {
+        var report = BpmnChecker.Check(BpmnReader.Read(xml), activities.IsKnown);
+        return new CheckResult(report.IsPublishable, report.Problems,
+            report.Elements.Select(e => new ElementFinding(e.ElementId, e.ElementType, e.Name, e.Line, e.Supported, e.Reasons)).ToList());
+    }
+
+    private static IResult Forbidden() => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership",
+        detail: "This API key may not manage these workflows; network-wide workflows need a key for every dealership.");
+
+    private static async Task<IResult> ListAsync(Guid? dealershipId, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await user.MayReadAsync(dealershipId, db, cancellationToken))
+            return Forbidden();
+        var rows = await db.WorkflowDefinitions.AsNoTracking()
+            .Where(d => d.DealershipId == null || d.DealershipId == dealershipId)
+            .Select(d => new { d.ProcessKey, d.DealershipId, d.Version, d.Status, d.Name })
+            .ToListAsync(cancellationToken);
+        return Results.Ok(rows.GroupBy(r => (r.ProcessKey, r.DealershipId))
+            .Select(g => new WorkflowSummary(
+                g.Key.ProcessKey,
+                g.MaxBy(r => r.Version)!.Name,
+                g.Key.DealershipId,
+                g.Where(r => r.Status == DefinitionStatus.Published).Max(r => (int?)r.Version),
+                g.Where(r => r.Status == DefinitionStatus.Draft).Max(r => (int?)r.Version),
+                g.Max(r => r.Version)))
+            .OrderBy(s => s.ProcessKey).ThenBy(s => s.DealershipId is null ? 1 : 0)
+            .ToList());
+    }
+
+    private static async Task<IResult> VersionsAsync(string processKey, Guid? dealershipId, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await user.MayReadAsync(dealershipId, db, cancellationToken))
+            return Forbidden();
+        var versions = await db.WorkflowDefinitions.AsNoTracking()
+            .Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId)
+            .OrderByDescending(d => d.Version)
+            .ToListAsync(cancellationToken);
+        return Results.Ok(versions.Select(View).ToList());
+    }
+
+    private static async Task<IResult> XmlAsync(
+        string processKey, Guid? dealershipId, int? version, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    {
+        if (!await user.MayReadAsync(dealershipId, db, cancellationToken))
+            return Forbidden();
+        var rows = db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId);
+        var definition = version is not null
+            ? await rows.SingleOrDefaultAsync(d => d.Version == version, cancellationToken)
+            : await rows.SingleOrDefaultAsync(d => d.Status == DefinitionStatus.Draft, cancellationToken)
+              ?? await runtime.FindPublishedAsync(processKey, dealershipId, cancellationToken);
+        if (definition is null)
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such workflow version",
+                detail: $"Workflow '{processKey}' has no {(version is null ? "draft or published version" : $"version {version}")} here.");
+        return Results.Text(definition.Xml, "application/xml", Encoding.UTF8);
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    private static async Task<IResult> CheckAsync(HttpRequest request, ActivityRegistry activities, CancellationToken cancellationToken) =>
+        Results.Ok(Check(await ReadBodyAsync(request, cancellationToken), activities));
+
+    private static async Task<IResult> SaveDraftAsync(
+        string processKey, Guid? dealershipId, HttpRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db,
+        ActivityRegistry activities, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!await user.MayManageAsync(dealershipId, db, cancellationToken))
+            return Forbidden();
+        var xml = await ReadBodyAsync(request, cancellationToken);
+        if (string.IsNullOrWhiteSpace(xml))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the BPMN XML as the request body."] });
+        var definition = BpmnReader.Read(xml);
+        var process = definition.MainProcess;
+        if (process is null)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [.. definition.Problems] });
+        if (process.Id != processKey)
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["processKey"] = [$"The diagram's executable process is '{process.Id}', not '{processKey}'."],
+            });
+
+        var now = clock.GetUtcNow();
+        var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(
+            d => d.ProcessKey == processKey && d.DealershipId == dealershipId && d.Status == DefinitionStatus.Draft, cancellationToken);
+        if (draft is null)
+        {
+            var latest = await db.WorkflowDefinitions.Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId)
+                .MaxAsync(d => (int?)d.Version, cancellationToken) ?? 0;
+            draft = new WorkflowDefinition
+            {
+                Id = Guid.NewGuid(), ProcessKey = processKey, DealershipId = dealershipId, Version = latest + 1,
+                Status = DefinitionStatus.Draft, Xml = xml, CreatedAt = now,
+            };
+            db.WorkflowDefinitions.Add(draft);
+        }
+        // Stored as sent: what the designer did not change stays byte for byte as it was.
+        draft.Xml = xml;
+        draft.Name = process.Name;
+        draft.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Ok(new SavedDraft(View(draft), Check(xml, activities)));
+    }
+
+    private static async Task<IResult> PublishAsync(
+        string processKey, Guid? dealershipId, ClaimsPrincipal user, InvitationWorkflowDbContext db,
+        ActivityRegistry activities, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!await user.MayManageAsync(dealershipId, db, cancellationToken))
+            return Forbidden();
+        var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(
+            d => d.ProcessKey == processKey && d.DealershipId == dealershipId && d.Status == DefinitionStatus.Draft, cancellationToken);
+        if (draft is null)
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No draft", detail: $"Workflow '{processKey}' has no draft to publish.");
+
+        var check = Check(draft.Xml, activities);
+        if (!check.Publishable)
+        {
+            var errors = check.Elements.Where(e => !e.Supported).ToDictionary(e => e.ElementId, e => e.Reasons.ToArray());
+            if (check.Problems.Count > 0)
+                errors["definition"] = [.. check.Problems];
+            return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The workflow uses what the engine does not run; nothing was published.");
+        }
+
+        var now = clock.GetUtcNow();
+        var previous = await db.WorkflowDefinitions
+            .Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId && d.Status == DefinitionStatus.Published)
+            .ToListAsync(cancellationToken);
+        foreach (var old in previous)
+        {
+            // Its running instances keep it; new ones take the version published now.
+            old.Status = DefinitionStatus.Retired;
+            old.RetiredAt = now;
+        }
+        var previousIds = previous.Select(p => p.Id).ToList();
+        db.WorkflowTimers.RemoveRange(await db.WorkflowTimers.Where(t => t.DefinitionId != null && previousIds.Contains(t.DefinitionId.Value)).ToListAsync(cancellationToken));
+
+        draft.Status = DefinitionStatus.Published;
+        draft.PublishedAt = now;
+        draft.UpdatedAt = now;
+        var process = BpmnReader.Read(draft.Xml).MainProcess!;
+        foreach (var start in StartEvents.Timers(process))
+        {
+            if (StartEvents.NextDue(start, now, 0, clock) is { } due)
+                db.WorkflowTimers.Add(new WorkflowTimer { Id = Guid.NewGuid(), DefinitionId = draft.Id, StartEventId = start.Id, DueAt = due });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Ok(View(draft));
+    }
+}

@@ -1,0 +1,308 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dealership.Workflows.Bpmn;
+using Dealership.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dealership.InvitationWorkflow.Workflows;
+
+public sealed class WorkflowNotFoundException(string message) : Exception(message);
+
+/// <summary>
+/// Runs the engine on stored instances: loads an instance, lets the engine take its step, and saves
+/// the new state, its journal, its timers and its subscriptions in one transaction, guarded by the
+/// instance's concurrency stamp. A step that lost a race with another replica is run again on the
+/// fresh state, where the engine finds the timer or subscription already gone.
+/// </summary>
+public sealed class WorkflowRuntime(
+    InvitationWorkflowDbContext db,
+    ActivityRegistry activities,
+    TimeProvider clock,
+    ProcessModelCache models,
+    IServiceProvider services,
+    IOptions<WorkflowOptions> options)
+{
+    public delegate Task<bool> Step(WorkflowEngine engine, ProcessModel process, WorkflowInstance instance);
+
+    private WorkflowEngine NewEngine() => new(activities, clock, services);
+
+    /// <summary>The newest published version for the dealership, else the network-wide one.</summary>
+    public async Task<WorkflowDefinition?> FindPublishedAsync(string processKey, Guid? dealershipId, CancellationToken cancellationToken)
+    {
+        var candidates = await db.WorkflowDefinitions
+            .Where(d => d.ProcessKey == processKey && d.Status == DefinitionStatus.Published && (d.DealershipId == dealershipId || d.DealershipId == null))
+            .ToListAsync(cancellationToken);
+        return candidates.Where(d => d.DealershipId == dealershipId).MaxBy(d => d.Version)
+            ?? candidates.Where(d => d.DealershipId == null).MaxBy(d => d.Version);
+    }
+
+    public async Task<WorkflowInstanceRecord> StartAsync(
+        string processKey, Guid? dealershipId, JsonObject? variables, string? businessKey = null, string? startEventId = null, CancellationToken cancellationToken = default)
+    {
+        var definition = await FindPublishedAsync(processKey, dealershipId, cancellationToken)
+            ?? throw new WorkflowNotFoundException($"No published version of workflow '{processKey}' exists for this dealership or the network.");
+        return await StartAsync(definition, dealershipId, variables, businessKey, startEventId, cancellationToken);
+    }
+
+    public async Task<WorkflowInstanceRecord> StartAsync(
+        WorkflowDefinition definition, Guid? dealershipId, JsonObject? variables, string? businessKey, string? startEventId, CancellationToken cancellationToken)
+    {
+        var process = models.Get(definition);
+        var instance = await NewEngine().StartAsync(process, variables, startEventId, Guid.NewGuid(), cancellationToken);
+        var record = new WorkflowInstanceRecord
+        {
+            Id = instance.Id,
+            DealershipId = dealershipId,
+            DefinitionId = definition.Id,
+            ProcessKey = definition.ProcessKey,
+            Version = definition.Version,
+            BusinessKey = businessKey,
+            StartedAt = instance.StartedAt,
+            StateJson = "",
+        };
+        db.WorkflowInstances.Add(record);
+        await StageAsync(record, instance, null, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        if (instance.Messages.Count > 0)
+            await CorrelateBufferedAsync(record.Id, cancellationToken);
+        return record;
+    }
+
+    /// <summary>
+    /// Runs one step on a stored instance and saves it. The step returns false when it changed nothing
+    /// (the timer was not due, the task was gone): nothing is saved then. Returns whether it saved.
+    /// </summary>
+    public async Task<bool> ExecuteAsync(Guid instanceId, Step step, CancellationToken cancellationToken = default)
+    {
+        var saved = await StepAsync(instanceId, step, cancellationToken);
+        if (saved is { Messages.Count: > 0 })
+            await CorrelateBufferedAsync(instanceId, cancellationToken);
+        return saved is not null;
+    }
+
+    /// <summary>Runs and saves one step; returns the instance as saved, or null when the step changed nothing.</summary>
+    private async Task<WorkflowInstance?> StepAsync(Guid instanceId, Step step, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var record = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
+                ?? throw new WorkflowNotFoundException($"Workflow instance {instanceId} does not exist.");
+            var process = await models.GetAsync(record.DefinitionId,
+                () => db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.Id == record.DefinitionId, cancellationToken));
+            var before = WorkflowInstance.FromJson(record.StateJson);
+            var instance = WorkflowInstance.FromJson(record.StateJson);
+            if (!await step(NewEngine(), process, instance))
+                return null;
+            await StageAsync(record, instance, before, cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return instance;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < options.Value.ConcurrencyRetries)
+            {
+                // Another replica saved this instance since we read it: take the step again on its state.
+            }
+        }
+    }
+
+    /// <summary>Stages the new state, its journal, and the changes to its timer and subscription rows (relative to <paramref name="before"/>).</summary>
+    private async Task StageAsync(WorkflowInstanceRecord record, WorkflowInstance instance, WorkflowInstance? before, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        record.StateJson = instance.ToJson();
+        record.Status = instance.Status;
+        record.HasOpenIncident = instance.HasOpenIncident;
+        record.WaitingAt = Truncate(string.Join(",", instance.Elements.Where(e => e.State != ElementState.Active).Select(e => e.ElementId).Distinct()), 1000);
+        record.UpdatedAt = now;
+        record.EndedAt = instance.EndedAt;
+        record.ConcurrencyStamp = Guid.NewGuid();
+
+        foreach (var entry in instance.Journal)
+        {
+            db.WorkflowJournal.Add(new WorkflowJournalEntry
+            {
+                InstanceId = record.Id,
+                At = entry.At,
+                ElementId = entry.ElementId,
+                ElementInstanceKey = entry.ElementInstanceKey,
+                Outcome = entry.Outcome,
+                VariablesChangedJson = entry.VariablesChanged?.ToJsonString(),
+                Detail = Truncate(entry.Detail, 2000),
+            });
+        }
+        instance.Journal.Clear();
+
+        // Rows are read only where something went away; what is new is known from the state alone.
+        var oldTimers = before?.Timers.Select(t => t.Key).ToHashSet() ?? [];
+        var timerKeys = instance.Timers.Select(t => t.Key).ToHashSet();
+        var goneTimers = oldTimers.Except(timerKeys).ToList();
+        if (goneTimers.Count > 0)
+            db.WorkflowTimers.RemoveRange(await db.WorkflowTimers.Where(t => t.InstanceId == record.Id && goneTimers.Contains(t.TimerKey)).ToListAsync(cancellationToken));
+        foreach (var timer in instance.Timers.Where(t => !oldTimers.Contains(t.Key)))
+            db.WorkflowTimers.Add(new WorkflowTimer { Id = Guid.NewGuid(), InstanceId = record.Id, TimerKey = timer.Key, DueAt = timer.DueAt });
+
+        var oldSubscriptions = before?.Messages.Select(m => m.Key).ToHashSet() ?? [];
+        var subscriptionKeys = instance.Messages.Select(m => m.Key).ToHashSet();
+        var goneSubscriptions = oldSubscriptions.Except(subscriptionKeys).ToList();
+        if (goneSubscriptions.Count > 0)
+            db.WorkflowMessageSubscriptions.RemoveRange(await db.WorkflowMessageSubscriptions
+                .Where(s => s.InstanceId == record.Id && goneSubscriptions.Contains(s.SubscriptionKey)).ToListAsync(cancellationToken));
+        foreach (var wait in instance.Messages.Where(m => !oldSubscriptions.Contains(m.Key)))
+        {
+            db.WorkflowMessageSubscriptions.Add(new WorkflowMessageSubscription
+            {
+                Id = Guid.NewGuid(), InstanceId = record.Id, SubscriptionKey = wait.Key,
+                MessageName = wait.MessageName, CorrelationKey = wait.CorrelationKey, OpenedAt = wait.OpenedAt,
+            });
+        }
+    }
+
+    private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
+
+    /// <summary>
+    /// Delivers a message to every instance that waits for it (by name and correlation key). When none
+    /// waits, it is buffered for <paramref name="timeToLive"/> and taken by the first instance that
+    /// opens a matching subscription. Returns how many instances took it. The same message id twice
+    /// takes effect once.
+    /// </summary>
+    public async Task<int> PublishMessageAsync(
+        string name, string correlationKey, JsonObject? variables, TimeSpan? timeToLive, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        if (await db.BufferedWorkflowMessages.AnyAsync(m => m.MessageId == messageId, cancellationToken))
+            return 0;
+        var served = await db.WorkflowMessageDeliveries.AnyAsync(d => d.MessageId == messageId, cancellationToken);
+        var instanceIds = await db.WorkflowMessageSubscriptions
+            .Where(s => s.MessageName == name && s.CorrelationKey == correlationKey)
+            .OrderBy(s => s.OpenedAt)
+            .Select(s => s.InstanceId)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        var correlated = 0;
+        foreach (var instanceId in instanceIds)
+        {
+            var took = await ExecuteAsync(instanceId, async (engine, process, instance) =>
+            {
+                if (WorkflowEngine.FindSubscription(instance, name, correlationKey) is not { } wait
+                    || await db.WorkflowMessageDeliveries.AnyAsync(d => d.MessageId == messageId && d.InstanceId == instanceId, cancellationToken))
+                    return false;
+                // Saved with the step: a copy of this message that comes again finds the instance served.
+                db.WorkflowMessageDeliveries.Add(new WorkflowMessageDelivery { MessageId = messageId, InstanceId = instanceId, DeliveredAt = clock.GetUtcNow() });
+                return await engine.CorrelateMessageAsync(process, instance, wait.Key, variables, cancellationToken);
+            }, cancellationToken);
+            if (took)
+                correlated++;
+        }
+        var ttl = timeToLive ?? options.Value.MessageTimeToLive;
+        // A copy of a message that already reached an instance is not buffered for another one.
+        if (correlated > 0 || served || ttl <= TimeSpan.Zero)
+            return correlated;
+
+        var now = clock.GetUtcNow();
+        db.ChangeTracker.Clear();
+        db.BufferedWorkflowMessages.Add(new BufferedWorkflowMessage
+        {
+            Id = Guid.NewGuid(), MessageId = messageId, MessageName = name, CorrelationKey = correlationKey,
+            VariablesJson = variables?.ToJsonString(), ReceivedAt = now, ExpiresAt = now + ttl,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same message arriving twice at once is buffered once; anything else is a real failure.
+            db.ChangeTracker.Clear();
+            if (!await db.BufferedWorkflowMessages.AsNoTracking().AnyAsync(m => m.MessageId == messageId, cancellationToken))
+                throw;
+        }
+        return 0;
+    }
+
+    /// <summary>Gives an instance the buffered messages its open subscriptions wait for, one at a time.</summary>
+    private async Task CorrelateBufferedAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var took = await StepAsync(instanceId, async (engine, process, instance) =>
+            {
+                var now = clock.GetUtcNow();
+                foreach (var wait in instance.Messages.OrderBy(m => m.Key))
+                {
+                    var buffered = await db.BufferedWorkflowMessages
+                        .Where(m => m.MessageName == wait.MessageName && m.CorrelationKey == wait.CorrelationKey && m.CorrelatedInstanceId == null && m.ExpiresAt > now)
+                        .OrderBy(m => m.ReceivedAt)
+                        .FirstOrDefaultAsync(cancellationToken);
+                    if (buffered is null)
+                        continue;
+                    // Marked in the same transaction as the step: with the instance's stamp, it is taken once.
+                    buffered.CorrelatedInstanceId = instance.Id;
+                    var variables = buffered.VariablesJson is null ? null : JsonNode.Parse(buffered.VariablesJson)?.AsObject();
+                    return await engine.CorrelateMessageAsync(process, instance, wait.Key, variables, cancellationToken);
+                }
+                return false;
+            }, cancellationToken);
+            if (took is null)
+                return;
+        }
+    }
+
+    /// <summary>Fires one due timer row; true when it took effect or turned out stale (and was cleaned up).</summary>
+    public async Task<bool> FireTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken)
+    {
+        if (timer.InstanceId is { } instanceId)
+        {
+            return await ExecuteAsync(instanceId, async (engine, process, instance) =>
+                await engine.FireTimerAsync(process, instance, timer.TimerKey, cancellationToken)
+                // A timer the instance no longer has (withdrawn, or fired by another replica): save, so its row goes.
+                || instance.Timers.All(t => t.Key != timer.TimerKey), cancellationToken);
+        }
+        return await FireStartTimerAsync(timer.Id, cancellationToken);
+    }
+
+    private async Task<bool> FireStartTimerAsync(Guid timerId, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var row = await db.WorkflowTimers.SingleOrDefaultAsync(t => t.Id == timerId, cancellationToken);
+        if (row is null || row.DueAt > clock.GetUtcNow())
+            return false;
+        var definition = await db.WorkflowDefinitions.SingleAsync(d => d.Id == row.DefinitionId, cancellationToken);
+        var process = models.Get(definition);
+        var start = process.Element(row.StartEventId!);
+        var instance = await NewEngine().StartAsync(process, null, start.Id, Guid.NewGuid(), cancellationToken);
+        var record = new WorkflowInstanceRecord
+        {
+            Id = instance.Id, DealershipId = definition.DealershipId, DefinitionId = definition.Id, ProcessKey = definition.ProcessKey,
+            Version = definition.Version, StartedAt = instance.StartedAt, StateJson = "",
+        };
+        db.WorkflowInstances.Add(record);
+        await StageAsync(record, instance, null, cancellationToken);
+        var next = StartEvents.NextDue(start, definition.PublishedAt ?? definition.CreatedAt, row.Fired + 1, clock);
+        if (next is null)
+        {
+            db.WorkflowTimers.Remove(row);
+        }
+        else
+        {
+            row.Fired++;
+            row.DueAt = next.Value;
+            row.LockedUntil = null;
+            row.LockedBy = null;
+        }
+        try
+        {
+            // The row's Fired count is its concurrency token: of two replicas firing it, one saves.
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    public static JsonObject? ParseVariables(JsonElement? element) =>
+        element is { ValueKind: JsonValueKind.Object } e ? JsonNode.Parse(e.GetRawText())!.AsObject() : null;
+}

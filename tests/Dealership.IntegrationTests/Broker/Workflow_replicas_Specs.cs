@@ -1,0 +1,108 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dealership.Contracts;
+using Dealership.IntegrationTests.Support;
+using Dealership.InvitationWorkflow;
+using Dealership.Tests.Support;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dealership.IntegrationTests.Broker;
+
+/// <summary>Two invitation-workflow replicas on one database and a real RabbitMQ: no timer or message takes effect twice.</summary>
+public sealed class Workflow_replicas_Specs(RabbitMqBroker broker) : IClassFixture<RabbitMqBroker>
+{
+    private const string OperationsKey = "ops-network-key";
+
+    private Task<TestApp> StartReplicaAsync(string data) => TestApp.StartAsync(data, settings:
+    [
+        "--services=invitation-workflow",
+        $"--ConnectionStrings:RabbitMq={broker.Url}",
+        "--Workflow:Engine:TimerPollInterval=00:00:00.100",
+        "--Integration:Clients:1:Name=Operations",
+        $"--Integration:Clients:1:Key={OperationsKey}",
+        "--Integration:Clients:1:Dealerships:0=*",
+    ]);
+
+    private static string Diagram(string id, string body, string extras = "") => $"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
+                          xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs" targetNamespace="http://bpmn.io/schema/bpmn">
+          {extras}
+          <bpmn:process id="{id}" isExecutable="true">{body}</bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    private static async Task PublishAsync(HttpClient ops, string key, string xml)
+    {
+        (await ops.PutAsync($"/api/workflows/{key}/draft", new StringContent(xml, Encoding.UTF8, "application/xml"))).EnsureSuccessStatusCode();
+        (await ops.PostAsync($"/api/workflows/{key}/draft/publish", null)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Should_fire_every_timer_and_take_every_message_once_across_two_replicas()
+    {
+        var data = TestApp.NewDataDirectory();
+        await using var one = await StartReplicaAsync(data);
+        await using var two = await StartReplicaAsync(data);
+        var clients = new[] { one, two }.Select(app =>
+        {
+            var client = new HttpClient { BaseAddress = app.Client.BaseAddress };
+            client.DefaultRequestHeaders.Add("X-Api-Key", OperationsKey);
+            return client;
+        }).ToArray();
+        await PublishAsync(clients[0], "waiting", Diagram("waiting", """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>PT2S</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """));
+        await PublishAsync(clients[0], "reply", Diagram("reply", """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="replied" />
+            <bpmn:intermediateCatchEvent id="replied"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f2" sourceRef="replied" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, """<bpmn:message id="m" name="CustomerReplied"><bpmn:extensionElements><zeebe:subscription correlationKey="= leadId" /></bpmn:extensionElements></bpmn:message>"""));
+
+        const int count = 40;
+        for (var i = 0; i < count; i++)
+        {
+            var client = clients[i % 2];
+            (await client.PostAsJsonAsync("/api/workflow-instances", new { processKey = "waiting" })).EnsureSuccessStatusCode();
+            (await client.PostAsJsonAsync("/api/workflow-instances", new { processKey = "reply", variables = new { leadId = $"L-{i}" } })).EnsureSuccessStatusCode();
+        }
+        // Every message twice under one id, as a redelivery would bring it, from both replicas' buses:
+        // the two replicas compete for the queue.
+        for (var i = 0; i < count; i++)
+        {
+            var message = new CorrelateWorkflowMessage(TestApp.DemoDealershipId, null, "CustomerReplied", $"L-{i}", null, null, DateTimeOffset.UtcNow);
+            var messageId = NewId.NextGuid();
+            await one.Services.GetRequiredService<IBus>().Publish(message, ctx => ctx.MessageId = messageId);
+            await two.Services.GetRequiredService<IBus>().Publish(message, ctx => ctx.MessageId = messageId);
+        }
+
+        async Task<(int Completed, List<(Guid, string)> Effects)> ProbeAsync()
+        {
+            using var scope = one.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+            var completed = await db.WorkflowInstances.CountAsync(i => i.Status == Dealership.Workflows.Runtime.InstanceStatus.Completed);
+            var effects = await db.WorkflowJournal.AsNoTracking().Where(j => j.Outcome == "timer-fired" || j.Outcome == "message-correlated")
+                .Select(j => new { j.InstanceId, j.Outcome }).ToListAsync();
+            return (completed, effects.Select(e => (e.InstanceId, e.Outcome)).ToList());
+        }
+        await Eventually.Get(ProbeAsync, p => p.Completed == 2 * count, TimeSpan.FromSeconds(60));
+        await Task.Delay(1000);
+        var (done, effects) = await ProbeAsync();
+
+        Assert.Equal(2 * count, done);
+        Assert.Equal(count, effects.Count(e => e.Item2 == "timer-fired"));
+        Assert.Equal(count, effects.Count(e => e.Item2 == "message-correlated"));
+        Assert.Equal(2 * count, effects.Select(e => e.Item1).Distinct().Count());
+        foreach (var client in clients)
+            client.Dispose();
+    }
+}

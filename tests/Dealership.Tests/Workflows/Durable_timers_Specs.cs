@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+using Dealership.InvitationWorkflow;
+using Dealership.InvitationWorkflow.Workflows;
+using Dealership.Tests.Support;
+using Dealership.Workflows.Runtime;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dealership.Tests.Workflows;
+
+/// <summary>Timers survive restarts, never fire early, fire late but surely, and take effect once with two replicas.</summary>
+public class Durable_timers_Specs
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private static string[] Settings => [.. WorkflowApi.Settings, "--Workflow:Engine:TimerPollInterval=00:00:00.050"];
+
+    private static Task<TestApp> StartAppAsync(FakeTimeProvider clock, string? dataDirectory = null) =>
+        TestApp.StartAsync(dataDirectory, b => b.Services.AddSingleton<TimeProvider>(clock), Settings);
+
+    /// <summary>Stops the host but keeps its database, as a crash or a deployment would.</summary>
+    private static async Task StopKeepingDataAsync(TestApp app)
+    {
+        app.Client.Dispose();
+        await app.App.StopAsync();
+        await app.App.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static async Task<List<Guid>> StartTimerInstancesAsync(TestApp app, int count, Func<int, TimeSpan> delay)
+    {
+        using var ops = app.Operations();
+        await ops.PublishDiagramAsync("waiting", WorkflowApi.TimerFlow("waiting"));
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            using var scope = app.Services.CreateScope();
+            var runtime = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
+            var record = await runtime.StartAsync("waiting", null, new JsonObject { ["delay"] = System.Xml.XmlConvert.ToString(delay(i)) }, businessKey: i.ToString());
+            ids.Add(record.Id);
+        }
+        return ids;
+    }
+
+    private static async Task<List<WorkflowJournalEntry>> FiredAsync(TestApp app)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>().WorkflowJournal.AsNoTracking()
+            .Where(j => j.Outcome == "timer-fired").ToListAsync();
+    }
+
+    [Fact]
+    public async Task Should_fire_each_overdue_timer_exactly_once_and_none_early_after_a_restart_with_1000_pending()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var data = TestApp.NewDataDirectory();
+        var first = await StartAppAsync(clock, data);
+        // Timer i is due i+1 minutes after T0.
+        var ids = await StartTimerInstancesAsync(first, 1000, i => TimeSpan.FromMinutes(i + 1));
+        await StopKeepingDataAsync(first);
+
+        // The service was down for 400.5 minutes: 400 timers are overdue, 600 are not due yet.
+        clock.Advance(TimeSpan.FromMinutes(400.5));
+        await using var second = await StartAppAsync(clock, data);
+
+        await Eventually.Get(() => FiredAsync(second), fired => fired.Count >= 400, TimeSpan.FromSeconds(90), "every overdue timer fires after the restart");
+        await Task.Delay(500); // several more polls: nothing else may fire
+        var firedOnce = await FiredAsync(second);
+        Assert.Equal(400, firedOnce.Count);
+        Assert.Equal(ids.Take(400).Order(), firedOnce.Select(f => f.InstanceId).Order());
+
+        using var scope = second.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+        var instances = await db.WorkflowInstances.AsNoTracking().ToListAsync();
+        Assert.Equal(400, instances.Count(i => i.Status == InstanceStatus.Completed));
+        Assert.All(instances.Where(i => i.Status == InstanceStatus.Active), i => Assert.True(int.Parse(i.BusinessKey!) >= 400));
+        var timers = await db.WorkflowTimers.AsNoTracking().ToListAsync();
+        Assert.Equal(600, timers.Count);
+        Assert.All(timers, t => Assert.True(t.DueAt > clock.GetUtcNow()));
+
+        // The next one fires when its time comes, not before.
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(300);
+        Assert.Equal(400, (await FiredAsync(second)).Count);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.Get(() => FiredAsync(second), fired => fired.Count == 401);
+    }
+
+    [Fact]
+    public async Task Should_fire_each_timer_once_with_two_replicas_on_one_database()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var data = TestApp.NewDataDirectory();
+        await using var one = await StartAppAsync(clock, data);
+        var ids = await StartTimerInstancesAsync(one, 200, i => TimeSpan.FromMinutes(1 + i % 10));
+        await using var two = await StartAppAsync(clock, data);
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+
+        var fired = await Eventually.Get(() => FiredAsync(one), f => f.Count >= 200, TimeSpan.FromSeconds(90));
+        await Task.Delay(500);
+        fired = await FiredAsync(one);
+        Assert.Equal(200, fired.Count);
+        Assert.Equal(ids.Order(), fired.Select(f => f.InstanceId).Order());
+    }
+
+    [Fact]
+    public async Task Should_let_only_one_of_two_replicas_that_fire_the_same_timer_at_once_take_effect()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var data = TestApp.NewDataDirectory();
+        await using var one = await StartAppAsync(clock, data);
+        // Due far ahead so the pollers leave them alone; both replicas then fire every row by hand, at once.
+        var ids = await StartTimerInstancesAsync(one, 30, _ => TimeSpan.FromDays(1));
+        await using var two = await StartAppAsync(clock, data);
+        List<WorkflowTimer> rows;
+        using (var scope = one.Services.CreateScope())
+            rows = await scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>().WorkflowTimers.AsNoTracking().ToListAsync();
+        clock.Advance(TimeSpan.FromDays(1));
+
+        async Task FireAllAsync(TestApp app)
+        {
+            foreach (var row in rows)
+            {
+                using var scope = app.Services.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().FireTimerAsync(row, CancellationToken.None);
+            }
+        }
+        await Task.WhenAll(FireAllAsync(one), FireAllAsync(two));
+
+        var fired = await FiredAsync(one);
+        Assert.Equal(ids.Order(), fired.Select(f => f.InstanceId).Order());
+    }
+
+    [Fact]
+    public async Task Should_let_a_message_sent_to_two_replicas_at_once_take_effect_once()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var data = TestApp.NewDataDirectory();
+        await using var one = await StartAppAsync(clock, data);
+        using var ops = one.Operations();
+        await ops.PublishDiagramAsync("reply", WorkflowApi.Diagram("reply", """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="replied" />
+            <bpmn:intermediateCatchEvent id="replied"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f2" sourceRef="replied" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, """<bpmn:message id="m" name="CustomerReplied"><bpmn:extensionElements><zeebe:subscription correlationKey="= leadId" /></bpmn:extensionElements></bpmn:message>"""));
+        var ids = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+            ids.Add((await ops.StartInstanceAsync("reply", new { leadId = $"L-{i}" })).Id());
+        await using var two = await StartAppAsync(clock, data);
+
+        async Task<int> SendAllAsync(TestApp app)
+        {
+            var took = 0;
+            for (var i = 0; i < 20; i++)
+            {
+                using var scope = app.Services.CreateScope();
+                // Two different messages for the same wait, at the same moment, on two replicas: no buffering, so only one can win.
+                took += await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
+                    .PublishMessageAsync("CustomerReplied", $"L-{i}", null, TimeSpan.Zero, Guid.NewGuid());
+            }
+            return took;
+        }
+        var results = await Task.WhenAll(SendAllAsync(one), SendAllAsync(two));
+
+        Assert.Equal(20, results.Sum());
+        using var check = one.Services.CreateScope();
+        var correlated = await check.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>().WorkflowJournal.AsNoTracking()
+            .Where(j => j.Outcome == "message-correlated").Select(j => j.InstanceId).ToListAsync();
+        Assert.Equal(ids.Order(), correlated.Order());
+    }
+
+    [Fact]
+    public async Task Should_start_instances_from_a_timer_start_event_on_its_cycle_and_stop_when_it_is_replaced()
+    {
+        var clock = new FakeTimeProvider(T0);
+        await using var app = await StartAppAsync(clock);
+        using var ops = app.Operations();
+        string Hourly(string name) => WorkflowApi.Diagram("hourly", """
+            <bpmn:startEvent id="tick"><bpmn:timerEventDefinition><bpmn:timeCycle>R3/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+            <bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, name: name);
+        await ops.PublishDiagramAsync("hourly", Hourly("v1"));
+
+        async Task<List<int>> StartedVersionsAsync()
+        {
+            using var scope = app.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>().WorkflowInstances.AsNoTracking()
+                .Where(i => i.ProcessKey == "hourly").Select(i => i.Version).ToListAsync();
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        await Task.Delay(300);
+        Assert.Empty(await StartedVersionsAsync());
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.Get(StartedVersionsAsync, v => v.Count == 1);
+        clock.Advance(TimeSpan.FromHours(1));
+        await Eventually.Get(StartedVersionsAsync, v => v.Count == 2);
+
+        // A new version replaces the old one's schedule: its cycle counts from its own publication.
+        await ops.PublishDiagramAsync("hourly", Hourly("v2"));
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await Task.Delay(300);
+        Assert.Equal(2, (await StartedVersionsAsync()).Count);
+        clock.Advance(TimeSpan.FromMinutes(30));
+        var started = await Eventually.Get(StartedVersionsAsync, v => v.Count == 3);
+        Assert.Equal([1, 1, 2], started.Order());
+    }
+}

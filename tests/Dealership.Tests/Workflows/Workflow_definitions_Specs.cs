@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dealership.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dealership.Tests.Workflows;
+
+public class Workflow_definitions_Specs : IAsyncLifetime
+{
+    private TestApp _app = null!;
+    private HttpClient _ops = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(settings: WorkflowApi.Settings);
+        _ops = _app.Operations();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _ops.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_save_a_draft_and_give_back_the_xml_unchanged()
+    {
+        // Formatting, comments and extension elements the engine does not know are all kept.
+        var xml = WorkflowApi.CallFlow("greeting").Replace("<bpmn:endEvent id=\"end\" />",
+            "<!-- drawn by ops -->\n<bpmn:endEvent id=\"end\"><bpmn:extensionElements><zeebe:properties><zeebe:property name=\"color\" value=\"red\" /></zeebe:properties></bpmn:extensionElements></bpmn:endEvent>");
+
+        var saved = await _ops.SaveDraftAsync("greeting", xml);
+        var body = await saved.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(1, body!["version"]!["version"]!.GetValue<int>());
+        Assert.Equal("draft", body["version"]!["status"]!.GetValue<string>());
+        Assert.True(body["check"]!["publishable"]!.GetValue<bool>());
+        Assert.Equal(xml, await _ops.GetStringAsync("/api/workflows/greeting/xml"));
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_publish_an_unsupported_element_or_a_broken_expression_and_change_nothing()
+    {
+        var xml = WorkflowApi.Diagram("broken", """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="script" />
+            <bpmn:scriptTask id="script" />
+            <bpmn:sequenceFlow id="f2" sourceRef="script" targetRef="decide" />
+            <bpmn:exclusiveGateway id="decide" default="f4" />
+            <bpmn:sequenceFlow id="f3" sourceRef="decide" targetRef="end"><bpmn:conditionExpression>= outcome = </bpmn:conditionExpression></bpmn:sequenceFlow>
+            <bpmn:sequenceFlow id="f4" sourceRef="decide" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """);
+        var saved = await _ops.SaveDraftAsync("broken", xml);
+        Assert.False((await saved.Content.ReadFromJsonAsync<JsonObject>())!["check"]!["publishable"]!.GetValue<bool>());
+
+        var refused = await _ops.PublishAsync("broken");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("The element type scriptTask is not supported.", problem["errors"]!["script"]![0]!.GetValue<string>());
+        Assert.StartsWith("Bad FEEL in the condition:", problem["errors"]!["f3"]![0]!.GetValue<string>());
+        var versions = await _ops.GetFromJsonAsync<JsonArray>("/api/workflows/broken/versions");
+        Assert.Equal("draft", Assert.Single(versions!)!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Should_check_a_diagram_element_by_element_without_saving_it()
+    {
+        var response = await _ops.PostAsync("/api/workflows/check",
+            new StringContent(WorkflowApi.Diagram("x", """
+                <bpmn:startEvent id="start" />
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pay" />
+                <bpmn:serviceTask id="pay"><bpmn:extensionElements><zeebe:taskDefinition type="take-payment" /></bpmn:extensionElements></bpmn:serviceTask>
+                """), System.Text.Encoding.UTF8, "application/xml"));
+        var check = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.False(check["publishable"]!.GetValue<bool>());
+        var pay = check["elements"]!.AsArray().Single(e => e!["elementId"]!.GetValue<string>() == "pay")!;
+        Assert.Equal("No registered activity implements the task type 'take-payment'.", pay["reasons"]![0]!.GetValue<string>());
+        Assert.Contains(check["elements"]!.AsArray(), e => e!["elementId"]!.GetValue<string>() == "start" && e["supported"]!.GetValue<bool>());
+        Assert.Empty((await _ops.GetFromJsonAsync<JsonArray>("/api/workflows"))!);
+    }
+
+    [Fact]
+    public async Task Should_never_change_a_published_version_and_keep_running_instances_on_theirs()
+    {
+        await _ops.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Version one"));
+        var first = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" });
+
+        await _ops.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Version two"));
+        var second = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" });
+
+        Assert.Equal(1, first["version"]!.GetValue<int>());
+        Assert.Equal(2, second["version"]!.GetValue<int>());
+        Assert.Contains("Version one", await _ops.GetStringAsync("/api/workflows/greeting/xml?version=1"));
+        var versions = (await _ops.GetFromJsonAsync<JsonArray>("/api/workflows/greeting/versions"))!;
+        Assert.Equal(["published", "retired"], versions.Select(v => v!["status"]!.GetValue<string>()));
+        var summary = Assert.Single((await _ops.GetFromJsonAsync<JsonArray>("/api/workflows"))!)!;
+        Assert.Equal(2, summary["publishedVersion"]!.GetValue<int>());
+
+        // The instance on the retired version still runs to its end on that version.
+        var task = (await _ops.GetInstanceAsync(first.Id()))["userTasks"]![0]!["key"]!.GetValue<long>();
+        (await _ops.PostAsJsonAsync($"/api/workflow-instances/{first.Id()}/user-tasks/{task}/complete", new { variables = new { outcome = "ok" } })).EnsureSuccessStatusCode();
+        var done = await _ops.GetInstanceAsync(first.Id());
+        Assert.Equal("completed", done["instance"]!["status"]!.GetValue<string>());
+        Assert.Equal(1, done["instance"]!["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Should_start_the_dealerships_own_version_and_fall_back_to_the_network_default()
+    {
+        await _ops.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Network default"));
+        var otherDealership = Guid.NewGuid();
+        var fallback = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: TestApp.DemoDealershipId);
+
+        // The demo key may manage its own dealership's flows, not the network's.
+        Assert.Equal(HttpStatusCode.Forbidden, (await _app.Client.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"))).StatusCode);
+        await _app.Client.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Demo Motors' own"), TestApp.DemoDealershipId);
+        var own = await _app.Client.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: TestApp.DemoDealershipId);
+        var other = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: otherDealership);
+
+        var network = await _ops.GetFromJsonAsync<JsonArray>("/api/workflows/greeting/versions");
+        var demo = await _app.Client.GetFromJsonAsync<JsonArray>($"/api/workflows/greeting/versions?dealershipId={TestApp.DemoDealershipId}");
+        Assert.Equal(1, fallback["version"]!.GetValue<int>());
+        Assert.Equal(network![0]!["version"]!.GetValue<int>(), other["version"]!.GetValue<int>());
+        Assert.Equal(1, own["version"]!.GetValue<int>());
+        Assert.Equal(TestApp.DemoDealershipId, demo![0]!["dealershipId"]!.GetValue<Guid>());
+        Assert.Contains("Demo Motors' own", await _app.Client.GetStringAsync($"/api/workflows/greeting/xml?dealershipId={TestApp.DemoDealershipId}"));
+        Assert.Contains("Network default", await _app.Client.GetStringAsync("/api/workflows/greeting/xml"));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_draft_whose_process_id_is_not_the_workflow_key()
+    {
+        var response = await _ops.SaveDraftAsync("greeting", WorkflowApi.CallFlow("something-else"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'something-else'", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Should_let_a_dealerships_own_key_manage_its_workflows_once_a_lead_made_the_dealership_known()
+    {
+        await using var app = await TestApp.StartAsync(settings:
+        [
+            .. WorkflowApi.Settings,
+            "--Integration:Clients:2:Name=Suzhou",
+            "--Integration:Clients:2:Key=suzhou-key",
+            "--Integration:Clients:2:Dealerships:0=SZ02",
+        ]);
+        using var suzhou = new HttpClient { BaseAddress = app.Client.BaseAddress };
+        suzhou.DefaultRequestHeaders.Add("X-Api-Key", "suzhou-key");
+        var dealershipId = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.Forbidden, (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode);
+
+        await app.Services.GetRequiredService<MassTransit.IBus>().Publish(
+            new Dealership.Contracts.LeadAccepted(Guid.NewGuid(), dealershipId, "SZ02", "oem", "SZ-1", null, null, DateTimeOffset.UtcNow));
+
+        await Eventually.Get(async () => (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode,
+            status => status == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dealership.Contracts;
+using Dealership.Tests.Support;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dealership.Tests.Workflows;
+
+/// <summary>Other services reach a waiting flow with a CorrelateWorkflowMessage on the bus.</summary>
+public class Workflow_messages_Specs : IAsyncLifetime
+{
+    private TestApp _app = null!;
+    private HttpClient _ops = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(settings: WorkflowApi.Settings);
+        _ops = _app.Operations();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _ops.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    // The customer may call several times while the consultant's task is open: a non-interrupting
+    // message boundary event stays subscribed, so only the message id keeps a copy from counting twice.
+    private static readonly string CallsWhileWaiting = WorkflowApi.Diagram("calls", """
+        <bpmn:startEvent id="start" />
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" />
+        <bpmn:userTask id="call" />
+        <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />
+        <bpmn:endEvent id="end" />
+        <bpmn:boundaryEvent id="customerCalled" attachedToRef="call" cancelActivity="false"><bpmn:messageEventDefinition messageRef="m" /></bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="f3" sourceRef="customerCalled" targetRef="noted" />
+        <bpmn:endEvent id="noted" />
+        """, """<bpmn:message id="m" name="CustomerCalled"><bpmn:extensionElements><zeebe:subscription correlationKey="= leadId" /></bpmn:extensionElements></bpmn:message>""");
+
+    [Fact]
+    public async Task Should_take_a_message_from_the_bus_once_when_it_is_delivered_twice()
+    {
+        await _ops.PublishDiagramAsync("calls", CallsWhileWaiting);
+        var instance = await _ops.StartInstanceAsync("calls", new { leadId = "L-1" });
+        var bus = _app.Services.GetRequiredService<IBus>();
+        var message = new CorrelateWorkflowMessage(TestApp.DemoDealershipId, null, "CustomerCalled", "L-1", """{"calledAt":"10:00"}""", null, DateTimeOffset.UtcNow);
+        var messageId = NewId.NextGuid();
+
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        await bus.Publish(message with { VariablesJson = """{"calledAt":"11:00"}""" });
+
+        var view = await Eventually.Get(() => _ops.GetInstanceAsync(instance.Id()),
+            v => v["journal"]!.AsArray().Count(j => j!["outcome"]!.GetValue<string>() == "message-correlated") >= 2, TimeSpan.FromSeconds(15));
+        await Task.Delay(500);
+        view = await _ops.GetInstanceAsync(instance.Id());
+        Assert.Equal(2, view["journal"]!.AsArray().Count(j => j!["outcome"]!.GetValue<string>() == "message-correlated"));
+        Assert.Equal(2, view["journal"]!.AsArray().Count(j => j!["elementId"]!.GetValue<string>() == "noted" && j["outcome"]!.GetValue<string>() == "completed"));
+        Assert.Single(view["userTasks"]!.AsArray());
+    }
+}

@@ -1,0 +1,253 @@
+using System.Text.Json.Nodes;
+using Dealership.Workflows.Bpmn;
+using Dealership.Workflows.Runtime;
+using Dealership.Workflows.Tests.Support;
+using static Dealership.Workflows.Tests.Support.Diagram;
+
+namespace Dealership.Workflows.Tests.Bpmn;
+
+public class Reading_and_checking_Specs
+{
+    private static readonly HashSet<string> KnownTypes = ["send-sms", "first-contact-overdue", "record"];
+
+    private static string Resource(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Resources", name));
+
+    private static CheckReport Check(string processBody, string rootExtras = "") =>
+        BpmnChecker.Check(BpmnReader.Read(Xml(processBody, rootExtras)), KnownTypes.Contains);
+
+    private static ElementReport Finding(CheckReport report, string elementId)
+    {
+        Assert.False(report.IsPublishable);
+        return Assert.Single(report.Findings, f => f.ElementId == elementId);
+    }
+
+    [Fact]
+    public void Should_read_a_modeler_file_with_its_zeebe_extensions()
+    {
+        var definition = BpmnReader.Read(Resource("first-contact.bpmn"));
+        var process = definition.MainProcess!;
+
+        Assert.Equal(("first-contact", "First contact"), (process.Id, process.Name));
+        var call = (TaskElement)process.Element("call");
+        Assert.Equal("= consultantId", call.Assignee!.Raw);
+        var invite = (TaskElement)process.Element("invite");
+        Assert.Equal("send-sms", invite.TaskType!.StaticText);
+        Assert.Equal("invitation", invite.Headers["template"]);
+        var overdue = (BoundaryEventElement)process.Element("overdue");
+        Assert.False(overdue.CancelActivity);
+        Assert.Same(call, overdue.AttachedTo);
+        Assert.Equal(TimerKind.Duration, overdue.Timer!.Kind);
+        Assert.Equal("toThank", ((GatewayElement)process.Element("decide")).DefaultFlowId);
+        Assert.Equal(["toInvite", "toThank"], process.Element("decide").Outgoing.Select(f => f.Id));
+    }
+
+    [Fact]
+    public void Should_report_every_element_of_a_supported_file_as_supported()
+    {
+        var report = BpmnChecker.Check(BpmnReader.Read(Resource("first-contact.bpmn")), KnownTypes.Contains);
+
+        Assert.True(report.IsPublishable, report.ToString());
+        Assert.Contains(report.Elements, e => e.ElementId == "overdue" && e.ElementType == "boundaryEvent" && e.Supported);
+        Assert.Equal(7 + 6, report.Elements.Count);
+    }
+
+    [Fact]
+    public void Should_keep_the_xml_text_exactly_as_given()
+    {
+        var xml = Resource("first-contact.bpmn");
+
+        var definition = BpmnReader.Read(xml);
+
+        // Unknown extension elements (zeebe:properties, zeebe:formDefinition) and the diagram stay as they were.
+        Assert.Equal(xml, definition.Xml);
+        Assert.Contains("<zeebe:formDefinition formId=\"call-outcome\" />", definition.Xml);
+    }
+
+    [Fact]
+    public async Task Should_run_the_modeler_file()
+    {
+        var h = new Harness();
+        h.Activities.Register("send-sms", _ => ActivityResult.Complete());
+        var process = BpmnReader.Read(Resource("first-contact.bpmn")).MainProcess!;
+
+        var instance = await h.StartAsync(process, new JsonObject { ["consultantId"] = "c-1" });
+        await h.Engine.CompleteUserTaskAsync(process, instance, instance.UserTasks.Single().Key, new JsonObject { ["outcome"] = "accepted" });
+
+        Assert.Equal(["assigned", "call", "decide", "invite", "end"], Harness.Path(instance));
+        Assert.Equal(InstanceStatus.Completed, instance.Status);
+    }
+
+    [Theory]
+    [InlineData("scriptTask")]
+    [InlineData("sendTask")]
+    [InlineData("businessRuleTask")]
+    [InlineData("callActivity")]
+    [InlineData("inclusiveGateway")]
+    [InlineData("intermediateThrowEvent")]
+    [InlineData("task")]
+    public void Should_refuse_an_unsupported_element_type_by_its_id(string type)
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "odd")}
+            <bpmn:{type} id="odd" />
+            """);
+
+        Assert.Equal($"The element type {type} is not supported.", Assert.Single(Finding(report, "odd").Reasons));
+    }
+
+    [Fact]
+    public void Should_refuse_a_task_type_that_no_activity_implements()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "pay")}
+            {ServiceTask("pay", "take-payment")}
+            """);
+
+        Assert.Contains("No registered activity implements the task type 'take-payment'.", Finding(report, "pay").Reasons);
+    }
+
+    [Fact]
+    public void Should_refuse_a_service_task_without_a_type()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "pay")}
+            <bpmn:serviceTask id="pay" />
+            """);
+
+        Assert.Contains("no task type", Finding(report, "pay").Reasons.Single());
+    }
+
+    [Fact]
+    public void Should_refuse_an_exclusive_gateway_with_no_default_and_a_flow_without_condition()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "decide")}
+            <bpmn:exclusiveGateway id="decide" />
+            {Flow("yes", "decide", "end", "= ok")}
+            {Flow("no", "decide", "end")}
+            <bpmn:endEvent id="end" />
+            """);
+
+        Assert.Contains("no default flow", Finding(report, "decide").Reasons.Single());
+        Assert.Contains("'no'", Finding(report, "decide").Reasons.Single());
+    }
+
+    [Fact]
+    public void Should_refuse_bad_feel_with_its_position()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "decide")}
+            <bpmn:exclusiveGateway id="decide" default="no" />
+            {Flow("yes", "decide", "end", "= outcome = \"accepted")}
+            {Flow("no", "decide", "end")}
+            <bpmn:endEvent id="end" />
+            <bpmn:userTask id="late"><bpmn:extensionElements><zeebe:taskSchedule dueDate="= now() +" /></bpmn:extensionElements></bpmn:userTask>
+            {Flow("f9", "start", "late")}
+            """);
+
+        Assert.Equal("Bad FEEL in the condition: string is not closed (at position 13).", Finding(report, "yes").Reasons.Single());
+        Assert.Contains("Bad FEEL in the due date", Finding(report, "late").Reasons.Single());
+        Assert.Contains("ended where a value was expected (at position 10)", Finding(report, "late").Reasons.Single());
+    }
+
+    [Fact]
+    public void Should_refuse_a_message_without_a_correlation_key()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "wait")}
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>
+            """, """<bpmn:message id="m" name="CustomerReplied" />""");
+
+        Assert.Equal("The message 'CustomerReplied' has no correlation key (zeebe:subscription correlationKey).", Finding(report, "wait").Reasons.Single());
+    }
+
+    [Fact]
+    public void Should_refuse_a_message_reference_that_does_not_exist()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "wait")}
+            <bpmn:receiveTask id="wait" messageRef="nowhere" />
+            """);
+
+        Assert.Equal("The referenced message 'nowhere' is not defined.", Finding(report, "wait").Reasons.Single());
+    }
+
+    [Theory]
+    [InlineData("signalEventDefinition", "signal event")]
+    [InlineData("errorEventDefinition", "error event")]
+    [InlineData("conditionalEventDefinition", "conditional event")]
+    public void Should_refuse_unsupported_event_types(string definition, string reason)
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "wait")}
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:{definition} /></bpmn:intermediateCatchEvent>
+            """);
+
+        Assert.Contains($"A {reason} is not supported.", Finding(report, "wait").Reasons);
+    }
+
+    [Fact]
+    public void Should_refuse_bad_timer_values()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "a")}
+            <bpmn:intermediateCatchEvent id="a">{Timer("timeDuration", "P1M")}</bpmn:intermediateCatchEvent>
+            {Flow("f2", "a", "b")}
+            <bpmn:intermediateCatchEvent id="b">{Timer("timeCycle", "R/PT1H")}</bpmn:intermediateCatchEvent>
+            """);
+
+        Assert.Contains("years-and-months", Finding(report, "a").Reasons.Single());
+        Assert.Contains("cannot repeat", Finding(report, "b").Reasons.Single());
+    }
+
+    [Fact]
+    public void Should_refuse_an_event_based_gateway_leading_to_a_task()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "race")}
+            <bpmn:eventBasedGateway id="race" />
+            {Flow("f2", "race", "wait")}
+            {Flow("f3", "race", "work")}
+            <bpmn:intermediateCatchEvent id="wait">{Timer("timeDuration", "PT1H")}</bpmn:intermediateCatchEvent>
+            {ServiceTask("work", "record")}
+            """);
+
+        Assert.Contains("may only lead to timer or message catch events", Finding(report, "race").Reasons.Single());
+    }
+
+    [Fact]
+    public void Should_refuse_event_sub_processes_and_unreachable_elements()
+    {
+        var report = Check($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "end")}
+            <bpmn:endEvent id="end" />
+            <bpmn:subProcess id="onError" triggeredByEvent="true"><bpmn:startEvent id="s2" /></bpmn:subProcess>
+            <bpmn:userTask id="orphan" />
+            """);
+
+        Assert.Contains("Event sub-processes are not supported.", Finding(report, "onError").Reasons);
+        Assert.Contains("It can never be reached: no sequence flow leads to it.", Finding(report, "orphan").Reasons);
+    }
+
+    [Fact]
+    public void Should_report_a_file_that_is_not_bpmn()
+    {
+        var notXml = BpmnChecker.Check(BpmnReader.Read("<definitions"), KnownTypes.Contains);
+        var noProcess = BpmnChecker.Check(BpmnReader.Read("""<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" />"""), KnownTypes.Contains);
+
+        Assert.False(notXml.IsPublishable);
+        Assert.Contains("not well-formed XML", notXml.Problems.Single());
+        Assert.Equal("The file has no process.", noProcess.Problems.Single());
+    }
+}

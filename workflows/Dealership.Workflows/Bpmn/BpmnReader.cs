@@ -1,0 +1,269 @@
+using System.Xml;
+using System.Xml.Linq;
+
+namespace Dealership.Workflows.Bpmn;
+
+/// <summary>
+/// Reads BPMN 2.0 XML in the Camunda 8 (Zeebe) dialect into a <see cref="BpmnDefinition"/>. It never
+/// throws on content: what it cannot use is recorded for the checker, element by element. The XML
+/// text is kept as it was given, so what nobody edited is stored unchanged.
+/// </summary>
+public static class BpmnReader
+{
+    public static readonly XNamespace Bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+    public static readonly XNamespace Zeebe = "http://camunda.org/schema/zeebe/1.0";
+
+    private static readonly Dictionary<string, ElementKind> Supported = new()
+    {
+        ["startEvent"] = ElementKind.StartEvent,
+        ["endEvent"] = ElementKind.EndEvent,
+        ["serviceTask"] = ElementKind.ServiceTask,
+        ["userTask"] = ElementKind.UserTask,
+        ["receiveTask"] = ElementKind.ReceiveTask,
+        ["exclusiveGateway"] = ElementKind.ExclusiveGateway,
+        ["parallelGateway"] = ElementKind.ParallelGateway,
+        ["eventBasedGateway"] = ElementKind.EventBasedGateway,
+        ["intermediateCatchEvent"] = ElementKind.IntermediateCatchEvent,
+        ["boundaryEvent"] = ElementKind.BoundaryEvent,
+        ["subProcess"] = ElementKind.SubProcess,
+    };
+
+    // Elements that carry no behaviour: diagram decoration and documentation.
+    private static readonly HashSet<string> Inert =
+    [
+        "extensionElements", "documentation", "laneSet", "textAnnotation", "association", "dataObject",
+        "dataObjectReference", "dataStoreReference", "incoming", "outgoing", "property", "group", "category",
+        "ioSpecification", "dataInputAssociation", "dataOutputAssociation",
+    ];
+
+    public static BpmnDefinition Read(string xml)
+    {
+        var definition = new BpmnDefinition { Xml = xml };
+        XDocument document;
+        try
+        {
+            document = XDocument.Parse(xml, LoadOptions.SetLineInfo);
+        }
+        catch (XmlException ex)
+        {
+            definition.Problems.Add($"The file is not well-formed XML: {ex.Message}");
+            return definition;
+        }
+        var root = document.Root!;
+        if (root.Name != Bpmn + "definitions")
+        {
+            definition.Problems.Add($"The root element is {root.Name.LocalName}, not bpmn:definitions of BPMN 2.0.");
+            return definition;
+        }
+
+        foreach (var message in root.Elements(Bpmn + "message"))
+        {
+            var key = message.Element(Bpmn + "extensionElements")?.Element(Zeebe + "subscription")?.Attribute("correlationKey")?.Value;
+            definition.Messages[(string?)message.Attribute("id") ?? ""] =
+                ((string?)message.Attribute("name"), key is null ? null : ZeebeValue.ReadExpression(key));
+        }
+
+        foreach (var process in root.Elements(Bpmn + "process"))
+        {
+            var model = new ProcessModel
+            {
+                Id = (string?)process.Attribute("id") ?? "",
+                Name = (string?)process.Attribute("name"),
+                IsExecutable = (bool?)process.Attribute("isExecutable") ?? false,
+            };
+            ReadScope(process, null, model, definition);
+            Link(model);
+            definition.Processes.Add(model);
+        }
+        if (definition.Processes.Count == 0)
+            definition.Problems.Add("The file has no process.");
+        else if (!definition.Processes.Any(p => p.IsExecutable))
+            definition.Problems.Add("No process is marked executable (isExecutable=\"true\").");
+        else if (definition.Processes.Count(p => p.IsExecutable) > 1)
+            definition.Problems.Add("More than one process is executable; collaborations of several processes are not supported.");
+        return definition;
+    }
+
+    private static int Line(XElement e) => ((IXmlLineInfo)e).HasLineInfo() ? ((IXmlLineInfo)e).LineNumber : 0;
+
+    private static void ReadScope(XElement container, SubProcessElement? scope, ProcessModel model, BpmnDefinition definition)
+    {
+        foreach (var child in container.Elements())
+        {
+            if (child.Name.Namespace != Bpmn || Inert.Contains(child.Name.LocalName))
+                continue;
+            if (child.Name.LocalName == "sequenceFlow")
+            {
+                var conditionText = child.Element(Bpmn + "conditionExpression")?.Value;
+                var flow = new SequenceFlow
+                {
+                    Id = (string?)child.Attribute("id") ?? "",
+                    SourceId = (string?)child.Attribute("sourceRef") ?? "",
+                    TargetId = (string?)child.Attribute("targetRef") ?? "",
+                    Condition = string.IsNullOrWhiteSpace(conditionText) ? null : ZeebeValue.ReadExpression(conditionText),
+                };
+                model.Flows[flow.Id] = flow;
+                continue;
+            }
+
+            var element = ReadElement(child, definition);
+            element.Parent = scope;
+            model.Elements[element.Id] = element;
+            (scope?.Children ?? model.TopLevel).Add(element);
+            if (element is SubProcessElement sub)
+                ReadScope(child, sub, model, definition);
+        }
+    }
+
+    private static FlowElement ReadElement(XElement e, BpmnDefinition definition)
+    {
+        var id = (string?)e.Attribute("id") ?? "";
+        var name = (string?)e.Attribute("name");
+        var local = e.Name.LocalName;
+        var kind = Supported.GetValueOrDefault(local, ElementKind.Unsupported);
+        var extensions = e.Element(Bpmn + "extensionElements");
+
+        var (eventKind, timer, message, unsupportedEvent, eventProblems) = ReadEventDefinition(e, definition);
+        if (kind == ElementKind.ReceiveTask)
+        {
+            message = ReadMessageRef((string?)e.Attribute("messageRef"), definition, out var problem);
+            eventKind = EventKind.Message;
+            if (problem is not null)
+                eventProblems.Add(problem);
+        }
+
+        FlowElement element = kind switch
+        {
+            ElementKind.ServiceTask or ElementKind.UserTask => ReadTask(e, id, name, kind, extensions),
+            ElementKind.ExclusiveGateway => new GatewayElement { Id = id, Name = name, Kind = kind, XmlName = local, Line = Line(e), DefaultFlowId = (string?)e.Attribute("default") },
+            ElementKind.BoundaryEvent => new BoundaryEventElement
+            {
+                Id = id, Name = name, Kind = kind, XmlName = local, Line = Line(e),
+                AttachedToId = (string?)e.Attribute("attachedToRef") ?? "",
+                CancelActivity = (bool?)e.Attribute("cancelActivity") ?? true,
+                EventKind = eventKind, Timer = timer, Message = message, UnsupportedEventDefinition = unsupportedEvent,
+            },
+            ElementKind.SubProcess => new SubProcessElement
+            {
+                Id = id, Name = name, Kind = kind, XmlName = local, Line = Line(e),
+                TriggeredByEvent = (bool?)e.Attribute("triggeredByEvent") ?? false,
+            },
+            _ => new FlowElement
+            {
+                Id = id, Name = name, Kind = kind, XmlName = local, Line = Line(e),
+                EventKind = eventKind, Timer = timer, Message = message, UnsupportedEventDefinition = unsupportedEvent,
+            },
+        };
+        element.ReadProblems.AddRange(eventProblems);
+
+        if (extensions?.Element(Zeebe + "ioMapping") is { } io)
+        {
+            foreach (var input in io.Elements(Zeebe + "input"))
+                element.Inputs.Add(new Mapping(ZeebeValue.ReadExpression((string?)input.Attribute("source") ?? "null"), (string?)input.Attribute("target") ?? ""));
+            foreach (var output in io.Elements(Zeebe + "output"))
+                element.Outputs.Add(new Mapping(ZeebeValue.ReadExpression((string?)output.Attribute("source") ?? "null"), (string?)output.Attribute("target") ?? ""));
+        }
+        return element;
+    }
+
+    private static TaskElement ReadTask(XElement e, string id, string? name, ElementKind kind, XElement? extensions)
+    {
+        var taskDefinition = extensions?.Element(Zeebe + "taskDefinition");
+        var assignment = extensions?.Element(Zeebe + "assignmentDefinition");
+        var schedule = extensions?.Element(Zeebe + "taskSchedule");
+        static ZeebeValue? Value(XElement? element, string attribute) =>
+            element?.Attribute(attribute)?.Value is { Length: > 0 } v ? ZeebeValue.Read(v) : null;
+
+        var task = new TaskElement
+        {
+            Id = id, Name = name, Kind = kind, XmlName = e.Name.LocalName, Line = Line(e),
+            TaskType = Value(taskDefinition, "type"),
+            Retries = int.TryParse((string?)taskDefinition?.Attribute("retries"), out var r) ? r : 3,
+            Assignee = Value(assignment, "assignee"),
+            CandidateGroups = Value(assignment, "candidateGroups"),
+            DueDate = Value(schedule, "dueDate"),
+            FollowUpDate = Value(schedule, "followUpDate"),
+        };
+        foreach (var header in extensions?.Element(Zeebe + "taskHeaders")?.Elements(Zeebe + "header") ?? [])
+            task.Headers[(string?)header.Attribute("key") ?? ""] = (string?)header.Attribute("value") ?? "";
+        return task;
+    }
+
+    private static (EventKind, TimerDefinition?, MessageDefinition?, string?, List<string>) ReadEventDefinition(XElement e, BpmnDefinition definition)
+    {
+        var problems = new List<string>();
+        var definitions = e.Elements().Where(c => c.Name.Namespace == Bpmn && c.Name.LocalName.EndsWith("EventDefinition")).ToList();
+        if (definitions.Count == 0)
+            return (EventKind.None, null, null, null, problems);
+        if (definitions.Count > 1)
+            return (EventKind.Unsupported, null, null, "several event definitions (multiple event)", problems);
+
+        var d = definitions[0];
+        switch (d.Name.LocalName)
+        {
+            case "terminateEventDefinition":
+                return (EventKind.Terminate, null, null, null, problems);
+            case "timerEventDefinition":
+            {
+                var parts = new (string Name, TimerKind Kind)[] { ("timeDuration", TimerKind.Duration), ("timeDate", TimerKind.Date), ("timeCycle", TimerKind.Cycle) };
+                var found = parts.Select(p => (p.Kind, Element: d.Element(Bpmn + p.Name))).Where(p => p.Element is not null).ToList();
+                if (found.Count != 1 || string.IsNullOrWhiteSpace(found[0].Element!.Value))
+                {
+                    problems.Add("The timer needs exactly one of timeDuration, timeDate or timeCycle, with a value.");
+                    return (EventKind.Timer, null, null, null, problems);
+                }
+                return (EventKind.Timer, new TimerDefinition(found[0].Kind, ZeebeValue.Read(found[0].Element!.Value)), null, null, problems);
+            }
+            case "messageEventDefinition":
+            {
+                var message = ReadMessageRef((string?)d.Attribute("messageRef"), definition, out var problem);
+                if (problem is not null)
+                    problems.Add(problem);
+                return (EventKind.Message, null, message, null, problems);
+            }
+            default:
+                return (EventKind.Unsupported, null, null, d.Name.LocalName.Replace("EventDefinition", " event"), problems);
+        }
+    }
+
+    private static MessageDefinition? ReadMessageRef(string? messageRef, BpmnDefinition definition, out string? problem)
+    {
+        problem = null;
+        if (string.IsNullOrEmpty(messageRef))
+        {
+            problem = "No message is referenced (messageRef).";
+            return null;
+        }
+        if (!definition.Messages.TryGetValue(messageRef, out var message))
+        {
+            problem = $"The referenced message '{messageRef}' is not defined.";
+            return null;
+        }
+        return new MessageDefinition(messageRef, message.Name, message.CorrelationKey);
+    }
+
+    private static void Link(ProcessModel model)
+    {
+        foreach (var flow in model.Flows.Values)
+        {
+            if (model.Elements.TryGetValue(flow.SourceId, out var source))
+            {
+                flow.Source = source;
+                source.Outgoing.Add(flow);
+            }
+            if (model.Elements.TryGetValue(flow.TargetId, out var target))
+            {
+                flow.Target = target;
+                target.Incoming.Add(flow);
+            }
+        }
+        foreach (var boundary in model.Elements.Values.OfType<BoundaryEventElement>())
+        {
+            if (model.Elements.TryGetValue(boundary.AttachedToId, out var host))
+            {
+                boundary.AttachedTo = host;
+                host.Boundaries.Add(boundary);
+            }
+        }
+    }
+}
