@@ -46,6 +46,7 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
             e.Property(l => l.AssignedConsultantName).HasMaxLength(200);
             e.Property(l => l.Stage).HasConversion<string>().HasMaxLength(40);
             e.Ignore(l => l.IsOpen);
+            e.Property(l => l.Version).IsConcurrencyToken();
             e.HasIndex(l => new { l.DealershipId, l.CreatedAt });
             e.HasIndex(l => new { l.DealershipId, l.Stage });
             e.HasIndex(l => new { l.DealershipId, l.AssignedConsultantId });

@@ -112,6 +112,7 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         {
             AddEnquiry(openLead, submission, channel, now);
             openLead.UpdatedAt = now;
+            openLead.Version++;
             openLead.Name ??= submission.Name;
             openLead.Email ??= submission.Email;
             AddTimeline(openLead.Id, now, "enquiry-merged",

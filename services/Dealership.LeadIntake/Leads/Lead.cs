@@ -45,6 +45,11 @@ public class Lead
     public string? AssignedConsultantName { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>
+    /// Events of several services update the lead concurrently; a save that lost the race fails on this
+    /// and is retried on the fresh row instead of overwriting it.
+    /// </summary>
+    public int Version { get; set; }
 
     public bool IsOpen => Stage is not (LeadStage.Won or LeadStage.Lost);
 }

@@ -251,6 +251,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     {
         if (at > lead.UpdatedAt)
             lead.UpdatedAt = at;
+        lead.Version++;
         db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text });
         return db.SaveChangesAsync(context.CancellationToken);
     }
