@@ -18,6 +18,6 @@ public sealed class CorrelateWorkflowMessageConsumer(WorkflowRuntime runtime) : 
         var messageId = context.MessageId
             ?? throw new InvalidOperationException("The message has no MessageId, so a redelivery could not be recognised.");
         var variables = message.VariablesJson is null ? null : JsonNode.Parse(message.VariablesJson)?.AsObject();
-        await runtime.PublishMessageAsync(message.MessageName, message.CorrelationKey, variables, message.TimeToLive, messageId, context.CancellationToken);
+        await runtime.PublishMessageAsync(message.MessageName, message.CorrelationKey, variables, message.TimeToLive, messageId, context.CancellationToken, message.DealershipId);
     }
 }

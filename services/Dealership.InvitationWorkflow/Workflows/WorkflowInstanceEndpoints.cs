@@ -31,7 +31,7 @@ public static class WorkflowInstanceEndpoints
 
     public record StartRequest(string ProcessKey, Guid? DealershipId, string? BusinessKey, JsonElement? Variables);
     public record VariablesRequest(JsonElement? Variables);
-    public record MessageRequest(string Name, string CorrelationKey, JsonElement? Variables, TimeSpan? TimeToLive, Guid? MessageId);
+    public record MessageRequest(string Name, string CorrelationKey, JsonElement? Variables, TimeSpan? TimeToLive, Guid? MessageId, Guid? DealershipId);
     public record MessageResult(int Correlated, bool Buffered);
 
     public static void MapWorkflowInstanceEndpoints(this IEndpointRouteBuilder endpoints)
@@ -68,7 +68,7 @@ public static class WorkflowInstanceEndpoints
 
         endpoints.MapGroup("/api/workflow-messages").WithTags("Workflow instances").RequireAuthorization()
             .MapPost("/", PublishMessageAsync)
-            .WithSummary("Correlate a message by name and correlation key; buffered for timeToLive when no instance waits for it yet")
+            .WithSummary("Correlate a message by name and correlation key, and start workflows with a message start event of that name; buffered for timeToLive when nothing took it")
             .Produces<MessageResult>()
             .ProducesValidationProblem();
     }
@@ -201,8 +201,8 @@ public static class WorkflowInstanceEndpoints
         // Subscriptions are not scoped to a dealership yet: only a network-wide key may correlate.
         if (!user.MayActForAll())
             return Forbidden();
-        var correlated = await runtime.PublishMessageAsync(request.Name, request.CorrelationKey, WorkflowRuntime.ParseVariables(request.Variables),
-            request.TimeToLive, request.MessageId ?? Guid.NewGuid(), cancellationToken);
-        return Results.Ok(new MessageResult(correlated, correlated == 0 && request.TimeToLive != TimeSpan.Zero));
+        var outcome = await runtime.PublishMessageAsync(request.Name, request.CorrelationKey, WorkflowRuntime.ParseVariables(request.Variables),
+            request.TimeToLive, request.MessageId ?? Guid.NewGuid(), cancellationToken, request.DealershipId);
+        return Results.Ok(new MessageResult(outcome.Correlated, outcome.Buffered));
     }
 }

@@ -7,6 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace Dealership.InvitationWorkflow.Workflows;
 
+/// <summary>How many instances a message reached (correlated or started), and whether it was kept for a later one.</summary>
+public sealed record MessageOutcome(int Correlated, bool Buffered);
+
 public sealed class WorkflowNotFoundException(string message) : Exception(message);
 
 /// <summary>
@@ -168,11 +171,12 @@ public sealed class WorkflowRuntime(
     /// opens a matching subscription. Returns how many instances took it. The same message id twice
     /// takes effect once.
     /// </summary>
-    public async Task<int> PublishMessageAsync(
-        string name, string correlationKey, JsonObject? variables, TimeSpan? timeToLive, Guid messageId, CancellationToken cancellationToken = default)
+    public async Task<MessageOutcome> PublishMessageAsync(
+        string name, string correlationKey, JsonObject? variables, TimeSpan? timeToLive, Guid messageId, CancellationToken cancellationToken = default,
+        Guid? dealershipId = null)
     {
         if (await db.BufferedWorkflowMessages.AnyAsync(m => m.MessageId == messageId, cancellationToken))
-            return 0;
+            return new MessageOutcome(0, Buffered: false);
         var served = await db.WorkflowMessageDeliveries.AnyAsync(d => d.MessageId == messageId, cancellationToken);
         var instanceIds = await db.WorkflowMessageSubscriptions
             .Where(s => s.MessageName == name && s.CorrelationKey == correlationKey)
@@ -195,10 +199,13 @@ public sealed class WorkflowRuntime(
             if (took)
                 correlated++;
         }
+        var (started, startedBefore) = await StartByMessageAsync(name, correlationKey, variables, messageId, dealershipId, cancellationToken);
+        correlated += started;
+        served |= startedBefore;
         var ttl = timeToLive ?? options.Value.MessageTimeToLive;
         // A copy of a message that already reached an instance is not buffered for another one.
         if (correlated > 0 || served || ttl <= TimeSpan.Zero)
-            return correlated;
+            return new MessageOutcome(correlated, Buffered: false);
 
         var now = clock.GetUtcNow();
         db.ChangeTracker.Clear();
@@ -217,8 +224,66 @@ public sealed class WorkflowRuntime(
             db.ChangeTracker.Clear();
             if (!await db.BufferedWorkflowMessages.AsNoTracking().AnyAsync(m => m.MessageId == messageId, cancellationToken))
                 throw;
+            return new MessageOutcome(0, Buffered: false);
         }
-        return 0;
+        return new MessageOutcome(0, Buffered: true);
+    }
+
+    /// <summary>
+    /// Starts an instance of every workflow whose version for the dealership (else the network's) has
+    /// a message start event of this name. The instance id is derived from the message id and the
+    /// workflow, so a copy of the message starts nothing more.
+    /// </summary>
+    private async Task<(int Started, bool StartedBefore)> StartByMessageAsync(
+        string name, string correlationKey, JsonObject? variables, Guid messageId, Guid? dealershipId, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var keys = await db.WorkflowDefinitions.AsNoTracking()
+            .Where(d => d.Status == DefinitionStatus.Published && (d.DealershipId == null || d.DealershipId == dealershipId))
+            .Select(d => d.ProcessKey).Distinct().ToListAsync(cancellationToken);
+        var started = 0;
+        var startedBefore = false;
+        foreach (var key in keys)
+        {
+            var definition = (await FindPublishedAsync(key, dealershipId, cancellationToken))!;
+            var process = await models.GetAsync(definition.Id, () => Task.FromResult(definition));
+            if (StartEvents.ForMessage(process, name) is not { } start)
+                continue;
+            var instanceId = DerivedId(messageId, key);
+            if (await db.WorkflowInstances.AnyAsync(i => i.Id == instanceId, cancellationToken))
+            {
+                startedBefore = true;
+                continue;
+            }
+            var instance = await NewEngine().StartAsync(process, variables, start.Id, instanceId, cancellationToken);
+            var record = new WorkflowInstanceRecord
+            {
+                Id = instance.Id, DealershipId = dealershipId, DefinitionId = definition.Id, ProcessKey = key,
+                Version = definition.Version, BusinessKey = correlationKey, StartedAt = instance.StartedAt, StateJson = "",
+            };
+            db.WorkflowInstances.Add(record);
+            await StageAsync(record, instance, null, cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                started++;
+            }
+            catch (DbUpdateException)
+            {
+                // Another replica started it from a copy of the same message.
+                db.ChangeTracker.Clear();
+                if (!await db.WorkflowInstances.AnyAsync(i => i.Id == instanceId, cancellationToken))
+                    throw;
+                startedBefore = true;
+            }
+        }
+        return (started, startedBefore);
+    }
+
+    private static Guid DerivedId(Guid messageId, string processKey)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId:N}/{processKey}"));
+        return new Guid(hash.AsSpan(0, 16));
     }
 
     /// <summary>Gives an instance the buffered messages its open subscriptions wait for, one at a time.</summary>

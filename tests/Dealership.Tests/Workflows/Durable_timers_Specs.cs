@@ -160,8 +160,8 @@ public class Durable_timers_Specs
             {
                 using var scope = app.Services.CreateScope();
                 // Two different messages for the same wait, at the same moment, on two replicas: no buffering, so only one can win.
-                took += await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
-                    .PublishMessageAsync("CustomerReplied", $"L-{i}", null, TimeSpan.Zero, Guid.NewGuid());
+                took += (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
+                    .PublishMessageAsync("CustomerReplied", $"L-{i}", null, TimeSpan.Zero, Guid.NewGuid())).Correlated;
             }
             return took;
         }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.Tests.Support;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dealership.Tests.Workflows;
@@ -58,5 +59,33 @@ public class Workflow_messages_Specs : IAsyncLifetime
         Assert.Equal(2, view["journal"]!.AsArray().Count(j => j!["outcome"]!.GetValue<string>() == "message-correlated"));
         Assert.Equal(2, view["journal"]!.AsArray().Count(j => j!["elementId"]!.GetValue<string>() == "noted" && j["outcome"]!.GetValue<string>() == "completed"));
         Assert.Single(view["userTasks"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Should_start_a_workflow_from_its_message_start_event_once_per_message()
+    {
+        await _ops.PublishDiagramAsync("on-request", WorkflowApi.Diagram("on-request", """
+            <bpmn:startEvent id="requested"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
+            <bpmn:sequenceFlow id="f1" sourceRef="requested" targetRef="call" />
+            <bpmn:userTask id="call" />
+            <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, """<bpmn:message id="m" name="CallRequested" />"""));
+        var messageId = Guid.NewGuid();
+
+        var first = await _ops.PostAsJsonAsync("/api/workflow-messages", new { name = "CallRequested", correlationKey = "L-5", messageId, variables = new { phone = "+8613800138000" } });
+        var again = await _ops.PostAsJsonAsync("/api/workflow-messages", new { name = "CallRequested", correlationKey = "L-5", messageId });
+
+        Assert.Equal(1, (await first.Content.ReadFromJsonAsync<JsonObject>())!["correlated"]!.GetValue<int>());
+        var repeat = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(0, repeat["correlated"]!.GetValue<int>());
+        Assert.False(repeat["buffered"]!.GetValue<bool>());
+        var started = Assert.Single((await _ops.GetFromJsonAsync<JsonArray>("/api/workflow-instances?processKey=on-request"))!)!;
+        Assert.Equal("L-5", started["businessKey"]!.GetValue<string>());
+        var view = await _ops.GetInstanceAsync(started.AsObject().Id());
+        Assert.Equal("+8613800138000", view["variables"]!["phone"]!.GetValue<string>());
+        // The copy is not kept for some later instance either.
+        using var scope = _app.Services.CreateScope();
+        Assert.Empty(await scope.ServiceProvider.GetRequiredService<Dealership.InvitationWorkflow.InvitationWorkflowDbContext>().BufferedWorkflowMessages.ToListAsync());
     }
 }
