@@ -245,7 +245,8 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         foreach (var moved in results.Where(r => r.Outcome == "reassigned"))
         {
             var lead = await LeadAsync(moved.LeadId, l => l.Timeline.Any(t => t.Kind == "reassigned"), "the lead should show its reassignment");
-            Assert.Equal(DemoRoster.LiQiang, lead.AssignedConsultantId);
+            Assert.True(DemoRoster.LiQiang == lead.AssignedConsultantId,
+                $"{lead.AssignedConsultantId} instead of Li Qiang; timeline: {string.Join(" | ", lead.Timeline.Select(t => $"{t.At:HH:mm:ss.fff} {t.Kind}: {t.Text}"))}");
             Assert.Contains("manual reassignment by Manager Zhou (via Demo OEM) (Li Qiang covers the VW ID. campaign)", lead.Timeline.Single(t => t.Kind == "reassigned").Text);
             var detail = await Client.GetFromJsonAsync<AssignmentDetailDto>($"/api/assignments/{moved.LeadId}");
             var audit = detail!.History.Last();
