@@ -77,11 +77,8 @@ public static class LeadEndpoints
 
     private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
-        var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
-        // Another dealership's lead is answered exactly like a missing one.
-        if (lead is null || !user.MayActFor(lead.DealershipCode))
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Lead not found", detail: $"There is no lead {id}.");
-
+        // The parts are read in separate queries while consumers keep committing. The lead row is read
+        // last, so it already holds every change the timeline read before it shows.
         var enquiries = await db.Enquiries.AsNoTracking()
             .Where(e => e.LeadId == id)
             .OrderBy(e => e.ReceivedAt)
@@ -97,6 +94,11 @@ public static class LeadEndpoints
             .OrderBy(t => t.At)
             .Select(t => new TimelineView(t.At, t.Kind, t.Text))
             .ToListAsync(cancellationToken);
+        var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+        // Another dealership's lead is answered exactly like a missing one.
+        if (lead is null || !user.MayActFor(lead.DealershipCode))
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Lead not found", detail: $"There is no lead {id}.");
+
         // The whole number is shown to the lead's reader; lists and logs mask it.
         return Results.Ok(new LeadView(lead.Id, lead.DealershipCode, lead.Source, lead.ExternalId, lead.SourceDetail, lead.Name, lead.Phone, lead.Email,
             lead.VehicleOfInterest, lead.Stage, lead.AssignedConsultantId, lead.AssignedConsultantName, lead.CreatedAt, enquiries, tasks, timeline));
