@@ -6,216 +6,157 @@ namespace Dealership.LeadIntake.Leads;
 
 /// <summary>
 /// Keeps lead-intake's view of each lead (stage, consultant, open tasks, timeline) from the other
-/// services' events, so one request shows the whole story of a lead.
+/// services' events, so one request shows the whole story of a lead. Each event is one timeline
+/// entry, and some also change the lead.
 /// </summary>
 public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<LeadAssigned>,
     IConsumer<LeadUnassigned>,
-    IConsumer<ConsultantTaskCreated>,
-    IConsumer<ConsultantTaskCompleted>,
-    IConsumer<SmsSent>,
-    IConsumer<AppointmentBooked>,
-    IConsumer<LeadClosed>,
     IConsumer<LeadReassigned>,
     IConsumer<LeadPooled>,
     IConsumer<LeadAwaitingShift>,
     IConsumer<SupervisorAlerted>,
+    IConsumer<LeadClosed>,
+    IConsumer<ConsultantTaskCreated>,
+    IConsumer<ConsultantTaskCompleted>,
+    IConsumer<AppointmentBooked>,
     IConsumer<AppointmentRefused>,
     IConsumer<AppointmentRescheduled>,
     IConsumer<AppointmentCancelled>,
     IConsumer<AppointmentConfirmed>,
     IConsumer<CustomerArrived>,
     IConsumer<AppointmentMissed>,
+    IConsumer<SmsSent>,
     IConsumer<SmsHeld>,
     IConsumer<SmsRefused>,
     IConsumer<SmsFailed>
 {
-    public async Task Consume(ConsumeContext<LeadAssigned> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        Advance(lead, LeadStage.Assigned);
-        lead.AssignedConsultantId = m.ConsultantId;
-        lead.AssignedConsultantName = m.ConsultantName;
-        await CommitAsync(context, lead, m.OccurredAt, "assigned", $"Assigned to {m.ConsultantName}: {m.Reason}");
-    }
+    private sealed record Entry(Guid LeadId, DateTimeOffset At, string Kind, string Text);
 
-    public async Task Consume(ConsumeContext<LeadUnassigned> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        Advance(lead, LeadStage.Unassigned);
-        // Escalation may take a lead away from its consultant into the supervisor queue.
-        lead.AssignedConsultantId = null;
-        lead.AssignedConsultantName = null;
-        await CommitAsync(context, lead, m.OccurredAt, "unassigned", $"Not assigned: {m.Reason}");
-    }
+    public Task Consume(ConsumeContext<LeadAssigned> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "assigned", $"Assigned to {m.ConsultantName}: {m.Reason}"),
+        (lead, m) => AssignTo(lead, m.ConsultantId, m.ConsultantName));
 
-    public async Task Consume(ConsumeContext<ConsultantTaskCreated> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        db.Tasks.Add(new LeadTask { Id = m.TaskId, LeadId = m.LeadId, ConsultantId = m.ConsultantId, Kind = m.Kind, DueAt = m.DueAt });
-        await CommitAsync(context, lead, m.OccurredAt, "task-created", $"Task {m.Kind} created, due {m.DueAt:u}");
-    }
+    public Task Consume(ConsumeContext<LeadReassigned> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}"),
+        (lead, m) => AssignTo(lead, m.ConsultantId, m.ConsultantName));
 
-    public async Task Consume(ConsumeContext<ConsultantTaskCompleted> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        if (await db.Tasks.FindAsync([m.TaskId], context.CancellationToken) is { } task)
-            task.CompletedAt = m.OccurredAt;
-        await CommitAsync(context, lead, m.OccurredAt, "task-completed", $"Task completed: {m.Outcome}");
-    }
+    // Escalation may take a lead away from its consultant into the supervisor queue or the pool.
+    public Task Consume(ConsumeContext<LeadUnassigned> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "unassigned", $"Not assigned: {m.Reason}"),
+        (lead, _) => Unassign(lead, LeadStage.Unassigned));
 
-    public async Task Consume(ConsumeContext<SmsSent> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "sms-sent", $"SMS '{m.Template}' sent to the {m.Recipient} ({m.MaskedPhone})");
-    }
+    public Task Consume(ConsumeContext<LeadPooled> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "pooled", $"In the open pool: {m.Reason}"),
+        (lead, _) => Unassign(lead, LeadStage.Unassigned));
 
-    public async Task Consume(ConsumeContext<AppointmentBooked> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        Advance(lead, LeadStage.AppointmentBooked);
-        await CommitAsync(context, lead, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})");
-    }
+    public Task Consume(ConsumeContext<LeadAwaitingShift> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "awaiting-shift", $"Waiting for the next shift ({m.WaitUntil:u}): {m.Reason}"),
+        (lead, _) => Unassign(lead, null));
 
-    public async Task Consume(ConsumeContext<LeadClosed> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        lead.Stage = m.Won ? LeadStage.Won : LeadStage.Lost;
-        // The customer's next enquiry opens a new lead.
-        if (lead.CustomerId is { } customerId && await db.Customers.FindAsync([customerId], context.CancellationToken) is { } customer
-            && customer.OpenLeadId == lead.Id)
+    public Task Consume(ConsumeContext<SupervisorAlerted> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}"));
+
+    public Task Consume(ConsumeContext<LeadClosed> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "closed", $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}"),
+        async (lead, m) =>
         {
-            customer.OpenLeadId = null;
-            customer.Version++;
-        }
-        await CommitAsync(context, lead, m.OccurredAt, "closed", $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}");
+            lead.Stage = m.Won ? LeadStage.Won : LeadStage.Lost;
+            // The customer's next enquiry opens a new lead.
+            if (lead.CustomerId is { } customerId && await db.Customers.FindAsync([customerId], context.CancellationToken) is { } customer
+                && customer.OpenLeadId == lead.Id)
+            {
+                customer.OpenLeadId = null;
+                customer.Version++;
+            }
+        });
+
+    public Task Consume(ConsumeContext<ConsultantTaskCreated> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "task-created", $"Task {m.Kind} created, due {m.DueAt:u}"),
+        (_, m) => db.Tasks.Add(new LeadTask { Id = m.TaskId, LeadId = m.LeadId, ConsultantId = m.ConsultantId, Kind = m.Kind, DueAt = m.DueAt }));
+
+    public Task Consume(ConsumeContext<ConsultantTaskCompleted> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "task-completed", $"Task completed: {m.Outcome}"),
+        async (_, m) =>
+        {
+            if (await db.Tasks.FindAsync([m.TaskId], context.CancellationToken) is { } task)
+                task.CompletedAt = m.OccurredAt;
+        });
+
+    public Task Consume(ConsumeContext<AppointmentBooked> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})"),
+        (lead, _) => Advance(lead, LeadStage.AppointmentBooked));
+
+    public Task Consume(ConsumeContext<AppointmentRefused> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "appointment-refused", $"Visit for {m.StartsAt:u} could not be booked: {m.Reason}"));
+
+    public Task Consume(ConsumeContext<AppointmentRescheduled> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "appointment-rescheduled", $"Visit moved from {m.PreviousStartsAt:u} to {m.StartsAt:u} by the {m.By}"));
+
+    public Task Consume(ConsumeContext<AppointmentCancelled> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "appointment-cancelled",
+            $"Visit of {m.StartsAt:u} cancelled by the {m.By}{(string.IsNullOrEmpty(m.Reason) ? "" : ": " + m.Reason)}"));
+
+    public Task Consume(ConsumeContext<AppointmentConfirmed> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "appointment-confirmed", $"Customer answered '{m.Answer}' for the visit of {m.StartsAt:u} (by {m.Channel})"));
+
+    public Task Consume(ConsumeContext<CustomerArrived> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "customer-arrived", $"Customer arrived at the showroom at {m.ArrivedAt:u}"));
+
+    public Task Consume(ConsumeContext<AppointmentMissed> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "appointment-missed", $"Customer did not come to the visit of {m.StartsAt:u}"));
+
+    public Task Consume(ConsumeContext<SmsSent> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "sms-sent", $"SMS '{m.Template}' sent to the {m.Recipient} ({m.MaskedPhone})"));
+
+    public Task Consume(ConsumeContext<SmsHeld> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "sms-held", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) held until {m.SendAt:u}: {m.Reason}"));
+
+    public Task Consume(ConsumeContext<SmsRefused> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "sms-refused", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) not sent: {m.Reason}"));
+
+    public Task Consume(ConsumeContext<SmsFailed> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}"));
+
+    private Task Apply<T>(ConsumeContext<T> context, Func<T, Entry> entry, Action<Lead, T>? change = null) where T : class =>
+        Apply(context, entry, change is null ? null : (lead, m) =>
+        {
+            change(lead, m);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Adds the event's timeline entry and its change to the lead, once per message, in one commit.</summary>
+    private async Task Apply<T>(ConsumeContext<T> context, Func<T, Entry> entry, Func<Lead, T, Task>? change) where T : class
+    {
+        if (!await db.FirstDeliveryAsync(context, nameof(LeadTimelineConsumer)))
+            return;
+        var (leadId, at, kind, text) = entry(context.Message);
+        // Events about a lead follow its LeadAccepted, which this service committed before publishing;
+        // a missing lead is a real fault: the message is retried, then parked in the error queue.
+        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, context.CancellationToken)
+            ?? throw new InvalidOperationException($"Lead {leadId} is not known to lead-intake.");
+        if (change is not null)
+            await change(lead, context.Message);
+        if (at > lead.UpdatedAt)
+            lead.UpdatedAt = at;
+        lead.Version++;
+        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text });
+        await db.SaveChangesAsync(context.CancellationToken);
     }
 
-    public async Task Consume(ConsumeContext<LeadReassigned> context)
+    private static void AssignTo(Lead lead, Guid consultantId, string consultantName)
     {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
         Advance(lead, LeadStage.Assigned);
-        lead.AssignedConsultantId = m.ConsultantId;
-        lead.AssignedConsultantName = m.ConsultantName;
-        await CommitAsync(context, lead, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}");
+        lead.AssignedConsultantId = consultantId;
+        lead.AssignedConsultantName = consultantName;
     }
 
-    public async Task Consume(ConsumeContext<LeadPooled> context)
+    private static void Unassign(Lead lead, LeadStage? stage)
     {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        Advance(lead, LeadStage.Unassigned);
+        if (stage is not null)
+            Advance(lead, stage.Value);
         lead.AssignedConsultantId = null;
         lead.AssignedConsultantName = null;
-        await CommitAsync(context, lead, m.OccurredAt, "pooled", $"In the open pool: {m.Reason}");
-    }
-
-    public async Task Consume(ConsumeContext<LeadAwaitingShift> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        lead.AssignedConsultantId = null;
-        lead.AssignedConsultantName = null;
-        await CommitAsync(context, lead, m.OccurredAt, "awaiting-shift", $"Waiting for the next shift ({m.WaitUntil:u}): {m.Reason}");
-    }
-
-    public async Task Consume(ConsumeContext<SupervisorAlerted> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}");
-    }
-
-    public async Task Consume(ConsumeContext<AppointmentRefused> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "appointment-refused", $"Visit for {m.StartsAt:u} could not be booked: {m.Reason}");
-    }
-
-    public async Task Consume(ConsumeContext<AppointmentRescheduled> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "appointment-rescheduled", $"Visit moved from {m.PreviousStartsAt:u} to {m.StartsAt:u} by the {m.By}");
-    }
-
-    public async Task Consume(ConsumeContext<AppointmentCancelled> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "appointment-cancelled",
-            $"Visit of {m.StartsAt:u} cancelled by the {m.By}{(string.IsNullOrEmpty(m.Reason) ? "" : ": " + m.Reason)}");
-    }
-
-    public async Task Consume(ConsumeContext<AppointmentConfirmed> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "appointment-confirmed", $"Customer answered '{m.Answer}' for the visit of {m.StartsAt:u} (by {m.Channel})");
-    }
-
-    public async Task Consume(ConsumeContext<CustomerArrived> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "customer-arrived", $"Customer arrived at the showroom at {m.ArrivedAt:u}");
-    }
-
-    public async Task Consume(ConsumeContext<AppointmentMissed> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "appointment-missed", $"Customer did not come to the visit of {m.StartsAt:u}");
-    }
-
-    public async Task Consume(ConsumeContext<SmsHeld> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "sms-held", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) held until {m.SendAt:u}: {m.Reason}");
-    }
-
-    public async Task Consume(ConsumeContext<SmsRefused> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "sms-refused", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) not sent: {m.Reason}");
-    }
-
-    public async Task Consume(ConsumeContext<SmsFailed> context)
-    {
-        var m = context.Message;
-        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
-            return;
-        await CommitAsync(context, lead, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}");
     }
 
     /// <summary>
@@ -234,25 +175,5 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         };
         if (Rank(stage) >= Rank(lead.Stage))
             lead.Stage = stage;
-    }
-
-    /// <summary>The lead to update, or null when this message was already applied.</summary>
-    private async Task<Lead?> FirstDeliveryAsync(ConsumeContext context, Guid leadId)
-    {
-        if (!await db.FirstDeliveryAsync(context, nameof(LeadTimelineConsumer)))
-            return null;
-        // Events about a lead follow its LeadAccepted, which this service committed before publishing;
-        // a missing lead is a real fault: the message is retried, then parked in the error queue.
-        return await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, context.CancellationToken)
-            ?? throw new InvalidOperationException($"Lead {leadId} is not known to lead-intake.");
-    }
-
-    private Task CommitAsync(ConsumeContext context, Lead lead, DateTimeOffset at, string kind, string text)
-    {
-        if (at > lead.UpdatedAt)
-            lead.UpdatedAt = at;
-        lead.Version++;
-        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text });
-        return db.SaveChangesAsync(context.CancellationToken);
     }
 }
