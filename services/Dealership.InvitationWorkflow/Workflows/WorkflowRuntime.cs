@@ -65,7 +65,7 @@ public sealed class WorkflowRuntime(
             StateJson = "",
         };
         db.WorkflowInstances.Add(record);
-        await StageAsync(record, instance, null, cancellationToken);
+        await StageAsync(record, process, instance, null, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (instance.Messages.Count > 0)
             await CorrelateBufferedAsync(record.Id, cancellationToken);
@@ -98,7 +98,7 @@ public sealed class WorkflowRuntime(
             var instance = WorkflowInstance.FromJson(record.StateJson);
             if (!await step(NewEngine(), process, instance))
                 return null;
-            await StageAsync(record, instance, before, cancellationToken);
+            await StageAsync(record, process, instance, before, cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -112,7 +112,7 @@ public sealed class WorkflowRuntime(
     }
 
     /// <summary>Stages the new state, its journal, and the changes to its timer and subscription rows (relative to <paramref name="before"/>).</summary>
-    private async Task StageAsync(WorkflowInstanceRecord record, WorkflowInstance instance, WorkflowInstance? before, CancellationToken cancellationToken)
+    private async Task StageAsync(WorkflowInstanceRecord record, ProcessModel process, WorkflowInstance instance, WorkflowInstance? before, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         record.StateJson = instance.ToJson();
@@ -161,6 +161,8 @@ public sealed class WorkflowRuntime(
                 MessageName = wait.MessageName, CorrelationKey = wait.CorrelationKey, OpenedAt = wait.OpenedAt,
             });
         }
+
+        await Flows.ConsultantTaskMirror.StageAsync(db, record.Id, process, before, instance, now, cancellationToken);
     }
 
     private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
@@ -262,7 +264,7 @@ public sealed class WorkflowRuntime(
                 Version = definition.Version, BusinessKey = correlationKey, StartedAt = instance.StartedAt, StateJson = "",
             };
             db.WorkflowInstances.Add(record);
-            await StageAsync(record, instance, null, cancellationToken);
+            await StageAsync(record, process, instance, null, cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -343,7 +345,7 @@ public sealed class WorkflowRuntime(
             Version = definition.Version, StartedAt = instance.StartedAt, StateJson = "",
         };
         db.WorkflowInstances.Add(record);
-        await StageAsync(record, instance, null, cancellationToken);
+        await StageAsync(record, process, instance, null, cancellationToken);
         var next = StartEvents.NextDue(start, definition.PublishedAt ?? definition.CreatedAt, row.Fired + 1, clock);
         if (next is null)
         {
