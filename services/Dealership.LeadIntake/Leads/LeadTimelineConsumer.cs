@@ -28,7 +28,10 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<AppointmentMissed>,
     IConsumer<SmsHeld>,
     IConsumer<SmsRefused>,
-    IConsumer<SmsFailed>
+    IConsumer<SmsFailed>,
+    IConsumer<ConsultantCallLogged>,
+    IConsumer<ConsultantTaskReassigned>,
+    IConsumer<InvitationFlowEvent>
 {
     public async Task Consume(ConsumeContext<LeadAssigned> context)
     {
@@ -234,6 +237,40 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         };
         if (Rank(stage) >= Rank(lead.Stage))
             lead.Stage = stage;
+    }
+
+    public async Task Consume(ConsumeContext<ConsultantCallLogged> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        var outcome = m.Answer switch
+        {
+            null => m.Contact,
+            "accepted" => $"accepted, visit at {m.VisitAt:u}",
+            "callback" => $"wants a callback at {m.CallbackAt:u}",
+            var answer => answer,
+        };
+        var note = string.IsNullOrWhiteSpace(m.Note) ? "" : $" ({m.Note})";
+        await CommitAsync(context, lead, m.OccurredAt, "call-logged", $"Call logged for task {m.Kind}: {outcome}{note}");
+    }
+
+    public async Task Consume(ConsumeContext<ConsultantTaskReassigned> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        if (await db.Tasks.FindAsync([m.TaskId], context.CancellationToken) is { } task)
+            task.ConsultantId = m.ConsultantId;
+        await CommitAsync(context, lead, m.OccurredAt, "task-reassigned", "Open task moved to the new consultant");
+    }
+
+    public async Task Consume(ConsumeContext<InvitationFlowEvent> context)
+    {
+        var m = context.Message;
+        if (await FirstDeliveryAsync(context, m.LeadId) is not { } lead)
+            return;
+        await CommitAsync(context, lead, m.OccurredAt, "flow-event", $"{m.Name} ({m.ProcessKey} v{m.Version})");
     }
 
     /// <summary>The lead to update, or null when this message was already applied.</summary>
