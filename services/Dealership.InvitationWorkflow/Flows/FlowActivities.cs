@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dealership.InvitationWorkflow.Flows;
@@ -17,18 +18,22 @@ public static class FlowActivities
     public static ActivityRegistry AddInvitationFlowActivities(this ActivityRegistry registry) => registry
         .Register("send-sms", Scoped(SendSms))
         .Register("schedule-appointment", Scoped(ScheduleAppointment))
-        .Register("notify-supervisor", Scoped(NotifySupervisor))
+        .Register("notify-supervisor", ScopedAsync(NotifySupervisorAsync))
         .Register("reassign-lead", Scoped((_, _) => ActivityResult.Wait))
         .Register("close-lead", Scoped(CloseLead))
         .Register("publish-event", Scoped(PublishEvent));
 
     private static Func<IServiceProvider?, IWorkflowActivity> Scoped(Func<InvitationWorkflowDbContext, ActivityContext, ActivityResult> body) =>
+        ScopedAsync((db, context, _) => Task.FromResult(body(db, context)));
+
+    // The DbContext of the scope that runs the step: what an activity stages commits with the step.
+    private static Func<IServiceProvider?, IWorkflowActivity> ScopedAsync(Func<InvitationWorkflowDbContext, ActivityContext, CancellationToken, Task<ActivityResult>> body) =>
         services => new DbActivity(services?.GetRequiredService<InvitationWorkflowDbContext>()
             ?? throw new InvalidOperationException("Flow activities need the service's DbContext."), body);
 
-    private sealed class DbActivity(InvitationWorkflowDbContext db, Func<InvitationWorkflowDbContext, ActivityContext, ActivityResult> body) : IWorkflowActivity
+    private sealed class DbActivity(InvitationWorkflowDbContext db, Func<InvitationWorkflowDbContext, ActivityContext, CancellationToken, Task<ActivityResult>> body) : IWorkflowActivity
     {
-        public Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) => Task.FromResult(body(db, context));
+        public Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) => body(db, context, cancellationToken);
     }
 
     /// <summary>The lead's facts every flow carries as variables (set when the flow starts).</summary>
@@ -100,12 +105,13 @@ public static class FlowActivities
     /// Assignment alerts the supervisor (and moves the lead by the dealership's <c>onFirstContactOverdue</c>
     /// rule) on <see cref="FirstContactOverdue"/>: that event is the alert.
     /// </summary>
-    private static ActivityResult NotifySupervisor(InvitationWorkflowDbContext db, ActivityContext c)
+    private static async Task<ActivityResult> NotifySupervisorAsync(InvitationWorkflowDbContext db, ActivityContext c, CancellationToken cancellationToken)
     {
         var (leadId, dealershipId) = Lead(c);
-        var consultantId = Guid.Parse(Text(c.Variables, "consultantId")!);
-        var task = db.Tasks.Local.FirstOrDefault(t => t.InstanceId == c.InstanceId && t.CompletedAt == null)
-            ?? db.Tasks.Where(t => t.InstanceId == c.InstanceId && t.CompletedAt == null).OrderBy(t => t.CreatedAt).FirstOrDefault();
+        var consultantId = Guid.Parse(Text(c.Variables, "consultantId") ?? throw new InvalidOperationException("The flow has no consultantId variable."));
+        // The task that is late: the flow's oldest open one (the first contact).
+        var task = await db.Tasks.Where(t => t.InstanceId == c.InstanceId && t.CompletedAt == null)
+            .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         var dueAt = task?.DueAt ?? c.Clock.GetUtcNow();
         db.Publish(new FirstContactOverdue(leadId, dealershipId, consultantId, task?.Id ?? Guid.Empty, dueAt, c.Clock.GetUtcNow()));
         return ActivityResult.Complete();
