@@ -38,14 +38,20 @@ public sealed class LeadAcceptedConsumer(InvitationWorkflowDbContext db, TimePro
 }
 
 /// <summary>Starts the lead's flow for its source, once per lead, with the lead and consultant as variables.</summary>
-public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime) : IConsumer<LeadAssigned>
+public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadAssigned>
 {
     public async Task Consume(ConsumeContext<LeadAssigned> context)
     {
         var m = context.Message;
         var businessKey = m.LeadId.ToString();
         if (await db.WorkflowInstances.AnyAsync(i => i.BusinessKey == businessKey && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation), context.CancellationToken))
+        {
+            // Assigned again (e.g. a manager routed it from the supervisor queue): the running flow follows the consultant.
+            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, clock, m.LeadId,
+                new JsonObject { ["consultantId"] = m.ConsultantId.ToString(), ["consultantName"] = m.ConsultantName, ["consultantPhone"] = m.ConsultantPhone },
+                m.ConsultantId, completeWaitingReassignment: false, context.CancellationToken);
             return;
+        }
         // LeadAccepted and LeadAssigned travel separately; the retry policy waits for the first.
         var lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Lead {m.LeadId} is not known here yet (LeadAccepted not consumed).");
@@ -68,7 +74,10 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
             ["noAnswerCount"] = 0,
             ["flowVersion"] = definition.Version,
         };
-        await runtime.StartAsync(definition, m.DealershipId, variables, businessKey, null, context.CancellationToken);
+        // One flow per lead: the id comes from the lead, so a concurrent copy of LeadAssigned fails on the key and,
+        // retried, finds the flow started.
+        await runtime.StartAsync(definition, m.DealershipId, variables, businessKey, null, context.CancellationToken,
+            WorkflowRuntime.DerivedId(m.LeadId, "invitation-flow"));
     }
 }
 
@@ -135,27 +144,32 @@ public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
 /// </summary>
 public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadReassigned>
 {
-    public async Task Consume(ConsumeContext<LeadReassigned> context)
+    public Task Consume(ConsumeContext<LeadReassigned> context) =>
+        FollowConsultantAsync(db, runtime, clock, context.Message.LeadId, ConsultantTaskMirror.Reassigned(context.Message),
+            context.Message.ConsultantId, completeWaitingReassignment: true, context.CancellationToken);
+
+    /// <summary>Gives the lead's running flows the consultant: variables, open tasks, and a waiting reassign-lead step.</summary>
+    internal static async Task FollowConsultantAsync(
+        InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, Guid leadId, JsonObject variables, Guid consultantId,
+        bool completeWaitingReassignment, CancellationToken cancellationToken)
     {
-        var m = context.Message;
-        var businessKey = m.LeadId.ToString();
+        var businessKey = leadId.ToString();
         var instanceIds = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.BusinessKey == businessKey && i.Status == InstanceStatus.Active)
-            .Select(i => i.Id).ToListAsync(context.CancellationToken);
+            .Select(i => i.Id).ToListAsync(cancellationToken);
         foreach (var instanceId in instanceIds)
         {
             await runtime.ExecuteAsync(instanceId, async (engine, process, instance) =>
             {
-                var variables = ConsultantTaskMirror.Reassigned(m);
-                if (FlowActivities.Text(instance.Variables, "consultantId") == m.ConsultantId.ToString()
-                    && instance.Jobs.All(j => j.TaskType != "reassign-lead"))
+                var waiting = completeWaitingReassignment ? instance.Jobs.Where(j => j.TaskType == "reassign-lead").ToList() : [];
+                if (FlowActivities.Text(instance.Variables, "consultantId") == consultantId.ToString() && waiting.Count == 0)
                     return false;
-                await engine.SetVariablesAsync(process, instance, variables, context.CancellationToken);
-                await ConsultantTaskMirror.MoveAsync(db, instance, m.ConsultantId, clock.GetUtcNow(), context.CancellationToken);
-                foreach (var job in instance.Jobs.Where(j => j.TaskType == "reassign-lead").ToList())
-                    await engine.CompleteJobAsync(process, instance, job.Key, variables, context.CancellationToken);
+                await engine.SetVariablesAsync(process, instance, variables, cancellationToken);
+                await ConsultantTaskMirror.MoveAsync(db, instance, consultantId, clock.GetUtcNow(), cancellationToken);
+                foreach (var job in waiting)
+                    await engine.CompleteJobAsync(process, instance, job.Key, variables, cancellationToken);
                 return true;
-            }, context.CancellationToken);
+            }, cancellationToken);
         }
     }
 }

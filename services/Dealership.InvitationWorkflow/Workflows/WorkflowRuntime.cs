@@ -49,10 +49,11 @@ public sealed class WorkflowRuntime(
     }
 
     public async Task<WorkflowInstanceRecord> StartAsync(
-        WorkflowDefinition definition, Guid? dealershipId, JsonObject? variables, string? businessKey, string? startEventId, CancellationToken cancellationToken)
+        WorkflowDefinition definition, Guid? dealershipId, JsonObject? variables, string? businessKey, string? startEventId, CancellationToken cancellationToken,
+        Guid? instanceId = null)
     {
         var process = models.Get(definition);
-        var instance = await NewEngine().StartAsync(process, variables, startEventId, Guid.NewGuid(), cancellationToken);
+        var instance = await NewEngine().StartAsync(process, variables, startEventId, instanceId ?? Guid.NewGuid(), cancellationToken);
         var record = new WorkflowInstanceRecord
         {
             Id = instance.Id,
@@ -282,7 +283,7 @@ public sealed class WorkflowRuntime(
         return (started, startedBefore);
     }
 
-    private static Guid DerivedId(Guid messageId, string processKey)
+    internal static Guid DerivedId(Guid messageId, string processKey)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId:N}/{processKey}"));
         return new Guid(hash.AsSpan(0, 16));

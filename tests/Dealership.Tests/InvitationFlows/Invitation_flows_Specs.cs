@@ -181,6 +181,22 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_move_the_open_task_when_a_manager_reassigns_the_lead_and_record_the_call_for_the_new_consultant()
+    {
+        var leadId = await NewLeadAsync();
+        var first = await OpenTaskAsync(leadId, "first-contact");
+
+        (await Client.PostAsJsonAsync($"/api/assignments/{leadId}/reassign", new { reason = "on leave", by = "Supervisor Liu" })).EnsureSuccessStatusCode();
+
+        var lead = await LeadAsync(leadId, l => l.AssignedConsultantId != first.ConsultantId, "the lead should move");
+        var moved = await Eventually.Get(() => Client.GetFromJsonAsync<FlowTask>($"/api/tasks/{first.Id}")!,
+            t => t!.ConsultantId == lead.AssignedConsultantId, because: "the open task should follow the lead");
+        Assert.Equal(first.DueAt, moved!.DueAt);
+        await CompleteAsync(moved, new { contact = "reached", answer = "declined" });
+        await SmsAsync(leadId, "care");
+    }
+
+    [Fact]
     public async Task Should_promise_a_callback_and_open_the_callback_task_due_at_the_promised_time()
     {
         var leadId = await NewLeadAsync();
