@@ -197,6 +197,34 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_refuse_an_outcome_that_misses_what_the_flow_needs_and_a_task_completed_twice()
+    {
+        var leadId = await NewLeadAsync();
+        var first = await OpenTaskAsync(leadId, "first-contact");
+        var mine = (await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?consultantId={first.ConsultantId}"))!;
+        Assert.Equal(mine.OrderBy(t => t.DueAt).Select(t => t.Id), mine.Select(t => t.Id));
+        Assert.Contains(mine, t => t.Id == first.Id);
+
+        async Task<string> RefusedAsync(object body)
+        {
+            var response = await Client.PostAsJsonAsync($"/api/tasks/{first.Id}/complete", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return string.Join(",", (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key));
+        }
+        Assert.Equal("contact", await RefusedAsync(new { contact = "maybe" }));
+        Assert.Equal("answer", await RefusedAsync(new { contact = "reached" }));
+        Assert.Equal("visitAt", await RefusedAsync(new { contact = "reached", answer = "accepted" }));
+        Assert.Equal("callbackAt", await RefusedAsync(new { contact = "reached", answer = "callback", callbackAt = _clock.GetUtcNow().AddHours(-1) }));
+
+        await CompleteAsync(first, new { contact = "wrong-number" });
+        var again = await Client.PostAsJsonAsync($"/api/tasks/{first.Id}/complete", new { contact = "no-answer" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "closed"), "a wrong number closes the lead");
+        Assert.Contains("lost: wrong-number", lead.Timeline.Single(t => t.Kind == "closed").Text);
+        Assert.Empty(lead.OpenTasks);
+    }
+
+    [Fact]
     public async Task Should_promise_a_callback_and_open_the_callback_task_due_at_the_promised_time()
     {
         var leadId = await NewLeadAsync();
