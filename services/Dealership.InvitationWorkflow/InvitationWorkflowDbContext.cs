@@ -11,6 +11,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
     protected override string Schema => "workflow";
 
     public DbSet<ConsultantTask> Tasks => Set<ConsultantTask>();
+    public DbSet<KnownLead> KnownLeads => Set<KnownLead>();
     public DbSet<WorkflowDefinition> WorkflowDefinitions => Set<WorkflowDefinition>();
     public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
     public DbSet<WorkflowJournalEntry> WorkflowJournal => Set<WorkflowJournalEntry>();
@@ -28,9 +29,27 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.ToTable("ConsultantTasks");
             e.Property(t => t.Kind).HasMaxLength(60);
             e.Property(t => t.Outcome).HasMaxLength(200);
-            // One task of a kind per lead: a redelivered assignment never creates a second one.
-            e.HasIndex(t => new { t.LeadId, t.Kind }).IsUnique();
+            e.Property(t => t.ElementId).HasMaxLength(200);
+            e.Property(t => t.Title).HasMaxLength(300);
+            e.Property(t => t.Why).HasMaxLength(1000);
+            e.Property(t => t.Offer).HasMaxLength(1000);
+            e.Property(t => t.Steps).HasMaxLength(2000);
+            e.Property(t => t.CustomerName).HasMaxLength(200);
+            e.Property(t => t.CustomerPhone).HasMaxLength(20);
+            e.Property(t => t.Source).HasMaxLength(60);
+            e.Property(t => t.VehicleOfInterest).HasMaxLength(200);
+            e.HasIndex(t => t.LeadId);
+            // One consultant task per user task of a flow instance.
+            e.HasIndex(t => new { t.InstanceId, t.UserTaskKey }).IsUnique();
             e.HasIndex(t => new { t.ConsultantId, t.CompletedAt, t.DueAt });
+        });
+        modelBuilder.Entity<KnownLead>(e =>
+        {
+            e.ToTable("KnownLeads");
+            e.Property(l => l.Source).HasMaxLength(60);
+            e.Property(l => l.CustomerName).HasMaxLength(200);
+            e.Property(l => l.CustomerPhone).HasMaxLength(20);
+            e.Property(l => l.VehicleOfInterest).HasMaxLength(200);
         });
         modelBuilder.Entity<WorkflowDefinition>(e =>
         {

@@ -1,5 +1,6 @@
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
+using Dealership.InvitationWorkflow.Flows;
 using Dealership.InvitationWorkflow.Tasks;
 using Dealership.InvitationWorkflow.Workflows;
 using Dealership.Workflows.Runtime;
@@ -20,10 +21,9 @@ public sealed class InvitationWorkflowModule : ServiceModule
     public override void AddServices(WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase<InvitationWorkflowDbContext, InvitationWorkflowSqliteDbContext, InvitationWorkflowSqlServerDbContext>(Name);
-        builder.Services.AddOptions<FirstContactOptions>().BindConfiguration("Workflow:FirstContact");
         builder.Services.AddOptions<WorkflowOptions>().BindConfiguration("Workflow:Engine");
         // Activities are registered by task type on this one registry; the invitation flows add theirs.
-        builder.Services.AddSingleton<ActivityRegistry>();
+        builder.Services.AddSingleton(_ => new ActivityRegistry().AddInvitationFlowActivities());
         builder.Services.AddSingleton<ProcessModelCache>();
         builder.Services.AddScoped<WorkflowRuntime>();
         builder.Services.AddSingleton<WorkflowTimerPoller>();
@@ -32,7 +32,10 @@ public sealed class InvitationWorkflowModule : ServiceModule
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)
     {
+        AddConsumer<LeadAcceptedConsumer>(bus);
         AddConsumer<LeadAssignedConsumer>(bus);
+        AddConsumer<FlowReplyConsumers>(bus);
+        AddConsumer<LeadReassignedConsumer>(bus);
         AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
         AddConsumer<KnownDealershipConsumer>(bus);
     }
@@ -57,5 +60,6 @@ public sealed class InvitationWorkflowModule : ServiceModule
                 await db.SaveChangesAsync(cancellationToken);
             }
         }
+        await DefaultFlows.LoadAsync(services, cancellationToken);
     }
 }

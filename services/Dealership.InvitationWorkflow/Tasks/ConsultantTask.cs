@@ -6,8 +6,8 @@ public static class TaskKinds
 }
 
 /// <summary>
-/// Something a consultant must do for a lead by a due time. A plain record until the BPMN engine
-/// drives the invitation flows.
+/// A user task of a lead's flow as the consultant sees it: due time and the call guidance of the
+/// step. Opened and closed with the flow's state (in the same transaction), never on its own.
 /// </summary>
 public class ConsultantTask
 {
@@ -20,4 +20,29 @@ public class ConsultantTask
     public DateTimeOffset DueAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public string? Outcome { get; set; }
+    /// <summary>The flow instance and its user task (element instance key) behind this task.</summary>
+    public Guid? InstanceId { get; set; }
+    public long? UserTaskKey { get; set; }
+    public string? ElementId { get; set; }
+    public string? Title { get; set; }
+    /// <summary>Call guidance: why we call and what to offer (the step's headers), who the customer is.</summary>
+    public string? Why { get; set; }
+    public string? Offer { get; set; }
+    public string? Steps { get; set; }
+    public string? CustomerName { get; set; }
+    public string? CustomerPhone { get; set; }
+    public string? Source { get; set; }
+    public string? VehicleOfInterest { get; set; }
+}
+
+/// <summary>What invitation-workflow knows of a lead from <c>LeadAccepted</c>: the flow and the calls need it.</summary>
+public class KnownLead
+{
+    public Guid Id { get; set; }
+    public Guid DealershipId { get; set; }
+    public required string Source { get; set; }
+    public string? CustomerName { get; set; }
+    public string? CustomerPhone { get; set; }
+    public string? VehicleOfInterest { get; set; }
+    public DateTimeOffset AcceptedAt { get; set; }
 }

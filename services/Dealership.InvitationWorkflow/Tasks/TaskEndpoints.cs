@@ -1,3 +1,7 @@
+using System.Text.Json.Nodes;
+using Dealership.Contracts;
+using Dealership.Hosting;
+using Dealership.InvitationWorkflow.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,7 +11,18 @@ namespace Dealership.InvitationWorkflow.Tasks;
 
 public static class TaskEndpoints
 {
-    public record TaskView(Guid Id, Guid LeadId, Guid ConsultantId, string Kind, DateTimeOffset CreatedAt, DateTimeOffset DueAt);
+    public record Guidance(string? Customer, string? Phone, string? Source, string? VehicleOfInterest, string? Why, string? Offer, string? Steps);
+    public record TaskView(Guid Id, Guid LeadId, Guid ConsultantId, string Kind, string? Title, DateTimeOffset CreatedAt, DateTimeOffset DueAt,
+        Guidance Guidance, DateTimeOffset? CompletedAt, string? Outcome);
+
+    /// <summary>
+    /// The call's outcome. <c>contact</c>: reached, no-answer, wrong-number. When reached, <c>answer</c>:
+    /// accepted (with <c>visitAt</c>), declined, undecided, callback (with <c>callbackAt</c>).
+    /// </summary>
+    public record CompleteTask(string? Contact, string? Answer, DateTimeOffset? VisitAt, DateTimeOffset? CallbackAt, string? Note);
+
+    private static readonly string[] Contacts = ["reached", "no-answer", "wrong-number"];
+    private static readonly string[] Answers = ["accepted", "declined", "undecided", "callback"];
 
     public static void MapTaskEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -21,12 +36,81 @@ public static class TaskEndpoints
                     query = query.Where(t => t.ConsultantId == consultantId);
                 if (leadId is not null)
                     query = query.Where(t => t.LeadId == leadId);
-                return Results.Ok(await query.OrderBy(t => t.DueAt)
-                    .Select(t => new TaskView(t.Id, t.LeadId, t.ConsultantId, t.Kind, t.CreatedAt, t.DueAt))
-                    .ToListAsync(cancellationToken));
+                var tasks = await query.OrderBy(t => t.DueAt).ToListAsync(cancellationToken);
+                return Results.Ok(tasks.Select(View).ToList());
             })
-            .WithSummary("Open tasks by due time, for a consultant or a lead")
+            .WithSummary("Open tasks by due time, for a consultant or a lead, with the call guidance")
             .Produces<List<TaskView>>()
             .ProducesValidationProblem();
+
+        group.MapGet("/{id:guid}", async (Guid id, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
+                await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken) is { } task
+                    ? Results.Ok(View(task)) : Results.NotFound())
+            .WithSummary("One task, open or done")
+            .Produces<TaskView>()
+            .Produces(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{id:guid}/complete", CompleteAsync)
+            .WithSummary("Record the call's outcome; the lead's flow goes on from it")
+            .Produces<TaskView>()
+            .ProducesValidationProblem()
+            .Produces(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status409Conflict);
+    }
+
+    private static TaskView View(ConsultantTask t) => new(t.Id, t.LeadId, t.ConsultantId, t.Kind, t.Title, t.CreatedAt, t.DueAt,
+        new Guidance(t.CustomerName, t.CustomerPhone is null ? null : PhoneMask.Mask(t.CustomerPhone), t.Source, t.VehicleOfInterest, t.Why, t.Offer, t.Steps),
+        t.CompletedAt, t.Outcome);
+
+    private static async Task<IResult> CompleteAsync(
+        Guid id, CompleteTask body, InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var now = clock.GetUtcNow();
+        if (body.Contact is null || !Contacts.Contains(body.Contact))
+            errors["contact"] = [$"One of: {string.Join(", ", Contacts)}."];
+        else if (body.Contact == "reached")
+        {
+            if (body.Answer is null || !Answers.Contains(body.Answer))
+                errors["answer"] = [$"The customer was reached: one of {string.Join(", ", Answers)}."];
+            else if (body.Answer == "accepted" && (body.VisitAt is null || body.VisitAt <= now))
+                errors["visitAt"] = ["An accepted invitation needs the visit time, in the future."];
+            else if (body.Answer == "callback" && (body.CallbackAt is null || body.CallbackAt <= now))
+                errors["callbackAt"] = ["A callback needs the promised time, in the future."];
+        }
+        if (errors.Count > 0)
+            return Results.ValidationProblem(errors);
+
+        var found = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (found is null)
+            return Results.NotFound();
+        if (found.CompletedAt is not null || found.InstanceId is not { } instanceId || found.UserTaskKey is not { } key)
+            return Results.Problem($"The task is already done ({found.Outcome}).", statusCode: StatusCodes.Status409Conflict);
+
+        var answer = body.Contact == "reached" ? body.Answer : null;
+        var outcome = answer ?? body.Contact!;
+        var variables = new JsonObject
+        {
+            ["contact"] = body.Contact,
+            ["answer"] = answer,
+            ["visitAt"] = answer == "accepted" ? body.VisitAt!.Value.ToString("O") : null,
+            ["callbackAt"] = answer == "callback" ? body.CallbackAt!.Value.ToString("O") : null,
+            ["callNote"] = body.Note,
+        };
+        var done = await runtime.ExecuteAsync(instanceId, async (engine, process, instance) =>
+        {
+            var task = await db.Tasks.SingleAsync(t => t.Id == id, cancellationToken);
+            if (task.CompletedAt is not null || instance.UserTasks.All(u => u.Key != key))
+                return false;
+            task.CompletedAt = now;
+            task.Outcome = outcome;
+            db.Publish(new ConsultantCallLogged(task.Id, task.LeadId, task.DealershipId, task.ConsultantId, task.Kind, body.Contact!, answer,
+                answer == "callback" ? body.CallbackAt : null, answer == "accepted" ? body.VisitAt : null, body.Note, now));
+            await engine.CompleteUserTaskAsync(process, instance, key, variables, cancellationToken);
+            return true;
+        }, cancellationToken);
+        if (!done)
+            return Results.Problem("The task is already done.", statusCode: StatusCodes.Status409Conflict);
+        return Results.Ok(View(await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken)));
     }
 }

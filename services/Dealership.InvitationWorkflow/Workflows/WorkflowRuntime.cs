@@ -49,10 +49,11 @@ public sealed class WorkflowRuntime(
     }
 
     public async Task<WorkflowInstanceRecord> StartAsync(
-        WorkflowDefinition definition, Guid? dealershipId, JsonObject? variables, string? businessKey, string? startEventId, CancellationToken cancellationToken)
+        WorkflowDefinition definition, Guid? dealershipId, JsonObject? variables, string? businessKey, string? startEventId, CancellationToken cancellationToken,
+        Guid? instanceId = null)
     {
         var process = models.Get(definition);
-        var instance = await NewEngine().StartAsync(process, variables, startEventId, Guid.NewGuid(), cancellationToken);
+        var instance = await NewEngine().StartAsync(process, variables, startEventId, instanceId ?? Guid.NewGuid(), cancellationToken);
         var record = new WorkflowInstanceRecord
         {
             Id = instance.Id,
@@ -65,7 +66,7 @@ public sealed class WorkflowRuntime(
             StateJson = "",
         };
         db.WorkflowInstances.Add(record);
-        await StageAsync(record, instance, null, cancellationToken);
+        await StageAsync(record, process, instance, null, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (instance.Messages.Count > 0)
             await CorrelateBufferedAsync(record.Id, cancellationToken);
@@ -98,7 +99,7 @@ public sealed class WorkflowRuntime(
             var instance = WorkflowInstance.FromJson(record.StateJson);
             if (!await step(NewEngine(), process, instance))
                 return null;
-            await StageAsync(record, instance, before, cancellationToken);
+            await StageAsync(record, process, instance, before, cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -112,7 +113,7 @@ public sealed class WorkflowRuntime(
     }
 
     /// <summary>Stages the new state, its journal, and the changes to its timer and subscription rows (relative to <paramref name="before"/>).</summary>
-    private async Task StageAsync(WorkflowInstanceRecord record, WorkflowInstance instance, WorkflowInstance? before, CancellationToken cancellationToken)
+    private async Task StageAsync(WorkflowInstanceRecord record, ProcessModel process, WorkflowInstance instance, WorkflowInstance? before, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         record.StateJson = instance.ToJson();
@@ -161,6 +162,8 @@ public sealed class WorkflowRuntime(
                 MessageName = wait.MessageName, CorrelationKey = wait.CorrelationKey, OpenedAt = wait.OpenedAt,
             });
         }
+
+        await Flows.ConsultantTaskMirror.StageAsync(db, record.Id, process, before, instance, now, cancellationToken);
     }
 
     private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
@@ -262,7 +265,7 @@ public sealed class WorkflowRuntime(
                 Version = definition.Version, BusinessKey = correlationKey, StartedAt = instance.StartedAt, StateJson = "",
             };
             db.WorkflowInstances.Add(record);
-            await StageAsync(record, instance, null, cancellationToken);
+            await StageAsync(record, process, instance, null, cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -280,7 +283,7 @@ public sealed class WorkflowRuntime(
         return (started, startedBefore);
     }
 
-    private static Guid DerivedId(Guid messageId, string processKey)
+    internal static Guid DerivedId(Guid messageId, string processKey)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId:N}/{processKey}"));
         return new Guid(hash.AsSpan(0, 16));
@@ -343,7 +346,7 @@ public sealed class WorkflowRuntime(
             Version = definition.Version, StartedAt = instance.StartedAt, StateJson = "",
         };
         db.WorkflowInstances.Add(record);
-        await StageAsync(record, instance, null, cancellationToken);
+        await StageAsync(record, process, instance, null, cancellationToken);
         var next = StartEvents.NextDue(start, definition.PublishedAt ?? definition.CreatedAt, row.Fired + 1, clock);
         if (next is null)
         {

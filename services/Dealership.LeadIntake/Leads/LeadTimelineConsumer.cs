@@ -29,7 +29,10 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<SmsSent>,
     IConsumer<SmsHeld>,
     IConsumer<SmsRefused>,
-    IConsumer<SmsFailed>
+    IConsumer<SmsFailed>,
+    IConsumer<ConsultantCallLogged>,
+    IConsumer<ConsultantTaskReassigned>,
+    IConsumer<InvitationFlowEvent>
 {
     private sealed record Entry(Guid LeadId, DateTimeOffset At, string Kind, string Text);
 
@@ -117,6 +120,28 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
 
     public Task Consume(ConsumeContext<SmsFailed> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}"));
+
+    public Task Consume(ConsumeContext<ConsultantCallLogged> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "call-logged", $"Call logged for task {m.Kind}: {CallOutcome(m)}{(string.IsNullOrWhiteSpace(m.Note) ? "" : $" ({m.Note})")}"));
+
+    public Task Consume(ConsumeContext<ConsultantTaskReassigned> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "task-reassigned", "Open task moved to the new consultant"),
+        async (_, m) =>
+        {
+            if (await db.Tasks.FindAsync([m.TaskId], context.CancellationToken) is { } task)
+                task.ConsultantId = m.ConsultantId;
+        });
+
+    public Task Consume(ConsumeContext<InvitationFlowEvent> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "flow-event", $"{m.Name} ({m.ProcessKey} v{m.Version})"));
+
+    private static string? CallOutcome(ConsultantCallLogged m) => m.Answer switch
+    {
+        null => m.Contact,
+        "accepted" => $"accepted, visit at {m.VisitAt:u}",
+        "callback" => $"wants a callback at {m.CallbackAt:u}",
+        var answer => answer,
+    };
 
     private Task Apply<T>(ConsumeContext<T> context, Func<T, Entry> entry, Action<Lead, T>? change = null) where T : class =>
         Apply(context, entry, change is null ? null : (lead, m) =>

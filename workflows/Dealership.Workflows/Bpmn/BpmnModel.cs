@@ -123,6 +123,8 @@ public class FlowElement
 
 public sealed class TaskElement : FlowElement
 {
+    /// <summary>The element's bpmn:documentation text (a user task's guidance for the person doing it).</summary>
+    public string? Documentation { get; init; }
     public ZeebeValue? TaskType { get; init; }
     public int Retries { get; init; } = 3;
     public Dictionary<string, string> Headers { get; } = [];

@@ -183,6 +183,7 @@ public static class BpmnReader
             CandidateGroups = Value(assignment, "candidateGroups"),
             DueDate = Value(schedule, "dueDate"),
             FollowUpDate = Value(schedule, "followUpDate"),
+            Documentation = e.Element(Bpmn + "documentation")?.Value.Trim() is { Length: > 0 } doc ? doc : null,
         };
         foreach (var header in extensions?.Element(Zeebe + "taskHeaders")?.Elements(Zeebe + "header") ?? [])
             task.Headers[(string?)header.Attribute("key") ?? ""] = (string?)header.Attribute("value") ?? "";

@@ -100,11 +100,26 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("CustomerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("CustomerPhone")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
                     b.Property<Guid>("DealershipId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTimeOffset>("DueAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ElementId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -114,18 +129,82 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.Property<Guid>("LeadId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Offer")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<string>("Outcome")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.Property<string>("Steps")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<long?>("UserTaskKey")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("VehicleOfInterest")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Why")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.HasIndex("InstanceId", "UserTaskKey")
+                        .IsUnique()
+                        .HasFilter("[InstanceId] IS NOT NULL AND [UserTaskKey] IS NOT NULL");
+
+                    b.HasIndex("ConsultantId", "CompletedAt", "DueAt");
+
+                    b.ToTable("ConsultantTasks", "workflow");
+                });
+
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.KnownLead", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("AcceptedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CustomerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("CustomerPhone")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<Guid>("DealershipId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.Property<string>("VehicleOfInterest")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("LeadId", "Kind")
-                        .IsUnique();
-
-                    b.HasIndex("ConsultantId", "CompletedAt", "DueAt");
-
-                    b.ToTable("ConsultantTasks", "workflow");
+                    b.ToTable("KnownLeads", "workflow");
                 });
 
             modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.BufferedWorkflowMessage", b =>

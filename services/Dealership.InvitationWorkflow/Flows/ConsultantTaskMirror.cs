@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Dealership.Contracts;
+using Dealership.InvitationWorkflow.Tasks;
+using Dealership.Workflows.Bpmn;
+using Dealership.Workflows.Runtime;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dealership.InvitationWorkflow.Flows;
+
+/// <summary>
+/// Keeps the consultant's tasks in step with a flow's user tasks: staged with the instance's new
+/// state, so a task opens and closes in the same transaction as the step that caused it, with its
+/// ConsultantTaskCreated / ConsultantTaskCompleted in the outbox.
+/// Only instances that carry a lead (a <c>leadId</c> variable) have consultant tasks.
+/// </summary>
+public static class ConsultantTaskMirror
+{
+    public static async Task StageAsync(
+        InvitationWorkflowDbContext db, Guid instanceId, ProcessModel process, WorkflowInstance? before, WorkflowInstance instance,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var variables = instance.Variables;
+        if (!Guid.TryParse(FlowActivities.Text(variables, "leadId"), out var leadId)
+            || !Guid.TryParse(FlowActivities.Text(variables, "dealershipId"), out var dealershipId))
+            return;
+
+        var oldKeys = before?.UserTasks.Select(t => t.Key).ToHashSet() ?? [];
+        var keys = instance.UserTasks.Select(t => t.Key).ToHashSet();
+        var gone = oldKeys.Except(keys).Select(k => (long?)k).ToList();
+        if (gone.Count > 0)
+        {
+            var closing = await db.Tasks.Where(t => t.InstanceId == instanceId && gone.Contains(t.UserTaskKey) && t.CompletedAt == null).ToListAsync(cancellationToken);
+            // Completed through the task API, the row already carries its outcome (same tracked entity).
+            closing.AddRange(db.Tasks.Local.Where(t => t.InstanceId == instanceId && gone.Contains(t.UserTaskKey) && t.CompletedAt is not null && t.Outcome is not null && !closing.Contains(t)));
+            foreach (var task in closing)
+            {
+                task.CompletedAt ??= now;
+                task.Outcome ??= "withdrawn";
+                db.Publish(new ConsultantTaskCompleted(task.Id, task.LeadId, task.DealershipId, task.Outcome, now));
+            }
+        }
+
+        foreach (var userTask in instance.UserTasks.Where(t => !oldKeys.Contains(t.Key)))
+        {
+            var element = process.Element(userTask.ElementId) as TaskElement;
+            string? Header(string key) => element?.Headers.GetValueOrDefault(key) is { Length: > 0 } v ? v : null;
+            var consultantId = Guid.TryParse(userTask.Assignee, out var assignee) ? assignee
+                : Guid.TryParse(FlowActivities.Text(variables, "consultantId"), out var c) ? c
+                : Guid.Empty;
+            var task = new ConsultantTask
+            {
+                Id = NewId.NextGuid(),
+                LeadId = leadId,
+                DealershipId = dealershipId,
+                ConsultantId = consultantId,
+                Kind = Header("kind") ?? userTask.ElementId,
+                CreatedAt = now,
+                DueAt = userTask.DueAt ?? now,
+                InstanceId = instanceId,
+                UserTaskKey = userTask.Key,
+                ElementId = userTask.ElementId,
+                Title = userTask.Name,
+                Why = Header("why"),
+                Offer = Header("offer"),
+                Steps = element?.Documentation,
+                CustomerName = FlowActivities.Text(variables, "customerName"),
+                CustomerPhone = FlowActivities.Text(variables, "customerPhone"),
+                Source = FlowActivities.Text(variables, "source"),
+                VehicleOfInterest = FlowActivities.Text(variables, "vehicleOfInterest"),
+            };
+            db.Tasks.Add(task);
+            db.Publish(new ConsultantTaskCreated(task.Id, leadId, dealershipId, consultantId, task.Kind, task.DueAt, now));
+            // A step may tell the consultant by SMS that the task is theirs (the first contact does: "new-lead").
+            if (Header("alertTemplate") is { } template && FlowActivities.Text(variables, "consultantPhone") is { } phone)
+            {
+                var parameters = FlowActivities.SmsParameters(variables);
+                parameters["dueAt"] = task.DueAt.ToString("yyyy-MM-dd HH:mm 'UTC'");
+                db.Publish(new SendSms(leadId, dealershipId, SmsRecipients.Consultant, phone, template, parameters,
+                    $"{leadId}:{template}:{task.Id}", now));
+            }
+        }
+    }
+
+    /// <summary>Moves the instance's open tasks to the lead's new consultant (user task assignees included).</summary>
+    public static async Task MoveAsync(InvitationWorkflowDbContext db, WorkflowInstance instance, Guid consultantId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var userTask in instance.UserTasks)
+            userTask.Assignee = consultantId.ToString();
+        var open = await db.Tasks.Where(t => t.InstanceId == instance.Id && t.CompletedAt == null && t.ConsultantId != consultantId).ToListAsync(cancellationToken);
+        foreach (var task in open)
+        {
+            task.ConsultantId = consultantId;
+            db.Publish(new ConsultantTaskReassigned(task.Id, task.LeadId, task.DealershipId, consultantId, now));
+        }
+    }
+
+    internal static JsonObject Reassigned(LeadReassigned m) => new()
+    {
+        ["consultantId"] = m.ConsultantId.ToString(),
+        ["consultantName"] = m.ConsultantName,
+        ["consultantPhone"] = m.ConsultantPhone,
+    };
+}

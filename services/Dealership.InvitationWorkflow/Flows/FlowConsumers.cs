@@ -1,0 +1,175 @@
+using System.Text.Json.Nodes;
+using Dealership.Contracts;
+using Dealership.InvitationWorkflow.Tasks;
+using Dealership.InvitationWorkflow.Workflows;
+using Dealership.Workflows.Runtime;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dealership.InvitationWorkflow.Flows;
+
+public static class FlowKeys
+{
+    public const string InboundCall = "inbound-call";
+    public const string ActiveInvitation = "active-invitation";
+
+    /// <summary>The source process: an inbound call follows flow A, every other source flow B.</summary>
+    public static string ForSource(string source) => source == "inbound-call" ? InboundCall : ActiveInvitation;
+}
+
+/// <summary>Keeps the lead's source and customer: the flow is chosen by source and the calls need the customer.</summary>
+public sealed class LeadAcceptedConsumer(InvitationWorkflowDbContext db, TimeProvider clock) : IConsumer<LeadAccepted>
+{
+    public async Task Consume(ConsumeContext<LeadAccepted> context)
+    {
+        var m = context.Message;
+        if (!await db.FirstDeliveryAsync(context, nameof(LeadAcceptedConsumer)))
+            return;
+        if (!await db.KnownLeads.AnyAsync(l => l.Id == m.LeadId, context.CancellationToken))
+        {
+            db.KnownLeads.Add(new KnownLead
+            {
+                Id = m.LeadId, DealershipId = m.DealershipId, Source = m.Source, CustomerName = m.CustomerName,
+                CustomerPhone = m.CustomerPhone, VehicleOfInterest = m.VehicleOfInterest, AcceptedAt = clock.GetUtcNow(),
+            });
+        }
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>Starts the lead's flow for its source, once per lead, with the lead and consultant as variables.</summary>
+public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadAssigned>
+{
+    public async Task Consume(ConsumeContext<LeadAssigned> context)
+    {
+        var m = context.Message;
+        var businessKey = m.LeadId.ToString();
+        if (await db.WorkflowInstances.AnyAsync(i => i.BusinessKey == businessKey && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation), context.CancellationToken))
+        {
+            // Assigned again (e.g. a manager routed it from the supervisor queue): the running flow follows the consultant.
+            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, clock, m.LeadId,
+                new JsonObject { ["consultantId"] = m.ConsultantId.ToString(), ["consultantName"] = m.ConsultantName, ["consultantPhone"] = m.ConsultantPhone },
+                m.ConsultantId, completeWaitingReassignment: false, context.CancellationToken);
+            return;
+        }
+        // LeadAccepted and LeadAssigned travel separately; the retry policy waits for the first.
+        var lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken)
+            ?? throw new InvalidOperationException($"Lead {m.LeadId} is not known here yet (LeadAccepted not consumed).");
+        var processKey = FlowKeys.ForSource(lead.Source);
+        var definition = await runtime.FindPublishedAsync(processKey, m.DealershipId, context.CancellationToken)
+            ?? throw new WorkflowNotFoundException($"No published version of '{processKey}'.");
+        var variables = new JsonObject
+        {
+            ["leadId"] = m.LeadId.ToString(),
+            ["dealershipId"] = m.DealershipId.ToString(),
+            ["source"] = lead.Source,
+            ["customerName"] = lead.CustomerName,
+            ["customerPhone"] = lead.CustomerPhone,
+            ["vehicleOfInterest"] = lead.VehicleOfInterest,
+            ["consultantId"] = m.ConsultantId.ToString(),
+            ["consultantName"] = m.ConsultantName,
+            ["consultantPhone"] = m.ConsultantPhone,
+            // The first-contact promise runs from the assignment, not from when this service got to it.
+            ["assignedAt"] = m.OccurredAt.ToString("O"),
+            ["noAnswerCount"] = 0,
+            ["flowVersion"] = definition.Version,
+        };
+        // One flow per lead: the id comes from the lead, so a concurrent copy of LeadAssigned fails on the key and,
+        // retried, finds the flow started.
+        await runtime.StartAsync(definition, m.DealershipId, variables, businessKey, null, context.CancellationToken,
+            WorkflowRuntime.DerivedId(m.LeadId, "invitation-flow"));
+    }
+}
+
+/// <summary>
+/// Turns the other services' answers into the messages the flows wait for, correlated by the lead id.
+/// No inbox row: the runtime records each message id per instance it reached (as for CorrelateWorkflowMessage).
+/// </summary>
+public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
+    IConsumer<AppointmentBooked>,
+    IConsumer<AppointmentRefused>,
+    IConsumer<CustomerArrived>,
+    IConsumer<AppointmentMissed>,
+    IConsumer<AppointmentConfirmed>
+{
+    // A reply may come before its flow waits (a booking made by reception); kept long enough for the flow to get there.
+    private static readonly TimeSpan KeepFor = TimeSpan.FromDays(14);
+
+    private Task DeliverAsync(ConsumeContext context, string name, Guid leadId, Guid dealershipId, JsonObject variables) =>
+        runtime.PublishMessageAsync(name, leadId.ToString(), variables, KeepFor,
+            context.MessageId ?? throw new InvalidOperationException("The message has no MessageId."), context.CancellationToken, dealershipId);
+
+    public Task Consume(ConsumeContext<AppointmentBooked> context)
+    {
+        var m = context.Message;
+        return DeliverAsync(context, "appointment-booked", m.LeadId, m.DealershipId, new JsonObject
+        {
+            ["appointment"] = new JsonObject
+            {
+                ["id"] = m.AppointmentId.ToString(), ["startsAt"] = m.StartsAt.ToString("O"), ["purpose"] = m.Purpose,
+                ["model"] = m.Model, ["directions"] = m.Directions,
+            },
+        });
+    }
+
+    public Task Consume(ConsumeContext<AppointmentRefused> context)
+    {
+        var m = context.Message;
+        return DeliverAsync(context, "appointment-refused", m.LeadId, m.DealershipId, new JsonObject { ["bookingRefused"] = m.Reason });
+    }
+
+    public Task Consume(ConsumeContext<CustomerArrived> context)
+    {
+        var m = context.Message;
+        return DeliverAsync(context, "customer-arrived", m.LeadId, m.DealershipId, new JsonObject { ["arrivedAt"] = m.ArrivedAt.ToString("O") });
+    }
+
+    public Task Consume(ConsumeContext<AppointmentMissed> context)
+    {
+        var m = context.Message;
+        return DeliverAsync(context, "appointment-missed", m.LeadId, m.DealershipId, new JsonObject { ["missedAt"] = m.OccurredAt.ToString("O") });
+    }
+
+    public Task Consume(ConsumeContext<AppointmentConfirmed> context)
+    {
+        var m = context.Message;
+        // Nothing in the default flows waits for it; a dealership's own version may (message "appointment-confirmed").
+        return DeliverAsync(context, "appointment-confirmed", m.LeadId, m.DealershipId, new JsonObject { ["confirmation"] = m.Answer });
+    }
+}
+
+/// <summary>
+/// The lead moved to another consultant: the flows of the lead carry on with the new consultant, their
+/// open tasks move, and a <c>reassign-lead</c> step waiting for the move completes.
+/// </summary>
+public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadReassigned>
+{
+    public Task Consume(ConsumeContext<LeadReassigned> context) =>
+        FollowConsultantAsync(db, runtime, clock, context.Message.LeadId, ConsultantTaskMirror.Reassigned(context.Message),
+            context.Message.ConsultantId, completeWaitingReassignment: true, context.CancellationToken);
+
+    /// <summary>Gives the lead's running flows the consultant: variables, open tasks, and a waiting reassign-lead step.</summary>
+    internal static async Task FollowConsultantAsync(
+        InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, Guid leadId, JsonObject variables, Guid consultantId,
+        bool completeWaitingReassignment, CancellationToken cancellationToken)
+    {
+        var businessKey = leadId.ToString();
+        var instanceIds = await db.WorkflowInstances.AsNoTracking()
+            .Where(i => i.BusinessKey == businessKey && i.Status == InstanceStatus.Active)
+            .Select(i => i.Id).ToListAsync(cancellationToken);
+        foreach (var instanceId in instanceIds)
+        {
+            await runtime.ExecuteAsync(instanceId, async (engine, process, instance) =>
+            {
+                var waiting = completeWaitingReassignment ? instance.Jobs.Where(j => j.TaskType == "reassign-lead").ToList() : [];
+                if (FlowActivities.Text(instance.Variables, "consultantId") == consultantId.ToString() && waiting.Count == 0)
+                    return false;
+                await engine.SetVariablesAsync(process, instance, variables, cancellationToken);
+                await ConsultantTaskMirror.MoveAsync(db, instance, consultantId, clock.GetUtcNow(), cancellationToken);
+                foreach (var job in waiting)
+                    await engine.CompleteJobAsync(process, instance, job.Key, variables, cancellationToken);
+                return true;
+            }, cancellationToken);
+        }
+    }
+}

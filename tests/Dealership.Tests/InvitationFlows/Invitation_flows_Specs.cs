@@ -1,0 +1,300 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dealership.Tests.Support;
+using Dealership.Tests.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dealership.Tests.InvitationFlows;
+
+/// <summary>
+/// The source process end to end: a lead posted over HTTP, the flows of workflows/*.bpmn driving the
+/// consultant's tasks and the other services over the bus, time moved by a fake clock.
+/// </summary>
+public sealed class Invitation_flows_Specs : IAsyncLifetime
+{
+    // Monday 2030-01-14, 09:00 in Shanghai: the showroom is open.
+    private readonly FakeTimeProvider _clock = new(Showroom.Local(2030, 1, 14, 9));
+    private static readonly DateTimeOffset TuesdayTen = Showroom.Local(2030, 1, 15, 10);
+    private TestApp _app = null!;
+    private int _externalId;
+
+    public record Guidance(string? Customer, string? Phone, string? Source, string? VehicleOfInterest, string? Why, string? Offer, string? Steps);
+    public record FlowTask(Guid Id, Guid LeadId, Guid ConsultantId, string Kind, string? Title, DateTimeOffset CreatedAt, DateTimeOffset DueAt,
+        Guidance Guidance, DateTimeOffset? CompletedAt, string? Outcome);
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(
+            configure: b => b.Services.AddSingleton<TimeProvider>(_clock),
+            settings:
+            [
+                .. WorkflowApi.Settings,
+                "--Workflow:Engine:TimerPollInterval=00:00:00.050",
+                "--Appointment:NoShow:PollInterval=00:00:00.100",
+                "--Sms:Sender:PollInterval=00:00:00.100",
+            ]);
+        await _app.WithoutQuietHoursAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private HttpClient Client => _app.Client;
+
+    private async Task<Guid> NewLeadAsync(string source = "oem")
+    {
+        var id = await _app.PostLeadAsync($"FLOW-{Interlocked.Increment(ref _externalId)}", source: source);
+        await _app.GrantSmsConsentAsync(id);
+        return id;
+    }
+
+    private Task<FlowTask> OpenTaskAsync(Guid leadId, string kind) =>
+        Eventually.Get(async () => (await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?leadId={leadId}"))!.SingleOrDefault(t => t.Kind == kind),
+            t => t is not null, because: $"a {kind} task should open")!;
+
+    private async Task CompleteAsync(FlowTask task, object outcome)
+    {
+        var response = await Client.PostAsJsonAsync($"/api/tasks/{task.Id}/complete", outcome);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private Task<LeadView> LeadAsync(Guid id, Func<LeadView, bool> until, string because) =>
+        Eventually.Get(() => Client.GetFromJsonAsync<LeadView>($"/api/leads/{id}")!, l => until(l!), because: because)!;
+
+    private async Task<List<SmsView>> SmsAsync(Guid leadId, string template, int atLeast = 1) =>
+        (await Eventually.Get(() => Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}")!,
+            l => l!.Count(s => s.Template == template) >= atLeast, because: $"the {template} SMS should be sent"))!
+            .Where(s => s.Template == template).ToList();
+
+    private async Task<JsonObject> FlowOfAsync(Guid leadId) =>
+        (JsonObject)(await Client.GetFromJsonAsync<JsonArray>($"/api/workflow-instances?businessKey={leadId}&dealershipId={TestApp.DemoDealershipId}"))![0]!;
+
+    private async Task<BookingView> BookingAsync(Guid leadId) =>
+        (await Eventually.Get(() => Client.GetFromJsonAsync<List<BookingView>>($"/api/appointments?leadId={leadId}")!,
+            b => b!.Count == 1, because: "the flow should book the visit"))!.Single();
+
+    [Fact]
+    public async Task Should_take_an_accepted_invitation_to_the_visit_with_directions_confirmation_and_arrival()
+    {
+        var leadId = await NewLeadAsync();
+        var first = await OpenTaskAsync(leadId, "first-contact");
+        Assert.Equal("陈先生", first.Guidance.Customer);
+        Assert.Contains("****", first.Guidance.Phone);
+        Assert.Contains("24 hours", first.Guidance.Why);
+        Assert.NotNull(first.Guidance.Offer);
+        Assert.Equal(TimeSpan.FromHours(24), first.DueAt - _clock.GetUtcNow());
+        Assert.Equal("active-invitation", (await FlowOfAsync(leadId))["processKey"]!.GetValue<string>());
+
+        await CompleteAsync(first, new { contact = "reached", answer = "accepted", visitAt = TuesdayTen, note = "wants to see the ID.4" });
+
+        var booking = await BookingAsync(leadId);
+        Assert.Equal(TuesdayTen, booking.StartsAt);
+        await SmsAsync(leadId, "directions");
+
+        // The day before the visit (Monday 10:00): the confirmation request.
+        _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 10));
+        await SmsAsync(leadId, "confirmation-request");
+
+        _clock.SetUtcNow(Showroom.Local(2030, 1, 15, 9, 55));
+        (await Client.PostAsync($"/api/appointments/{booking.Id}/arrival", null)).EnsureSuccessStatusCode();
+
+        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "closed"), "the flow should close the lead as won");
+        Assert.Contains("won: arrived", lead.Timeline.Single(t => t.Kind == "closed").Text);
+        Assert.Contains(lead.Timeline, t => t.Kind == "call-logged" && t.Text.Contains("accepted"));
+        Assert.Contains(lead.Timeline, t => t.Kind == "task-created");
+        Assert.Contains(lead.Timeline, t => t.Kind == "sms-sent");
+        Assert.Contains(lead.Timeline, t => t.Kind == "appointment-booked" || t.Text.Contains("booked", StringComparison.OrdinalIgnoreCase));
+        await Eventually.Get(() => FlowOfAsync(leadId), f => f!["status"]!.GetValue<string>() == "completed", because: "the flow should end");
+    }
+
+    [Fact]
+    public async Task Should_follow_the_inbound_call_flow_for_a_lead_from_a_phone_call()
+    {
+        var logged = await Client.PostAsJsonAsync("/api/leads/inbound-calls",
+            new { dealershipCode = "DEMO01", phone = TestApp.UniquePhone(), name = "王女士", question = "Is the ID.4 in stock?", loggedBy = "Reception", callId = "CALL-1" });
+        logged.EnsureSuccessStatusCode();
+        var leadId = (await logged.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;
+
+        var task = await OpenTaskAsync(leadId, "first-contact");
+        Assert.Equal("Inbound call: answer and invite", task.Title);
+        Assert.Contains("phoned the showroom", task.Guidance.Why);
+        Assert.Contains("Answer the phone", task.Guidance.Steps);
+        Assert.Equal("inbound-call", (await FlowOfAsync(leadId))["processKey"]!.GetValue<string>());
+        var sms = Assert.Single(await SmsAsync(leadId, "new-lead"));
+        Assert.Equal("consultant", sms.Recipient);
+    }
+
+    [Fact]
+    public async Task Should_thank_a_declining_customer_with_a_care_SMS_and_call_again_after_the_set_time()
+    {
+        var leadId = await NewLeadAsync();
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "declined" });
+
+        var care = Assert.Single(await SmsAsync(leadId, "care"));
+        Assert.Equal("customer", care.Recipient);
+        Assert.Empty((await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?leadId={leadId}"))!);
+
+        _clock.Advance(TimeSpan.FromDays(30));
+        var again = await OpenTaskAsync(leadId, "re-contact");
+        Assert.Contains("declined", again.Guidance.Why);
+    }
+
+    [Fact]
+    public async Task Should_retry_an_unanswered_customer_at_the_set_interval_and_close_the_lead_as_lost_at_the_cap()
+    {
+        var leadId = await NewLeadAsync();
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "no-answer" });
+        for (var attempt = 2; attempt <= 3; attempt++)
+        {
+            _clock.Advance(TimeSpan.FromHours(3));
+            await Task.Delay(300);
+            Assert.Empty((await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?leadId={leadId}"))!);
+            _clock.Advance(TimeSpan.FromHours(1));
+            await CompleteAsync(await OpenTaskAsync(leadId, "retry"), new { contact = "no-answer" });
+        }
+
+        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "closed"), "the third unanswered call should close the lead");
+        Assert.Contains("lost: no-answer", lead.Timeline.Single(t => t.Kind == "closed").Text);
+        Assert.Equal(3, lead.Timeline.Count(t => t.Kind == "call-logged" && t.Text.Contains("no-answer")));
+        Assert.Equal(3, lead.Timeline.Count(t => t.Kind == "flow-event" && t.Text.Contains("call-not-answered")));
+    }
+
+    [Fact]
+    public async Task Should_alert_the_supervisor_and_move_the_lead_and_its_task_when_the_first_contact_is_24_hours_late()
+    {
+        var leadId = await NewLeadAsync();
+        var first = await OpenTaskAsync(leadId, "first-contact");
+
+        _clock.Advance(TimeSpan.FromHours(23));
+        await Task.Delay(300);
+        Assert.DoesNotContain((await Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}"))!.Timeline, t => t.Kind == "reassigned");
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "reassigned") && l.Timeline.Any(t => t.Kind == "supervisor-alerted"),
+            "the deadline should escalate the lead");
+        Assert.NotEqual(first.ConsultantId, lead.AssignedConsultantId);
+        var moved = await Eventually.Get(async () => (await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?consultantId={lead.AssignedConsultantId}"))!
+            .SingleOrDefault(t => t.Id == first.Id), t => t is not null, because: "the open task should move with the lead");
+        Assert.Equal("first-contact", moved!.Kind);
+        Assert.DoesNotContain((await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?consultantId={first.ConsultantId}"))!, t => t.LeadId == leadId);
+    }
+
+    [Fact]
+    public async Task Should_move_the_open_task_when_a_manager_reassigns_the_lead_and_record_the_call_for_the_new_consultant()
+    {
+        var leadId = await NewLeadAsync();
+        var first = await OpenTaskAsync(leadId, "first-contact");
+
+        (await Client.PostAsJsonAsync($"/api/assignments/{leadId}/reassign", new { reason = "on leave", by = "Supervisor Liu" })).EnsureSuccessStatusCode();
+
+        var lead = await LeadAsync(leadId, l => l.AssignedConsultantId != first.ConsultantId, "the lead should move");
+        var moved = await Eventually.Get(() => Client.GetFromJsonAsync<FlowTask>($"/api/tasks/{first.Id}")!,
+            t => t!.ConsultantId == lead.AssignedConsultantId, because: "the open task should follow the lead");
+        Assert.Equal(first.DueAt, moved!.DueAt);
+        await CompleteAsync(moved, new { contact = "reached", answer = "declined" });
+        await SmsAsync(leadId, "care");
+    }
+
+    [Fact]
+    public async Task Should_refuse_an_outcome_that_misses_what_the_flow_needs_and_a_task_completed_twice()
+    {
+        var leadId = await NewLeadAsync();
+        var first = await OpenTaskAsync(leadId, "first-contact");
+        var mine = (await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?consultantId={first.ConsultantId}"))!;
+        Assert.Equal(mine.OrderBy(t => t.DueAt).Select(t => t.Id), mine.Select(t => t.Id));
+        Assert.Contains(mine, t => t.Id == first.Id);
+
+        async Task<string> RefusedAsync(object body)
+        {
+            var response = await Client.PostAsJsonAsync($"/api/tasks/{first.Id}/complete", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return string.Join(",", (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key));
+        }
+        Assert.Equal("contact", await RefusedAsync(new { contact = "maybe" }));
+        Assert.Equal("answer", await RefusedAsync(new { contact = "reached" }));
+        Assert.Equal("visitAt", await RefusedAsync(new { contact = "reached", answer = "accepted" }));
+        Assert.Equal("callbackAt", await RefusedAsync(new { contact = "reached", answer = "callback", callbackAt = _clock.GetUtcNow().AddHours(-1) }));
+
+        await CompleteAsync(first, new { contact = "wrong-number" });
+        var again = await Client.PostAsJsonAsync($"/api/tasks/{first.Id}/complete", new { contact = "no-answer" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "closed"), "a wrong number closes the lead");
+        Assert.Contains("lost: wrong-number", lead.Timeline.Single(t => t.Kind == "closed").Text);
+        Assert.Empty(lead.OpenTasks);
+    }
+
+    [Fact]
+    public async Task Should_promise_a_callback_and_open_the_callback_task_due_at_the_promised_time()
+    {
+        var leadId = await NewLeadAsync();
+        var promised = _clock.GetUtcNow().AddHours(5);
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "callback", callbackAt = promised });
+
+        var callback = await OpenTaskAsync(leadId, "callback");
+        Assert.Equal(promised, callback.DueAt);
+        Assert.Equal("customer", Assert.Single(await SmsAsync(leadId, "callback-promise")).Recipient);
+
+        await CompleteAsync(callback, new { contact = "reached", answer = "accepted", visitAt = TuesdayTen });
+        await BookingAsync(leadId);
+    }
+
+    [Fact]
+    public async Task Should_ask_the_consultant_to_call_a_customer_who_missed_the_visit()
+    {
+        var leadId = await NewLeadAsync();
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "accepted", visitAt = TuesdayTen });
+        await BookingAsync(leadId);
+        await SmsAsync(leadId, "directions");
+
+        _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 10));
+        await SmsAsync(leadId, "confirmation-request");
+        _clock.SetUtcNow(Showroom.Local(2030, 1, 15, 10, 31));
+
+        var missed = await OpenTaskAsync(leadId, "missed-visit");
+        Assert.Contains("did not come", missed.Guidance.Why);
+        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "task-created" && t.Text.Contains("missed-visit")), "the timeline shows the new task");
+        Assert.DoesNotContain(lead.Timeline, t => t.Kind == "closed");
+    }
+
+    [Fact]
+    public async Task Should_run_new_leads_on_a_version_published_while_the_service_runs_and_keep_running_leads_on_theirs()
+    {
+        var ops = _app.Operations();
+        var before = await NewLeadAsync();
+        var beforeTask = await OpenTaskAsync(before, "first-contact");
+
+        var xml = await ops.GetStringAsync("/api/workflows/active-invitation/xml");
+        var edited = xml.Replace("\"PT24H\"", "\"PT2H\"")
+            // An extra branch: an undecided customer is offered the brochure before the follow-up.
+            .Replace("<bpmn:sequenceFlow id=\"Flow_Gw_Answer_Timer_FollowUp\"", """
+                <bpmn:sequenceFlow id="Flow_Brochure" sourceRef="Gw_Answer" targetRef="Task_Brochure"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">= answer = "undecided"</bpmn:conditionExpression></bpmn:sequenceFlow>
+                <bpmn:serviceTask id="Task_Brochure" name="Offer the brochure"><bpmn:extensionElements><zeebe:taskDefinition type="publish-event" /><zeebe:taskHeaders><zeebe:header key="event" value="brochure-offered" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:serviceTask>
+                <bpmn:sequenceFlow id="Flow_Brochure_FollowUp" sourceRef="Task_Brochure" targetRef="Timer_FollowUp" />
+                <bpmn:sequenceFlow id="Flow_Gw_Answer_Timer_FollowUp"
+                """);
+        Assert.NotEqual(xml, edited);
+        await ops.PublishDiagramAsync("active-invitation", edited);
+
+        var after = await NewLeadAsync();
+        var afterTask = await OpenTaskAsync(after, "first-contact");
+        Assert.Equal(TimeSpan.FromHours(2), afterTask.DueAt - _clock.GetUtcNow());
+        Assert.Equal(TimeSpan.FromHours(24), beforeTask.DueAt - beforeTask.CreatedAt);
+        Assert.Equal(2, (await FlowOfAsync(after))["version"]!.GetValue<int>());
+        Assert.Equal(1, (await FlowOfAsync(before))["version"]!.GetValue<int>());
+
+        _clock.Advance(TimeSpan.FromHours(2));
+        await LeadAsync(after, l => l.Timeline.Any(t => t.Kind == "reassigned"), "the 2-hour deadline should escalate the new lead");
+        var running = (await Client.GetFromJsonAsync<LeadView>($"/api/leads/{before}"))!;
+        Assert.DoesNotContain(running.Timeline, t => t.Kind == "reassigned");
+
+        var afterNow = await Eventually.Get(async () => (await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?leadId={after}"))!.SingleOrDefault(),
+            t => t is not null, because: "the moved task stays open");
+        await CompleteAsync(afterNow!, new { contact = "reached", answer = "undecided" });
+        await CompleteAsync(beforeTask, new { contact = "reached", answer = "undecided" });
+        await LeadAsync(after, l => l.Timeline.Any(t => t.Kind == "flow-event" && t.Text.Contains("brochure-offered")), "the new branch runs for the new lead");
+        await LeadAsync(before, l => l.Timeline.Any(t => t.Kind == "call-logged"), "the old lead's call is logged");
+        var old = (await Client.GetFromJsonAsync<LeadView>($"/api/leads/{before}"))!;
+        Assert.DoesNotContain(old.Timeline, t => t.Kind == "flow-event" && t.Text.Contains("brochure-offered"));
+    }
+}
