@@ -84,12 +84,15 @@ public sealed class Routing_under_load_Specs : IAsyncLifetime
     public async Task Should_lose_or_double_no_lead_when_the_roster_changes_while_leads_are_routed()
     {
         var leads = Enumerable.Range(0, 40).Select(Lead).ToList();
+        // Wang Fang's cap never rises above 15 during the run, so holding more than 15 can only be a
+        // decision that read a stale roster. (Lowering a cap below what she already holds takes no lead away.)
+        await SetCapAsync(DemoRoster.WangFang, "王芳 Wang Fang", "+8613800138001", 15);
         var publishing = PublishAtOnceAsync(leads);
-        // Meanwhile a supervisor flips Zhang Wei's switch and lowers Wang Fang's cap.
+        // Meanwhile a supervisor flips Zhang Wei's switch and moves Wang Fang's cap.
         for (var i = 0; i < 6; i++)
         {
             (await _app.Client.PutAsJsonAsync($"/api/consultants/{DemoRoster.ZhangWei}/on-duty", new { onDuty = i % 2 == 1 })).EnsureSuccessStatusCode();
-            await SetCapAsync(DemoRoster.WangFang, "王芳 Wang Fang", "+8613800138001", 20 - i);
+            await SetCapAsync(DemoRoster.WangFang, "王芳 Wang Fang", "+8613800138001", i % 2 == 0 ? 14 : 15);
         }
         await publishing;
 
@@ -102,7 +105,7 @@ public sealed class Routing_under_load_Specs : IAsyncLifetime
         Assert.All(await db.Audit.GroupBy(a => a.LeadId).Select(g => g.Count()).ToListAsync(), n => Assert.Equal(1, n));
         var open = await OpenLeadsAsync();
         Assert.All(DemoRoster.All, id => Assert.Equal(rows.Count(r => r.ConsultantId == id && r.State == AssignmentState.Assigned), open[id]));
-        Assert.True(open[DemoRoster.WangFang] <= 15, $"Wang Fang holds {open[DemoRoster.WangFang]} leads, over the final cap of 15");
+        Assert.True(open[DemoRoster.WangFang] <= 15, $"Wang Fang holds {open[DemoRoster.WangFang]} leads, over the highest cap she had during the run (15)");
     }
 
     [Fact]
