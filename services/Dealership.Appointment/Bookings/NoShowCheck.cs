@@ -1,5 +1,6 @@
 using Dealership.Contracts;
 using Dealership.Hosting.Messaging;
+using Dealership.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,13 +24,8 @@ public sealed class NoShowCheck(IServiceScopeFactory scopes, TimeProvider clock,
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled()))
-        {
-            try { await started.Task; }
-            catch (OperationCanceledException) { return; }
-        }
+        if (!await lifetime.WaitForStartAsync(stoppingToken))
+            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

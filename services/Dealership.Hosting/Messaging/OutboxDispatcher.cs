@@ -52,14 +52,8 @@ public sealed class OutboxDispatcher<TContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The bus starts with the host; publishing before then would fail and delay the first messages.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled()))
-        {
-            try { await started.Task; }
-            catch (OperationCanceledException) { return; }
-        }
+        if (!await lifetime.WaitForStartAsync(stoppingToken))
+            return;
 
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)

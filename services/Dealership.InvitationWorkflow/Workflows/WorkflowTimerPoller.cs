@@ -1,3 +1,4 @@
+using Dealership.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,14 +24,8 @@ public sealed class WorkflowTimerPoller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Activities may publish; wait for the bus, which starts with the host.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled()))
-        {
-            try { await started.Task; }
-            catch (OperationCanceledException) { return; }
-        }
+        if (!await lifetime.WaitForStartAsync(stoppingToken))
+            return;
 
         while (!stoppingToken.IsCancellationRequested)
         {

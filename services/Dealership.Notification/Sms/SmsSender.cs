@@ -60,13 +60,8 @@ public sealed class SmsSender(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled()))
-        {
-            try { await started.Task; }
-            catch (OperationCanceledException) { return; }
-        }
+        if (!await lifetime.WaitForStartAsync(stoppingToken))
+            return;
 
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
