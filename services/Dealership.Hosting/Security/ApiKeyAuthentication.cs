@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,14 @@ public static class DealershipClaims
 
     public static bool MayActFor(this ClaimsPrincipal user, string dealershipCode) =>
         user.FindAll(Dealership).Any(c => c.Value == AnyDealership || string.Equals(c.Value, dealershipCode, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A key of the whole network (an OEM), which may act for every dealership.</summary>
+    public static bool MayActForAll(this ClaimsPrincipal user) =>
+        user.FindAll(Dealership).Any(c => c.Value == AnyDealership);
+
+    /// <summary>The answer when the key may not act for the dealership a request names.</summary>
+    public static IResult NotAllowed(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership", detail: detail);
 }
 
 /// <summary>Authenticates integration clients by the <c>X-Api-Key</c> header.</summary>

@@ -7,9 +7,6 @@ namespace Dealership.InvitationWorkflow.Workflows;
 /// <summary>API keys name dealerships by code; workflow rows carry the dealership's id.</summary>
 public static class DealershipAccess
 {
-    public static bool MayActForAll(this ClaimsPrincipal user) =>
-        user.FindAll(DealershipClaims.Dealership).Any(c => c.Value == DealershipClaims.AnyDealership);
-
     /// <summary>The network-wide rows (null) only for a key of every dealership; a dealership's rows for a key of that dealership.</summary>
     public static async Task<bool> MayManageAsync(this ClaimsPrincipal user, Guid? dealershipId, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {

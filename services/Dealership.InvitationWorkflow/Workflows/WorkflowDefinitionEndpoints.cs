@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Dealership.Hosting.Security;
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -61,8 +62,8 @@ public static class WorkflowDefinitionEndpoints
             report.Elements.Select(e => new ElementFinding(e.ElementId, e.ElementType, e.Name, e.Line, e.Supported, e.Reasons)).ToList());
     }
 
-    private static IResult Forbidden() => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership",
-        detail: "This API key may not manage these workflows; network-wide workflows need a key for every dealership.");
+    private static IResult Forbidden() =>
+        DealershipClaims.NotAllowed("This API key may not manage these workflows; network-wide workflows need a key for every dealership.");
 
     private static async Task<IResult> ListAsync(Guid? dealershipId, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dealership.Hosting.Security;
 using Dealership.Workflows.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -80,7 +81,7 @@ public static class WorkflowInstanceEndpoints
     private static IResult NotFound(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such workflow instance", detail: $"Workflow instance {id} does not exist.");
 
-    private static IResult Forbidden() => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership");
+    private static IResult Forbidden() => DealershipClaims.NotAllowed("This API key may not act on this dealership's workflow instances.");
 
     private static async Task<IResult> ListAsync(
         string? processKey, string? status, bool? hasIncident, string? businessKey, Guid? dealershipId, string? waitingAt, int? take,

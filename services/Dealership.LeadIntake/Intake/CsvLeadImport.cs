@@ -60,17 +60,14 @@ public static class CsvLeadImport
         if (string.IsNullOrEmpty(code))
             return IntakeEndpoints.Invalid("dealershipCode", "Name the dealership the file's leads are for.");
         if (!user.MayActFor(code))
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership",
-                detail: $"This API key may not submit leads for dealership {code}.");
+            return DealershipClaims.NotAllowed($"This API key may not submit leads for dealership {code}.");
         var dealership = await db.Dealerships.AsNoTracking().SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (dealership is null)
             return IntakeEndpoints.Invalid("dealershipCode", $"Dealership {code} is not known.");
         if (!LeadSources.All.Contains(source))
             return IntakeEndpoints.Invalid("source", $"'{source}' is not a source channel.");
-        if (request.ContentLength > RequestBody.CsvLimit)
-            return RequestBody.TooLarge(RequestBody.CsvLimit);
-        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-            size.MaxRequestBodySize = RequestBody.CsvLimit;
+        if (RequestBody.Limit(request, RequestBody.CsvLimit) is { } tooLarge)
+            return tooLarge;
 
         var body = new PeekableStream(request.Body);
         await body.PeekAsync(64 * 1024, cancellationToken);

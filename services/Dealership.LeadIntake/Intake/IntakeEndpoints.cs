@@ -110,7 +110,7 @@ public static class IntakeEndpoints
         IntakeChannel channel, CancellationToken cancellationToken)
     {
         if (Forbidden(user, lead) is { } forbidden)
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership", detail: forbidden);
+            return DealershipClaims.NotAllowed(forbidden);
 
         var result = await pipeline.SubmitAsync(lead, channel, raw, cancellationToken);
         return result.Outcome switch

@@ -60,7 +60,7 @@ public static class RejectionEndpoints
         if (rejected.Status != RejectionStatus.Open)
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already handled", detail: $"This rejected lead is {rejected.Status}.");
         if (IntakeEndpoints.Forbidden(user, corrected) is { } forbidden)
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership", detail: forbidden);
+            return DealershipClaims.NotAllowed(forbidden);
 
         var result = await pipeline.SubmitAsync(corrected, new IntakeChannel("resubmitted", user.Identity?.Name ?? "unknown"),
             JsonSerializer.Serialize(corrected, IntakeEndpoints.Json), cancellationToken);
@@ -92,7 +92,7 @@ public static class RejectionEndpoints
     {
         var rejected = await db.RejectedLeads.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         // A rejection with no known dealership is visible to keys that may act for every dealership.
-        return rejected is not null && user.MayActFor(rejected.DealershipCode ?? DealershipClaims.AnyDealership) ? rejected : null;
+        return rejected is not null && (rejected.DealershipCode is { } code ? user.MayActFor(code) : user.MayActForAll()) ? rejected : null;
     }
 
     private static IResult NotFound(Guid id) =>

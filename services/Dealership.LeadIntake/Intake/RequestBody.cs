@@ -10,13 +10,23 @@ public static class RequestBody
     public const int BatchLimit = 2 * 1024 * 1024;
     public const int CsvLimit = 50 * 1024 * 1024;
 
-    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a body announced as larger than <paramref name="limit"/>, and has the server stop one
+    /// that grows past it while it is read (a 413 <see cref="BadHttpRequestException"/>). Null when the body may be read.
+    /// </summary>
+    public static IResult? Limit(HttpRequest request, int limit)
     {
         if (request.ContentLength > limit)
-            return (null, TooLarge(limit));
-        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-            sizeFeature.MaxRequestBodySize = limit + 1L;
+            return TooLarge(limit);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit;
+        return null;
+    }
+
+    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (Limit(request, limit) is { } tooLarge)
+            return (null, tooLarge);
 
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];

@@ -44,8 +44,7 @@ public static class LeadEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipCode"] = ["Name the dealership whose leads to list."] });
         var code = dealershipCode.Trim().ToUpperInvariant();
         if (!user.MayActFor(code))
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership",
-                detail: $"This API key may not read the leads of dealership {code}.");
+            return DealershipClaims.NotAllowed($"This API key may not read the leads of dealership {code}.");
         LeadStage? stageFilter = null;
         if (!string.IsNullOrWhiteSpace(stage))
         {
