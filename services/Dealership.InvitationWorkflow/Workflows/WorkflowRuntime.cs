@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dealership.Hosting;
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -119,7 +120,7 @@ public sealed class WorkflowRuntime(
         record.StateJson = instance.ToJson();
         record.Status = instance.Status;
         record.HasOpenIncident = instance.HasOpenIncident;
-        record.WaitingAt = Truncate(string.Join(",", instance.Elements.Where(e => e.State != ElementState.Active).Select(e => e.ElementId).Distinct()), 1000);
+        record.WaitingAt = Text.Truncate(string.Join(",", instance.Elements.Where(e => e.State != ElementState.Active).Select(e => e.ElementId).Distinct()), 1000);
         record.UpdatedAt = now;
         record.EndedAt = instance.EndedAt;
         record.ConcurrencyStamp = Guid.NewGuid();
@@ -134,7 +135,7 @@ public sealed class WorkflowRuntime(
                 ElementInstanceKey = entry.ElementInstanceKey,
                 Outcome = entry.Outcome,
                 VariablesChangedJson = entry.VariablesChanged?.ToJsonString(),
-                Detail = Truncate(entry.Detail, 2000),
+                Detail = Text.Truncate(entry.Detail, 2000),
             });
         }
         instance.Journal.Clear();
@@ -166,7 +167,6 @@ public sealed class WorkflowRuntime(
         await Flows.ConsultantTaskMirror.StageAsync(db, record.Id, process, before, instance, now, cancellationToken);
     }
 
-    private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
 
     /// <summary>
     /// Delivers a message to every instance that waits for it (by name and correlation key). When none

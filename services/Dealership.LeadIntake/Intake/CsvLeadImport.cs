@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using CsvHelper;
+using Dealership.Hosting;
+using Dealership.Hosting.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Dealership.Hosting.Security;
 
 namespace Dealership.LeadIntake.Intake;
 
@@ -189,7 +190,7 @@ public static class CsvLeadImport
             pending.Add(new ImportRow
             {
                 Id = NewId.NextGuid(), ImportJobId = job.Id, RowNumber = rowNumber, Outcome = result.Outcome, LeadId = result.LeadId, RejectionId = result.RejectionId,
-                Reasons = result.Outcome == IntakeOutcome.Rejected ? Truncate(string.Join('\n', result.Errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}"))), 2000) : null,
+                Reasons = result.Outcome == IntakeOutcome.Rejected ? Text.Truncate(string.Join('\n', IntakeResult.ReasonLines(result.Errors)), 2000) : null,
             });
             // Nothing tracked survives a row: memory stays flat however long the file.
             db.ChangeTracker.Clear();
@@ -275,7 +276,6 @@ public static class CsvLeadImport
     private static ImportView ToView(ImportJob j) => new(j.Id, j.DealershipCode, j.Source, j.Campaign, j.FileName, j.Encoding, j.Status,
         j.Rows, j.Imported, j.Merged, j.Duplicates, j.Rejected, j.Error, j.StartedAt, j.FinishedAt);
 
-    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 }
 
 /// <summary>A read-only stream whose first bytes can be looked at before it is read from the start.</summary>

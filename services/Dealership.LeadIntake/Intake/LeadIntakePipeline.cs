@@ -22,6 +22,10 @@ public enum IntakeOutcome
 public sealed record IntakeResult(IntakeOutcome Outcome, Guid? LeadId, Guid? RejectionId, IReadOnlyDictionary<string, string[]> Errors)
 {
     public static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
+
+    /// <summary>The reasons as "field: message" lines, as rejected leads and import rows keep them.</summary>
+    public static List<string> ReasonLines(IReadOnlyDictionary<string, string[]> errors) =>
+        errors.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}")).ToList();
 }
 
 /// <summary>How a submission came in, for the enquiry record and for rejections.</summary>
@@ -57,17 +61,17 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         SubmitLeadRequest? request, Guid dealershipId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var reasons = errors.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}")).ToList();
+        var reasons = IntakeResult.ReasonLines(errors);
         var rejected = new RejectedLead
         {
             Id = NewId.NextGuid(),
             DealershipId = dealershipId,
-            DealershipCode = Truncate(request?.DealershipCode?.Trim().ToUpperInvariant(), 32),
+            DealershipCode = Text.Truncate(request?.DealershipCode?.Trim().ToUpperInvariant(), 32),
             Channel = channel.Name,
-            Source = Truncate(request?.Source?.Trim(), 40),
-            ExternalId = Truncate(request?.ExternalId?.Trim(), 100),
+            Source = Text.Truncate(request?.Source?.Trim(), 40),
+            ExternalId = Text.Truncate(request?.ExternalId?.Trim(), 100),
             Reasons = string.Join('\n', reasons),
-            RawPayload = Truncate(rawPayload, MaxRawPayload)!,
+            RawPayload = Text.Truncate(rawPayload, MaxRawPayload)!,
             SubmittedBy = channel.SubmittedBy,
             ReceivedAt = now,
             Status = RejectionStatus.Open,
@@ -183,7 +187,7 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             db.Consents.Add(new ConsentRecord
             {
                 Id = NewId.NextGuid(), DealershipId = customer.DealershipId, CustomerId = customer.Id, Channel = channel,
-                Granted = granted.Value, Source = Truncate(source, 200)!, LeadId = leadId, At = now,
+                Granted = granted.Value, Source = Text.Truncate(source, 200)!, LeadId = leadId, At = now,
             });
             db.Publish(new ConsentChanged(customer.DealershipId, leadId, customer.Phone, channel, granted.Value, source, now));
         }
@@ -200,14 +204,13 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             SourceDetail = submission.SourceDetail,
             VehicleOfInterest = submission.VehicleOfInterest,
             Note = submission.Note,
-            SubmittedBy = Truncate($"{channel.Name}: {channel.SubmittedBy}", 200)!,
+            SubmittedBy = Text.Truncate($"{channel.Name}: {channel.SubmittedBy}", 200)!,
             ReceivedAt = now,
         });
 
     private void AddTimeline(Guid leadId, DateTimeOffset at, string kind, string text) =>
-        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = leadId, At = at, Kind = kind, Text = Truncate(text, 1000)! });
+        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = leadId, At = at, Kind = kind, Text = Text.Truncate(text, 1000)! });
 
     private static string Describe(LeadSubmission s) => s.SourceDetail is null ? s.Source : $"{s.Source} ({s.SourceDetail})";
 
-    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 }
