@@ -14,9 +14,8 @@ public class AppointmentDbContext(DbContextOptions options) : ServiceDbContext(o
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<ShowroomCalendar> Calendars => Set<ShowroomCalendar>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
-        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<KnownLead>(e =>
         {
             e.ToTable("Leads");

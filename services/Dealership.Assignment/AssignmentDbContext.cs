@@ -24,9 +24,8 @@ public class AssignmentDbContext(DbContextOptions options) : ServiceDbContext(op
     public DbSet<VisitTarget> Plans => Set<VisitTarget>();
     public DbSet<StoreVisit> Visits => Set<StoreVisit>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
-        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<RoutingSettings>(e =>
         {
             e.HasKey(s => s.DealershipId);

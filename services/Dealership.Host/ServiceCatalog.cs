@@ -1,6 +1,7 @@
 using Dealership.Appointment;
 using Dealership.Assignment;
 using Dealership.Hosting;
+using Dealership.Identity;
 using Dealership.InvitationWorkflow;
 using Dealership.LeadIntake;
 using Dealership.Notification;
@@ -12,6 +13,7 @@ public static class ServiceCatalog
 {
     public static IReadOnlyList<ServiceModule> All() =>
     [
+        new IdentityModule(),
         new LeadIntakeModule(),
         new AssignmentModule(),
         new InvitationWorkflowModule(),

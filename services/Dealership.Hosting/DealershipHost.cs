@@ -47,10 +47,8 @@ public static class DealershipHost
         services.AddOpenApi();
         services.AddHealthChecks();
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<ApiClientOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o =>
-                configuration.GetSection("Integration").Bind(o));
-        services.AddAuthorization();
+        builder.AddDealershipAuthentication();
+        builder.AddDealershipRateLimits();
 
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
         var messaging = configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
@@ -104,11 +102,14 @@ public static class DealershipHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseMiddleware<AuditTrail>();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The only endpoints open to anonymous callers besides the sign-in: a probe and the API's description.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
 
         foreach (var module in app.Services.GetRequiredService<IReadOnlyList<ServiceModule>>())
             module.MapEndpoints(app);

@@ -21,9 +21,8 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
     public DbSet<KnownDealership> KnownDealerships => Set<KnownDealership>();
     public DbSet<WorkflowMessageDelivery> WorkflowMessageDeliveries => Set<WorkflowMessageDelivery>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
-        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<ConsultantTask>(e =>
         {
             e.ToTable("ConsultantTasks");
@@ -43,6 +42,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.HasIndex(t => new { t.InstanceId, t.UserTaskKey }).IsUnique();
             e.HasIndex(t => new { t.ConsultantId, t.CompletedAt, t.DueAt });
         });
+        VisibleToOwnConsultant<ConsultantTask>(modelBuilder, t => t.ConsultantId);
         modelBuilder.Entity<KnownLead>(e =>
         {
             e.ToTable("KnownLeads");

@@ -22,9 +22,8 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
     public DbSet<LeadTask> Tasks => Set<LeadTask>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
-        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<IntakeDealership>(e =>
         {
             e.ToTable("Dealerships");
@@ -51,6 +50,7 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
             e.HasIndex(l => new { l.DealershipId, l.Stage });
             e.HasIndex(l => new { l.DealershipId, l.AssignedConsultantId });
         });
+        VisibleToOwnConsultant<Lead>(modelBuilder, l => l.AssignedConsultantId);
         modelBuilder.Entity<Enquiry>(e =>
         {
             e.Property(q => q.Source).HasMaxLength(40);

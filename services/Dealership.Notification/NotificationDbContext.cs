@@ -15,9 +15,8 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
     public DbSet<DealershipSmsSettings> Settings => Set<DealershipSmsSettings>();
     public DbSet<SmsTemplate> Templates => Set<SmsTemplate>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
-        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<CustomerContact>(e =>
         {
             e.ToTable("Contacts");

@@ -18,8 +18,8 @@ public static class AssignmentEndpoints
         string? Rule, string Reason, DateTimeOffset DecidedAt, DateTimeOffset? AssignedAt, DateTimeOffset? WaitUntil);
     public record AssignmentDetail(AssignmentView Assignment, IReadOnlyList<AuditView> History);
     public record ClaimRequest(Guid ConsultantId);
-    public record ReassignRequest(Guid? ConsultantId, string? Reason, string? By);
-    public record BulkReassignRequest(Guid DealershipId, List<Guid>? LeadIds, Guid? ConsultantId, string? Reason, string? By);
+    public record ReassignRequest(Guid? ConsultantId, string? Reason);
+    public record BulkReassignRequest(Guid DealershipId, List<Guid>? LeadIds, Guid? ConsultantId, string? Reason);
     public record ReassignmentResult(Guid LeadId, string Outcome, Guid? ConsultantId, string Reason);
 
     public static void MapAssignmentEndpoints(this IEndpointRouteBuilder endpoints)
@@ -96,7 +96,7 @@ public static class AssignmentEndpoints
             if (!consultant.UnderCap)
                 return Access.Conflict("At cap", $"{consultant.Name} already holds {consultant.Load} open leads.");
             assigner.Apply(lead, new RoutingDecision(DecisionKind.Assign, consultant, "open pool", null,
-                $"claimed from the open pool by {consultant.Name} ({consultant.Load} open before), first claim wins"), routing, "claimed", Access.Actor(user, null));
+                $"claimed from the open pool by {consultant.Name} ({consultant.Load} open before), first claim wins"), routing, "claimed", Access.Actor(user));
             await db.SaveChangesAsync(cancellationToken);
             return Results.Ok(View(lead));
         });
@@ -107,7 +107,7 @@ public static class AssignmentEndpoints
         var dealershipId = await db.Assignments.Where(a => a.LeadId == leadId).Select(a => (Guid?)a.DealershipId).SingleOrDefaultAsync(cancellationToken);
         if (dealershipId is null || await db.DealershipForAsync(user, dealershipId.Value, cancellationToken) is null)
             return Access.NotFound("Lead", leadId);
-        var result = await ReassignAsync(dealershipId.Value, [leadId], body.ConsultantId, body.Reason, Access.Actor(user, body.By), db, assigner, cancellationToken);
+        var result = await ReassignAsync(dealershipId.Value, [leadId], body.ConsultantId, body.Reason, Access.Actor(user), db, assigner, cancellationToken);
         return result.Errors is not null ? Results.ValidationProblem(result.Errors) : Results.Ok(result.Results!.Single());
     }
 
@@ -120,7 +120,7 @@ public static class AssignmentEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["leadIds"] = ["At least one lead is required."] });
         if (leadIds.Count > 1000)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["leadIds"] = ["At most 1000 leads at once."] });
-        var result = await ReassignAsync(body.DealershipId, leadIds.Distinct().ToList(), body.ConsultantId, body.Reason, Access.Actor(user, body.By), db, assigner, cancellationToken);
+        var result = await ReassignAsync(body.DealershipId, leadIds.Distinct().ToList(), body.ConsultantId, body.Reason, Access.Actor(user), db, assigner, cancellationToken);
         return result.Errors is not null ? Results.ValidationProblem(result.Errors) : Results.Ok(result.Results);
     }
 

@@ -25,7 +25,7 @@ public static partial class ConsultantEndpoints
         bool? OnDuty, int? MaxOpenLeads);
 
     public record OnDutyRequest(bool OnDuty);
-    public record AbsenceRequest(string? Reason, string? By);
+    public record AbsenceRequest(string? Reason);
     public record AbsenceResult(ConsultantView Consultant, IReadOnlyList<AssignmentEndpoints.ReassignmentResult> Redistributed);
 
     public static void MapConsultantEndpoints(this IEndpointRouteBuilder endpoints)
@@ -138,7 +138,7 @@ public static partial class ConsultantEndpoints
             var consultant = assigner.Track(routing.Find(id)!);
             consultant.Status = status;
             consultant.Touch();
-            var actor = Access.Actor(user, body?.By);
+            var actor = Access.Actor(user);
             var why = $"{consultant.Name} {(status == ConsultantStatus.Left ? "left the dealership" : "went on leave")}"
                       + (string.IsNullOrWhiteSpace(body?.Reason) ? "" : $" ({body.Reason.Trim()})") + $", redistributed by {actor}";
             var open = await db.Assignments.Where(a => a.ConsultantId == id && a.State == AssignmentState.Assigned)

@@ -24,6 +24,6 @@ public static class Access
         Results.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
 
     /// <summary>Who acted: the manager named in the request, as told by the API client that sent it.</summary>
-    public static string Actor(ClaimsPrincipal user, string? by) =>
-        string.IsNullOrWhiteSpace(by) ? user.Identity?.Name ?? "unknown" : $"{by.Trim()} (via {user.Identity?.Name})";
+    /// <summary>Who acted, from the caller's identity: a name written in a request body is never believed.</summary>
+    public static string Actor(ClaimsPrincipal user) => user.ActorName();
 }

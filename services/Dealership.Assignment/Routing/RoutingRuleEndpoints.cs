@@ -1,3 +1,4 @@
+using Dealership.Hosting.Security;
 using System.Security.Claims;
 using Dealership.Assignment.Roster;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +16,8 @@ public static class RoutingRuleEndpoints
 
     public static void MapRoutingRuleEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/routing-rules").WithTags("Routing rules").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/routing-rules").WithTags("Routing rules").RequireAuthorization()
+            .RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
         group.MapGet("/", GetAsync).WithSummary("The dealership's routing settings and rules, in the order they are tried")
             .Produces<RoutingView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/", PutAsync).WithSummary("Replace the dealership's routing settings and rules; rules are tried in the order given")

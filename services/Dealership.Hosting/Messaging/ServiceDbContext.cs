@@ -1,15 +1,33 @@
+using System.Linq.Expressions;
+using Dealership.Hosting.Security;
 using MassTransit;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Dealership.Hosting.Messaging;
 
 /// <summary>
 /// Base of every service's DbContext: adds the outbox and inbox tables, the service's schema on
-/// SQL Server, and the conventions SQLite needs.
+/// SQL Server, the conventions SQLite needs, and the one filter that keeps each caller to the rows
+/// of its own dealerships.
 /// </summary>
+/// <remarks>
+/// Every entity with a <c>DealershipId</c> is filtered by the dealerships of the person or client
+/// whose HTTP request uses the context, so an endpoint cannot read another dealership's rows even
+/// when it forgets to check. Work that runs outside a request (consumers, timers, the outbox) is a
+/// service acting for itself and sees every row. A consultant's own leads and tasks are narrowed
+/// further where a context declares who owns a row (<see cref="VisibleToOwnConsultant{T}"/>).
+/// </remarks>
 public abstract class ServiceDbContext(DbContextOptions options) : DbContext(options)
 {
+    public const string DealershipFilter = "dealership";
+    public const string ConsultantFilter = "consultant";
+
+    private CallerScope? _set;
+    private (System.Security.Claims.ClaimsPrincipal? User, CallerScope Scope) _ofRequest;
+
     /// <summary>The SQL Server schema that holds this service's tables.</summary>
     protected abstract string Schema { get; }
 
@@ -41,7 +59,44 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    /// <summary>Whose rows this context reads: the HTTP request's caller, unless a handler that has checked access sets it.</summary>
+    public CallerScope Scope
+    {
+        get
+        {
+            if (_set is not null)
+                return _set;
+            // Recomputed when the request's user changes: authentication may read this context before it signs the caller in.
+            var http = this.GetService<IHttpContextAccessor>().HttpContext;
+            if (http is null)
+                return CallerScope.Service;
+            if (!ReferenceEquals(_ofRequest.User, http.User))
+                _ofRequest = (http.User, CallerScope.Of(http));
+            return _ofRequest.Scope;
+        }
+        set => _set = value;
+    }
+
+    // Read by the query filters; EF Core evaluates them per query, on this instance.
+    private bool ScopeAll => Scope.AllDealerships;
+    private List<Guid> ScopeDealerships => Scope.Dealerships;
+    private Guid? ScopeConsultant => Scope.OwnConsultant;
+
+    /// <summary>The service's own tables; the base adds the outbox and inbox, then the dealership filters.</summary>
+    protected abstract void OnServiceModelCreating(ModelBuilder modelBuilder);
+
+    /// <summary>A consultant who is only a consultant sees the rows whose <paramref name="owner"/> is he or she.</summary>
+    protected void VisibleToOwnConsultant<T>(ModelBuilder modelBuilder, Expression<Func<T, Guid?>> owner) where T : class
+    {
+        var row = owner.Parameters[0];
+        Expression<Func<Guid?>> consultant = () => ScopeConsultant;
+        var body = Expression.OrElse(
+            Expression.Equal(consultant.Body, Expression.Constant(null, typeof(Guid?))),
+            Expression.Equal(owner.Body, consultant.Body));
+        modelBuilder.Entity<T>().HasQueryFilter(ConsultantFilter, Expression.Lambda<Func<T, bool>>(body, row));
+    }
+
+    protected sealed override void OnModelCreating(ModelBuilder modelBuilder)
     {
         if (Database.IsSqlServer())
             modelBuilder.HasDefaultSchema(Schema);
@@ -60,5 +115,41 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             e.HasKey(i => new { i.MessageId, i.Consumer });
             e.Property(i => i.Consumer).HasMaxLength(200);
         });
+
+        OnServiceModelCreating(modelBuilder);
+        FilterByDealership(modelBuilder);
+    }
+
+    private void FilterByDealership(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(t => t.ClrType.GetProperty("DealershipId") is not null && !t.IsOwned()).ToList())
+        {
+            var property = entity.ClrType.GetProperty("DealershipId")!;
+            var row = Expression.Parameter(entity.ClrType, "row");
+            Expression id = Expression.Property(row, property);
+            Expression<Func<bool>> all = () => ScopeAll;
+            Expression<Func<List<Guid>>> dealerships = () => ScopeDealerships;
+            var contains = typeof(List<Guid>).GetMethod(nameof(List<Guid>.Contains))!;
+            Expression allowed;
+            if (property.PropertyType == typeof(Guid))
+                allowed = Expression.Call(dealerships.Body, contains, id);
+            else if (property.PropertyType == typeof(Guid?))
+            {
+                // A row of no dealership (a network-wide definition, a lead whose dealership was unknown)
+                // belongs to the network; an entity that everyone may read says so by SharedWhenNoDealership.
+                var own = Expression.AndAlso(Expression.NotEqual(id, Expression.Constant(null, typeof(Guid?))),
+                    Expression.Call(dealerships.Body, contains, Expression.Property(id, "Value")));
+                allowed = entity.ClrType.IsDefined(typeof(SharedWhenNoDealershipAttribute), inherit: true)
+                    ? Expression.OrElse(Expression.Equal(id, Expression.Constant(null, typeof(Guid?))), own)
+                    : own;
+            }
+            else
+                continue;
+            modelBuilder.Entity(entity.ClrType).HasQueryFilter(DealershipFilter, Expression.Lambda(Expression.OrElse(all.Body, allowed), row));
+        }
     }
 }
+
+/// <summary>Rows of this entity with no dealership are the network's, readable by every dealership.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class SharedWhenNoDealershipAttribute : Attribute;

@@ -1,68 +1,92 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Dealership.Hosting.Security;
 
-/// <summary>An integration client (an OEM system, a dealership's own system) and the dealerships it may act for.</summary>
-public class ApiClient
+/// <summary>Turns a presented API key into the client's identity, or null when the key is unknown or revoked.</summary>
+public interface IApiKeyValidator
 {
-    public string Name { get; set; } = "";
-    public string Key { get; set; } = "";
-    /// <summary>Dealership codes; <c>*</c> means every dealership.</summary>
-    public List<string> Dealerships { get; set; } = [];
-}
-
-public class ApiClientOptions : AuthenticationSchemeOptions
-{
-    public List<ApiClient> Clients { get; set; } = [];
-}
-
-public static class DealershipClaims
-{
-    public const string Dealership = "dealership";
-    public const string AnyDealership = "*";
-
-    public static bool MayActFor(this ClaimsPrincipal user, string dealershipCode) =>
-        user.FindAll(Dealership).Any(c => c.Value == AnyDealership || string.Equals(c.Value, dealershipCode, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>A key of the whole network (an OEM), which may act for every dealership.</summary>
-    public static bool MayActForAll(this ClaimsPrincipal user) =>
-        user.FindAll(Dealership).Any(c => c.Value == AnyDealership);
-
-    /// <summary>The answer when the key may not act for the dealership a request names.</summary>
-    public static IResult NotAllowed(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership", detail: detail);
+    Task<ClaimsIdentity?> ValidateAsync(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>Authenticates integration clients by the <c>X-Api-Key</c> header.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<ApiClientOptions> options,
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
-    UrlEncoder encoder) : AuthenticationHandler<ApiClientOptions>(options, logger, encoder)
+    UrlEncoder encoder,
+    IApiKeyValidator validator) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values) || string.IsNullOrEmpty(values.ToString()))
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
 
-        var presented = Encoding.UTF8.GetBytes(values.ToString());
-        var client = Options.Clients.FirstOrDefault(c =>
-            c.Key.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(c.Key), presented));
-        if (client is null)
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not known."));
-
-        var claims = new List<Claim> { new(ClaimTypes.Name, client.Name) };
-        claims.AddRange(client.Dealerships.Select(d => new Claim(DealershipClaims.Dealership, d)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        var identity = await validator.ValidateAsync(values.ToString(), Context.RequestAborted);
+        if (identity is null)
+            return AuthenticateResult.Fail("The API key is not known or was revoked.");
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+}
+
+/// <summary>
+/// In a process without the identity service: exchanges the key for a client token at the identity
+/// service (as OAuth's client credentials grant does) and keeps the answer briefly, so a revoked key
+/// stops working within <see cref="CacheFor"/>.
+/// </summary>
+public sealed class IdentityServiceApiKeyValidator(HttpClient http, IConfiguration configuration, SecurityKeyHolder signingKey, TimeProvider clock) : IApiKeyValidator
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, (ClaimsIdentity? Identity, DateTimeOffset Until)> _cache = new();
+    private readonly JsonWebTokenHandler _tokens = new() { MapInboundClaims = false };
+
+    public async Task<ClaimsIdentity?> ValidateAsync(string key, CancellationToken cancellationToken)
+    {
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
+            return cached.Identity;
+
+        var baseUrl = configuration["Identity:Url"]
+            ?? throw new InvalidOperationException("Identity:Url is not set: a service without the identity module asks the identity service to check API keys.");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(baseUrl), "/api/auth/client-token"));
+        request.Headers.Add(ApiKeyAuthenticationHandler.Header, key);
+        using var response = await http.SendAsync(request, cancellationToken);
+        ClaimsIdentity? identity = null;
+        if (response.IsSuccessStatusCode)
+        {
+            var token = await response.Content.ReadFromJsonAsync<TokenAnswer>(cancellationToken);
+            var result = await _tokens.ValidateTokenAsync(token?.AccessToken, SigningKey.ValidationParameters(signingKey.Key));
+            if (result.IsValid)
+                identity = new ClaimsIdentity(result.ClaimsIdentity.Claims, ApiKeyAuthenticationHandler.SchemeName, DealershipClaims.Name, DealershipClaims.Role);
+        }
+        else if ((int)response.StatusCode >= 500)
+        {
+            throw new HttpRequestException($"The identity service answered {(int)response.StatusCode} while checking an API key.");
+        }
+        _cache[hash] = (identity, now + CacheFor);
+        return identity;
+    }
+
+    private sealed record TokenAnswer(string AccessToken);
+}
+
+/// <summary>The signing key, loaded once per process.</summary>
+public sealed class SecurityKeyHolder(IConfiguration configuration)
+{
+    private readonly Lazy<RsaSecurityKey> _key = new(() => SigningKey.Load(configuration));
+
+    public RsaSecurityKey Key => _key.Value;
 }

@@ -24,7 +24,8 @@ public static class WorkflowDefinitionEndpoints
 
     public static void MapWorkflowDefinitionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/workflows").WithTags("Workflow definitions").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/workflows").WithTags("Workflow definitions").RequireAuthorization()
+            .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager);
 
         group.MapGet("/", ListAsync)
             .WithSummary("Workflows of a dealership (dealershipId) and of the whole network")

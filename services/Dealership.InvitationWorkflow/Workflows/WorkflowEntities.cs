@@ -1,3 +1,5 @@
+using Dealership.Hosting.Messaging;
+
 namespace Dealership.InvitationWorkflow.Workflows;
 
 public enum DefinitionStatus { Draft, Published, Retired }
@@ -7,6 +9,7 @@ public enum DefinitionStatus { Draft, Published, Retired }
 /// XML is stored exactly as the designer sent it. A draft may be saved over; a published or retired
 /// version never changes.
 /// </summary>
+[SharedWhenNoDealership]
 public class WorkflowDefinition
 {
     public Guid Id { get; set; }

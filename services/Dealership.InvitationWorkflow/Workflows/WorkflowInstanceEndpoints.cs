@@ -37,7 +37,8 @@ public static class WorkflowInstanceEndpoints
 
     public static void MapWorkflowInstanceEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/workflow-instances").WithTags("Workflow instances").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/workflow-instances").WithTags("Workflow instances").RequireAuthorization()
+            .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
         group.MapGet("/", ListAsync)
             .WithSummary("Instances, newest first, filtered by workflow, status, open incident, business key, dealership or waiting element")
             .Produces<List<InstanceSummary>>();
@@ -68,6 +69,7 @@ public static class WorkflowInstanceEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         endpoints.MapGroup("/api/workflow-messages").WithTags("Workflow instances").RequireAuthorization()
+            .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations)
             .MapPost("/", PublishMessageAsync)
             .WithSummary("Correlate a message by name and correlation key, and start workflows with a message start event of that name; buffered for timeToLive when nothing took it")
             .Produces<MessageResult>()

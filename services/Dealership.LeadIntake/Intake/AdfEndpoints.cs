@@ -1,3 +1,4 @@
+using Dealership.Hosting.Security;
 using System.Security.Claims;
 using System.Xml;
 using Microsoft.AspNetCore.Builder;
@@ -13,6 +14,7 @@ public static class AdfEndpoints
     public static void MapAdfEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGroup("/api/leads").WithTags("Intake").RequireAuthorization()
+            .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake)
             .MapPost("/adf", SubmitAsync)
             .WithSummary("Submit an ADF 1.0 XML document with one or more prospects; each is answered in its row")
             .Produces<List<ItemResult>>()

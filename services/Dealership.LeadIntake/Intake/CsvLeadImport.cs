@@ -41,7 +41,8 @@ public static class CsvLeadImport
 
     public static void MapCsvImportEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/leads/imports").WithTags("Intake").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/leads/imports").WithTags("Intake").RequireAuthorization()
+            .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake);
         group.MapPost("/", ImportAsync)
             .WithSummary("Import a CSV file of leads (body: the file; UTF-8 or GB18030); answers with the import's report")
             .Produces<ImportView>(StatusCodes.Status201Created)

@@ -23,7 +23,8 @@ public static class IntakeEndpoints
 
     public static void MapIntakeEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var leads = endpoints.MapGroup("/api/leads").WithTags("Intake").RequireAuthorization();
+        var leads = endpoints.MapGroup("/api/leads").WithTags("Intake").RequireAuthorization()
+            .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake);
         leads.MapPost("/", SubmitJsonAsync)
             .WithSummary("Submit one lead (a JSON object) or a batch (a JSON array of up to 500)")
             // The body is read by hand (see SubmitJsonAsync), so its schema is described here.

@@ -15,7 +15,8 @@ public static class IntakeSettingsEndpoints
 
     public static void MapIntakeSettingsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/dealerships/{code}/intake-settings").WithTags("Intake").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/dealerships/{code}/intake-settings").WithTags("Intake").RequireAuthorization()
+            .RequireStaff(StaffRoles.RetailManager, StaffRoles.SalesSupervisor, StaffRoles.Operations);
         group.MapGet("/", GetAsync).WithSummary("The dealership's intake rules").Produces<IntakeSettings>();
         group.MapPut("/", PutAsync).WithSummary("Change the dealership's intake rules").Produces<IntakeSettings>().ProducesValidationProblem();
     }

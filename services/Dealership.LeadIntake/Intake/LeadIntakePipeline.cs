@@ -1,3 +1,4 @@
+using Dealership.Hosting.Messaging;
 using Dealership.Contracts;
 using Dealership.Hosting;
 using Dealership.LeadIntake.Customers;
@@ -108,7 +109,8 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             ? null
             : await db.Customers.SingleOrDefaultAsync(c => c.DealershipId == dealership.Id && c.Phone == submission.Phone, cancellationToken);
         var openLead = customer?.OpenLeadId is { } openLeadId
-            ? await db.Leads.SingleOrDefaultAsync(l => l.Id == openLeadId, cancellationToken)
+            // A consultant's own contact merges into the customer's open lead whoever holds it.
+            ? await db.Leads.IgnoreQueryFilters([ServiceDbContext.ConsultantFilter]).SingleOrDefaultAsync(l => l.Id == openLeadId, cancellationToken)
             : null;
 
         IntakeResult result;

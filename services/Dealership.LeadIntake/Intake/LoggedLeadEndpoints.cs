@@ -1,3 +1,4 @@
+using Dealership.Hosting.Security;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -13,10 +14,10 @@ public static class LoggedLeadEndpoints
     /// <param name="Question">What the caller asked; an unanswered question becomes the callback promise.</param>
     /// <param name="SmsConsent">Whether the caller agreed to receive SMS; a caller always agrees to be called back.</param>
     public record InboundCall(string? DealershipCode, string? Phone, string? Name, string? Question, string? VehicleOfInterest,
-        string? LoggedBy, string? CallId, bool? SmsConsent);
+        string? CallId, bool? SmsConsent);
 
     /// <param name="ContactId">The consultant's own id for the contact, if any: adding it twice keeps one lead.</param>
-    public record OwnContact(string? DealershipCode, string? ConsultantName, string? Name, string? Phone, string? Email, string? VehicleOfInterest,
+    public record OwnContact(string? DealershipCode, string? Name, string? Phone, string? Email, string? VehicleOfInterest,
         string? Note, string? ContactId, bool? SmsConsent, bool? PhoneConsent);
 
     public static void MapLoggedLeadEndpoints(this IEndpointRouteBuilder endpoints)
@@ -36,7 +37,8 @@ public static class LoggedLeadEndpoints
     {
         if (string.IsNullOrWhiteSpace(call.Phone))
             return Task.FromResult(IntakeEndpoints.Invalid("phone", "An inbound call is logged with the caller's number."));
-        var loggedBy = string.IsNullOrWhiteSpace(call.LoggedBy) ? user.Identity?.Name ?? "reception" : call.LoggedBy.Trim();
+        // The person signed in took the call; a name in the body is not believed.
+        var loggedBy = user.ActorName();
         var lead = new SubmitLeadRequest
         {
             DealershipCode = call.DealershipCode, Source = LeadSources.InboundCall,
@@ -50,7 +52,7 @@ public static class LoggedLeadEndpoints
 
     private static Task<IResult> AddOwnContactAsync(OwnContact contact, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
     {
-        var consultant = string.IsNullOrWhiteSpace(contact.ConsultantName) ? user.Identity?.Name ?? "consultant" : contact.ConsultantName.Trim();
+        var consultant = user.ActorName();
         var lead = new SubmitLeadRequest
         {
             DealershipCode = contact.DealershipCode, Source = LeadSources.ConsultantOwn,

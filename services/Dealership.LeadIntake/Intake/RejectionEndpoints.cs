@@ -18,7 +18,8 @@ public static class RejectionEndpoints
 
     public static void MapRejectionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/leads/rejected").WithTags("Rejected leads").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/leads/rejected").WithTags("Rejected leads").RequireAuthorization()
+            .AllowClients(ClientScopes.SubmitLeads);
         group.MapGet("/", ListAsync).WithSummary("Rejected leads of a dealership, newest first").Produces<List<RejectionSummary>>();
         group.MapGet("/{id:guid}", GetAsync).WithSummary("A rejected lead with its reasons and what was sent").Produces<RejectionView>();
         group.MapPost("/{id:guid}/resubmit", ResubmitAsync)

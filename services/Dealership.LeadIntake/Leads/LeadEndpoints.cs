@@ -14,7 +14,8 @@ public static class LeadEndpoints
 
     public static void MapLeadEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var leads = endpoints.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization();
+        // A client that submits leads reads back what became of them.
+        var leads = endpoints.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization().AllowClients(ClientScopes.SubmitLeads);
         leads.MapGet("/", ListAsync)
             .WithSummary("Leads of a dealership, newest first, filtered and paged; phone numbers masked")
             .Produces<LeadPage>()

@@ -45,6 +45,7 @@ public static class SmsEndpoints
                         detail: "Replies are injected only when the development SMS sink is the carrier.");
                 return await ReplyAsync(request, db, clock, cancellationToken);
             })
+            .RequireRateLimiting(RateLimits.SmsReplies)
             .WithSummary("Inject a customer's SMS reply (development sink): TD, T, 退订 or STOP opt out; anything else is passed on, e.g. 1 to confirm a visit")
             .Produces<ReplyView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
@@ -62,11 +63,13 @@ public static class SmsEndpoints
             .Produces<List<ConsentView>>();
 
         // The carrier calls these; it presents the token configured as Sms:Gateway:CallbackToken, not an API key.
-        var carrier = endpoints.MapGroup("/api/sms/carrier").WithTags("SMS carrier callbacks").AllowAnonymous();
+        var carrier = endpoints.MapGroup("/api/sms/carrier").WithTags("SMS carrier callbacks").AllowAnonymous().RequireRateLimiting(RateLimits.SmsReplies);
         carrier.MapPost("/receipts", async (string? token, ReceiptRequest receipt, IOptions<HttpSmsGatewayOptions> gateway, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
                 if (!TokenMatches(gateway.Value, token))
                     return Results.Unauthorized();
+                // The carrier, proven by its token, speaks of messages of every dealership.
+                db.Scope = CallerScope.Service;
                 var reference = receipt.OutId ?? receipt.MessageId;
                 if (string.IsNullOrWhiteSpace(reference) || string.IsNullOrWhiteSpace(receipt.Status))
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["outId"] = ["The message reference and status are required."] });
@@ -85,9 +88,16 @@ public static class SmsEndpoints
             .WithSummary("Delivery receipt from the SMS carrier")
             .ProducesValidationProblem();
         carrier.MapPost("/replies", async (string? token, ReplyRequest request, IOptions<HttpSmsGatewayOptions> gateway, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-                TokenMatches(gateway.Value, token) ? await ReplyAsync(request, db, clock, cancellationToken) : Results.Unauthorized())
+                TokenMatches(gateway.Value, token) ? await ReplyAsync(request, WithServiceScope(db), clock, cancellationToken) : Results.Unauthorized())
             .WithSummary("A customer's SMS reply, from the SMS carrier")
             .Produces<ReplyView>(StatusCodes.Status202Accepted);
+    }
+
+    // The carrier, proven by its token, speaks of messages of every dealership.
+    private static NotificationDbContext WithServiceScope(NotificationDbContext db)
+    {
+        db.Scope = CallerScope.Service;
+        return db;
     }
 
     private static bool TokenMatches(HttpSmsGatewayOptions options, string? token) =>

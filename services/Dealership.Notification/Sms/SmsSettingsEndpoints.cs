@@ -19,7 +19,8 @@ public static class SmsSettingsEndpoints
 
     public static void MapSmsSettingsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var settings = endpoints.MapGroup("/api/sms/settings").WithTags("SMS settings").RequireAuthorization();
+        var settings = endpoints.MapGroup("/api/sms/settings").WithTags("SMS settings").RequireAuthorization()
+            .RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
         settings.MapGet("/{dealershipCode}", async (string dealershipCode, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
                 await FindAsync(db, user, dealershipCode, cancellationToken) is { } s ? Results.Ok(ToView(s)) : NotFound(dealershipCode))
             .WithSummary("A dealership's SMS rules: quiet hours, weekly cap, spending cap, signature")
@@ -58,7 +59,8 @@ public static class SmsSettingsEndpoints
             .Produces<SettingsView>()
             .ProducesValidationProblem();
 
-        var templates = endpoints.MapGroup("/api/sms/templates").WithTags("SMS templates").RequireAuthorization();
+        var templates = endpoints.MapGroup("/api/sms/templates").WithTags("SMS templates").RequireAuthorization()
+            .RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
         templates.MapGet("/{dealershipCode}", async (string dealershipCode, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
             {
                 if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } s)

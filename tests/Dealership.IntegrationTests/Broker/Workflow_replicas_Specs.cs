@@ -14,16 +14,11 @@ namespace Dealership.IntegrationTests.Broker;
 /// <summary>Two invitation-workflow replicas on one database and a real RabbitMQ: no timer or message takes effect twice.</summary>
 public sealed class Workflow_replicas_Specs(RabbitMqBroker broker) : IClassFixture<RabbitMqBroker>
 {
-    private const string OperationsKey = "ops-network-key";
-
     private Task<TestApp> StartReplicaAsync(string data) => TestApp.StartAsync(data, settings:
     [
         "--services=invitation-workflow",
         $"--ConnectionStrings:RabbitMq={broker.Url}",
         "--Workflow:Engine:TimerPollInterval=00:00:00.100",
-        "--Integration:Clients:1:Name=Operations",
-        $"--Integration:Clients:1:Key={OperationsKey}",
-        "--Integration:Clients:1:Dealerships:0=*",
     ]);
 
     private static string Diagram(string id, string body, string extras = "") => $"""
@@ -47,12 +42,8 @@ public sealed class Workflow_replicas_Specs(RabbitMqBroker broker) : IClassFixtu
         var data = TestApp.NewDataDirectory();
         await using var one = await StartReplicaAsync(data);
         await using var two = await StartReplicaAsync(data);
-        var clients = new[] { one, two }.Select(app =>
-        {
-            var client = new HttpClient { BaseAddress = app.Client.BaseAddress };
-            client.DefaultRequestHeaders.Add("X-Api-Key", OperationsKey);
-            return client;
-        }).ToArray();
+        // Each replica's network admin (no identity service runs beside the workflow here).
+        var clients = new[] { one.Client, two.Client };
         await PublishAsync(clients[0], "waiting", Diagram("waiting", """
             <bpmn:startEvent id="start" />
             <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />

@@ -15,21 +15,28 @@ namespace Dealership.IntegrationTests.EndToEnd;
 /// </summary>
 public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutputHelper output) : IClassFixture<RabbitMqBroker>, IAsyncLifetime
 {
-    private static readonly string[] Services = ["lead-intake", "assignment", "invitation-workflow", "appointment", "notification"];
+    private static readonly string[] Services = ["identity", "lead-intake", "assignment", "invitation-workflow", "appointment", "notification"];
     private readonly List<ServiceProcess> _processes = [];
     private readonly string _dataDirectory = TestApp.NewDataDirectory();
     private HttpClient _gateway = null!;
+    private HttpClient _oem = null!;
 
     public async Task InitializeAsync()
     {
+        // The processes share one data folder, so they share the signing key the first of them generates there;
+        // the others exchange API keys at the identity service.
+        Uri? identity = null;
         foreach (var service in Services)
         {
-            _processes.Add(ServiceProcess.Start(service, "services/Dealership.Host",
+            var process = ServiceProcess.Start(service, "services/Dealership.Host",
             [
                 $"--services={service}",
                 $"--ConnectionStrings:RabbitMq={broker.Url}",
                 $"--Database:DataDirectory={_dataDirectory}",
-            ]));
+                .. identity is null ? Array.Empty<string>() : [$"--Identity:Url={identity}"],
+            ]);
+            identity ??= process.Address;
+            _processes.Add(process);
         }
         var routes = _processes.Select(p => $"--ReverseProxy:Clusters:{p.Name}:Destinations:{p.Name}-1:Address={p.Address}");
         var gateway = ServiceProcess.Start("gateway", "gateway/Dealership.Gateway", routes);
@@ -44,8 +51,10 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
             await DisposeAsync();
             throw;
         }
-        _gateway = new HttpClient { BaseAddress = gateway.Address };
-        _gateway.DefaultRequestHeaders.Add("X-Api-Key", TestApp.DemoKey);
+        // A manager signs in through the gateway; the OEM's system presents its key.
+        _gateway = await TestApp.SignInAsync(gateway.Address, "manager");
+        _oem = new HttpClient { BaseAddress = gateway.Address };
+        _oem.DefaultRequestHeaders.Add("X-Api-Key", TestApp.DemoKey);
     }
 
     public async Task DisposeAsync()
@@ -63,7 +72,7 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
         var ids = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
-            var response = await _gateway.PostAsJsonAsync("/api/leads",
+            var response = await _oem.PostAsJsonAsync("/api/leads",
                 new { dealershipCode = "DEMO01", name = $"客户{i}", phone = $"1381234567{i}", source = "oem", externalId = $"E2E-{i}" });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             ids.Add((await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id);
@@ -94,7 +103,7 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
     [Fact]
     public async Task Should_book_a_visit_through_the_gateway_and_confirm_it_to_the_customer()
     {
-        var response = await _gateway.PostAsJsonAsync("/api/leads",
+        var response = await _oem.PostAsJsonAsync("/api/leads",
             new { dealershipCode = "DEMO01", name = "冯女士", phone = "13612345678", source = "marketing-event", campaign = "2026 车展", externalId = "E2E-BOOK" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var leadId = (await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;

@@ -214,12 +214,12 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         var queue = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipId={TestApp.DemoDealershipId}&state=supervisorQueue");
         Assert.Equal(id, Assert.Single(queue!).LeadId);
 
-        var routed = await Client.PostAsJsonAsync($"/api/assignments/{id}/reassign", new { reason = "picked from the queue", by = "Supervisor Liu" });
+        var routed = await Client.PostAsJsonAsync($"/api/assignments/{id}/reassign", new { reason = "picked from the queue", by = "not believed" });
 
         routed.EnsureSuccessStatusCode();
         Assert.Equal("reassigned", (await routed.Content.ReadFromJsonAsync<ReassignmentDto>())!.Outcome);
         lead = await AssignedAsync(id);
-        Assert.Contains(lead.Timeline, t => t.Kind == "assigned" && t.Text.Contains("manual reassignment by Supervisor Liu (via Demo OEM) (picked from the queue)"));
+        Assert.Contains(lead.Timeline, t => t.Kind == "assigned" && t.Text.Contains("manual reassignment by Administrator (picked from the queue)"));
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         }
 
         var response = await Client.PostAsJsonAsync("/api/assignments/reassign",
-            new { dealershipId = TestApp.DemoDealershipId, leadIds = ids, consultantId = DemoRoster.LiQiang, reason = "Li Qiang covers the VW ID. campaign", by = "Manager Zhou" });
+            new { dealershipId = TestApp.DemoDealershipId, leadIds = ids, consultantId = DemoRoster.LiQiang, reason = "Li Qiang covers the VW ID. campaign" });
 
         response.EnsureSuccessStatusCode();
         var results = (await response.Content.ReadFromJsonAsync<List<ReassignmentDto>>())!;
@@ -247,11 +247,11 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
             var lead = await LeadAsync(moved.LeadId, l => l.Timeline.Any(t => t.Kind == "reassigned"), "the lead should show its reassignment");
             Assert.True(DemoRoster.LiQiang == lead.AssignedConsultantId,
                 $"{lead.AssignedConsultantId} instead of Li Qiang; timeline: {string.Join(" | ", lead.Timeline.Select(t => $"{t.At:HH:mm:ss.fff} {t.Kind}: {t.Text}"))}");
-            Assert.Contains("manual reassignment by Manager Zhou (via Demo OEM) (Li Qiang covers the VW ID. campaign)", lead.Timeline.Single(t => t.Kind == "reassigned").Text);
+            Assert.Contains("manual reassignment by Administrator (Li Qiang covers the VW ID. campaign)", lead.Timeline.Single(t => t.Kind == "reassigned").Text);
             var detail = await Client.GetFromJsonAsync<AssignmentDetailDto>($"/api/assignments/{moved.LeadId}");
             var audit = detail!.History.Last();
             Assert.Equal("reassigned", audit.Action);
-            Assert.Equal("Manager Zhou (via Demo OEM)", audit.Actor);
+            Assert.Equal("Administrator", audit.Actor);
             Assert.Equal(DemoRoster.LiQiang, audit.ToConsultantId);
             Assert.NotNull(audit.FromConsultantId);
         }
@@ -268,7 +268,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
             _clock.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var response = await Client.PostAsJsonAsync($"/api/consultants/{DemoRoster.WangFang}/leave", new { reason = "annual leave", by = "Manager Zhou" });
+        var response = await Client.PostAsJsonAsync($"/api/consultants/{DemoRoster.WangFang}/leave", new { reason = "annual leave" });
 
         response.EnsureSuccessStatusCode();
         var result = (await response.Content.ReadFromJsonAsync<AbsenceDto>())!;
@@ -278,7 +278,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         Assert.Equal("reassigned", moved.Outcome);
         Assert.NotEqual(DemoRoster.WangFang, moved.ConsultantId);
         var lead = await LeadAsync(moved.LeadId, l => l.Timeline.Any(t => t.Kind == "reassigned"), "the lead should show it was redistributed");
-        Assert.Contains("王芳 Wang Fang went on leave (annual leave), redistributed by Manager Zhou", lead.Timeline.Single(t => t.Kind == "reassigned").Text);
+        Assert.Contains("王芳 Wang Fang went on leave (annual leave), redistributed by Administrator", lead.Timeline.Single(t => t.Kind == "reassigned").Text);
 
         // And no new lead goes to a consultant on leave.
         var next = await AssignedAsync(await PostAsync("LEAVE-NEXT", "13912341029"));

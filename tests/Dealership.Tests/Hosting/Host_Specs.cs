@@ -42,7 +42,7 @@ public sealed class Host_Specs : IAsyncLifetime
             .ToList();
 
         Assert.Equal(
-            ["appointment-database", "assignment-database", "invitation-workflow-database", "lead-intake-database", "masstransit-bus", "notification-database"],
+            ["appointment-database", "assignment-database", "identity-database", "invitation-workflow-database", "lead-intake-database", "masstransit-bus", "notification-database"],
             ready);
     }
 

@@ -115,7 +115,8 @@ public sealed class Submitting_a_lead_Specs : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_an_unknown_dealership()
     {
-        var response = await _app.Client.PostAsJsonAsync("/api/leads", new { dealershipCode = "NOPE99", name = "赵先生", source = "oem", externalId = "OEM-6006" });
+        using var oem = _app.KeyClient();
+        var response = await oem.PostAsJsonAsync("/api/leads", new { dealershipCode = "NOPE99", name = "赵先生", source = "oem", externalId = "OEM-6006" });
 
         // The demo key may act for DEMO01 only, so another code is refused before it is looked up.
         await ReadProblemAsync(response, HttpStatusCode.Forbidden);

@@ -16,6 +16,9 @@ namespace Dealership.Tests.Support;
 public sealed class TestApp : IAsyncDisposable
 {
     public const string DemoKey = "demo-oem-key";
+    /// <summary>Every demo person's password (appsettings.json, Demo:Password).</summary>
+    public const string DemoPassword = "Demo@2026";
+    public static readonly Guid SecondDealershipId = Guid.Parse("0d3a0000-0000-4000-8000-000000000002");
     public static readonly Guid DemoDealershipId = Guid.Parse("0d3a0000-0000-4000-8000-000000000001");
 
     private TestApp(WebApplication app, HttpClient client, string dataDirectory)
@@ -26,7 +29,7 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     public WebApplication App { get; }
-    /// <summary>Sends the demo API key.</summary>
+    /// <summary>Signed in as the demo admin, who may do everything for every dealership.</summary>
     public HttpClient Client { get; }
     public string DataDirectory { get; }
     public IServiceProvider Services => App.Services;
@@ -49,10 +52,53 @@ public sealed class TestApp : IAsyncDisposable
         var app = DealershipApp.Build(args, configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", DemoKey);
+        // A host without the identity service cannot sign anyone in: its admin's token is signed here with the host's key.
+        var client = app.Services.GetService<Dealership.Identity.People.TokenIssuer>() is null
+            ? WithToken(new Uri(address), AdminToken(app.Services))
+            : await SignInAsync(new Uri(address), "admin");
         return new TestApp(app, client, dataDirectory);
     }
+
+    /// <summary>A client signed in as one of the demo people (appsettings.json, Demo:People).</summary>
+    public Task<HttpClient> SignInAsync(string userName) => SignInAsync(Client.BaseAddress!, userName);
+
+    /// <summary>A client that presents an integration client's API key (the demo OEM's by default).</summary>
+    public HttpClient KeyClient(string key = DemoKey)
+    {
+        var client = new HttpClient { BaseAddress = Client.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    public static async Task<HttpClient> SignInAsync(Uri address, string userName)
+    {
+        var client = new HttpClient { BaseAddress = address };
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { userName, password = DemoPassword });
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{userName} could not sign in: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var token = (await response.Content.ReadFromJsonAsync<TokenAnswer>())!;
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.AccessToken);
+        return client;
+    }
+
+    private static HttpClient WithToken(Uri address, string token)
+    {
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static string AdminToken(IServiceProvider services) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Dealership.Hosting.Security.SigningKey.Issuer,
+            Audience = Dealership.Hosting.Security.SigningKey.Audience,
+            Subject = new System.Security.Claims.ClaimsIdentity([
+                new("sub", Guid.NewGuid().ToString()), new("name", "Test admin"), new("kind", "person"), new("role", "admin"), new("dealership", "*")]),
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                services.GetRequiredService<Dealership.Hosting.Security.SecurityKeyHolder>().Key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256),
+        });
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "dealership-tests", Guid.NewGuid().ToString("N"));
 
@@ -87,3 +133,4 @@ public sealed class TestApp : IAsyncDisposable
 }
 
 public record SubmittedLead(Guid Id, string Stage, bool Duplicate);
+public record TokenAnswer(string AccessToken, string TokenType, DateTimeOffset ExpiresAt);

@@ -28,10 +28,13 @@ public class Gateway_routes_Specs
         Assert.NotEmpty(patterns);
         foreach (var pattern in patterns)
         {
+            // YARP, like ASP.NET Core routing, takes the most specific of the routes that match.
             var routes = ReverseProxy.GetProperty("Routes").EnumerateObject()
-                .Where(r => Covers(r.Value.GetProperty("Match").GetProperty("Path").GetString()!, pattern))
-                .Select(r => r.Value.GetProperty("ClusterId").GetString())
-                .ToList();
+                .Select(r => (Path: r.Value.GetProperty("Match").GetProperty("Path").GetString()!, Cluster: r.Value.GetProperty("ClusterId").GetString()))
+                .Where(r => Covers(r.Path, pattern))
+                .GroupBy(r => r.Path.Split('/').Length)
+                .OrderByDescending(g => g.Key)
+                .FirstOrDefault()?.Select(r => r.Cluster).ToList() ?? [];
             Assert.True(routes.Count == 1 && routes[0] == service, $"{pattern} should be routed to {service}, found: {string.Join(", ", routes)}");
         }
         Assert.True(ReverseProxy.GetProperty("Clusters").TryGetProperty(service, out _));

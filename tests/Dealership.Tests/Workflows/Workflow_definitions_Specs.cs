@@ -117,10 +117,11 @@ public class Workflow_definitions_Specs : IAsyncLifetime
         var otherDealership = Guid.NewGuid();
         var fallback = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: TestApp.DemoDealershipId);
 
-        // The demo key may manage its own dealership's flows, not the network's.
-        Assert.Equal(HttpStatusCode.Forbidden, (await _app.Client.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"))).StatusCode);
-        await _app.Client.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Demo Motors' own"), TestApp.DemoDealershipId);
-        var own = await _app.Client.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: TestApp.DemoDealershipId);
+        // Demo Motors' operations staff manage their own dealership's flows, not the network's.
+        using var demoOps = await _app.SignInAsync("ops");
+        Assert.Equal(HttpStatusCode.Forbidden, (await demoOps.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"))).StatusCode);
+        await demoOps.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Demo Motors' own"), TestApp.DemoDealershipId);
+        var own = await demoOps.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: TestApp.DemoDealershipId);
         var other = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: otherDealership);
 
         var network = await _ops.GetFromJsonAsync<JsonArray>("/api/workflows/greeting/versions");
@@ -162,6 +163,7 @@ public class Workflow_definitions_Specs : IAsyncLifetime
 
         await Eventually.Get(async () => (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode,
             status => status == HttpStatusCode.OK);
-        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode);
+        using var demoOps = await app.SignInAsync("ops");
+        Assert.Equal(HttpStatusCode.Forbidden, (await demoOps.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode);
     }
 }

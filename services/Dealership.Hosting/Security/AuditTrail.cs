@@ -1,0 +1,54 @@
+using Dealership.Contracts;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Dealership.Hosting.Security;
+
+/// <summary>Endpoint metadata: the handler writes its own, richer audit entry.</summary>
+public sealed record AuditedByHandler;
+
+/// <summary>
+/// Every change a person or a client makes through any service's API is audited here, in one place:
+/// after a successful POST, PUT, PATCH or DELETE the service publishes <see cref="ActionAudited"/>,
+/// and the identity service keeps it.
+/// </summary>
+public sealed class AuditTrail(RequestDelegate next, ILogger<AuditTrail> logger)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        await next(http);
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method)
+            || http.Response.StatusCode >= 400 || http.User.Identity?.IsAuthenticated != true)
+            return;
+        var endpoint = http.GetEndpoint();
+        if (endpoint is null || endpoint.Metadata.GetMetadata<AuditedByHandler>() is not null)
+            return;
+        var user = http.User;
+        var dealerships = user.DealershipIds();
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
+        var subject = string.Join(" ", http.Request.RouteValues.Select(v => $"{v.Key}={v.Value}"));
+        try
+        {
+            await http.RequestServices.GetRequiredService<IPublishEndpoint>().Publish(new ActionAudited(
+                dealerships.Count == 1 ? dealerships[0] : null, user.ActorName(), Guid.TryParse(user.FindFirst(DealershipClaims.Subject)?.Value, out var id) ? id : null,
+                user.IsClient() ? DealershipClaims.ClientKind : DealershipClaims.PersonKind, $"{http.Request.Method} {route}",
+                subject.Length == 0 ? null : subject, http.Response.StatusCode, http.Connection.RemoteIpAddress?.ToString(),
+                http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()));
+        }
+        catch (Exception ex)
+        {
+            // The change itself has committed; a lost audit line must not turn it into an error for the caller.
+            logger.LogWarning(ex, "The audit entry for {Method} {Route} by {Actor} could not be published", http.Request.Method, route, user.ActorName());
+        }
+    }
+}
+
+public static class AuditTrailExtensions
+{
+    public static TBuilder AuditedByHandler<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AuditedByHandler());
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Dealership.Hosting.Security;
+
+public static class Authentication
+{
+    public const string Scheme = "Dealership";
+
+    /// <summary>
+    /// Every service accepts a person's signed token (JwtBearer) or an integration client's API key,
+    /// and refuses everything else: the fallback policy covers every endpoint that says nothing, and
+    /// the endpoint-access rule keeps keys to the endpoints opened to their scope.
+    /// </summary>
+    public static void AddDealershipAuthentication(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddHttpContextAccessor();
+        services.AddSingleton<SecurityKeyHolder>();
+        services.AddHttpClient<IdentityServiceApiKeyValidator>();
+        services.TryAddSingleton<IApiKeyValidator>(sp => sp.GetRequiredService<IdentityServiceApiKeyValidator>());
+
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Bearer token or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header) ? ApiKeyAuthenticationHandler.SchemeName : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o => o.MapInboundClaims = false)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SecurityKeyHolder>((o, key) => o.TokenValidationParameters = SigningKey.ValidationParameters(key.Key));
+
+        services.AddSingleton<IAuthorizationHandler, EndpointAccessRequirement>();
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(StaffOrScopedClient())
+            .SetFallbackPolicy(StaffOrScopedClient());
+    }
+
+    private static AuthorizationPolicy StaffOrScopedClient() => new AuthorizationPolicyBuilder(Scheme)
+        .RequireAuthenticatedUser()
+        .AddRequirements(new EndpointAccessRequirement())
+        .Build();
+}
