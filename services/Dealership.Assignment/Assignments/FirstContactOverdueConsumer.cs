@@ -21,7 +21,10 @@ public sealed class FirstContactOverdueConsumer(AssignmentDbContext db, Assigner
                 return;
             var lead = await db.Assignments.SingleOrDefaultAsync(a => a.LeadId == overdue.LeadId, cancellationToken);
             // Already moved away from that consultant (by a manager, an earlier escalation): nothing to escalate.
-            if (lead is null || lead.State != AssignmentState.Assigned || lead.ConsultantId != overdue.ConsultantId)
+            // The flow names whoever holds the lead when its deadline runs, which after an earlier escalation
+            // of the same first contact is the consultant who received it late: someone given the lead after
+            // it fell due did not miss that deadline, so the same miss is never escalated twice.
+            if (lead is null || lead.State != AssignmentState.Assigned || lead.ConsultantId != overdue.ConsultantId || lead.AssignedAt > overdue.DueAt)
             {
                 await db.SaveChangesAsync(cancellationToken);
                 return;

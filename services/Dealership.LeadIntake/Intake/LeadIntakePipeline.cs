@@ -38,7 +38,13 @@ public sealed record IntakeChannel(string Name, string SubmittedBy);
 /// </summary>
 public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider clock, ILogger<LeadIntakePipeline> logger)
 {
-    private const int Attempts = 4;
+    /// <summary>
+    /// Every arrival for one customer writes the same customer and lead rows, so of N simultaneous
+    /// arrivals only one commits per round and the last may lose N - 1 times (more while the lead's own
+    /// events bump its version too). Each lost round means another writer made progress, so the budget
+    /// only has to outlast a burst, not bound a livelock.
+    /// </summary>
+    private const int Attempts = 25;
 
     public async Task<IntakeResult> SubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload, CancellationToken cancellationToken)
     {
@@ -53,6 +59,8 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
                 // A concurrent arrival for the same enquiry or customer committed first; the next
                 // attempt sees it and answers as a duplicate or a merge.
                 db.ChangeTracker.Clear();
+                // Retried at once, the losers of a round would read the same state and collide again together.
+                await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
             }
         }
     }

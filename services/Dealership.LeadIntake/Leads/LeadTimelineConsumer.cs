@@ -76,15 +76,17 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
 
     public Task Consume(ConsumeContext<ConsultantTaskCreated> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "task-created", $"Task {m.Kind} created, due {m.DueAt:u}"),
-        (_, m) => db.Tasks.Add(new LeadTask { Id = m.TaskId, LeadId = m.LeadId, ConsultantId = m.ConsultantId, Kind = m.Kind, DueAt = m.DueAt }));
+        async (_, m) =>
+        {
+            var task = await TaskAsync(m.TaskId, m.LeadId, context.CancellationToken);
+            task.ConsultantId = m.ConsultantId;
+            task.Kind = m.Kind;
+            task.DueAt = m.DueAt;
+        });
 
     public Task Consume(ConsumeContext<ConsultantTaskCompleted> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "task-completed", $"Task completed: {m.Outcome}"),
-        async (_, m) =>
-        {
-            if (await db.Tasks.FindAsync([m.TaskId], context.CancellationToken) is { } task)
-                task.CompletedAt = m.OccurredAt;
-        });
+        async (_, m) => (await TaskAsync(m.TaskId, m.LeadId, context.CancellationToken)).CompletedAt = m.OccurredAt);
 
     public Task Consume(ConsumeContext<AppointmentBooked> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})"),
@@ -134,6 +136,21 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
 
     public Task Consume(ConsumeContext<InvitationFlowEvent> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "flow-event", $"{m.Name} ({m.ProcessKey} v{m.Version})"));
+
+    /// <summary>
+    /// The task's row, or a new one with no kind yet. The workflow announces a task's creation first, but a
+    /// retried delivery can bring its completion here before it: the completion still has to stick, or the
+    /// creation arriving after it would list a done task as open for ever. The creation fills in the rest
+    /// and leaves the completion in place.
+    /// </summary>
+    private async Task<LeadTask> TaskAsync(Guid taskId, Guid leadId, CancellationToken cancellationToken)
+    {
+        if (await db.Tasks.FindAsync([taskId], cancellationToken) is { } task)
+            return task;
+        task = new LeadTask { Id = taskId, LeadId = leadId, Kind = "" };
+        db.Tasks.Add(task);
+        return task;
+    }
 
     private static string? CallOutcome(ConsultantCallLogged m) => m.Answer switch
     {

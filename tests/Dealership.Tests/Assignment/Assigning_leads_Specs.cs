@@ -17,11 +17,15 @@ namespace Dealership.Tests.Assignment;
 public sealed class Assigning_leads_Specs : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-27T10:00+08:00"));
+    private readonly ConsumeCounter _consumes = new();
     private TestApp _app = null!;
     private HttpClient Client => _app.Client;
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
         _app = await TestApp.StartAsync(configure: b => b.Services.AddSingleton<TimeProvider>(_clock));
+        _app.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumes);
+    }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
@@ -188,6 +192,11 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         await bus.Publish(overdue, c => c.MessageId = messageId);
 
         lead = await LeadAsync(id, l => l.Timeline.Any(t => t.Kind == "supervisor-alerted") && l.Timeline.Any(t => t.Kind == "reassigned"), "the lead should be escalated");
+        // The lead's own flow raises the same deadline (its timer is due too), before or after the move: read
+        // the outcome once assignment has taken both deliveries above and the flow's own message.
+        await Eventually.Get(() => Task.FromResult(_consumes.Count<FirstContactOverdue>("assignment-first-contact-overdue")), n => n >= 3,
+            because: "assignment should have taken every FirstContactOverdue");
+        lead = (await Client.GetFromJsonAsync<LeadView>($"/api/leads/{id}"))!;
         Assert.NotEqual(missedBy, lead.AssignedConsultantId);
         Assert.Contains("first contact overdue since", lead.Timeline.Single(t => t.Kind == "reassigned").Text);
         Assert.Contains("Supervisor 刘主管 Liu alerted", lead.Timeline.Single(t => t.Kind == "supervisor-alerted").Text);

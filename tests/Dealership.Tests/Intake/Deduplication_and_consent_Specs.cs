@@ -43,13 +43,23 @@ public sealed class Deduplication_and_consent_Specs : IAsyncLifetime
     [Fact]
     public async Task Should_merge_concurrent_arrivals_of_one_customer_into_one_lead()
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
-            PostAsync(new { dealershipCode = "DEMO01", source = "dealership", externalId = $"C-{i}", name = "沈女士", phone = "13811110002" })));
+        // Several customers at once, each arriving through a dozen channels in the same instant: every arrival
+        // races the others for the customer's row and open lead (and the lead's own events for its version).
+        const int customers = 4, arrivals = 12;
+        var phones = Enumerable.Range(0, customers).Select(_ => TestApp.UniquePhone()).ToList();
+        var responses = await Task.WhenAll(phones.SelectMany((phone, c) => Enumerable.Range(0, arrivals).Select(i =>
+            _app.Client.PostAsJsonAsync("/api/leads", new { dealershipCode = "DEMO01", source = "dealership", externalId = $"C-{c}-{i}", name = "沈女士", phone }))));
 
-        Assert.Single(results.Select(r => r.Id).Distinct());
-        Assert.Single(results, r => r.Outcome == "accepted");
-        Assert.Equal(5, results.Count(r => r.Outcome == "merged"));
-        Assert.Equal(6, (await _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{results[0].Id}"))!.Enquiries.Count);
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+        Assert.Empty(responses.Zip(bodies).Where(x => !x.First.IsSuccessStatusCode).Select(x => $"HTTP {(int)x.First.StatusCode}: {x.Second}"));
+        var results = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<SubmitResult>()));
+        foreach (var customer in results.Chunk(arrivals))
+        {
+            Assert.Single(customer.Select(r => r!.Id).Distinct());
+            Assert.Single(customer, r => r!.Outcome == "accepted");
+            Assert.Equal(arrivals - 1, customer.Count(r => r!.Outcome == "merged"));
+            Assert.Equal(arrivals, (await _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{customer[0]!.Id}"))!.Enquiries.Count);
+        }
     }
 
     [Fact]

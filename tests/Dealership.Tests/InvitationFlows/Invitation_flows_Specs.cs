@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dealership.Contracts;
 using Dealership.Tests.Support;
 using Dealership.Tests.Workflows;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -219,9 +221,30 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         await CompleteAsync(first, new { contact = "wrong-number" });
         var again = await Client.PostAsJsonAsync($"/api/tasks/{first.Id}/complete", new { contact = "no-answer" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "closed"), "a wrong number closes the lead");
+        // The lead's closing and its task's completion are two events that lead-intake may apply in either
+        // order: the open tasks are read once the completion has been applied, not merely the closing.
+        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "closed") && l.Timeline.Any(t => t.Kind == "task-completed"),
+            "a wrong number completes the task and closes the lead");
         Assert.Contains("lost: wrong-number", lead.Timeline.Single(t => t.Kind == "closed").Text);
         Assert.Empty(lead.OpenTasks);
+    }
+
+    [Fact]
+    public async Task Should_list_no_open_task_when_the_lead_hears_of_its_completion_before_its_creation()
+    {
+        var leadId = await NewLeadAsync();
+        await OpenTaskAsync(leadId, "first-contact");
+        var bus = _app.Services.GetRequiredService<IBus>();
+        var taskId = Guid.NewGuid();
+        var now = _clock.GetUtcNow();
+
+        // The workflow publishes the creation first, but a retried delivery can reach lead-intake after the completion.
+        await bus.Publish(new ConsultantTaskCompleted(taskId, leadId, TestApp.DemoDealershipId, "reached", now.AddMinutes(5)));
+        await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "task-completed"), "the completion should be applied");
+        await bus.Publish(new ConsultantTaskCreated(taskId, leadId, TestApp.DemoDealershipId, Guid.NewGuid(), "callback", now.AddHours(5), now));
+        var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "task-created" && t.Text.Contains("callback")), "the creation should be applied");
+
+        Assert.DoesNotContain(lead.OpenTasks, t => t.Id == taskId);
     }
 
     [Fact]

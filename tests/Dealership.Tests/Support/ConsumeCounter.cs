@@ -10,8 +10,12 @@ namespace Dealership.Tests.Support;
 public sealed class ConsumeCounter : IConsumeObserver
 {
     private readonly ConcurrentDictionary<(Guid?, string), int> _counts = new();
+    private readonly ConcurrentDictionary<(Type, string), int> _byType = new();
 
     public int Count(Guid messageId, string queue) => _counts.GetValueOrDefault((messageId, queue));
+
+    /// <summary>Completed consumes of any message of type <typeparamref name="T"/> on the queue, whoever published it.</summary>
+    public int Count<T>(string queue) => _byType.GetValueOrDefault((typeof(T), queue));
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
 
@@ -19,6 +23,7 @@ public sealed class ConsumeCounter : IConsumeObserver
     {
         var queue = context.ReceiveContext.InputAddress.Segments[^1];
         _counts.AddOrUpdate((context.MessageId, queue), 1, (_, n) => n + 1);
+        _byType.AddOrUpdate((typeof(T), queue), 1, (_, n) => n + 1);
         return Task.CompletedTask;
     }
 
