@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.Hosting;
@@ -27,7 +28,7 @@ public static class TaskEndpoints
     public static void MapTaskEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization();
-        group.MapGet("/", async (Guid? consultantId, Guid? leadId, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet("/", async (Guid? consultantId, Guid? leadId, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
             {
                 if (consultantId is null && leadId is null)
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["consultantId"] = ["Give a consultantId or a leadId."] });
@@ -37,15 +38,15 @@ public static class TaskEndpoints
                 if (leadId is not null)
                     query = query.Where(t => t.LeadId == leadId);
                 var tasks = await query.OrderBy(t => t.DueAt).ToListAsync(cancellationToken);
-                return Results.Ok(tasks.Select(View).ToList());
+                return Results.Ok(tasks.Select(t => View(user, t)).ToList());
             })
             .WithSummary("Open tasks by due time, for a consultant or a lead, with the call guidance")
             .Produces<List<TaskView>>()
             .ProducesValidationProblem();
 
-        group.MapGet("/{id:guid}", async (Guid id, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
                 await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken) is { } task
-                    ? Results.Ok(View(task)) : Results.NotFound())
+                    ? Results.Ok(View(user, task)) : Problems.NotFound("task", id))
             .WithSummary("One task, open or done")
             .Produces<TaskView>()
             .Produces(StatusCodes.Status404NotFound);
@@ -58,12 +59,13 @@ public static class TaskEndpoints
             .Produces(StatusCodes.Status409Conflict);
     }
 
-    private static TaskView View(ConsultantTask t) => new(t.Id, t.LeadId, t.ConsultantId, t.Kind, t.Title, t.CreatedAt, t.DueAt,
-        new Guidance(t.CustomerName, t.CustomerPhone is null ? null : PhoneMask.Mask(t.CustomerPhone), t.Source, t.VehicleOfInterest, t.Why, t.Offer, t.Steps),
+    // The consultant who makes the call reads the whole number; others read it masked.
+    private static TaskView View(ClaimsPrincipal user, ConsultantTask t) => new(t.Id, t.LeadId, t.ConsultantId, t.Kind, t.Title, t.CreatedAt, t.DueAt,
+        new Guidance(t.CustomerName, PhoneMask.For(user, t.CustomerPhone, t.ConsultantId), t.Source, t.VehicleOfInterest, t.Why, t.Offer, t.Steps),
         t.CompletedAt, t.Outcome);
 
     private static async Task<IResult> CompleteAsync(
-        Guid id, CompleteTask body, InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, CompleteTask body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var now = clock.GetUtcNow();
@@ -83,7 +85,7 @@ public static class TaskEndpoints
 
         var found = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (found is null)
-            return Results.NotFound();
+            return Problems.NotFound("task", id);
         if (found.CompletedAt is not null || found.InstanceId is not { } instanceId || found.UserTaskKey is not { } key)
             return Results.Problem($"The task is already done ({found.Outcome}).", statusCode: StatusCodes.Status409Conflict);
 
@@ -111,6 +113,6 @@ public static class TaskEndpoints
         }, cancellationToken);
         if (!done)
             return Results.Problem("The task is already done.", statusCode: StatusCodes.Status409Conflict);
-        return Results.Ok(View(await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken)));
+        return Results.Ok(View(user, await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken)));
     }
 }

@@ -99,8 +99,9 @@ public static class LeadEndpoints
         if (lead is null || !user.MayActFor(lead.DealershipCode))
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Lead not found", detail: $"There is no lead {id}.");
 
-        // The whole number is shown to the lead's reader; lists and logs mask it.
-        return Results.Ok(new LeadView(lead.Id, lead.DealershipCode, lead.Source, lead.ExternalId, lead.SourceDetail, lead.Name, lead.Phone, lead.Email,
+        // The whole number is for the lead's consultant and managers; lists and logs mask it.
+        return Results.Ok(new LeadView(lead.Id, lead.DealershipCode, lead.Source, lead.ExternalId, lead.SourceDetail, lead.Name,
+            PhoneMask.For(user, lead.Phone, lead.AssignedConsultantId), lead.Email,
             lead.VehicleOfInterest, lead.Stage, lead.AssignedConsultantId, lead.AssignedConsultantName, lead.CreatedAt, enquiries, tasks, timeline));
     }
 }
