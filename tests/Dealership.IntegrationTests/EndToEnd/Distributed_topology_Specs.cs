@@ -44,7 +44,8 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
 
         try
         {
-            await Task.WhenAll(_processes.Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+            // Seven processes start at once on two cores: generous, since only a hang should fail here.
+            await Task.WhenAll(_processes.Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(180))));
         }
         catch
         {
