@@ -15,6 +15,15 @@ public class OutboxOptions
     /// <summary>How long a dispatcher owns the rows it claimed; another replica takes them over after that.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 100;
+    /// <summary>
+    /// How long one publish may take before it counts as a failed attempt. After a dropped broker connection
+    /// a publish can wait for ever (for a publisher confirm that went with the connection, or in the transport's
+    /// retry on the dead channel), and one such wait would stop the service's whole outbox. Keep it well below
+    /// <see cref="LeaseDuration"/>: a row still being published when its lease ends may be taken over and go out twice.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How old the oldest unsent row may grow before the service reports itself not ready.</summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Wakes a service's dispatcher as soon as a save may have written outbox rows.</summary>
@@ -113,26 +122,40 @@ public sealed class OutboxDispatcher<TContext>(
             .ToListAsync(cancellationToken);
 
         var published = 0;
-        foreach (var row in claimed)
+        for (var i = 0; i < claimed.Count; i++)
         {
+            var row = claimed[i];
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.PublishTimeout);
             try
             {
                 using var activity = row.TraceParent is null
                     ? null
                     : Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent);
                 var (message, type) = row.Deserialize();
-                await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, cancellationToken);
+                await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, timeout.Token);
                 row.SentAt = DateTimeOffset.UtcNow;
                 row.LockedUntil = null;
                 published++;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // Left unsent and tried again after a growing pause, never dropped.
+                // Left unsent and tried again after a growing pause, never dropped. A publish that timed out
+                // may still have reached the broker: the receivers' inboxes absorb the second copy.
+                var timedOut = timeout.IsCancellationRequested;
                 row.Attempts++;
                 row.LockedUntil = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Min(60, row.Attempts * row.Attempts));
-                row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                row.LastError = Text.Truncate(timedOut ? $"No publisher confirm within {settings.PublishTimeout}" : ex.Message, 2000);
                 logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed", row.Id, row.MessageType);
+                if (timedOut)
+                {
+                    // MassTransit faults the channel of a publish that failed, a cancelled one included, and
+                    // opens a new one, on the new connection, for the next publish. The rest of the batch would
+                    // have waited behind this one: it is handed back to be claimed again at once, no attempt counted.
+                    foreach (var rest in claimed.Skip(i + 1))
+                        rest.LockedUntil = null;
+                    break;
+                }
             }
         }
         await db.SaveChangesAsync(cancellationToken);
