@@ -17,9 +17,10 @@ public class OutboxOptions
     public int BatchSize { get; set; } = 100;
     /// <summary>
     /// How long one publish may take before it counts as a failed attempt. After a dropped broker connection
-    /// a publish can wait for ever (for a publisher confirm that went with the connection, or in the transport's
-    /// retry on the dead channel), and one such wait would stop the service's whole outbox. Keep it well below
-    /// <see cref="LeaseDuration"/>: a row still being published when its lease ends may be taken over and go out twice.
+    /// a publish can wait for ever (for a publisher confirm that went with the connection, in the transport's
+    /// retry on the dead channel, or in its topology setup on that channel), and one such wait would stop the
+    /// service's whole outbox. Keep it well below <see cref="LeaseDuration"/>: a row still being published when
+    /// its lease ends may be taken over and go out twice.
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How old the oldest unsent row may grow before the service reports itself not ready.</summary>
@@ -133,7 +134,10 @@ public sealed class OutboxDispatcher<TContext>(
                     ? null
                     : Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent);
                 var (message, type) = row.Deserialize();
-                await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, timeout.Token);
+                // The token alone is not enough: some waits in the transport ignore it (MassTransit's one-time
+                // topology setup, entered while a failed one is being torn down, never ends), and the dispatcher
+                // must get on with its work whatever the transport does. The abandoned publish is left to itself.
+                await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, timeout.Token).WaitAsync(timeout.Token);
                 row.SentAt = DateTimeOffset.UtcNow;
                 row.LockedUntil = null;
                 published++;
@@ -145,17 +149,15 @@ public sealed class OutboxDispatcher<TContext>(
                 var timedOut = timeout.IsCancellationRequested;
                 row.Attempts++;
                 row.LockedUntil = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Min(60, row.Attempts * row.Attempts));
-                row.LastError = Text.Truncate(timedOut ? $"No publisher confirm within {settings.PublishTimeout}" : ex.Message, 2000);
+                row.LastError = Text.Truncate(timedOut ? $"Publish timed out after {settings.PublishTimeout}" : ex.Message, 2000);
                 logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed", row.Id, row.MessageType);
-                if (timedOut)
-                {
-                    // MassTransit faults the channel of a publish that failed, a cancelled one included, and
-                    // opens a new one, on the new connection, for the next publish. The rest of the batch would
-                    // have waited behind this one: it is handed back to be claimed again at once, no attempt counted.
-                    foreach (var rest in claimed.Skip(i + 1))
-                        rest.LockedUntil = null;
-                    break;
-                }
+
+                // A failed publish mostly means a dropped broker connection, and the rest of the batch would fail
+                // or hang the same way, the more so on the channel MassTransit is still closing; by the next round
+                // it has a new one. So the rest is handed back to be claimed again then, with no attempt counted.
+                foreach (var rest in claimed.Skip(i + 1))
+                    rest.LockedUntil = null;
+                break;
             }
         }
         await db.SaveChangesAsync(cancellationToken);

@@ -26,12 +26,28 @@ public sealed class Connection_loss_Specs(RabbitMqBroker broker, ITestOutputHelp
     [Fact]
     public async Task Should_publish_every_accepted_lead_while_the_broker_connection_keeps_dropping()
     {
-        await using var app = await TestApp.StartAsync(settings:
+        var app = await TestApp.StartAsync(settings:
         [
             $"--ConnectionStrings:RabbitMq={broker.Url}",
             // Below the default: after each drop a publish hangs until its timeout, and twenty drops would add up.
             "--Outbox:PublishTimeout=00:00:02",
         ]);
+        try
+        {
+            await DropConnectionsWhileLeadsArriveAsync(app);
+        }
+        finally
+        {
+            // After many drops MassTransit 8.5 now and then leaves a receive endpoint that never finishes stopping,
+            // and the bus's stop waits for it for ever. This spec is about publishing: it gives the host a minute.
+            var stopping = app.DisposeAsync().AsTask();
+            if (await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromMinutes(1))) != stopping)
+                output.WriteLine("The host had not stopped a minute after the spec; it is left behind.");
+        }
+    }
+
+    private async Task DropConnectionsWhileLeadsArriveAsync(TestApp app)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(6);
         var accepted = new ConcurrentQueue<Guid>();
         using var stopSubmitting = new CancellationTokenSource();
@@ -126,7 +142,7 @@ public sealed class Connection_loss_Specs(RabbitMqBroker broker, ITestOutputHelp
         {
             var outbox = ((ServiceDbContext)scope.ServiceProvider.GetRequiredService(type)).OutboxMessages;
             var failed = await outbox.SumAsync(m => m.Attempts);
-            var timedOut = await outbox.CountAsync(m => m.LastError != null && m.LastError.StartsWith("No publisher confirm"));
+            var timedOut = await outbox.CountAsync(m => m.LastError != null && m.LastError.StartsWith("Publish timed out"));
             attempts[type.Name] = $"{failed} ({timedOut})";
         }
         return attempts;
