@@ -2,8 +2,9 @@
 # the gateway container runs the gateway from the same image.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props Dealership.sln ./
+COPY global.json Directory.Build.props Directory.Packages.props Dealership.sln .editorconfig ./
 COPY services/ services/
+COPY workflows/ workflows/
 COPY gateway/ gateway/
 RUN dotnet publish services/Dealership.Host -c Release -o /app \
  && dotnet publish gateway/Dealership.Gateway -c Release -o /app/gateway

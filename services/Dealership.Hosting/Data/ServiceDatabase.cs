@@ -15,7 +15,7 @@ public static class ServiceDatabase
 
     /// <summary>
     /// Registers a service's DbContext on the configured provider (<c>Database:Provider</c>, SQLite by
-    /// default) with its outbox dispatcher. Each provider has its own context subclass so that each
+    /// default) with its outbox dispatcher and the readiness checks of both. Each provider has its own context subclass so that each
     /// keeps its own set of migrations.
     /// </summary>
     public static void AddServiceDatabase<TContext, TSqlite, TSqlServer>(this WebApplicationBuilder builder, string serviceName)
@@ -53,7 +53,9 @@ public static class ServiceDatabase
 
         services.AddSingleton(new MigratedContext(typeof(TContext)));
         services.AddHostedService<OutboxDispatcher<TContext>>();
-        services.AddHealthChecks().AddDbContextCheck<TContext>($"{serviceName}-database", tags: [HealthTags.Ready]);
+        services.AddHealthChecks()
+            .AddDbContextCheck<TContext>($"{serviceName}-database", tags: [HealthTags.Ready])
+            .AddTypeActivatedCheck<OutboxHealthCheck<TContext>>($"{serviceName}-outbox", failureStatus: null, tags: [HealthTags.Ready], args: serviceName);
     }
 
     public static string DataDirectory(IConfiguration configuration) =>

@@ -15,6 +15,16 @@ public class OutboxOptions
     /// <summary>How long a dispatcher owns the rows it claimed; another replica takes them over after that.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 100;
+    /// <summary>
+    /// How long one publish may take before it counts as a failed attempt. After a dropped broker connection
+    /// a publish can wait for ever (for a publisher confirm that went with the connection, in the transport's
+    /// retry on the dead channel, or in its topology setup on that channel), and one such wait would stop the
+    /// service's whole outbox. Keep it well below <see cref="LeaseDuration"/>: a row still being published when
+    /// its lease ends may be taken over and go out twice.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How old the oldest unsent row may grow before the service reports itself not ready.</summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Wakes a service's dispatcher as soon as a save may have written outbox rows.</summary>
@@ -113,26 +123,41 @@ public sealed class OutboxDispatcher<TContext>(
             .ToListAsync(cancellationToken);
 
         var published = 0;
-        foreach (var row in claimed)
+        for (var i = 0; i < claimed.Count; i++)
         {
+            var row = claimed[i];
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.PublishTimeout);
             try
             {
                 using var activity = row.TraceParent is null
                     ? null
                     : Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent);
                 var (message, type) = row.Deserialize();
-                await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, cancellationToken);
+                // The token alone is not enough: some waits in the transport ignore it (MassTransit's one-time
+                // topology setup, entered while a failed one is being torn down, never ends), and the dispatcher
+                // must get on with its work whatever the transport does. The abandoned publish is left to itself.
+                await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, timeout.Token).WaitAsync(timeout.Token);
                 row.SentAt = DateTimeOffset.UtcNow;
                 row.LockedUntil = null;
                 published++;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // Left unsent and tried again after a growing pause, never dropped.
+                // Left unsent and tried again after a growing pause, never dropped. A publish that timed out
+                // may still have reached the broker: the receivers' inboxes absorb the second copy.
+                var timedOut = timeout.IsCancellationRequested;
                 row.Attempts++;
                 row.LockedUntil = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Min(60, row.Attempts * row.Attempts));
-                row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                row.LastError = Text.Truncate(timedOut ? $"Publish timed out after {settings.PublishTimeout}" : ex.Message, 2000);
                 logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed", row.Id, row.MessageType);
+
+                // A failed publish mostly means a dropped broker connection, and the rest of the batch would fail
+                // or hang the same way, the more so on the channel MassTransit is still closing; by the next round
+                // it has a new one. So the rest is handed back to be claimed again then, with no attempt counted.
+                foreach (var rest in claimed.Skip(i + 1))
+                    rest.LockedUntil = null;
+                break;
             }
         }
         await db.SaveChangesAsync(cancellationToken);

@@ -66,6 +66,27 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<List<JsonElement>>())!;
     }
 
+    /// <summary>The names of the client connections open on this fixture's virtual host.</summary>
+    public async Task<IReadOnlyList<string>> ConnectionsAsync()
+    {
+        var connections = await _management.GetFromJsonAsync<List<JsonElement>>($"/api/vhosts/{_vhost}/connections?columns=name");
+        return connections!.Select(c => c.GetProperty("name").GetString()!).ToList();
+    }
+
+    /// <summary>Closes every client connection on this fixture's virtual host, as a network blip would; returns how many.</summary>
+    public async Task<int> CloseConnectionsAsync()
+    {
+        var names = await ConnectionsAsync();
+        foreach (var name in names)
+        {
+            using var response = await _management.DeleteAsync($"/api/connections/{Uri.EscapeDataString(name)}");
+            // Already gone is as good as closed.
+            if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+                response.EnsureSuccessStatusCode();
+        }
+        return names.Count;
+    }
+
     public async Task DisposeAsync()
     {
         if (_vhost.Length > 0)

@@ -33,7 +33,7 @@ public sealed class Host_Specs : IAsyncLifetime
     }
 
     [Fact]
-    public void Should_be_ready_only_when_every_database_and_the_bus_are()
+    public void Should_be_ready_only_when_every_database_every_outbox_and_the_bus_are()
     {
         var ready = _app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
             .Where(r => r.Tags.Contains("ready"))
@@ -42,7 +42,11 @@ public sealed class Host_Specs : IAsyncLifetime
             .ToList();
 
         Assert.Equal(
-            ["appointment-database", "assignment-database", "identity-database", "invitation-workflow-database", "lead-intake-database", "masstransit-bus", "notification-database"],
+            [
+                "appointment-database", "appointment-outbox", "assignment-database", "assignment-outbox", "identity-database", "identity-outbox",
+                "invitation-workflow-database", "invitation-workflow-outbox", "lead-intake-database", "lead-intake-outbox",
+                "masstransit-bus", "notification-database", "notification-outbox",
+            ],
             ready);
     }
 

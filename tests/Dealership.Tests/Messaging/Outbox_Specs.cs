@@ -1,11 +1,15 @@
+using System.Net;
 using System.Net.Http.Json;
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using Dealership.LeadIntake;
 using Dealership.LeadIntake.Leads;
 using Dealership.Tests.Support;
 using MassTransit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dealership.Tests.Messaging;
 
@@ -39,5 +43,57 @@ public class Outbox_Specs
         var lead = await Eventually.Get(() => restarted.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!, l => l!.Stage == "assigned",
             because: "the message committed before the crash should be published on restart");
         Assert.NotNull(lead!.AssignedConsultantId);
+    }
+
+    [Fact]
+    public async Task Should_be_unready_while_a_message_waits_too_long_and_ready_again_once_it_is_sent()
+    {
+        await using var app = await TestApp.StartAsync();
+        var leadId = NewId.NextGuid();
+        var createdAt = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(10);
+        OutboxMessage stuck;
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = app.Scoped<LeadIntakeDbContext>(scope);
+            db.Leads.Add(new Lead
+            {
+                Id = leadId, DealershipId = TestApp.DemoDealershipId, DealershipCode = "DEMO01", Source = "oem", ExternalId = "STUCK-1",
+                Name = "钱先生", Phone = "+8613612345678", Stage = LeadStage.New, CreatedAt = createdAt, UpdatedAt = createdAt,
+            });
+            stuck = OutboxMessage.Create(new LeadAccepted(leadId, TestApp.DemoDealershipId, "DEMO01", "oem", "STUCK-1", "钱先生", "+8613612345678", createdAt));
+            // Accepted ten minutes ago and claimed by a dispatcher whose publish never came back: its lease keeps
+            // this host's dispatcher off the row, as a hung publish kept the issue's outbox stuck.
+            stuck.CreatedAt = createdAt;
+            stuck.LockedBy = Guid.NewGuid();
+            stuck.LockedUntil = DateTimeOffset.UtcNow + TimeSpan.FromHours(1);
+            db.OutboxMessages.Add(stuck);
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.Get(() => ReadinessAsync(app), s => s == HttpStatusCode.ServiceUnavailable,
+            because: "a message ten minutes unsent should make the service unready");
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(c => c.Name == "lead-intake-outbox");
+        var entry = report.Entries["lead-intake-outbox"];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Matches(@"^lead-intake's oldest unsent outbox message is 6\d\d s old", entry.Description);
+
+        // The lease runs out: this host's dispatcher takes the row over and publishes it.
+        using (var scope = app.Services.CreateScope())
+        {
+            await app.Scoped<LeadIntakeDbContext>(scope).OutboxMessages.Where(m => m.Id == stuck.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.LockedUntil, DateTimeOffset.UtcNow - TimeSpan.FromSeconds(1)));
+        }
+
+        await Eventually.Get(() => ReadinessAsync(app), s => s == HttpStatusCode.OK, because: "the service should be ready once the message is sent");
+        using (var scope = app.Services.CreateScope())
+            Assert.NotNull((await app.Scoped<LeadIntakeDbContext>(scope).OutboxMessages.SingleAsync(m => m.Id == stuck.Id)).SentAt);
+        await Eventually.Get(() => app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!, l => l!.Stage == "assigned",
+            because: "the message sent late should still reach the other services");
+    }
+
+    private static async Task<HttpStatusCode> ReadinessAsync(TestApp app)
+    {
+        using var response = await app.Client.GetAsync("/health/ready");
+        return response.StatusCode;
     }
 }

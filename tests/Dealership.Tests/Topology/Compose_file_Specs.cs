@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Dealership.Host;
 using Dealership.Tests.Support;
 using YamlDotNet.Core;
@@ -114,4 +116,67 @@ public class Compose_file_Specs
         Assert.Contains("15672:15672", Strings(Service("rabbitmq")["ports"]));
         Assert.StartsWith("mcr.microsoft.com/mssql/server", Service("sqlserver")["image"].ToString());
     }
+
+    [Fact]
+    public void Should_publish_rabbitmq_amqp_port_for_publishers_outside_compose()
+    {
+        Assert.Contains("5672:5672", Strings(Service("rabbitmq")["ports"]));
+    }
+
+    private static readonly string[] Dockerfile = File.ReadAllLines(Path.Combine(Repository.Root, "Dockerfile"));
+
+    /// <summary>What the build stage copies from the checkout: every source of its COPY lines, without a trailing slash.</summary>
+    private static HashSet<string> CopiedIntoTheBuild() =>
+        Dockerfile.Select(l => l.Trim())
+            .Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1])
+            .Select(source => source.TrimEnd('/'))
+            .ToHashSet();
+
+    public static TheoryData<string> PublishedProjects() =>
+        [.. Dockerfile.SelectMany(l => Regex.Matches(l, @"dotnet publish (\S+)").Select(m => m.Groups[1].Value))];
+
+    [Theory]
+    [MemberData(nameof(PublishedProjects))]
+    public void Should_copy_into_the_image_build_every_folder_a_published_project_needs(string project)
+    {
+        var copied = CopiedIntoTheBuild();
+        var csproj = Directory.GetFiles(Path.Combine(Repository.Root, project), "*.csproj").Single();
+
+        Assert.Contains("Directory.Build.props", copied);
+        Assert.Contains("Directory.Packages.props", copied);
+        foreach (var folder in FoldersNeededToBuild(csproj))
+            Assert.True(copied.Contains(folder), $"The Dockerfile does not copy {folder}/, which {Path.GetFileName(csproj)} needs to build");
+    }
+
+    /// <summary>The top-level folders of the checkout holding the project, the projects it references, and the files they include.</summary>
+    private static HashSet<string> FoldersNeededToBuild(string csproj)
+    {
+        var folders = new HashSet<string>();
+        var pending = new Stack<string>([Path.GetFullPath(csproj)]);
+        var seen = new HashSet<string>();
+        while (pending.TryPop(out var project))
+        {
+            if (!seen.Add(project))
+                continue;
+            folders.Add(TopLevelFolder(project));
+            var directory = Path.GetDirectoryName(project)!;
+            foreach (var item in XDocument.Load(project).Descendants()
+                         .Where(e => e.Name.LocalName is "ProjectReference" or "EmbeddedResource" or "Content" or "None" or "Compile"))
+            {
+                var include = item.Attribute("Include")?.Value.Replace('\\', '/');
+                if (string.IsNullOrEmpty(include))
+                    continue;
+                var path = Path.GetFullPath(Path.Combine(directory, include));
+                if (item.Name.LocalName == "ProjectReference")
+                    pending.Push(path);
+                else
+                    folders.Add(TopLevelFolder(path));
+            }
+        }
+        return folders;
+    }
+
+    private static string TopLevelFolder(string path) =>
+        Path.GetRelativePath(Repository.Root, path).Replace('\\', '/').Split('/')[0];
 }
