@@ -92,7 +92,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.ToTable("WorkflowMessageSubscriptions");
             e.Property(m => m.MessageName).HasMaxLength(200);
             e.Property(m => m.CorrelationKey).HasMaxLength(200);
-            e.HasIndex(m => new { m.MessageName, m.CorrelationKey });
+            e.HasIndex(m => new { m.MessageName, m.CorrelationKey, m.DealershipId });
             e.HasIndex(m => new { m.InstanceId, m.SubscriptionKey }).IsUnique();
         });
         modelBuilder.Entity<BufferedWorkflowMessage>(e =>
@@ -102,7 +102,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(m => m.CorrelationKey).HasMaxLength(200);
             // The same message published twice is buffered once.
             e.HasIndex(m => m.MessageId).IsUnique();
-            e.HasIndex(m => new { m.MessageName, m.CorrelationKey, m.ExpiresAt });
+            e.HasIndex(m => new { m.MessageName, m.CorrelationKey, m.DealershipId, m.ExpiresAt });
         });
         modelBuilder.Entity<WorkflowMessageDelivery>(e =>
         {

@@ -94,7 +94,7 @@ public static class AssignmentEndpoints
             if (consultant is not { Role: StaffRole.Consultant, Status: ConsultantStatus.Active })
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["consultantId"] = ["An active consultant of the lead's dealership is required."] });
             if (!consultant.UnderCap)
-                return Access.Conflict("At cap", $"{consultant.Name} already holds {consultant.Load} open leads.");
+                return Access.Conflict("At cap", $"{consultant.Name} already holds {consultant.OpenLeads} open leads, the cap of {consultant.MaxOpenLeads}; the lead stays in the open pool.");
             assigner.Apply(lead, new RoutingDecision(DecisionKind.Assign, consultant, "open pool", null,
                 $"claimed from the open pool by {consultant.Name} ({consultant.Load} open before), first claim wins"), routing, "claimed", Access.Actor(user));
             await db.SaveChangesAsync(cancellationToken);

@@ -88,6 +88,8 @@ public class WorkflowMessageSubscription
     public Guid Id { get; set; }
     public Guid InstanceId { get; set; }
     public long SubscriptionKey { get; set; }
+    /// <summary>The instance's dealership (null: a network-wide instance); a message is correlated only within it.</summary>
+    public Guid? DealershipId { get; set; }
     public required string MessageName { get; set; }
     public required string CorrelationKey { get; set; }
     public DateTimeOffset OpenedAt { get; set; }
@@ -98,6 +100,8 @@ public class BufferedWorkflowMessage
 {
     public Guid Id { get; set; }
     public Guid MessageId { get; set; }
+    /// <summary>The dealership the message was sent for (null: the network's); only its instances may take it.</summary>
+    public Guid? DealershipId { get; set; }
     public required string MessageName { get; set; }
     public required string CorrelationKey { get; set; }
     public string? VariablesJson { get; set; }

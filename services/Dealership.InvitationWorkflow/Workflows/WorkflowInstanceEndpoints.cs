@@ -193,7 +193,8 @@ public static class WorkflowInstanceEndpoints
             return true;
         }, cancellationToken);
 
-    private static async Task<IResult> PublishMessageAsync(MessageRequest request, ClaimsPrincipal user, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishMessageAsync(
+        MessageRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["Name the message."];
@@ -201,8 +202,8 @@ public static class WorkflowInstanceEndpoints
         if (request.TimeToLive < TimeSpan.Zero) errors["timeToLive"] = ["The time to live cannot be negative."];
         if (errors.Count > 0)
             return Results.ValidationProblem(errors);
-        // Subscriptions are not scoped to a dealership yet: only a network-wide key may correlate.
-        if (!user.MayActForAll())
+        // The message reaches only the instances of the dealership it names, so naming one's own dealership is enough.
+        if (!await user.MayManageAsync(request.DealershipId, db, cancellationToken))
             return Forbidden();
         var outcome = await runtime.PublishMessageAsync(request.Name, request.CorrelationKey, WorkflowRuntime.ParseVariables(request.Variables),
             request.TimeToLive, request.MessageId ?? Guid.NewGuid(), cancellationToken, request.DealershipId);

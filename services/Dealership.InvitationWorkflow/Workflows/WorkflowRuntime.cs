@@ -159,7 +159,7 @@ public sealed class WorkflowRuntime(
         {
             db.WorkflowMessageSubscriptions.Add(new WorkflowMessageSubscription
             {
-                Id = Guid.NewGuid(), InstanceId = record.Id, SubscriptionKey = wait.Key,
+                Id = Guid.NewGuid(), InstanceId = record.Id, SubscriptionKey = wait.Key, DealershipId = record.DealershipId,
                 MessageName = wait.MessageName, CorrelationKey = wait.CorrelationKey, OpenedAt = wait.OpenedAt,
             });
         }
@@ -169,7 +169,8 @@ public sealed class WorkflowRuntime(
 
 
     /// <summary>
-    /// Delivers a message to every instance that waits for it (by name and correlation key). When none
+    /// Delivers a message to every instance of <paramref name="dealershipId"/> (null: the network-wide
+    /// instances) that waits for it (by name and correlation key). When none
     /// waits, it is buffered for <paramref name="timeToLive"/> and taken by the first instance that
     /// opens a matching subscription. Returns how many instances took it. The same message id twice
     /// takes effect once.
@@ -182,7 +183,8 @@ public sealed class WorkflowRuntime(
             return new MessageOutcome(0, Buffered: false);
         var served = await db.WorkflowMessageDeliveries.AnyAsync(d => d.MessageId == messageId, cancellationToken);
         var instanceIds = await db.WorkflowMessageSubscriptions
-            .Where(s => s.MessageName == name && s.CorrelationKey == correlationKey)
+            // Correlation keys such as a lead id or a phone number are not unique across dealerships.
+            .Where(s => s.MessageName == name && s.CorrelationKey == correlationKey && s.DealershipId == dealershipId)
             .OrderBy(s => s.OpenedAt)
             .Select(s => s.InstanceId)
             .Distinct()
@@ -214,7 +216,7 @@ public sealed class WorkflowRuntime(
         db.ChangeTracker.Clear();
         db.BufferedWorkflowMessages.Add(new BufferedWorkflowMessage
         {
-            Id = Guid.NewGuid(), MessageId = messageId, MessageName = name, CorrelationKey = correlationKey,
+            Id = Guid.NewGuid(), MessageId = messageId, DealershipId = dealershipId, MessageName = name, CorrelationKey = correlationKey,
             VariablesJson = variables?.ToJsonString(), ReceivedAt = now, ExpiresAt = now + ttl,
         });
         try
@@ -292,6 +294,7 @@ public sealed class WorkflowRuntime(
     /// <summary>Gives an instance the buffered messages its open subscriptions wait for, one at a time.</summary>
     private async Task CorrelateBufferedAsync(Guid instanceId, CancellationToken cancellationToken)
     {
+        var dealershipId = await db.WorkflowInstances.Where(i => i.Id == instanceId).Select(i => i.DealershipId).SingleAsync(cancellationToken);
         while (true)
         {
             var took = await StepAsync(instanceId, async (engine, process, instance) =>
@@ -300,7 +303,8 @@ public sealed class WorkflowRuntime(
                 foreach (var wait in instance.Messages.OrderBy(m => m.Key))
                 {
                     var buffered = await db.BufferedWorkflowMessages
-                        .Where(m => m.MessageName == wait.MessageName && m.CorrelationKey == wait.CorrelationKey && m.CorrelatedInstanceId == null && m.ExpiresAt > now)
+                        .Where(m => m.MessageName == wait.MessageName && m.CorrelationKey == wait.CorrelationKey && m.DealershipId == dealershipId
+                            && m.CorrelatedInstanceId == null && m.ExpiresAt > now)
                         .OrderBy(m => m.ReceivedAt)
                         .FirstOrDefaultAsync(cancellationToken);
                     if (buffered is null)

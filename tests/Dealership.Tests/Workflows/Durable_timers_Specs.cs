@@ -89,6 +89,42 @@ public class Durable_timers_Specs
     }
 
     [Fact]
+    public async Task Should_not_fire_a_timer_a_moment_before_it_is_due_and_fire_it_once_after()
+    {
+        var clock = new FakeTimeProvider(T0);
+        // The background poller is left idle after its first poll so that each poll below is one the spec ran and saw finish.
+        await using var app = await TestApp.StartAsync(null, b => b.Services.AddSingleton<TimeProvider>(clock),
+            [.. WorkflowApi.Settings, "--Workflow:Engine:TimerPollInterval=01:00:00"]);
+        var ids = await StartTimerInstancesAsync(app, 2, i => TimeSpan.FromMinutes(i + 1));
+        var (earlier, later) = (ids[0], ids[1]);
+        var poller = app.Services.GetRequiredService<WorkflowTimerPoller>();
+
+        clock.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromMilliseconds(1));
+        await poller.PollOnceAsync(CancellationToken.None);
+
+        // The earlier timer firing proves this poll read the timers with the clock a millisecond short of the later one.
+        Assert.Equal([earlier], (await FiredAsync(app)).Select(f => f.InstanceId));
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+            Assert.Equal(InstanceStatus.Active, (await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == later)).Status);
+        }
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await poller.PollOnceAsync(CancellationToken.None);
+        await poller.PollOnceAsync(CancellationToken.None);
+
+        var fired = await FiredAsync(app);
+        Assert.Equal(1, fired.Count(f => f.InstanceId == later));
+        Assert.Equal(2, fired.Count);
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+            Assert.Equal(InstanceStatus.Completed, (await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == later)).Status);
+        }
+    }
+
+    [Fact]
     public async Task Should_fire_each_timer_once_with_two_replicas_on_one_database()
     {
         var clock = new FakeTimeProvider(T0);

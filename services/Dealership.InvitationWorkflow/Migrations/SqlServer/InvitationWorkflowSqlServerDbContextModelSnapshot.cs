@@ -221,6 +221,9 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<Guid?>("DealershipId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
 
@@ -243,7 +246,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.HasIndex("MessageId")
                         .IsUnique();
 
-                    b.HasIndex("MessageName", "CorrelationKey", "ExpiresAt");
+                    b.HasIndex("MessageName", "CorrelationKey", "DealershipId", "ExpiresAt");
 
                     b.ToTable("BufferedWorkflowMessages", "workflow");
                 });
@@ -445,6 +448,9 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<Guid?>("DealershipId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("uniqueidentifier");
 
@@ -464,7 +470,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.HasIndex("InstanceId", "SubscriptionKey")
                         .IsUnique();
 
-                    b.HasIndex("MessageName", "CorrelationKey");
+                    b.HasIndex("MessageName", "CorrelationKey", "DealershipId");
 
                     b.ToTable("WorkflowMessageSubscriptions", "workflow");
                 });

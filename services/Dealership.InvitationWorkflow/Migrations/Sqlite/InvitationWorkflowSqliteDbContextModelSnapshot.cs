@@ -214,6 +214,9 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("DealershipId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -236,7 +239,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.HasIndex("MessageId")
                         .IsUnique();
 
-                    b.HasIndex("MessageName", "CorrelationKey", "ExpiresAt");
+                    b.HasIndex("MessageName", "CorrelationKey", "DealershipId", "ExpiresAt");
 
                     b.ToTable("BufferedWorkflowMessages", (string)null);
                 });
@@ -435,6 +438,9 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("DealershipId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("TEXT");
 
@@ -454,7 +460,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.HasIndex("InstanceId", "SubscriptionKey")
                         .IsUnique();
 
-                    b.HasIndex("MessageName", "CorrelationKey");
+                    b.HasIndex("MessageName", "CorrelationKey", "DealershipId");
 
                     b.ToTable("WorkflowMessageSubscriptions", (string)null);
                 });
