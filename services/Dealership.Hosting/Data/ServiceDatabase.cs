@@ -15,8 +15,8 @@ public static class ServiceDatabase
 
     /// <summary>
     /// Registers a service's DbContext on the configured provider (<c>Database:Provider</c>, SQLite by
-    /// default) with its outbox dispatcher and the readiness checks of both. Each provider has its own context subclass so that each
-    /// keeps its own set of migrations.
+    /// default) with its outbox dispatcher and the readiness checks of both. Each provider has its own
+    /// context subclass so that each keeps its own set of migrations.
     /// </summary>
     public static void AddServiceDatabase<TContext, TSqlite, TSqlServer>(this WebApplicationBuilder builder, string serviceName)
         where TContext : ServiceDbContext
