@@ -134,7 +134,8 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
 
         _clock.SetUtcNow(DateTimeOffset.Parse("2026-11-30T09:00:01+08:00"));
 
-        var lead = await AssignedAsync(id1);
+        // The view can show the new stage a moment before the timeline entry that explains it: wait for the entry.
+        var lead = await LeadAsync(id1, l => l.Timeline.Any(t => t.Kind == "assigned"), "the lead should be assigned when the shift starts");
         Assert.Contains(lead.Timeline, t => t.Kind == "assigned" && t.Text.Contains("the shift started"));
     }
 
