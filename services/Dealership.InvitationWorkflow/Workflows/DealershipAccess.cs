@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.InvitationWorkflow.Workflows;
 
-/// <summary>API keys name dealerships by code; workflow rows carry the dealership's id.</summary>
+/// <summary>Callers name dealerships by code (and by id in their token); workflow rows carry the dealership's id.</summary>
 public static class DealershipAccess
 {
     /// <summary>The network-wide rows (null) only for a key of every dealership; a dealership's rows for a key of that dealership.</summary>

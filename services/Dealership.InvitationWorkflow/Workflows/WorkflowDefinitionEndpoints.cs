@@ -64,7 +64,7 @@ public static class WorkflowDefinitionEndpoints
     }
 
     private static IResult Forbidden() =>
-        DealershipClaims.NotAllowed("This API key may not manage these workflows; network-wide workflows need a key for every dealership.");
+        DealershipClaims.NotAllowed("You may not manage these workflows; network-wide workflows are for network operations and keys of the whole network.");
 
     private static async Task<IResult> ListAsync(Guid? dealershipId, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {

@@ -83,14 +83,14 @@ public static class WorkflowInstanceEndpoints
     private static IResult NotFound(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such workflow instance", detail: $"Workflow instance {id} does not exist.");
 
-    private static IResult Forbidden() => DealershipClaims.NotAllowed("This API key may not act on this dealership's workflow instances.");
+    private static IResult Forbidden() => DealershipClaims.NotAllowed("You may not act on this dealership's workflow instances.");
 
     private static async Task<IResult> ListAsync(
         string? processKey, string? status, bool? hasIncident, string? businessKey, Guid? dealershipId, string? waitingAt, int? take,
         ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {
         if (!user.MayActForAll() && (dealershipId is null || !await user.MayManageAsync(dealershipId, db, cancellationToken)))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipId"] = ["Give a dealershipId this API key may act for."] });
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipId"] = ["Give a dealershipId you may act for."] });
         InstanceStatus? wanted = null;
         if (status is not null)
         {

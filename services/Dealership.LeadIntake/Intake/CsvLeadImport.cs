@@ -62,7 +62,7 @@ public static class CsvLeadImport
         if (string.IsNullOrEmpty(code))
             return IntakeEndpoints.Invalid("dealershipCode", "Name the dealership the file's leads are for.");
         if (!user.MayActFor(code))
-            return DealershipClaims.NotAllowed($"This API key may not submit leads for dealership {code}.");
+            return DealershipClaims.NotAllowed($"You may not submit leads for dealership {code}.");
         var dealership = await db.Dealerships.AsNoTracking().SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (dealership is null)
             return IntakeEndpoints.Invalid("dealershipCode", $"Dealership {code} is not known.");

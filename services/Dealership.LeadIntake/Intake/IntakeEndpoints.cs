@@ -160,7 +160,7 @@ public static class IntakeEndpoints
     {
         var code = lead.DealershipCode?.Trim().ToUpperInvariant();
         // A lead without a dealership is rejected by validation, with its other reasons.
-        return string.IsNullOrEmpty(code) || user.MayActFor(code) ? null : $"This API key may not submit leads for dealership {code}.";
+        return string.IsNullOrEmpty(code) || user.MayActFor(code) ? null : $"You may not submit leads for dealership {code}.";
     }
 
     internal static Dictionary<string, string[]> Errors(string field, string message) => new() { [field] = [message] };

@@ -45,7 +45,7 @@ public static class LeadEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipCode"] = ["Name the dealership whose leads to list."] });
         var code = dealershipCode.Trim().ToUpperInvariant();
         if (!user.MayActFor(code))
-            return DealershipClaims.NotAllowed($"This API key may not read the leads of dealership {code}.");
+            return DealershipClaims.NotAllowed($"You may not read the leads of dealership {code}.");
         LeadStage? stageFilter = null;
         if (!string.IsNullOrWhiteSpace(stage))
         {
