@@ -124,7 +124,7 @@ public sealed class IdentityModule : ServiceModule
             var key = configured["Key"];
             if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(key))
                 continue;
-            var hash = ApiKeys.Hash(key);
+            var hash = ApiKeyHash.Of(key);
             var scopes = configured.GetSection("Scopes").Get<string[]>() is { Length: > 0 } s ? s : ClientScopes.All;
             var dealerships = string.Join(' ', (configured.GetSection("Dealerships").Get<string[]>() ?? []).Select(d => d.Trim().ToUpperInvariant()));
             var existing = await db.ApiClients.SingleOrDefaultAsync(c => c.KeyHash == hash, cancellationToken);

@@ -1,3 +1,4 @@
+using Dealership.Hosting.Security;
 using System.Security.Claims;
 using System.Text.Json;
 using Dealership.Assignment.Roster;
@@ -96,7 +97,7 @@ public static class AssignmentEndpoints
             if (!consultant.UnderCap)
                 return Access.Conflict("At cap", $"{consultant.Name} already holds {consultant.OpenLeads} open leads, the cap of {consultant.MaxOpenLeads}; the lead stays in the open pool.");
             assigner.Apply(lead, new RoutingDecision(DecisionKind.Assign, consultant, "open pool", null,
-                $"claimed from the open pool by {consultant.Name} ({consultant.Load} open before), first claim wins"), routing, "claimed", Access.Actor(user));
+                $"claimed from the open pool by {consultant.Name} ({consultant.Load} open before), first claim wins"), routing, "claimed", user.ActorName());
             await db.SaveChangesAsync(cancellationToken);
             return Results.Ok(View(lead));
         });
@@ -107,7 +108,7 @@ public static class AssignmentEndpoints
         var dealershipId = await db.Assignments.Where(a => a.LeadId == leadId).Select(a => (Guid?)a.DealershipId).SingleOrDefaultAsync(cancellationToken);
         if (dealershipId is null || await db.DealershipForAsync(user, dealershipId.Value, cancellationToken) is null)
             return Access.NotFound("Lead", leadId);
-        var result = await ReassignAsync(dealershipId.Value, [leadId], body.ConsultantId, body.Reason, Access.Actor(user), db, assigner, cancellationToken);
+        var result = await ReassignAsync(dealershipId.Value, [leadId], body.ConsultantId, body.Reason, user.ActorName(), db, assigner, cancellationToken);
         return result.Errors is not null ? Results.ValidationProblem(result.Errors) : Results.Ok(result.Results!.Single());
     }
 
@@ -120,7 +121,7 @@ public static class AssignmentEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["leadIds"] = ["At least one lead is required."] });
         if (leadIds.Count > 1000)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["leadIds"] = ["At most 1000 leads at once."] });
-        var result = await ReassignAsync(body.DealershipId, leadIds.Distinct().ToList(), body.ConsultantId, body.Reason, Access.Actor(user), db, assigner, cancellationToken);
+        var result = await ReassignAsync(body.DealershipId, leadIds.Distinct().ToList(), body.ConsultantId, body.Reason, user.ActorName(), db, assigner, cancellationToken);
         return result.Errors is not null ? Results.ValidationProblem(result.Errors) : Results.Ok(result.Results);
     }
 

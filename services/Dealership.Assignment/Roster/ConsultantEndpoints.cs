@@ -1,3 +1,4 @@
+using Dealership.Hosting.Security;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
@@ -138,7 +139,7 @@ public static partial class ConsultantEndpoints
             var consultant = assigner.Track(routing.Find(id)!);
             consultant.Status = status;
             consultant.Touch();
-            var actor = Access.Actor(user);
+            var actor = user.ActorName();
             var why = $"{consultant.Name} {(status == ConsultantStatus.Left ? "left the dealership" : "went on leave")}"
                       + (string.IsNullOrWhiteSpace(body?.Reason) ? "" : $" ({body.Reason.Trim()})") + $", redistributed by {actor}";
             var open = await db.Assignments.Where(a => a.ConsultantId == id && a.State == AssignmentState.Assigned)

@@ -22,8 +22,4 @@ public static class Access
 
     public static IResult Conflict(string title, string detail) =>
         Results.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
-
-    /// <summary>Who acted: the manager named in the request, as told by the API client that sent it.</summary>
-    /// <summary>Who acted, from the caller's identity: a name written in a request body is never believed.</summary>
-    public static string Actor(ClaimsPrincipal user) => user.ActorName();
 }

@@ -13,6 +13,12 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Dealership.Hosting.Security;
 
+public static class ApiKeyHash
+{
+    /// <summary>How a key is stored and looked up: SHA-256 in hex (a random 256-bit key needs no slow hash).</summary>
+    public static string Of(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}
+
 /// <summary>Turns a presented API key into the client's identity, or null when the key is unknown or revoked.</summary>
 public interface IApiKeyValidator
 {
@@ -54,7 +60,7 @@ public sealed class IdentityServiceApiKeyValidator(HttpClient http, IConfigurati
 
     public async Task<ClaimsIdentity?> ValidateAsync(string key, CancellationToken cancellationToken)
     {
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        var hash = ApiKeyHash.Of(key);
         var now = clock.GetUtcNow();
         if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
             return cached.Identity;

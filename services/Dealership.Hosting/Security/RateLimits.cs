@@ -48,6 +48,6 @@ public static class RateLimits
     private static string Caller(HttpContext http) =>
         http.User.FindFirst(DealershipClaims.Subject)?.Value
         ?? (http.Request.Headers.TryGetValue(ApiKeyAuthenticationHandler.Header, out var key) && key.ToString().Length > 0
-            ? "key:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key.ToString())))[..16]
+            ? "key:" + ApiKeyHash.Of(key.ToString())[..16]
             : "ip:" + http.Connection.RemoteIpAddress);
 }

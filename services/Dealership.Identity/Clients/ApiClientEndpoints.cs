@@ -55,7 +55,7 @@ public static class ApiClientEndpoints
         var key = ApiKeys.NewKey();
         var client = new ApiClient
         {
-            Id = Guid.NewGuid(), Name = input.Name!.Trim(), KeyHash = ApiKeys.Hash(key), KeyPrefix = ApiKeys.Prefix(key),
+            Id = Guid.NewGuid(), Name = input.Name!.Trim(), KeyHash = ApiKeyHash.Of(key), KeyPrefix = ApiKeys.Prefix(key),
             Scopes = string.Join(' ', scopes.Distinct()), Dealerships = string.Join(' ', dealerships),
             CreatedAt = clock.GetUtcNow(), CreatedBy = http.User.ActorName(),
         };

@@ -8,8 +8,6 @@ namespace Dealership.Identity.Clients;
 
 public static class ApiKeys
 {
-    public static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
     /// <summary>A new key: 32 random bytes, URL-safe, with a short prefix that names it in lists.</summary>
     public static string NewKey() => "dk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
 
@@ -19,7 +17,7 @@ public static class ApiKeys
     {
         if (string.IsNullOrEmpty(key))
             return null;
-        var hash = Hash(key);
+        var hash = ApiKeyHash.Of(key);
         return await db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.KeyHash == hash && c.RevokedAt == null, cancellationToken);
     }
 

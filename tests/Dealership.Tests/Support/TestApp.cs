@@ -88,17 +88,11 @@ public sealed class TestApp : IAsyncDisposable
         return client;
     }
 
+    // The identity service's own issuer, with the host's key: the same token a network admin's sign-in gives.
     private static string AdminToken(IServiceProvider services) =>
-        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
-        {
-            Issuer = Dealership.Hosting.Security.SigningKey.Issuer,
-            Audience = Dealership.Hosting.Security.SigningKey.Audience,
-            Subject = new System.Security.Claims.ClaimsIdentity([
-                new("sub", Guid.NewGuid().ToString()), new("name", "Test admin"), new("kind", "person"), new("role", "admin"), new("dealership", "*")]),
-            Expires = DateTime.UtcNow.AddHours(1),
-            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
-                services.GetRequiredService<Dealership.Hosting.Security.SecurityKeyHolder>().Key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256),
-        });
+        new Dealership.Identity.People.TokenIssuer(services.GetRequiredService<Dealership.Hosting.Security.SecurityKeyHolder>()).Issue(
+            [new("sub", Guid.NewGuid().ToString()), new("name", "Test admin"), new("kind", "person"), new("role", "admin"), new("dealership", "*")],
+            TimeSpan.FromHours(1)).Token;
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "dealership-tests", Guid.NewGuid().ToString("N"));
 
