@@ -29,6 +29,7 @@ public sealed class AppointmentModule : ServiceModule
         AddConsumer<LeadConsultantConsumer>(bus);
         AddConsumer<ScheduleAppointmentConsumer>(bus);
         AddConsumer<SmsReplyReceivedConsumer>(bus);
+        FollowDealerships<DealershipChangedConsumer>(bus);
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -37,14 +38,6 @@ public sealed class AppointmentModule : ServiceModule
         endpoints.MapCalendarEndpoints();
     }
 
-    public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var db = services.GetRequiredService<AppointmentDbContext>();
-        var demo = services.GetRequiredService<IConfiguration>().GetSection("Demo:Dealership");
-        if (Guid.TryParse(demo["Id"], out var dealershipId) && demo["Code"] is { } code && !await db.Calendars.AnyAsync(c => c.DealershipId == dealershipId, cancellationToken))
-        {
-            db.Calendars.Add(new ShowroomCalendar { DealershipId = dealershipId, DealershipCode = code });
-            await db.SaveChangesAsync(cancellationToken);
-        }
-    }
+    public override Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        RequestDealershipsAsync(services.GetRequiredService<AppointmentDbContext>(), services, cancellationToken);
 }

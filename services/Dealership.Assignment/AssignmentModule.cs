@@ -30,6 +30,7 @@ public sealed class AssignmentModule : ServiceModule
         AddConsumer<LeadAcceptedConsumer>(bus);
         AddConsumer<FirstContactOverdueConsumer>(bus);
         AddConsumer<CustomerArrivedConsumer>(bus);
+        FollowDealerships<DealershipChangedConsumer>(bus);
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -43,20 +44,12 @@ public sealed class AssignmentModule : ServiceModule
     public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<AssignmentDbContext>();
-        var demo = services.GetRequiredService<IConfiguration>().GetSection("Demo");
-        var dealershipId = demo.GetValue<Guid?>("Dealership:Id");
-        var code = demo.GetValue<string>("Dealership:Code");
-        if (dealershipId is null || code is null)
-            return;
-        if (!await db.Settings.AnyAsync(s => s.DealershipId == dealershipId, cancellationToken))
-            db.Settings.Add(new RoutingSettings { DealershipId = dealershipId.Value, DealershipCode = code, TimeZone = demo.GetValue<string>("Dealership:TimeZone") ?? "Asia/Shanghai" });
-        foreach (var consultant in demo.GetSection("Consultants").Get<List<Consultant>>() ?? [])
+        // The demo's roster; each consultant names the dealership it works for. A consultant who exists already is left as it is.
+        foreach (var consultant in services.GetRequiredService<IConfiguration>().GetSection("Demo:Consultants").Get<List<Consultant>>() ?? [])
         {
-            if (await db.Consultants.AnyAsync(c => c.Id == consultant.Id, cancellationToken))
-                continue;
-            consultant.DealershipId = dealershipId.Value;
-            db.Consultants.Add(consultant);
+            if (consultant.DealershipId != Guid.Empty && !await db.Consultants.AnyAsync(c => c.Id == consultant.Id, cancellationToken))
+                db.Consultants.Add(consultant);
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await RequestDealershipsAsync(db, services, cancellationToken);
     }
 }

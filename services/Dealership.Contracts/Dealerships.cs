@@ -32,3 +32,10 @@ public record ActionAudited(
     int Status,
     string? From,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A service started and asks for every dealership's reference data; the identity service answers
+/// with one <see cref="DealershipChanged"/> per dealership. Covers a service whose queue did not
+/// exist yet when a dealership was created.
+/// </summary>
+public record DealershipsRequested(string Service, DateTimeOffset OccurredAt);

@@ -1,6 +1,9 @@
+using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dealership.Hosting;
 
@@ -29,11 +32,32 @@ public abstract class ServiceModule
     /// Registers a consumer on a queue named after this service, so two services consuming the
     /// same event never share (and steal from) one queue.
     /// </summary>
-    protected void AddConsumer<TConsumer>(IBusRegistrationConfigurator bus)
+    protected void AddConsumer<TConsumer>(IBusRegistrationConfigurator bus, int? concurrentMessageLimit = null)
         where TConsumer : class, IConsumer
     {
         var endpoint = $"{Name}-{KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>()}";
-        bus.AddConsumer<TConsumer>().Endpoint(e => e.Name = endpoint);
+        bus.AddConsumer<TConsumer>().Endpoint(e =>
+        {
+            e.Name = endpoint;
+            if (concurrentMessageLimit is { } limit)
+                e.ConcurrentMessageLimit = limit;
+        });
+    }
+
+    /// <summary>
+    /// Follows the dealerships' reference data: registers the service's consumer of <c>DealershipChanged</c>
+    /// one message at a time (several copies of one dealership's change arrive together when services
+    /// start), and asks for every dealership when the service starts.
+    /// </summary>
+    protected void FollowDealerships<TConsumer>(IBusRegistrationConfigurator bus)
+        where TConsumer : class, IConsumer<DealershipChanged> =>
+        AddConsumer<TConsumer>(bus, concurrentMessageLimit: 1);
+
+    /// <summary>Asks the identity service, through the outbox, for every dealership's reference data.</summary>
+    protected async Task RequestDealershipsAsync(ServiceDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        db.Publish(new DealershipsRequested(Name, services.GetRequiredService<TimeProvider>().GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Registers a consumer whose definition configures its endpoint, on a queue of the given name.</summary>

@@ -44,6 +44,7 @@ public sealed class IdentityModule : ServiceModule
     public override void AddConsumers(IBusRegistrationConfigurator bus)
     {
         AddConsumer<ActionAuditedConsumer>(bus);
+        AddConsumer<DealershipsRequestedConsumer>(bus);
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -79,8 +80,11 @@ public sealed class IdentityModule : ServiceModule
                 Version = 1, UpdatedAt = clock.GetUtcNow(),
             };
             db.Dealerships.Add(dealership);
-            db.Publish(DealershipEndpoints.Changed(dealership));
         }
+        // Every start tells the others again: a service whose queue did not exist at the last change catches up.
+        await db.Dealerships.LoadAsync(cancellationToken);
+        foreach (var dealership in db.Dealerships.Local.ToList())
+            db.Publish(DealershipEndpoints.Changed(dealership));
         await db.SaveChangesAsync(cancellationToken);
 
         await SeedPeopleAsync(services, db, configuration, clock);

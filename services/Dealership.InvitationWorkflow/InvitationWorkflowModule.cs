@@ -37,7 +37,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
         AddConsumer<FlowReplyConsumers>(bus);
         AddConsumer<LeadReassignedConsumer>(bus);
         AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
-        AddConsumer<KnownDealershipConsumer>(bus);
+        FollowDealerships<KnownDealershipConsumer>(bus);
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -49,17 +49,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
 
     public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        // API keys name dealerships by code; the demo dealership's code is known from configuration.
-        var demo = services.GetRequiredService<IConfiguration>().GetSection("Demo:Dealership");
-        if (Guid.TryParse(demo["Id"], out var id) && demo["Code"] is { Length: > 0 } code)
-        {
-            var db = services.GetRequiredService<InvitationWorkflowDbContext>();
-            if (!await db.KnownDealerships.AnyAsync(d => d.Id == id, cancellationToken))
-            {
-                db.KnownDealerships.Add(new KnownDealership { Id = id, Code = code });
-                await db.SaveChangesAsync(cancellationToken);
-            }
-        }
+        await RequestDealershipsAsync(services.GetRequiredService<InvitationWorkflowDbContext>(), services, cancellationToken);
         await DefaultFlows.LoadAsync(services, cancellationToken);
     }
 }

@@ -29,6 +29,7 @@ public sealed class LeadIntakeModule : ServiceModule
         AddConsumer<SubmitLeadConsumer>(bus);
         AddConsumer<CustomerOptedOutConsumer>(bus);
         AddConsumer<RawLeadConsumer, RawLeadConsumerDefinition>(bus, RawLeadConsumer.Queue);
+        FollowDealerships<DealershipChangedConsumer>(bus);
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -43,14 +44,6 @@ public sealed class LeadIntakeModule : ServiceModule
         endpoints.MapConsentEndpoints();
     }
 
-    public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var db = services.GetRequiredService<LeadIntakeDbContext>();
-        var demo = services.GetRequiredService<IConfiguration>().GetSection("Demo:Dealership").Get<IntakeDealership>();
-        if (demo is not null && !await db.Dealerships.AnyAsync(d => d.Id == demo.Id, cancellationToken))
-        {
-            db.Dealerships.Add(demo);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-    }
+    public override Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        RequestDealershipsAsync(services.GetRequiredService<LeadIntakeDbContext>(), services, cancellationToken);
 }

@@ -50,6 +50,7 @@ public sealed class NotificationModule : ServiceModule
         AddConsumer<LeadAcceptedConsumer>(bus);
         AddConsumer<AppointmentBookedConsumer>(bus);
         AddConsumer<ConsentChangedConsumer>(bus);
+        FollowDealerships<DealershipChangedConsumer>(bus);
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -58,25 +59,6 @@ public sealed class NotificationModule : ServiceModule
         endpoints.MapSmsSettingsEndpoints();
     }
 
-    /// <summary>The demo dealership gets its signature and its own copy of every default template, to edit.</summary>
-    public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var db = services.GetRequiredService<NotificationDbContext>();
-        var demo = services.GetRequiredService<IConfiguration>().GetSection("Demo:Dealership");
-        if (!Guid.TryParse(demo["Id"], out var dealershipId) || demo["Code"] is not { } code)
-            return;
-        if (!await db.Settings.AnyAsync(s => s.DealershipId == dealershipId, cancellationToken))
-            db.Settings.Add(new DealershipSmsSettings { DealershipId = dealershipId, DealershipCode = code, Signature = "【Demo Motors】" });
-        if (!await db.Templates.AnyAsync(t => t.DealershipId == dealershipId, cancellationToken))
-        {
-            foreach (var purpose in SmsTemplates.Purposes.Values)
-            foreach (var language in SmsLanguages.All)
-                db.Templates.Add(new SmsTemplate
-                {
-                    Id = NewId.NextGuid(), DealershipId = dealershipId, Purpose = purpose.Name, Language = language,
-                    Body = SmsTemplates.DefaultBody(purpose, language), UpdatedAt = DateTimeOffset.UtcNow,
-                });
-        }
-        await db.SaveChangesAsync(cancellationToken);
-    }
+    public override Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        RequestDealershipsAsync(services.GetRequiredService<NotificationDbContext>(), services, cancellationToken);
 }

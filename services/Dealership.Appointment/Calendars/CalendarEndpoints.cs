@@ -13,6 +13,10 @@ public static class CalendarEndpoints
     public record CalendarView(
         string DealershipCode, string TimeZone, TimeOnly OpensAt, TimeOnly ClosesAt, int SlotMinutes, int ReceptionDesks, int TestDriveCars,
         int NoShowAfterMinutes, List<DayOfWeek> ClosedWeekdays, List<DateOnly> ClosedDates);
+    /// <summary>A calendar as staff change it; the time zone is the dealership's own (<c>/api/dealerships/{code}</c>).</summary>
+    public record CalendarInput(
+        TimeOnly OpensAt, TimeOnly ClosesAt, int SlotMinutes, int ReceptionDesks, int TestDriveCars,
+        int NoShowAfterMinutes, List<DayOfWeek>? ClosedWeekdays, List<DateOnly>? ClosedDates);
     public record SlotView(DateTimeOffset StartsAt, int FreeReceptionDesks, int FreeTestDriveCars, List<Guid> BusyConsultants);
     public record ReportRow(string Key, int Booked, int Confirmed, int Arrived, int Missed, int Cancelled);
 
@@ -23,13 +27,11 @@ public static class CalendarEndpoints
                 await FindAsync(db, user, dealershipCode, cancellationToken) is { } c ? Results.Ok(ToView(c)) : NotFound(dealershipCode))
             .WithSummary("A showroom's opening hours, closed days, slot length and capacity")
             .Produces<CalendarView>();
-        group.MapPut("/{dealershipCode}", async (string dealershipCode, CalendarView request, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
+        group.MapPut("/{dealershipCode}", async (string dealershipCode, CalendarInput request, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
             {
                 if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } c)
                     return NotFound(dealershipCode);
                 var errors = new Dictionary<string, string[]>();
-                if (!TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone ?? "", out _))
-                    errors["timeZone"] = [$"'{request.TimeZone}' is not a time zone; use an IANA name such as Asia/Shanghai."];
                 if (request.ClosesAt <= request.OpensAt)
                     errors["closesAt"] = ["The showroom must close after it opens."];
                 if (request.SlotMinutes is < 15 or > 480)
@@ -42,7 +44,6 @@ public static class CalendarEndpoints
                     errors["noShowAfterMinutes"] = ["Use 0 to 1440 minutes."];
                 if (errors.Count > 0)
                     return Results.ValidationProblem(errors);
-                c.TimeZone = request.TimeZone!;
                 c.OpensAt = request.OpensAt;
                 c.ClosesAt = request.ClosesAt;
                 c.SlotMinutes = request.SlotMinutes;

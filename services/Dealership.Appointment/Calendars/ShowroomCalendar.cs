@@ -8,7 +8,10 @@ public class ShowroomCalendar
 {
     public Guid DealershipId { get; set; }
     public required string DealershipCode { get; set; }
+    /// <summary>The dealership's time zone, as the identity service announces it; hours and days are in it.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
+    /// <summary>The version of the dealership's reference data this calendar follows; older changes are ignored.</summary>
+    public long ReferenceVersion { get; set; }
     public TimeOnly OpensAt { get; set; } = new(9, 0);
     public TimeOnly ClosesAt { get; set; } = new(18, 0);
     public int SlotMinutes { get; set; } = 60;

@@ -38,8 +38,10 @@ public class RoutingSettings
 {
     public Guid DealershipId { get; set; }
     public required string DealershipCode { get; set; }
-    /// <summary>IANA time zone of the showroom; working hours and plan months are in it.</summary>
+    /// <summary>The dealership's IANA time zone, as the identity service announces it; working hours and plan months are in it.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
+    /// <summary>The version of the dealership's reference data these settings follow; older changes are ignored.</summary>
+    public long ReferenceVersion { get; set; }
     public OutsideHoursPolicy OutsideHours { get; set; } = OutsideHoursPolicy.WaitForNextShift;
     public EscalationPolicy OnFirstContactOverdue { get; set; } = EscalationPolicy.Reassign;
 }

@@ -4,19 +4,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.InvitationWorkflow.Workflows;
 
-/// <summary>Learns each dealership's code from its leads, so keys scoped to that code may manage its workflows.</summary>
-public sealed class KnownDealershipConsumer(InvitationWorkflowDbContext db) : IConsumer<LeadAccepted>
+/// <summary>Follows each dealership's code, so keys and people scoped to that code may manage its workflows.</summary>
+public sealed class KnownDealershipConsumer(InvitationWorkflowDbContext db) : IConsumer<DealershipChanged>
 {
-    public async Task Consume(ConsumeContext<LeadAccepted> context)
+    public async Task Consume(ConsumeContext<DealershipChanged> context)
     {
-        var lead = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(KnownDealershipConsumer)))
-            return;
-        var known = await db.KnownDealerships.SingleOrDefaultAsync(d => d.Id == lead.DealershipId, context.CancellationToken);
+        var changed = context.Message;
+        var known = await db.KnownDealerships.SingleOrDefaultAsync(d => d.Id == changed.DealershipId, context.CancellationToken);
         if (known is null)
-            db.KnownDealerships.Add(new KnownDealership { Id = lead.DealershipId, Code = lead.DealershipCode });
-        else
-            known.Code = lead.DealershipCode;
+            db.KnownDealerships.Add(known = new KnownDealership { Id = changed.DealershipId, Code = changed.Code });
+        else if (known.ReferenceVersion > changed.Version)
+            return;
+        known.Code = changed.Code;
+        known.ReferenceVersion = changed.Version;
         await db.SaveChangesAsync(context.CancellationToken);
     }
 }

@@ -111,10 +111,13 @@ public class BufferedWorkflowMessage
 }
 
 /// <summary>Dealership codes by id, so an API key scoped to codes can be checked against rows keyed by id.</summary>
+/// <summary>A dealership's code, as the identity service announces it: keys and people name dealerships by code.</summary>
 public class KnownDealership
 {
     public Guid Id { get; set; }
     public required string Code { get; set; }
+    /// <summary>The version of the dealership's reference data this row follows; older changes are ignored.</summary>
+    public long ReferenceVersion { get; set; }
 }
 
 /// <summary>A message that took effect on an instance: the same message id never takes effect there again.</summary>

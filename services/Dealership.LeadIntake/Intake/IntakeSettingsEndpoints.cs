@@ -11,7 +11,9 @@ namespace Dealership.LeadIntake.Intake;
 /// <summary>A dealership's de-duplication rules: whether and for how long a new enquiry joins the customer's open lead.</summary>
 public static class IntakeSettingsEndpoints
 {
+    /// <summary>The phone region is the dealership's (changed at <c>/api/dealerships/{code}</c>), shown here because it decides how numbers are read.</summary>
     public record IntakeSettings(bool MergeOnPhone, int MergeWindowDays, string PhoneRegion);
+    public record IntakeRules(bool MergeOnPhone, int MergeWindowDays);
 
     public static void MapIntakeSettingsEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -27,7 +29,7 @@ public static class IntakeSettingsEndpoints
         return dealership is null ? NotFound(code) : Results.Ok(new IntakeSettings(dealership.MergeOnPhone, dealership.MergeWindowDays, dealership.PhoneRegion));
     }
 
-    private static async Task<IResult> PutAsync(string code, IntakeSettings settings, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> PutAsync(string code, IntakeRules settings, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
         var dealership = await FindAsync(code, user, db, cancellationToken);
         if (dealership is null)
@@ -35,14 +37,10 @@ public static class IntakeSettingsEndpoints
         var errors = new Dictionary<string, string[]>();
         if (settings.MergeWindowDays is < 1 or > 3650)
             errors["mergeWindowDays"] = ["The merge window is 1 to 3650 days."];
-        var region = settings.PhoneRegion?.Trim().ToUpperInvariant();
-        if (region is null || !PhoneNumbers.PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(region))
-            errors["phoneRegion"] = ["Give a two-letter region code, e.g. CN."];
         if (errors.Count > 0)
             return Results.ValidationProblem(errors);
         dealership.MergeOnPhone = settings.MergeOnPhone;
         dealership.MergeWindowDays = settings.MergeWindowDays;
-        dealership.PhoneRegion = region!;
         await db.SaveChangesAsync(cancellationToken);
         return Results.Ok(new IntakeSettings(dealership.MergeOnPhone, dealership.MergeWindowDays, dealership.PhoneRegion));
     }

@@ -102,7 +102,9 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         var (submission, errors) = LeadSubmission.Validate(request, dealership?.PhoneRegion ?? "CN");
         if (dealership is null && !string.IsNullOrEmpty(code))
             errors["dealershipCode"] = [$"Dealership {code} is not known."];
-        if (submission is null || dealership is null)
+        else if (dealership is { Active: false })
+            errors["dealershipCode"] = [$"Dealership {code} is closed and takes no new leads."];
+        if (submission is null || dealership is not { Active: true })
             return await RejectAsync(channel, rawPayload, errors, request, dealership?.Id ?? Guid.Empty, cancellationToken);
 
         var repeated = await db.Enquiries

@@ -8,6 +8,10 @@ public class IntakeDealership
     public required string Name { get; set; }
     /// <summary>Region assumed for phone numbers written without a country code.</summary>
     public string PhoneRegion { get; set; } = "CN";
+    /// <summary>An inactive dealership takes no new leads.</summary>
+    public bool Active { get; set; } = true;
+    /// <summary>The version of the identity service's reference data this row follows; older changes are ignored.</summary>
+    public long ReferenceVersion { get; set; }
     /// <summary>Merge a new arrival into the customer's open lead (same phone number) instead of opening a second lead.</summary>
     public bool MergeOnPhone { get; set; } = true;
     /// <summary>How old an open lead may be and still take in a new enquiry; older ones are left alone and a new lead opens.</summary>

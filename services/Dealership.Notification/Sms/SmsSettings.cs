@@ -8,8 +8,10 @@ public class DealershipSmsSettings
 {
     public Guid DealershipId { get; set; }
     public required string DealershipCode { get; set; }
-    /// <summary>IANA time zone that quiet hours and the spending day are counted in.</summary>
+    /// <summary>The dealership's IANA time zone, as the identity service announces it; quiet hours and the spending day are counted in it.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
+    /// <summary>The version of the dealership's reference data these settings follow; older changes are ignored.</summary>
+    public long ReferenceVersion { get; set; }
     /// <summary>No customer SMS from this local time ...</summary>
     public TimeOnly QuietHoursStart { get; set; } = new(21, 0);
     /// <summary>... until this local time; held messages go out then.</summary>
@@ -20,7 +22,7 @@ public class DealershipSmsSettings
     public int DailySpendingCapFen { get; set; } = 10_000;
     /// <summary>The carrier's price of one SMS segment, in fen.</summary>
     public int PricePerSegmentFen { get; set; } = 5;
-    /// <summary>The sender signature the carrier registered for the dealership, e.g. 【Demo Motors】; it heads every customer SMS.</summary>
+    /// <summary>The sender signature the carrier registered for the dealership, e.g. 【演示汽车上海店】; it heads every customer SMS.</summary>
     public string Signature { get; set; } = "【经销商】";
     public string Language { get; set; } = SmsLanguages.Chinese;
 

@@ -14,6 +14,9 @@ public static class SmsSettingsEndpoints
     public record SettingsView(
         string DealershipCode, string TimeZone, TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap,
         int DailySpendingCapFen, int PricePerSegmentFen, string Signature, string Language);
+    /// <summary>The rules as staff change them; the time zone is the dealership's own (<c>/api/dealerships/{code}</c>).</summary>
+    public record SettingsInput(
+        TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap, int DailySpendingCapFen, int PricePerSegmentFen, string? Signature, string Language);
     public record TemplateView(string Purpose, string Language, string Recipient, string Body, bool Custom, IReadOnlyCollection<string> Placeholders);
     public record TemplateRequest(string? Body);
 
@@ -25,13 +28,11 @@ public static class SmsSettingsEndpoints
                 await FindAsync(db, user, dealershipCode, cancellationToken) is { } s ? Results.Ok(ToView(s)) : NotFound(dealershipCode))
             .WithSummary("A dealership's SMS rules: quiet hours, weekly cap, spending cap, signature")
             .Produces<SettingsView>();
-        settings.MapPut("/{dealershipCode}", async (string dealershipCode, SettingsView request, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
+        settings.MapPut("/{dealershipCode}", async (string dealershipCode, SettingsInput request, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
             {
                 if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } s)
                     return NotFound(dealershipCode);
                 var errors = new Dictionary<string, string[]>();
-                if (!TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone ?? "", out _))
-                    errors["timeZone"] = [$"'{request.TimeZone}' is not a time zone; use an IANA name such as Asia/Shanghai."];
                 if (request.WeeklyCap < 0)
                     errors["weeklyCap"] = ["The weekly cap cannot be negative."];
                 if (request.DailySpendingCapFen < 0)
@@ -44,7 +45,6 @@ public static class SmsSettingsEndpoints
                     errors["language"] = [$"Use one of: {string.Join(", ", SmsLanguages.All)}."];
                 if (errors.Count > 0)
                     return Results.ValidationProblem(errors);
-                s.TimeZone = request.TimeZone!;
                 s.QuietHoursStart = request.QuietHoursStart;
                 s.QuietHoursEnd = request.QuietHoursEnd;
                 s.WeeklyCap = request.WeeklyCap;

@@ -79,7 +79,7 @@ public sealed class Deduplication_and_consent_Specs : IAsyncLifetime
     [Fact]
     public async Task Should_follow_the_dealerships_rule_when_merging_is_switched_off()
     {
-        var settings = await _app.Client.PutAsJsonAsync("/api/dealerships/DEMO01/intake-settings", new { mergeOnPhone = false, mergeWindowDays = 30, phoneRegion = "CN" });
+        var settings = await _app.Client.PutAsJsonAsync("/api/dealerships/DEMO01/intake-settings", new { mergeOnPhone = false, mergeWindowDays = 30 });
         Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
 
         var a = await PostAsync(new { dealershipCode = "DEMO01", source = "oem", externalId = "NM-1", name = "秦先生", phone = "13811110004" });
@@ -87,9 +87,9 @@ public sealed class Deduplication_and_consent_Specs : IAsyncLifetime
 
         Assert.Equal(("accepted", "accepted"), (a.Outcome, b.Outcome));
         Assert.NotEqual(a.Id, b.Id);
-        var refused = await _app.Client.PutAsJsonAsync("/api/dealerships/DEMO01/intake-settings", new { mergeOnPhone = true, mergeWindowDays = 0, phoneRegion = "XX" });
+        var refused = await _app.Client.PutAsJsonAsync("/api/dealerships/DEMO01/intake-settings", new { mergeOnPhone = true, mergeWindowDays = 0 });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        await _app.Client.PutAsJsonAsync("/api/dealerships/DEMO01/intake-settings", new { mergeOnPhone = true, mergeWindowDays = 90, phoneRegion = "CN" });
+        await _app.Client.PutAsJsonAsync("/api/dealerships/DEMO01/intake-settings", new { mergeOnPhone = true, mergeWindowDays = 90 });
     }
 
     [Fact]

@@ -155,7 +155,7 @@ public sealed class Submitting_a_lead_Specs : IAsyncLifetime
         var sms = await _app.Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}");
         var confirmation = Assert.Single(sms!, m => m.Recipient == "customer");
         Assert.Equal("appointment-confirmation", confirmation.Template);
-        Assert.StartsWith("【Demo Motors】", confirmation.Text);
+        Assert.StartsWith("【演示汽车上海店】", confirmation.Text);
         Assert.EndsWith("回复TD退订", confirmation.Text);
     }
 

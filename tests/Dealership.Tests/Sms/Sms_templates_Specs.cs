@@ -58,6 +58,6 @@ public sealed class Sms_templates_Specs : IAsyncLifetime
 
         var sms = await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<SmsDetailView>>($"/api/sms/messages?leadId={leadId}")!,
             l => l!.Any(s => s.Template == "care"));
-        Assert.Equal("【Demo Motors】Dear Mr Chen, thank you for your time today. Reply TD to opt out", sms!.Single(s => s.Template == "care").Text);
+        Assert.Equal("【演示汽车上海店】Dear Mr Chen, thank you for your time today. Reply TD to opt out", sms!.Single(s => s.Template == "care").Text);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dealership.Tests.Support;
@@ -51,6 +52,7 @@ public sealed class TestApp : IAsyncDisposable
         ];
         var app = DealershipApp.Build(args, configure);
         await app.StartAsync();
+        await WaitUntilServicesKnowTheDemoDealershipsAsync(app.Services);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         // A host without the identity service cannot sign anyone in: its admin's token is signed here with the host's key.
         var client = app.Services.GetService<Dealership.Identity.People.TokenIssuer>() is null
@@ -93,6 +95,34 @@ public sealed class TestApp : IAsyncDisposable
         new Dealership.Identity.People.TokenIssuer(services.GetRequiredService<Dealership.Hosting.Security.SecurityKeyHolder>()).Issue(
             [new("sub", Guid.NewGuid().ToString()), new("name", "Test admin"), new("kind", "person"), new("role", "admin"), new("dealership", "*")],
             TimeSpan.FromHours(1)).Token;
+
+    /// <summary>
+    /// The services learn the dealerships from the identity service's DealershipChanged moments after they
+    /// start; a test that posts a lead at once would otherwise race them.
+    /// </summary>
+    private static async Task WaitUntilServicesKnowTheDemoDealershipsAsync(IServiceProvider services)
+    {
+        if (services.GetService<Dealership.Identity.People.TokenIssuer>() is null)
+            return;
+        Guid[] demo = [DemoDealershipId, SecondDealershipId];
+        await Eventually.Get(async () =>
+        {
+            using var scope = services.CreateScope();
+            var sp = scope.ServiceProvider;
+            var missing = new List<string>();
+            async Task Check<TContext>(Func<TContext, Task<int>> count, string what) where TContext : class
+            {
+                if (sp.GetService<TContext>() is { } db && await count(db) < demo.Length)
+                    missing.Add(what);
+            }
+            await Check<Dealership.LeadIntake.LeadIntakeDbContext>(db => db.Dealerships.CountAsync(d => demo.Contains(d.Id)), "lead intake");
+            await Check<Dealership.Assignment.AssignmentDbContext>(db => db.Settings.CountAsync(s => demo.Contains(s.DealershipId)), "assignment");
+            await Check<Dealership.InvitationWorkflow.InvitationWorkflowDbContext>(db => db.KnownDealerships.CountAsync(d => demo.Contains(d.Id)), "invitation workflow");
+            await Check<Dealership.Appointment.AppointmentDbContext>(db => db.Calendars.CountAsync(c => demo.Contains(c.DealershipId)), "appointment");
+            await Check<Dealership.Notification.NotificationDbContext>(db => db.Settings.CountAsync(s => demo.Contains(s.DealershipId)), "notification");
+            return missing;
+        }, missing => missing.Count == 0, TimeSpan.FromSeconds(60), because: "every service should learn the demo dealerships");
+    }
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "dealership-tests", Guid.NewGuid().ToString("N"));
 

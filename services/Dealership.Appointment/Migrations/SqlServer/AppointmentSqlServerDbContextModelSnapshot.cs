@@ -190,6 +190,9 @@ namespace Dealership.Appointment.Migrations.SqlServer
                     b.Property<int>("ReceptionDesks")
                         .HasColumnType("int");
 
+                    b.Property<long>("ReferenceVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("SlotMinutes")
                         .HasColumnType("int");
 

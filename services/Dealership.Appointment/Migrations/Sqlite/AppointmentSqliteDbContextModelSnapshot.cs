@@ -181,6 +181,9 @@ namespace Dealership.Appointment.Migrations.Sqlite
                     b.Property<int>("ReceptionDesks")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ReferenceVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("SlotMinutes")
                         .HasColumnType("INTEGER");
 

@@ -262,6 +262,9 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<long>("ReferenceVersion")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.ToTable("KnownDealerships", "workflow");

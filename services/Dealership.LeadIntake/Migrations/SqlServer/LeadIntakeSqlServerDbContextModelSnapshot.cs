@@ -381,6 +381,9 @@ namespace Dealership.LeadIntake.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<bool>("Active")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -401,6 +404,9 @@ namespace Dealership.LeadIntake.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(2)
                         .HasColumnType("nvarchar(2)");
+
+                    b.Property<long>("ReferenceVersion")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 

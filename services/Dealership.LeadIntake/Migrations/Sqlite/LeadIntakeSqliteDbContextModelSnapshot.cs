@@ -375,6 +375,9 @@ namespace Dealership.LeadIntake.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -395,6 +398,9 @@ namespace Dealership.LeadIntake.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(2)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("ReferenceVersion")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

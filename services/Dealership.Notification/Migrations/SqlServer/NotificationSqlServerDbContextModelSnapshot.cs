@@ -164,6 +164,9 @@ namespace Dealership.Notification.Migrations.SqlServer
                     b.Property<TimeOnly>("QuietHoursStart")
                         .HasColumnType("time");
 
+                    b.Property<long>("ReferenceVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Signature")
                         .IsRequired()
                         .HasMaxLength(40)

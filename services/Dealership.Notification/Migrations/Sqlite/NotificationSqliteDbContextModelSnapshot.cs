@@ -158,6 +158,9 @@ namespace Dealership.Notification.Migrations.Sqlite
                     b.Property<TimeOnly>("QuietHoursStart")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ReferenceVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Signature")
                         .IsRequired()
                         .HasMaxLength(40)

@@ -1,0 +1,50 @@
+using Dealership.Contracts;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dealership.Notification.Sms;
+
+/// <summary>
+/// A new dealership gets the default SMS rules, a signature made of its Chinese name and its own copy of
+/// every default template to edit; a changed one keeps its rules and follows its time zone.
+/// </summary>
+public sealed class DealershipChangedConsumer(NotificationDbContext db, TimeProvider clock) : IConsumer<DealershipChanged>
+{
+    /// <summary>Carriers register signatures of a few characters; a long legal name is cut rather than refused.</summary>
+    private const int SignatureNameLength = 16;
+
+    public async Task Consume(ConsumeContext<DealershipChanged> context)
+    {
+        var changed = context.Message;
+        var settings = await db.Settings.SingleOrDefaultAsync(s => s.DealershipId == changed.DealershipId, context.CancellationToken);
+        if (settings is null)
+        {
+            var name = changed.NameZh.Trim();
+            settings = new DealershipSmsSettings
+            {
+                DealershipId = changed.DealershipId, DealershipCode = changed.Code,
+                Signature = $"【{(name.Length > SignatureNameLength ? name[..SignatureNameLength] : name)}】",
+            };
+            db.Settings.Add(settings);
+        }
+        else if (settings.ReferenceVersion > changed.Version)
+            return;
+        settings.DealershipCode = changed.Code;
+        settings.TimeZone = changed.TimeZone;
+        settings.ReferenceVersion = changed.Version;
+        if (!await db.Templates.AnyAsync(t => t.DealershipId == changed.DealershipId, context.CancellationToken))
+            AddDefaultTemplates(db, changed.DealershipId, clock.GetUtcNow());
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
+
+    private static void AddDefaultTemplates(NotificationDbContext db, Guid dealershipId, DateTimeOffset now)
+    {
+        foreach (var purpose in SmsTemplates.Purposes.Values)
+        foreach (var language in SmsLanguages.All)
+            db.Templates.Add(new SmsTemplate
+            {
+                Id = NewId.NextGuid(), DealershipId = dealershipId, Purpose = purpose.Name, Language = language,
+                Body = SmsTemplates.DefaultBody(purpose, language), UpdatedAt = now,
+            });
+    }
+}
