@@ -56,6 +56,9 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
         _gateway = await TestApp.SignInAsync(gateway.Address, "manager");
         _oem = new HttpClient { BaseAddress = gateway.Address };
         _oem.DefaultRequestHeaders.Add("X-Api-Key", TestApp.DemoKey);
+        // Each service learns the dealerships from the identity service's events once both are up.
+        foreach (var path in new[] { "/api/dealerships/DEMO01/intake-settings", "/api/appointments/calendar/DEMO01", "/api/sms/settings/DEMO01" })
+            await Eventually.Get(() => _gateway.GetAsync(path), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(60), because: $"{path} should answer once the service knows DEMO01");
     }
 
     public async Task DisposeAsync()

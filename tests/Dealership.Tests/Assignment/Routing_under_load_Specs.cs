@@ -17,9 +17,18 @@ public sealed class Routing_under_load_Specs : IAsyncLifetime
 {
     private TestApp _app = null!;
 
-    public async Task InitializeAsync() =>
-        // Assignment alone: the leads published here exist only for it.
+    public async Task InitializeAsync()
+    {
+        // Assignment alone: the leads published here exist only for it, and it learns of the dealership as it would from the identity service.
         _app = await TestApp.StartAsync(settings: ["--services=assignment", "--Messaging:RetryLimit=5"]);
+        await _app.Services.GetRequiredService<IBus>().Publish(new DealershipChanged(
+            TestApp.DemoDealershipId, "DEMO01", "演示汽车上海店", "Demo Motors Shanghai", "Asia/Shanghai", "CN", null, true, 1, DateTimeOffset.UtcNow));
+        await Eventually.Get(async () =>
+        {
+            using var scope = _app.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<AssignmentDbContext>().Settings.AnyAsync(s => s.DealershipId == TestApp.DemoDealershipId);
+        }, known => known, because: "assignment should learn of DEMO01");
+    }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 

@@ -144,7 +144,7 @@ public class Workflow_definitions_Specs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_let_a_dealerships_own_key_manage_its_workflows_once_a_lead_made_the_dealership_known()
+    public async Task Should_let_a_dealerships_own_key_manage_its_workflows_once_an_admin_created_the_dealership()
     {
         await using var app = await TestApp.StartAsync(settings:
         [
@@ -155,11 +155,12 @@ public class Workflow_definitions_Specs : IAsyncLifetime
         ]);
         using var suzhou = new HttpClient { BaseAddress = app.Client.BaseAddress };
         suzhou.DefaultRequestHeaders.Add("X-Api-Key", "suzhou-key");
-        var dealershipId = Guid.NewGuid();
-        Assert.Equal(HttpStatusCode.Forbidden, (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode);
+        var unknown = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.Forbidden, (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), unknown)).StatusCode);
 
-        await app.Services.GetRequiredService<MassTransit.IBus>().Publish(
-            new Dealership.Contracts.LeadAccepted(Guid.NewGuid(), dealershipId, "SZ02", "oem", "SZ-1", null, null, DateTimeOffset.UtcNow));
+        var created = await app.Client.PostAsJsonAsync("/api/dealerships",
+            new { code = "SZ02", nameZh = "苏州二店", nameEn = "Suzhou Two", timeZone = "Asia/Shanghai", phoneRegion = "CN" });
+        var dealershipId = (await created.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<Guid>();
 
         await Eventually.Get(async () => (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode,
             status => status == HttpStatusCode.OK);
