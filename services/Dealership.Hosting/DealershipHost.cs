@@ -49,6 +49,7 @@ public static class DealershipHost
 
         builder.AddDealershipAuthentication();
         builder.AddDealershipRateLimits();
+        builder.AddRequestBodyLimits();
 
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
         var messaging = configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
@@ -103,6 +104,7 @@ public static class DealershipHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseRequestBodyLimits();
         app.UseMiddleware<AuditTrail>();
 
         // The only endpoints open to anonymous callers besides the sign-in: a probe and the API's description.

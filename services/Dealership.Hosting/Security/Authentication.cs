@@ -19,8 +19,23 @@ public static class Authentication
     /// </summary>
     public static void AddDealershipAuthentication(this WebApplicationBuilder builder)
     {
+        builder.AddDealershipCallers();
+        var services = builder.Services;
+        services.AddSingleton<IAuthorizationHandler, EndpointAccessRequirement>();
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(StaffOrScopedClient())
+            .SetFallbackPolicy(StaffOrScopedClient());
+    }
+
+    /// <summary>
+    /// Who the caller is, without what the caller may do: a person's signed token or a client's API key,
+    /// checked as every service checks them (the gateway's share of <see cref="AddDealershipAuthentication"/>).
+    /// </summary>
+    public static void AddDealershipCallers(this WebApplicationBuilder builder)
+    {
         var services = builder.Services;
         services.AddHttpContextAccessor();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SecurityKeyHolder>();
         services.AddHttpClient<IdentityServiceApiKeyValidator>();
         services.TryAddSingleton<IApiKeyValidator>(sp => sp.GetRequiredService<IdentityServiceApiKeyValidator>());
@@ -32,11 +47,6 @@ public static class Authentication
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SecurityKeyHolder>((o, key) => o.TokenValidationParameters = SigningKey.ValidationParameters(key.Key));
-
-        services.AddSingleton<IAuthorizationHandler, EndpointAccessRequirement>();
-        services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(StaffOrScopedClient())
-            .SetFallbackPolicy(StaffOrScopedClient());
     }
 
     private static AuthorizationPolicy StaffOrScopedClient() => new AuthorizationPolicyBuilder(Scheme)

@@ -9,12 +9,10 @@ namespace Dealership.LeadIntake.Intake;
 
 public static class AdfEndpoints
 {
-    public const int Limit = 1024 * 1024;
-
     public static void MapAdfEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGroup("/api/leads").WithTags("Intake").RequireAuthorization()
-            .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake)
+            .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake).WithRequestBodyLimit(RequestBodyLimits.Batch)
             .MapPost("/adf", SubmitAsync)
             .WithSummary("Submit an ADF 1.0 XML document with one or more prospects; each is answered in its row")
             .Produces<List<ItemResult>>()
@@ -25,9 +23,9 @@ public static class AdfEndpoints
     /// <param name="dealershipCode">Used for prospects whose &lt;vendor&gt; carries no id.</param>
     /// <param name="source">The channel the document came through; oem unless said otherwise.</param>
     private static async Task<IResult> SubmitAsync(HttpRequest request, string? dealershipCode, string? source, ClaimsPrincipal user,
-        LeadIntakePipeline pipeline, CancellationToken cancellationToken)
+        LeadIntakePipeline pipeline, RequestBodyLimits limits, CancellationToken cancellationToken)
     {
-        var (body, tooLarge) = await RequestBody.ReadAsync(request, Limit, cancellationToken);
+        var (body, tooLarge) = await RequestBody.ReadAsync(request, limits.For(request.HttpContext), cancellationToken);
         if (tooLarge is not null)
             return tooLarge;
         var channel = new IntakeChannel("adf", user.Identity?.Name ?? "unknown client");

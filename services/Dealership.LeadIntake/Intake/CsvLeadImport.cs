@@ -42,7 +42,7 @@ public static class CsvLeadImport
     public static void MapCsvImportEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/leads/imports").WithTags("Intake").RequireAuthorization()
-            .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake);
+            .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake).WithRequestBodyLimit(RequestBodyLimits.Import);
         group.MapPost("/", ImportAsync)
             .WithSummary("Import a CSV file of leads (body: the file; UTF-8 or GB18030); answers with the import's report")
             .Produces<ImportView>(StatusCodes.Status201Created)
@@ -55,7 +55,8 @@ public static class CsvLeadImport
 
     /// <param name="encoding">utf-8, gb18030, or auto (the default: UTF-8 unless the bytes say otherwise).</param>
     private static async Task<IResult> ImportAsync(HttpRequest request, string? dealershipCode, string? campaign, string? source, string? encoding,
-        string? fileName, ClaimsPrincipal user, LeadIntakeDbContext db, LeadIntakePipeline pipeline, TimeProvider clock, CancellationToken cancellationToken)
+        string? fileName, ClaimsPrincipal user, LeadIntakeDbContext db, LeadIntakePipeline pipeline, RequestBodyLimits limits, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var code = dealershipCode?.Trim().ToUpperInvariant();
         source = string.IsNullOrWhiteSpace(source) ? LeadSources.MarketingEvent : source.Trim().ToLowerInvariant();
@@ -68,8 +69,6 @@ public static class CsvLeadImport
             return IntakeEndpoints.Invalid("dealershipCode", $"Dealership {code} is not known.");
         if (!LeadSources.All.Contains(source))
             return IntakeEndpoints.Invalid("source", $"'{source}' is not a source channel.");
-        if (RequestBody.Limit(request, RequestBody.CsvLimit) is { } tooLarge)
-            return tooLarge;
 
         var body = new PeekableStream(request.Body);
         await body.PeekAsync(64 * 1024, cancellationToken);
@@ -110,7 +109,7 @@ public static class CsvLeadImport
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            error = $"The file is larger than {RequestBody.CsvLimit / 1024 / 1024} MiB; the rows before row {counts.Rows + 1} were imported.";
+            error = $"The file is larger than {limits.For(request.HttpContext) / 1024 / 1024} MiB; the rows before row {counts.Rows + 1} were imported.";
         }
         await SaveProgressAsync(db, job.Id, counts, error is null ? ImportStatus.Completed : ImportStatus.Failed, error, clock.GetUtcNow(), cancellationToken);
 

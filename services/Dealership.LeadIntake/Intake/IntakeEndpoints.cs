@@ -26,6 +26,7 @@ public static class IntakeEndpoints
         var leads = endpoints.MapGroup("/api/leads").WithTags("Intake").RequireAuthorization()
             .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake);
         leads.MapPost("/", SubmitJsonAsync)
+            .WithRequestBodyLimit(RequestBodyLimits.Batch)
             .WithSummary("Submit one lead (a JSON object) or a batch (a JSON array of up to 500)")
             // The body is read by hand (see SubmitJsonAsync), so its schema is described here.
             .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
@@ -47,9 +48,10 @@ public static class IntakeEndpoints
 
     // Read by hand: malformed JSON is answered with the path of the offending field, and one
     // endpoint takes both a lead and a batch.
-    private static async Task<IResult> SubmitJsonAsync(HttpRequest request, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitJsonAsync(HttpRequest request, ClaimsPrincipal user, LeadIntakePipeline pipeline, RequestBodyLimits limits,
+        CancellationToken cancellationToken)
     {
-        var (body, tooLarge) = await RequestBody.ReadAsync(request, RequestBody.BatchLimit, cancellationToken);
+        var (body, tooLarge) = await RequestBody.ReadAsync(request, limits.For(request.HttpContext), cancellationToken);
         if (tooLarge is not null)
             return tooLarge;
 
@@ -75,7 +77,7 @@ public static class IntakeEndpoints
             {
                 case JsonValueKind.Object:
                     if (body!.Length > RequestBody.SingleLeadLimit)
-                        return RequestBody.TooLarge(RequestBody.SingleLeadLimit);
+                        return RequestBodyLimits.TooLarge(RequestBody.SingleLeadLimit);
                     return await SubmitOneAsync(document.RootElement, user, pipeline, channel, cancellationToken);
                 case JsonValueKind.Array:
                     var count = document.RootElement.GetArrayLength();

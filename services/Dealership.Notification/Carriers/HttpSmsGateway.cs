@@ -11,8 +11,10 @@ public class HttpSmsGatewayOptions
     public string ApiKey { get; set; } = "";
     /// <summary>A send that has not answered by then counts as a carrier fault and is retried with the same reference.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-    /// <summary>The carrier presents it on its delivery-receipt and reply callbacks.</summary>
-    public string CallbackToken { get; set; } = "";
+    /// <summary>The secret the carrier signs its delivery-receipt and reply callbacks with (<see cref="CarrierSignature"/>).</summary>
+    public string CallbackSecret { get; set; } = "";
+    /// <summary>How far a callback's timestamp may be from now, either way, before it counts as a replay.</summary>
+    public TimeSpan CallbackMaxAge { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
+using System.Text.Json;
 using Dealership.Hosting;
 using Dealership.Hosting.Security;
 using Dealership.Notification.Carriers;
@@ -62,13 +64,16 @@ public static class SmsEndpoints
             .WithSummary("Notification's copy of a customer's consent (phone in E.164), per dealership and channel")
             .Produces<List<ConsentView>>();
 
-        // The carrier calls these; it presents the token configured as Sms:Gateway:CallbackToken, not an API key.
+        // The carrier calls these; it signs them with its secret (CarrierSignature) rather than presenting a key or a token.
         var carrier = endpoints.MapGroup("/api/sms/carrier").WithTags("SMS carrier callbacks").AllowAnonymous().RequireRateLimiting(RateLimits.SmsReplies);
-        carrier.MapPost("/receipts", async (string? token, ReceiptRequest receipt, IOptions<HttpSmsGatewayOptions> gateway, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        carrier.MapPost("/receipts", async (HttpRequest http, IOptions<HttpSmsGatewayOptions> gateway, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
-                if (!TokenMatches(gateway.Value, token))
-                    return Results.Unauthorized();
-                // The carrier, proven by its token, speaks of messages of every dealership.
+                var (body, refused) = await CarrierSignature.ReadSignedAsync(http, gateway.Value, clock, cancellationToken);
+                if (refused is not null)
+                    return refused;
+                if (!TryRead<ReceiptRequest>(body!, out var receipt, out var unreadable))
+                    return unreadable;
+                // The carrier, proven by its signature, speaks of messages of every dealership.
                 db.Scope = CallerScope.Service;
                 var reference = receipt.OutId ?? receipt.MessageId;
                 if (string.IsNullOrWhiteSpace(reference) || string.IsNullOrWhiteSpace(receipt.Status))
@@ -85,25 +90,43 @@ public static class SmsEndpoints
                 await db.SaveChangesAsync(cancellationToken);
                 return Results.Ok();
             })
-            .WithSummary("Delivery receipt from the SMS carrier")
-            .ProducesValidationProblem();
-        carrier.MapPost("/replies", async (string? token, ReplyRequest request, IOptions<HttpSmsGatewayOptions> gateway, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-                TokenMatches(gateway.Value, token) ? await ReplyAsync(request, WithServiceScope(db), clock, cancellationToken) : Results.Unauthorized())
-            .WithSummary("A customer's SMS reply, from the SMS carrier")
-            .Produces<ReplyView>(StatusCodes.Status202Accepted);
+            .WithSummary($"Delivery receipt from the SMS carrier, signed in the {CarrierSignature.SignatureHeader} and {CarrierSignature.TimestampHeader} headers")
+            .Accepts<ReceiptRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        carrier.MapPost("/replies", async (HttpRequest http, IOptions<HttpSmsGatewayOptions> gateway, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+            {
+                var (body, refused) = await CarrierSignature.ReadSignedAsync(http, gateway.Value, clock, cancellationToken);
+                if (refused is not null)
+                    return refused;
+                if (!TryRead<ReplyRequest>(body!, out var reply, out var unreadable))
+                    return unreadable;
+                // The carrier, proven by its signature, speaks of messages of every dealership.
+                db.Scope = CallerScope.Service;
+                return await ReplyAsync(reply, db, clock, cancellationToken);
+            })
+            .WithSummary($"A customer's SMS reply, from the SMS carrier, signed in the {CarrierSignature.SignatureHeader} and {CarrierSignature.TimestampHeader} headers")
+            .Accepts<ReplyRequest>("application/json")
+            .Produces<ReplyView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 
-    // The carrier, proven by its token, speaks of messages of every dealership.
-    private static NotificationDbContext WithServiceScope(NotificationDbContext db)
+    // The signature covers the raw bytes, so the body is read by hand and only then parsed.
+    private static bool TryRead<T>(byte[] body, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out IResult? problem) where T : class
     {
-        db.Scope = CallerScope.Service;
-        return db;
+        try
+        {
+            value = JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web);
+        }
+        catch (JsonException ex)
+        {
+            value = null;
+            problem = Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {ex.Message}"] });
+            return false;
+        }
+        problem = value is null ? Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The body is empty."] }) : null;
+        return value is not null;
     }
-
-    private static bool TokenMatches(HttpSmsGatewayOptions options, string? token) =>
-        options.CallbackToken.Length > 0 && token is not null &&
-        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(options.CallbackToken), System.Text.Encoding.UTF8.GetBytes(token));
 
     private static async Task<IResult> ReplyAsync(ReplyRequest request, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {

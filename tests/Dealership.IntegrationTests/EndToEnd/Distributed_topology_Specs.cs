@@ -39,7 +39,9 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
             _processes.Add(process);
         }
         var routes = _processes.Select(p => $"--ReverseProxy:Clusters:{p.Name}:Destinations:{p.Name}-1:Address={p.Address}");
-        var gateway = ServiceProcess.Start("gateway", "gateway/Dealership.Gateway", routes);
+        // The gateway checks callers as the services do: the same signing key, API keys exchanged at the identity service.
+        var gateway = ServiceProcess.Start("gateway", "gateway/Dealership.Gateway",
+            [.. routes, $"--Database:DataDirectory={_dataDirectory}", $"--Identity:Url={identity}"]);
         _processes.Add(gateway);
 
         try

@@ -74,10 +74,10 @@ public sealed class Adf_and_csv_channel_Specs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_refuse_an_adf_document_over_one_megabyte()
+    public async Task Should_refuse_an_adf_document_over_two_megabytes()
     {
         var prospect = "<prospect><customer><contact><name>x</name></contact><comments>" + new string('x', 2000) + "</comments></customer></prospect>";
-        var xml = "<adf>" + string.Concat(Enumerable.Repeat(prospect, 600)) + "</adf>";
+        var xml = "<adf>" + string.Concat(Enumerable.Repeat(prospect, 1200)) + "</adf>";
 
         var response = await PostAdfAsync(Encoding.UTF8.GetBytes(xml), "?dealershipCode=DEMO01");
 

@@ -121,7 +121,7 @@ public sealed class Dealership_isolation_Specs(ITestOutputHelper output) : IAsyn
 
     private sealed record Operation(string Method, string Path, IReadOnlyList<(string Name, bool Required)> Query, string? BodyType);
 
-    /// <summary>Every operation of the API document but the doors that must be open: sign-in and the carrier's token-checked callbacks.</summary>
+    /// <summary>Every operation of the API document but the doors that must be open: sign-in and the carrier's signed callbacks.</summary>
     private async Task<List<Operation>> OperationsAsync()
     {
         var document = JsonNode.Parse(await _app.Client.GetStringAsync("/openapi/v1.json"))!;

@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.Tests.Support;
 using MassTransit;
@@ -18,11 +22,11 @@ namespace Dealership.Tests.Sms;
 /// <summary>
 /// The carrier adapter against a fake carrier on loopback that, for every message, first takes it
 /// but answers too late, then fails, then answers (DUPLICATE, as it already has it) and sends its
-/// delivery receipt twice: the handset still gets exactly one SMS per key.
+/// delivery receipt twice, signed as carriers sign callbacks: the handset still gets exactly one SMS per key.
 /// </summary>
 public sealed class Http_sms_gateway_Specs : IAsyncLifetime
 {
-    private const string Token = "carrier-secret";
+    private const string Secret = "carrier-secret";
     private const string RefusedPhone = "+8610000000000";
     private WebApplication _carrier = null!;
     private TestApp _app = null!;
@@ -71,7 +75,7 @@ public sealed class Http_sms_gateway_Specs : IAsyncLifetime
             $"--Sms:Gateway:BaseUrl={carrierAddress}/",
             "--Sms:Gateway:ApiKey=carrier-key",
             "--Sms:Gateway:Timeout=00:00:00.500",
-            $"--Sms:Gateway:CallbackToken={Token}",
+            $"--Sms:Gateway:CallbackSecret={Secret}",
             "--Sms:Sender:RetryDelay=00:00:00.100",
             "--Sms:Sender:PollInterval=00:00:00.100",
         ]);
@@ -93,7 +97,8 @@ public sealed class Http_sms_gateway_Specs : IAsyncLifetime
         {
             for (var tries = 0; tries < 50; tries++)
             {
-                var response = await http.PostAsJsonAsync($"/api/sms/carrier/receipts?token={Token}", new { outId, messageId = "c-" + outId, status = "DELIVERED" });
+                // Each attempt is signed anew, with the time it is made.
+                var response = await http.SendAsync(Signed("/api/sms/carrier/receipts", $$"""{"outId":"{{outId}}","messageId":"c-{{outId}}","status":"DELIVERED"}"""));
                 if (response.IsSuccessStatusCode)
                     break;
                 await Task.Delay(100);
@@ -140,13 +145,45 @@ public sealed class Http_sms_gateway_Specs : IAsyncLifetime
         Assert.Contains("INVALID_PHONE", lead!.Timeline.Single(t => t.Kind == "sms-failed").Text);
     }
 
-    [Fact]
-    public async Task Should_refuse_a_delivery_receipt_without_the_carrier_token()
+    /// <summary>
+    /// A callback as the carrier signs it (README, "How the SMS carrier signs its callbacks"), written
+    /// here from the description rather than with the product's code, so that the two are checked
+    /// against each other.
+    /// </summary>
+    private static HttpRequestMessage Signed(string path, string json, string secret = Secret, DateTimeOffset? at = null, string? sentBody = null)
     {
-        using var anonymous = new HttpClient { BaseAddress = _app.Client.BaseAddress };
+        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp + "." + json));
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(sentBody ?? json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Sms-Timestamp", timestamp);
+        request.Headers.Add("X-Sms-Signature", Convert.ToHexStringLower(signature));
+        return request;
+    }
 
-        var response = await anonymous.PostAsJsonAsync("/api/sms/carrier/receipts?token=guess", new { outId = Guid.NewGuid().ToString("N"), status = "DELIVERED" });
+    [Theory]
+    [InlineData("/api/sms/carrier/receipts", """{"outId":"0123456789abcdef0123456789abcdef","status":"DELIVERED"}""")]
+    [InlineData("/api/sms/carrier/replies", """{"phone":"+8613900000000","text":"TD"}""")]
+    public async Task Should_accept_a_carrier_callback_only_signed_with_the_carrier_secret_moments_ago(string path, string json)
+    {
+        using var carrier = new HttpClient { BaseAddress = _callbacks };
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var refused = new Dictionary<string, HttpResponseMessage>
+        {
+            ["unsigned"] = await carrier.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json")),
+            ["another secret"] = await carrier.SendAsync(Signed(path, json, secret: "guess")),
+            ["ten minutes old"] = await carrier.SendAsync(Signed(path, json, at: DateTimeOffset.UtcNow.AddMinutes(-10))),
+            ["ten minutes ahead"] = await carrier.SendAsync(Signed(path, json, at: DateTimeOffset.UtcNow.AddMinutes(10))),
+            ["another body"] = await carrier.SendAsync(Signed(path, json, sentBody: json.Replace("0", "1"))),
+        };
+        var signed = await carrier.SendAsync(Signed(path, json));
+
+        foreach (var (how, response) in refused)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{how}: {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("Not signed by the carrier", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["title"]!.GetValue<string>());
+        }
+        // Past the signature: neither that message nor that sender is known here.
+        Assert.Equal(HttpStatusCode.NotFound, signed.StatusCode);
     }
 }

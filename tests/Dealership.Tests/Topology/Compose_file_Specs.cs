@@ -102,6 +102,9 @@ public class Compose_file_Specs
         var environment = Environment(gateway);
 
         Assert.Contains("5080:8080", Strings(gateway["ports"]));
+        // It checks callers as the services do: their signing key, API keys exchanged at the identity service.
+        Assert.Equal(Environment(Service("identity"))["Identity__SigningKey"], environment["Identity__SigningKey"]);
+        Assert.Equal("http://identity:8080", environment["Identity__Url"]);
         foreach (var name in ServiceCatalog.All().Select(m => m.Name))
         {
             Assert.Equal($"http://{name}:8080", environment[$"ReverseProxy__Clusters__{name}__Destinations__{name}-1__Address"]);

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Dealership.Tests.Support;
 
-namespace Dealership.IntegrationTests.Support;
+namespace Dealership.Tests.Support;
 
 /// <summary>One of the product's executables started as its own OS process, its output kept for the failure message.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
