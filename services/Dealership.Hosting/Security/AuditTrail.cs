@@ -1,5 +1,6 @@
 using Dealership.Contracts;
-using MassTransit;
+using Dealership.Hosting.Data;
+using Dealership.Hosting.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +15,7 @@ public sealed record AuditedByHandler;
 /// <summary>
 /// Every change a person or a client makes through any service's API is audited here, in one place:
 /// after a successful POST, PUT, PATCH or DELETE the service publishes <see cref="ActionAudited"/>,
-/// and the identity service keeps it.
+/// through the outbox, and the identity service keeps it.
 /// </summary>
 public sealed class AuditTrail(RequestDelegate next, ILogger<AuditTrail> logger)
 {
@@ -31,13 +32,20 @@ public sealed class AuditTrail(RequestDelegate next, ILogger<AuditTrail> logger)
         var dealerships = user.DealershipIds();
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
         var subject = string.Join(" ", http.Request.RouteValues.Select(v => $"{v.Key}={v.Value}"));
+        var audited = new ActionAudited(
+            dealerships.Count == 1 ? dealerships[0] : null, user.ActorName(), Guid.TryParse(user.FindFirst(DealershipClaims.Subject)?.Value, out var id) ? id : null,
+            user.IsClient() ? DealershipClaims.ClientKind : DealershipClaims.PersonKind, $"{http.Request.Method} {route}",
+            subject.Length == 0 ? null : subject, http.Response.StatusCode, http.Connection.RemoteIpAddress?.ToString(),
+            http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         try
         {
-            await http.RequestServices.GetRequiredService<IPublishEndpoint>().Publish(new ActionAudited(
-                dealerships.Count == 1 ? dealerships[0] : null, user.ActorName(), Guid.TryParse(user.FindFirst(DealershipClaims.Subject)?.Value, out var id) ? id : null,
-                user.IsClient() ? DealershipClaims.ClientKind : DealershipClaims.PersonKind, $"{http.Request.Method} {route}",
-                subject.Length == 0 ? null : subject, http.Response.StatusCode, http.Connection.RemoteIpAddress?.ToString(),
-                http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()));
+            // Through the outbox of a context of its own, so a broker that is down delays the entry instead of losing it,
+            // and nothing the handler left unsaved is saved with it.
+            await using var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+            var contextType = scope.ServiceProvider.GetRequiredService<IEnumerable<MigratedContext>>().First().ContextType;
+            var db = (ServiceDbContext)scope.ServiceProvider.GetRequiredService(contextType);
+            db.Publish(audited);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (Exception ex)
         {
