@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +48,14 @@ public static class DealershipHost
         services.AddOpenApi();
         services.AddHealthChecks();
 
+        // Behind the gateway every caller would seem to be the gateway: the client's address is taken from
+        // X-Forwarded-For when the gateway (loopback, or a network named in Gateway:TrustedNetworks) sent it.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var network in configuration.GetSection("Gateway:TrustedNetworks").Get<string[]>() ?? [])
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        });
         builder.AddDealershipAuthentication();
         builder.AddDealershipRateLimits();
         builder.AddRequestBodyLimits();
@@ -99,6 +108,7 @@ public static class DealershipHost
 
     public static WebApplication MapDealershipModules(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

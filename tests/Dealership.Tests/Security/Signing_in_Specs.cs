@@ -76,6 +76,28 @@ public sealed class Signing_in_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_count_sign_ins_per_client_address_the_gateway_forwards_not_per_gateway()
+    {
+        async Task<HttpStatusCode> FromAsync(string address)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/token")
+            {
+                Content = JsonContent.Create(new { userName = "supervisor", password = TestApp.DemoPassword }),
+            };
+            // What the gateway adds; the service trusts it from the gateway's (here the loopback) address only.
+            request.Headers.Add("X-Forwarded-For", address);
+            return (await new HttpClient { BaseAddress = _app.Client.BaseAddress }.SendAsync(request)).StatusCode;
+        }
+
+        var first = new List<HttpStatusCode>();
+        for (var i = 0; i < 13; i++)
+            first.Add(await FromAsync("203.0.113.7"));
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 12), HttpStatusCode.TooManyRequests], first);
+        Assert.Equal(HttpStatusCode.OK, await FromAsync("203.0.113.8"));
+    }
+
+    [Fact]
     public async Task Should_show_a_new_key_once_and_refuse_it_as_soon_as_it_is_revoked()
     {
         var created = await _app.Client.PostAsJsonAsync("/api/api-clients", new { name = "Autohome portal", scopes = new[] { "leads:submit" }, dealerships = new[] { "DEMO01" } });
