@@ -44,7 +44,7 @@ public sealed class SmsSenderSignal
 /// lease as the outbox does, so held messages survive restarts, replicas share the work and a
 /// crashed sender's messages are taken over. Before sending, the rules that may have changed since
 /// the request are checked again: consent (an opt-out in the meantime), quiet hours and the
-/// dealership's daily spending cap.
+/// dealership's daily spending cap (customer messages only).
 /// </summary>
 public sealed class SmsSender(
     IServiceScopeFactory scopes,
@@ -150,7 +150,8 @@ public sealed class SmsSender(
         var spent = await db.Messages
             .Where(m => m.DealershipId == message.DealershipId && m.SentAt >= dayStart && m.Id != message.Id)
             .SumAsync(m => m.CostFen, cancellationToken);
-        if (spent + cost > settings.DailySpendingCapFen)
+        // The cap is for what customers are sent; the staff's own alerts (a new lead, an overdue task) always go, and count.
+        if (message.ForCustomer && spent + cost > settings.DailySpendingCapFen)
         {
             SmsRequests.Hold(db, message, $"daily SMS spending cap of {settings.DailySpendingCapFen / 100m:0.00} yuan reached", nextDay, now);
             return;

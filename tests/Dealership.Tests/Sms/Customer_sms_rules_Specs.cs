@@ -148,30 +148,35 @@ public sealed class Customer_sms_rules_Specs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_hold_messages_past_the_daily_spending_cap_until_the_next_day()
+    public async Task Should_hold_customer_messages_past_the_daily_spending_cap_until_the_next_day_but_never_the_staffs_alerts()
     {
-        // Two messages of one segment each fit in 0.10 yuan a day.
+        // Two messages of one segment each fit in 0.10 yuan a day: the consultant's new-lead alert and one customer SMS.
         await ChangeSettingsAsync(s =>
         {
             s["dailySpendingCapFen"] = 10;
             s["pricePerSegmentFen"] = 5;
         });
-        var leadId = NewId.NextGuid();
-        var bus = _app.Services.GetRequiredService<IBus>();
-        for (var i = 1; i <= 3; i++)
-        {
-            await bus.Publish(new SendSms(leadId, TestApp.DemoDealershipId, SmsRecipients.Consultant, "+8613800138001", "new-lead",
-                new Dictionary<string, string> { ["consultant"] = "王芳", ["dueAt"] = "明天" }, $"{leadId}:new-lead:step-{i}", _clock.GetUtcNow()));
-            if (i < 3)
-                await Eventually.Get(() => MessagesAsync(leadId), l => l.Count(s => s.Status == "delivered") == i);
-        }
+        var leadId = await LeadAsync();
+        await MessageAsync(leadId, "new-lead", s => s.Status == "delivered");
+        await _app.GrantSmsConsentAsync(leadId, Phone);
+        await RequestAsync(leadId, "care", "step-1");
+        await MessageAsync(leadId, "care", s => s.Status == "delivered");
 
-        var held = await Eventually.Get(() => MessagesAsync(leadId), l => l.Any(s => s.Status == "held"));
-        Assert.Equal("daily SMS spending cap of 0.10 yuan reached", held.Single(s => s.Status == "held").Reason);
-        Assert.Equal(Showroom.Local(2030, 1, 16, 0), held.Single(s => s.Status == "held").SendAt);
+        await RequestAsync(leadId, "reminder", "step-2");
 
-        _clock.SetUtcNow(Showroom.Local(2030, 1, 16, 0, 1));
-        await Eventually.Get(() => MessagesAsync(leadId), l => l.Count(s => s.Status == "delivered") == 3);
+        var held = await MessageAsync(leadId, "reminder", s => s.Status == "held");
+        Assert.Equal("daily SMS spending cap of 0.10 yuan reached", held.Reason);
+        Assert.Equal(Showroom.Local(2030, 1, 16, 0), held.SendAt);
+        // A consultant still hears of a new lead the same day: the cap is for what customers are sent.
+        var other = NewId.NextGuid();
+        await _app.Services.GetRequiredService<IBus>().Publish(new SendSms(other, TestApp.DemoDealershipId, SmsRecipients.Consultant, "+8613800138001", "new-lead",
+            new Dictionary<string, string> { ["consultant"] = "王芳", ["dueAt"] = "明天" }, $"{other}:new-lead:step-1", _clock.GetUtcNow()));
+        await MessageAsync(other, "new-lead", s => s.Status == "delivered");
+        Assert.Equal("held", (await MessageAsync(leadId, "reminder", _ => true)).Status);
+
+        // The next day starts in the quiet hours: the customer is sent it when they end.
+        _clock.SetUtcNow(Showroom.Local(2030, 1, 16, 8));
+        await MessageAsync(leadId, "reminder", s => s.Status == "delivered");
     }
 
     private async Task<Guid> LeadAsync() => await _app.PostLeadAsync($"RULES-{++_externalId}", phone: "139 1234 5678");
