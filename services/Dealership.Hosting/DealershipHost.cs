@@ -61,6 +61,9 @@ public static class DealershipHost
         builder.AddRequestBodyLimits();
 
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection("Retention"));
+        services.AddSingleton<RetentionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         var messaging = configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
 
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);

@@ -29,6 +29,13 @@ public abstract class ServiceModule
     public virtual Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
+    /// Deletes the service's own finished work past its retention (the hosting code prunes the outbox and
+    /// inbox); returns how many rows went, per table. <paramref name="services"/> is a scope of its own.
+    /// </summary>
+    public virtual Task<IReadOnlyDictionary<string, int>> PruneAsync(IServiceProvider services, DateTimeOffset now, RetentionOptions retention, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>());
+
+    /// <summary>
     /// Registers a consumer on a queue named after this service, so two services consuming the
     /// same event never share (and steal from) one queue.
     /// </summary>

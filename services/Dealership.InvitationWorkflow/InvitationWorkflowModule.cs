@@ -1,4 +1,5 @@
 using Dealership.Hosting;
+using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Data;
 using Dealership.InvitationWorkflow.Flows;
 using Dealership.InvitationWorkflow.Tasks;
@@ -51,5 +52,22 @@ public sealed class InvitationWorkflowModule : ServiceModule
     {
         await RequestDealershipsAsync(services.GetRequiredService<InvitationWorkflowDbContext>(), services, cancellationToken);
         await DefaultFlows.LoadAsync(services, cancellationToken);
+    }
+
+    /// <summary>Completed and cancelled instances with their journals and message receipts; the consultants' tasks stay with their leads.</summary>
+    public override async Task<IReadOnlyDictionary<string, int>> PruneAsync(IServiceProvider services, DateTimeOffset now, RetentionOptions retention, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<InvitationWorkflowDbContext>();
+        var before = now - retention.FinishedWorkflows;
+        var finished = db.WorkflowInstances.Where(i => i.Status != InstanceStatus.Active && i.UpdatedAt < before).Select(i => i.Id);
+        var journal = await db.WorkflowJournal.Where(j => finished.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);
+        var deliveries = await db.WorkflowMessageDeliveries.Where(d => finished.Contains(d.InstanceId)).ExecuteDeleteAsync(cancellationToken);
+        var instances = await db.WorkflowInstances.Where(i => i.Status != InstanceStatus.Active && i.UpdatedAt < before).ExecuteDeleteAsync(cancellationToken);
+        return new Dictionary<string, int>
+        {
+            ["InvitationWorkflow.WorkflowJournal"] = journal,
+            ["InvitationWorkflow.WorkflowMessageDeliveries"] = deliveries,
+            ["InvitationWorkflow.WorkflowInstances"] = instances,
+        };
     }
 }

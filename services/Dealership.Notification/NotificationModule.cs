@@ -1,5 +1,6 @@
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
+using Dealership.Hosting.Messaging;
 using Dealership.Notification.Carriers;
 using Dealership.Notification.Sms;
 using MassTransit;
@@ -61,4 +62,14 @@ public sealed class NotificationModule : ServiceModule
 
     public override Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         RequestDealershipsAsync(services.GetRequiredService<NotificationDbContext>(), services, cancellationToken);
+
+    /// <summary>SMS that reached an end; those still queued or held wait for their time whatever their age.</summary>
+    public override async Task<IReadOnlyDictionary<string, int>> PruneAsync(IServiceProvider services, DateTimeOffset now, RetentionOptions retention, CancellationToken cancellationToken)
+    {
+        var before = now - retention.Sms;
+        var deleted = await services.GetRequiredService<NotificationDbContext>().Messages
+            .Where(m => m.Status != SmsStatus.Queued && m.Status != SmsStatus.Held && m.CreatedAt < before)
+            .ExecuteDeleteAsync(cancellationToken);
+        return new Dictionary<string, int> { ["Notification.Messages"] = deleted };
+    }
 }

@@ -114,6 +114,7 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             e.ToTable("InboxMessages");
             e.HasKey(i => new { i.MessageId, i.Consumer });
             e.Property(i => i.Consumer).HasMaxLength(200);
+            e.HasIndex(i => i.ConsumedAt);
         });
 
         OnServiceModelCreating(modelBuilder);

@@ -225,6 +225,8 @@ namespace Dealership.Appointment.Migrations.SqlServer
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ConsumedAt");
+
                     b.ToTable("InboxMessages", "appointment");
                 });
 

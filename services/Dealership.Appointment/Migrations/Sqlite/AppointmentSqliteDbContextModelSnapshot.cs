@@ -216,6 +216,8 @@ namespace Dealership.Appointment.Migrations.Sqlite
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ConsumedAt");
+
                     b.ToTable("InboxMessages", (string)null);
                 });
 

@@ -381,6 +381,8 @@ namespace Dealership.Assignment.Migrations.SqlServer
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ConsumedAt");
+
                     b.ToTable("InboxMessages", "assignment");
                 });
 

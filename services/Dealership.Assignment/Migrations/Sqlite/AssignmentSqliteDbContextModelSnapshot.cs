@@ -375,6 +375,8 @@ namespace Dealership.Assignment.Migrations.Sqlite
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ConsumedAt");
+
                     b.ToTable("InboxMessages", (string)null);
                 });
 

@@ -37,6 +37,8 @@ namespace Dealership.Identity.Migrations.SqlServer
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ConsumedAt");
+
                     b.ToTable("InboxMessages", "identity");
                 });
 

@@ -37,6 +37,8 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ConsumedAt");
+
                     b.ToTable("InboxMessages", "workflow");
                 });
 

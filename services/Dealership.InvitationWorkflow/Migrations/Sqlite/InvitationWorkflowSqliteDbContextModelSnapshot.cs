@@ -31,6 +31,8 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ConsumedAt");
+
                     b.ToTable("InboxMessages", (string)null);
                 });
 

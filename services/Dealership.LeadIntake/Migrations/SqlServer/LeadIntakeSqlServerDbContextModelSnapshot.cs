@@ -37,6 +37,8 @@ namespace Dealership.LeadIntake.Migrations.SqlServer
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ConsumedAt");
+
                     b.ToTable("InboxMessages", "leads");
                 });
 

@@ -1,0 +1,27 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Dealership.Identity.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class IndexInboxByConsumedAt : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_InboxMessages_ConsumedAt",
+                table: "InboxMessages",
+                column: "ConsumedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_InboxMessages_ConsumedAt",
+                table: "InboxMessages");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Dealership.InvitationWorkflow.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class IndexInboxByConsumedAt : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_InboxMessages_ConsumedAt",
+                schema: "workflow",
+                table: "InboxMessages",
+                column: "ConsumedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_InboxMessages_ConsumedAt",
+                schema: "workflow",
+                table: "InboxMessages");
+        }
+    }
+}
