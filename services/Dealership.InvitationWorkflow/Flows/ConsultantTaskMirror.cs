@@ -75,7 +75,8 @@ public static class ConsultantTaskMirror
             if (Header("alertTemplate") is { } template && FlowActivities.Text(variables, "consultantPhone") is { } phone)
             {
                 var parameters = FlowActivities.SmsParameters(variables);
-                parameters["dueAt"] = task.DueAt.ToString("yyyy-MM-dd HH:mm 'UTC'");
+                // As a moment: notification writes it in the dealership's time zone.
+                parameters["dueAt"] = task.DueAt.ToString("o");
                 db.Publish(new SendSms(leadId, dealershipId, SmsRecipients.Consultant, phone, template, parameters,
                     $"{leadId}:{template}:{task.Id}", now));
             }

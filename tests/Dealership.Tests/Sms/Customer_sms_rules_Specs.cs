@@ -179,6 +179,18 @@ public sealed class Customer_sms_rules_Specs : IAsyncLifetime
         await MessageAsync(leadId, "reminder", s => s.Status == "delivered");
     }
 
+    [Fact]
+    public async Task Should_tell_the_consultant_the_first_contact_deadline_in_the_showrooms_own_time()
+    {
+        var leadId = await LeadAsync();
+
+        var alert = await MessageAsync(leadId, "new-lead", s => s.Status == "delivered");
+
+        // Assigned at 15:00 Shanghai time, first contact within 24 hours: the consultant reads 15:00 the next day, as the showroom's clock shows it.
+        Assert.Contains("2030-01-16 15:00", alert.Text);
+        Assert.DoesNotContain("UTC", alert.Text);
+    }
+
     private async Task<Guid> LeadAsync() => await _app.PostLeadAsync($"RULES-{++_externalId}", phone: "139 1234 5678");
 
     private async Task RequestAsync(Guid leadId, string template, string step) =>
