@@ -1,12 +1,13 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.OpenApi;
 
 namespace Dealership.LeadIntake.Intake;
 
@@ -27,16 +28,10 @@ public static class IntakeEndpoints
             .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake);
         leads.MapPost("/", SubmitJsonAsync)
             .WithSummary("Submit one lead (a JSON object) or a batch (a JSON array of up to 500)")
-            // The body is read by hand (see SubmitJsonAsync), so its schema is described here.
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
-                operation.RequestBody = new OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(SubmitLeadRequest), null, cancellationToken) },
-                    },
-                })
+            // The body is read by hand (see SubmitJsonAsync), so its shape is declared here.
+            .Accepts<SubmitLeadRequest>("application/json")
+            .WithRequestExample(Example, "One lead, or an array of up to 500 leads answered one row each. Sources: oem, dealership, " +
+                "marketing-event (with campaign), other (with channelName), consultant-own, inbound-call, walk-in.")
             .Produces<SubmittedLead>(StatusCodes.Status201Created)
             .Produces<SubmittedLead>(StatusCodes.Status200OK)
             .Produces<List<ItemResult>>(StatusCodes.Status200OK)
@@ -44,6 +39,13 @@ public static class IntakeEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
+
+    /// <summary>A lead as the car maker's system sends it.</summary>
+    public static readonly SubmitLeadRequest Example = new()
+    {
+        DealershipCode = "DEMO01", Source = LeadSources.Oem, ExternalId = "OEM-1001", Name = "陈先生", Phone = "138 1234 5678",
+        VehicleOfInterest = "ID.4 CROZZ", Note = "想周末试驾", Consent = new ConsentStatement { Sms = true, Phone = true, Source = "OEM web form" },
+    };
 
     // Read by hand: malformed JSON is answered with the path of the offending field, and one
     // endpoint takes both a lead and a batch.
@@ -85,7 +87,7 @@ public static class IntakeEndpoints
                     var index = 0;
                     foreach (var element in document.RootElement.EnumerateArray())
                         results.Add(await SubmitItemAsync(index++, element, user, pipeline, channel with { Name = "http-batch" }, cancellationToken));
-                    return Results.Ok(results);
+                    return TypedResults.Ok(results);
                 default:
                     return Invalid("body", "The body must be a JSON object (one lead) or an array (a batch).");
             }
@@ -107,19 +109,19 @@ public static class IntakeEndpoints
     }
 
     /// <summary>One lead answered over HTTP: 201 for a new lead, 200 for a repeat or a merge, 400 with every reason, 403.</summary>
-    internal static async Task<IResult> SubmitOneAsync(SubmitLeadRequest lead, string raw, ClaimsPrincipal user, LeadIntakePipeline pipeline,
+    internal static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ProblemHttpResult>> SubmitOneAsync(SubmitLeadRequest lead, string raw, ClaimsPrincipal user, LeadIntakePipeline pipeline,
         IntakeChannel channel, CancellationToken cancellationToken)
     {
         if (Forbidden(user, lead) is { } forbidden)
-            return DealershipClaims.NotAllowed(forbidden);
+            return Problems.NotAllowedBecause(forbidden);
 
         var result = await pipeline.SubmitAsync(lead, channel, raw, cancellationToken);
         return result.Outcome switch
         {
-            IntakeOutcome.Accepted => Results.Created($"/api/leads/{result.LeadId}", new SubmittedLead(result.LeadId!.Value, "accepted", false)),
-            IntakeOutcome.Rejected => Results.ValidationProblem(result.Errors, title: "The lead cannot be used",
+            IntakeOutcome.Accepted => TypedResults.Created($"/api/leads/{result.LeadId}", new SubmittedLead(result.LeadId!.Value, "accepted", false)),
+            IntakeOutcome.Rejected => TypedResults.ValidationProblem(result.Errors, title: "The lead cannot be used",
                 extensions: new Dictionary<string, object?> { ["rejectionId"] = result.RejectionId }),
-            _ => Results.Ok(new SubmittedLead(result.LeadId!.Value, Outcome(result.Outcome), Duplicate: true)),
+            _ => TypedResults.Ok(new SubmittedLead(result.LeadId!.Value, Outcome(result.Outcome), Duplicate: true)),
         };
     }
 
@@ -165,7 +167,7 @@ public static class IntakeEndpoints
 
     internal static Dictionary<string, string[]> Errors(string field, string message) => new() { [field] = [message] };
 
-    internal static IResult Invalid(string field, string message) => Results.ValidationProblem(Errors(field, message));
+    internal static ValidationProblem Invalid(string field, string message) => TypedResults.ValidationProblem(Errors(field, message));
 
     private static string FieldOf(JsonException ex) =>
         string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
