@@ -21,14 +21,19 @@ public static class Problems
         new(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not available", Detail = detail });
 
     /// <summary>The dealership a request names by its code is not one the caller may act for.</summary>
-    public static ProblemHttpResult NotAllowed(string dealershipCode) =>
+    public static ForbiddenProblem NotAllowed(string dealershipCode) =>
         NotAllowedBecause($"You may not act for dealership {dealershipCode}.");
 
-    public static ProblemHttpResult NotAllowedBecause(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership", detail: detail);
+    public static ForbiddenProblem NotAllowedBecause(string detail) =>
+        new(new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Not allowed for this dealership", Detail = detail });
 
-    public static ProblemHttpResult Conflict(string title, string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+    public static ConflictProblem Conflict(string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = title, Detail = detail };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+            problem.Extensions[key] = value;
+        return new(problem);
+    }
 
     /// <summary>A ValidationProblem for one field, the shape of every other 400.</summary>
     public static ValidationProblem Invalid(string field, string message) =>
@@ -36,23 +41,48 @@ public static class Problems
 }
 
 /// <summary>
-/// 404 with a ProblemDetails, written like every other problem (application/problem+json, with the
-/// trace id) and declared in the OpenAPI document by its type alone. <c>NotFound&lt;ProblemDetails&gt;</c>
-/// would declare it too, but writes plain JSON without the trace id.
+/// A problem answer of one status, written like every other problem (application/problem+json, with the
+/// trace id) and declared in the OpenAPI document by its type alone, so that a handler returning
+/// <c>Results&lt;Ok&lt;T&gt;, NotFoundProblem&gt;</c> is described completely. <c>NotFound&lt;ProblemDetails&gt;</c>
+/// would declare a 404 too, but writes plain JSON without the trace id.
 /// </summary>
-public sealed class NotFoundProblem : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ProblemDetails>, IContentTypeHttpResult
+public abstract class TypedProblem : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ProblemDetails>, IContentTypeHttpResult
 {
     private readonly ProblemHttpResult _problem;
 
-    internal NotFoundProblem(ProblemDetails problem) => _problem = TypedResults.Problem(problem);
+    private protected TypedProblem(ProblemDetails problem) => _problem = TypedResults.Problem(problem);
 
     public ProblemDetails Value => _problem.ProblemDetails;
     object? IValueHttpResult.Value => Value;
-    public int? StatusCode => StatusCodes.Status404NotFound;
+    public int? StatusCode => _problem.StatusCode;
     public string ContentType => _problem.ContentType;
 
     public Task ExecuteAsync(HttpContext httpContext) => _problem.ExecuteAsync(httpContext);
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(ProblemDetails), ["application/problem+json"]));
+    private protected static void Declare(EndpointBuilder builder, int status) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ["application/problem+json"]));
+}
+
+/// <summary>404: no such object, or another dealership's, which a caller must not tell apart.</summary>
+public sealed class NotFoundProblem : TypedProblem, IEndpointMetadataProvider
+{
+    internal NotFoundProblem(ProblemDetails problem) : base(problem) { }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status404NotFound);
+}
+
+/// <summary>403: the caller may not act for the dealership the request names.</summary>
+public sealed class ForbiddenProblem : TypedProblem, IEndpointMetadataProvider
+{
+    internal ForbiddenProblem(ProblemDetails problem) : base(problem) { }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status403Forbidden);
+}
+
+/// <summary>409: the object's state does not allow the change now.</summary>
+public sealed class ConflictProblem : TypedProblem, IEndpointMetadataProvider
+{
+    internal ConflictProblem(ProblemDetails problem) : base(problem) { }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status409Conflict);
 }

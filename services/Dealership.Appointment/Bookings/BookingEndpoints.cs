@@ -32,8 +32,7 @@ public static class BookingEndpoints
         group.MapPost("/", BookAsync)
             .WithSummary("Book a showroom visit for a lead (by a consultant or the receptionist), in a free slot, with the lead's consultant unless another is named")
             .WithRequestExample(new BookVisitRequest(Guid.Parse("3f2b8c1e-0000-4000-8000-000000000001"), new DateTimeOffset(2030, 1, 15, 10, 0, 0, TimeSpan.FromHours(8)),
-                "test-drive", "ID.4 CROZZ", "地铁 2 号线淞虹路站 3 号口，步行 5 分钟", null, "consultant"), "The lead and the slot's start, in any offset.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+                "test-drive", "ID.4 CROZZ", "地铁 2 号线淞虹路站 3 号口，步行 5 分钟", null, "consultant"), "The lead and the slot's start, in any offset.");
         group.MapGet("/{id:guid}", async Task<Results<Ok<BookingView>, NotFoundProblem>> (Guid id, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
                 await FindAsync(db, user, id, cancellationToken) is ({ } booking, { } code) ? TypedResults.Ok(ToView(booking, code)) : Problems.NotFound("booking", id))
             .WithSummary("One booking");
@@ -49,9 +48,8 @@ public static class BookingEndpoints
             .WithSummary("A lead's bookings");
         group.MapPost("/{id:guid}/reschedule", RescheduleAsync)
             .WithSummary("Move a booking to another slot")
-            .WithRequestExample(new RescheduleRequest(new DateTimeOffset(2030, 1, 16, 14, 0, 0, TimeSpan.FromHours(8)), "consultant"))
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/cancel", async Task<Results<Ok<BookingView>, NotFoundProblem, ProblemHttpResult>> (
+            .WithRequestExample(new RescheduleRequest(new DateTimeOffset(2030, 1, 16, 14, 0, 0, TimeSpan.FromHours(8)), "consultant"));
+        group.MapPost("/{id:guid}/cancel", async Task<Results<Ok<BookingView>, NotFoundProblem, ConflictProblem>> (
                 Guid id, CancelRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
                 if (await FindAsync(db, user, id, cancellationToken) is not ({ } booking, { } code))
@@ -63,9 +61,8 @@ public static class BookingEndpoints
                 return TypedResults.Ok(ToView(booking, code));
             })
             .WithSummary("Cancel a booking; its slot and consultant become free")
-            .WithRequestExample(new CancelRequest("客户临时出差", "consultant"))
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/confirmation", async Task<Results<Ok<BookingView>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> (
+            .WithRequestExample(new CancelRequest("客户临时出差", "consultant"));
+        group.MapPost("/{id:guid}/confirmation", async Task<Results<Ok<BookingView>, ValidationProblem, NotFoundProblem, ConflictProblem>> (
                 Guid id, AnswerRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
                 var answer = request.Answer?.Trim().ToLowerInvariant();
@@ -80,9 +77,8 @@ public static class BookingEndpoints
                 return TypedResults.Ok(ToView(booking, code));
             })
             .WithSummary("Record the customer's answer to the day-before confirmation, as the consultant heard it: confirmed, cancelled or reschedule-requested")
-            .WithRequestExample(new AnswerRequest("confirmed"))
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/arrival", async Task<Results<Ok<BookingView>, NotFoundProblem, ProblemHttpResult>> (
+            .WithRequestExample(new AnswerRequest("confirmed"));
+        group.MapPost("/{id:guid}/arrival", async Task<Results<Ok<BookingView>, NotFoundProblem, ConflictProblem>> (
                 Guid id, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
                 if (await FindAsync(db, user, id, cancellationToken) is not ({ } booking, { } code))
@@ -108,11 +104,10 @@ public static class BookingEndpoints
                 }
                 return TypedResults.Ok(ToView(booking, code));
             })
-            .WithSummary("Reception checks the customer in: the invitation succeeded and the showroom takes over")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Reception checks the customer in: the invitation succeeded and the showroom takes over");
     }
 
-    private static async Task<Results<Created<BookingView>, ValidationProblem, ProblemHttpResult>> BookAsync(
+    private static async Task<Results<Created<BookingView>, ValidationProblem, ConflictProblem>> BookAsync(
         BookVisitRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -140,7 +135,7 @@ public static class BookingEndpoints
         return TypedResults.Created($"/api/appointments/{booking!.Id}", ToView(booking, lead.DealershipCode));
     }
 
-    private static async Task<Results<Ok<BookingView>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> RescheduleAsync(
+    private static async Task<Results<Ok<BookingView>, ValidationProblem, NotFoundProblem, ConflictProblem>> RescheduleAsync(
         Guid id, RescheduleRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.StartsAt is null)
@@ -163,10 +158,10 @@ public static class BookingEndpoints
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static ProblemHttpResult Refusal(BookingProblem problem) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not bookable", detail: problem.Message, extensions: new Dictionary<string, object?> { ["field"] = problem.Field });
+    private static ConflictProblem Refusal(BookingProblem problem) =>
+        Problems.Conflict("Not bookable", problem.Message, new Dictionary<string, object?> { ["field"] = problem.Field });
 
-    private static ProblemHttpResult Conflict(string detail) => Problems.Conflict("Conflict", detail);
+    private static ConflictProblem Conflict(string detail) => Problems.Conflict("Conflict", detail);
 
     /// <summary>The booking, tracked, and its dealership's code, when it belongs to a dealership the caller may act for.</summary>
     private static async Task<(Booking Booking, string DealershipCode)?> FindAsync(AppointmentDbContext db, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public static class CalendarEndpoints
     public static void MapCalendarEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/appointments/calendar").WithTags("Showroom calendar").RequireAuthorization();
-        group.MapGet("/{dealershipCode}", async Task<Results<Ok<CalendarView>, ProblemHttpResult, NotFoundProblem>> (
+        group.MapGet("/{dealershipCode}", async Task<Results<Ok<CalendarView>, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
             {
                 var code = dealershipCode.Trim().ToUpperInvariant();
@@ -42,7 +42,7 @@ public static class CalendarEndpoints
                 return await FindAsync(db, code, cancellationToken) is { } c ? TypedResults.Ok(ToView(c)) : Problems.NotFound("dealership", code);
             })
             .WithSummary("A showroom's opening hours, closed days, slot length and capacity");
-        group.MapPut("/{dealershipCode}", async Task<Results<Ok<CalendarView>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> (
+        group.MapPut("/{dealershipCode}", async Task<Results<Ok<CalendarView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, CalendarRequest request, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
             {
                 var code = dealershipCode.Trim().ToUpperInvariant();
@@ -80,7 +80,7 @@ public static class CalendarEndpoints
             .WithSummary("Change a showroom's calendar; existing bookings stay as they are")
             .WithRequestExample(new CalendarRequest("Asia/Shanghai", new TimeOnly(9, 0), new TimeOnly(18, 0), 60, ReceptionDesks: 4, TestDriveCars: 2,
                 NoShowAfterMinutes: 30, [DayOfWeek.Tuesday], [new DateOnly(2027, 2, 6)]), "Times of day in the showroom's time zone; a slot is the length of one visit.");
-        group.MapGet("/{dealershipCode}/slots", async Task<Results<Ok<List<SlotView>>, ProblemHttpResult, NotFoundProblem>> (
+        group.MapGet("/{dealershipCode}/slots", async Task<Results<Ok<List<SlotView>>, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, [Description("The day, in the showroom's time zone.")] DateOnly date, ClaimsPrincipal user, AppointmentDbContext db,
                 CancellationToken cancellationToken) =>
             {
@@ -105,7 +105,7 @@ public static class CalendarEndpoints
             .WithSummary("The day's slots with their free places and the consultants already booked");
 
         endpoints.MapGroup("/api/appointments/reports").WithTags("Appointment reports").RequireAuthorization()
-            .MapGet("/{dealershipCode}", async Task<Results<Ok<List<ReportRow>>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> (
+            .MapGet("/{dealershipCode}", async Task<Results<Ok<List<ReportRow>>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, [AsParameters] ReportQuery q, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
             {
                 var code = dealershipCode.Trim().ToUpperInvariant();

@@ -40,8 +40,7 @@ public static class AssignmentEndpoints
         group.MapGet("/", ListAsync).WithSummary("Leads by state: the open pool, the supervisor queue, those waiting for a shift, or a consultant's");
         group.MapGet("/{leadId:guid}", GetAsync).WithSummary("Where a lead stands and every decision about it (audit trail)");
         group.MapPost("/{leadId:guid}/claim", ClaimAsync).WithSummary("A consultant claims a lead from the open pool; the first claim wins")
-            .WithRequestExample(new ClaimRequest(ExampleConsultant))
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithRequestExample(new ClaimRequest(ExampleConsultant));
         group.MapPost("/{leadId:guid}/reassign", ReassignOneAsync).WithSummary("A manager moves one lead: to a named consultant, or by the routing rules")
             .WithRequestExample(new ReassignRequest(ExampleConsultant, "王芳休假，李强接手"), "Leave consultantId out to let the routing rules choose.");
         group.MapPost("/reassign", ReassignManyAsync).WithSummary("A manager moves many leads at once, in one transaction")
@@ -61,7 +60,7 @@ public static class AssignmentEndpoints
         a.LeadId, a.DealershipId, dealership.DealershipCode, a.Source, PhoneMask.Mask(a.CustomerPhone), a.Vehicle, a.State, a.ConsultantId, a.Rule, a.Reason,
         a.DecidedAt, a.AssignedAt, a.WaitUntil);
 
-    private static async Task<Results<Ok<List<AssignmentView>>, ProblemHttpResult, NotFoundProblem>> ListAsync(
+    private static async Task<Results<Ok<List<AssignmentView>>, ForbiddenProblem, NotFoundProblem>> ListAsync(
         [AsParameters] AssignmentQuery q, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
         var code = q.DealershipCode.Trim().ToUpperInvariant();
@@ -88,10 +87,10 @@ public static class AssignmentEndpoints
             history.Select(h => new AuditView(h.At, h.Action, h.FromConsultantId, h.ToConsultantId, h.Actor, h.Reason)).ToList()));
     }
 
-    private static Task<Results<Ok<AssignmentView>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> ClaimAsync(
+    private static Task<Results<Ok<AssignmentView>, ValidationProblem, NotFoundProblem, ConflictProblem>> ClaimAsync(
         Guid leadId, ClaimRequest body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken cancellationToken) =>
         // Two claims racing both read "pooled"; the lead's concurrency token lets one commit, the other retries and finds it taken.
-        db.RetryOnConflictAsync<Results<Ok<AssignmentView>, ValidationProblem, NotFoundProblem, ProblemHttpResult>>(async () =>
+        db.RetryOnConflictAsync<Results<Ok<AssignmentView>, ValidationProblem, NotFoundProblem, ConflictProblem>>(async () =>
         {
             var lead = await db.Assignments.SingleOrDefaultAsync(a => a.LeadId == leadId, cancellationToken);
             if (lead is null || await db.DealershipForAsync(user, lead.DealershipId, cancellationToken) is not { } dealership)
@@ -122,7 +121,7 @@ public static class AssignmentEndpoints
         return result.Errors is not null ? TypedResults.ValidationProblem(result.Errors) : TypedResults.Ok(result.Results!.Single());
     }
 
-    private static async Task<Results<Ok<List<ReassignmentResult>>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> ReassignManyAsync(
+    private static async Task<Results<Ok<List<ReassignmentResult>>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> ReassignManyAsync(
         BulkReassignRequest body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.DealershipCode))

@@ -41,7 +41,7 @@ public static class PlanEndpoints
     private static bool ValidMonth(string? month) =>
         month is not null && DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    private static async Task<Results<Ok<PlanView>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> PutAsync(
+    private static async Task<Results<Ok<PlanView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> PutAsync(
         PlanRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.DealershipCode))
@@ -87,7 +87,7 @@ public static class PlanEndpoints
         return TypedResults.Ok(await FiguresAsync(db, dealership, month, cancellationToken));
     }
 
-    private static async Task<Results<Ok<PlanView>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> GetAsync(
+    private static async Task<Results<Ok<PlanView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> GetAsync(
         [Description("The dealership's code, e.g. DEMO01.")] string dealershipCode,
         [Description("The month as yyyy-MM; this month in the dealership's time zone unless said.")] string? month,
         ClaimsPrincipal user, AssignmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)

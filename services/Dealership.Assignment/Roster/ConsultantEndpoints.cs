@@ -65,7 +65,7 @@ public static partial class ConsultantEndpoints
         c.WorkingHours.Select(s => new ShiftView(s.Day, s.Start.ToString("HH:mm", CultureInfo.InvariantCulture), s.End.ToString("HH:mm", CultureInfo.InvariantCulture))).ToList(),
         c.DaysOff, c.OnDuty, c.Status, c.MaxOpenLeads, c.OpenLeads, c.MissedFirstContacts, c.LastAssignedAt);
 
-    private static async Task<Results<Ok<List<ConsultantView>>, ProblemHttpResult, NotFoundProblem>> ListAsync(
+    private static async Task<Results<Ok<List<ConsultantView>>, ForbiddenProblem, NotFoundProblem>> ListAsync(
         [Description("The dealership's code, e.g. DEMO01.")] string dealershipCode, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
         var code = dealershipCode.Trim().ToUpperInvariant();
@@ -87,7 +87,7 @@ public static partial class ConsultantEndpoints
         return consultant is not null && await db.DealershipForAsync(user, consultant.DealershipId, cancellationToken) is { } dealership ? (consultant, dealership) : null;
     }
 
-    private static async Task<Results<Created<ConsultantView>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> CreateAsync(
+    private static async Task<Results<Created<ConsultantView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> CreateAsync(
         ConsultantRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.DealershipCode))

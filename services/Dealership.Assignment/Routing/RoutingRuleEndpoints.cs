@@ -34,7 +34,7 @@ public static class RoutingRuleEndpoints
         new("Everyone else", [], null, null, null, [RoutingStep.RoundRobin, RoutingStep.Pool]),
     ]);
 
-    private static async Task<Results<Ok<RoutingView>, ProblemHttpResult, NotFoundProblem>> GetAsync(
+    private static async Task<Results<Ok<RoutingView>, ForbiddenProblem, NotFoundProblem>> GetAsync(
         [Description("The dealership's code, e.g. DEMO01.")] string dealershipCode, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
         var code = dealershipCode.Trim().ToUpperInvariant();
@@ -52,7 +52,7 @@ public static class RoutingRuleEndpoints
             rules.Select(r => new RuleView(r.Name, r.Sources, r.VehicleContains, r.Language, r.Team, r.Steps)).ToList());
     }
 
-    private static async Task<Results<Ok<RoutingView>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> PutAsync(
+    private static async Task<Results<Ok<RoutingView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> PutAsync(
         [Description("The dealership's code, e.g. DEMO01.")] string dealershipCode, RoutingRequest body, ClaimsPrincipal user, AssignmentDbContext db,
         CancellationToken cancellationToken)
     {

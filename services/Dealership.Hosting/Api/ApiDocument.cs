@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,11 +82,21 @@ public sealed class ApiDocument(IOptions<JsonOptions> json) : IOpenApiDocumentTr
         return Task.CompletedTask;
     }
 
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         Secure(operation, metadata, context.Document);
         DescribeParameters(operation);
+        // BadRequestProblems answers what the framework refuses before the handler runs: say so where there is anything to refuse.
+        if ((operation.Parameters?.Count > 0 || operation.RequestBody is not null) && operation.Responses is { } responses && !responses.ContainsKey("400"))
+            responses["400"] = new OpenApiResponse
+            {
+                Description = "A required parameter is missing, or a value or the body cannot be read; errors name it.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(HttpValidationProblemDetails), null, cancellationToken) },
+                },
+            };
         if (metadata.OfType<RequestExampleMetadata>().LastOrDefault() is { } example && operation.RequestBody is OpenApiRequestBody body)
         {
             body.Description ??= example.Description;
@@ -94,7 +105,6 @@ public sealed class ApiDocument(IOptions<JsonOptions> json) : IOpenApiDocumentTr
                     ? JsonSerializer.SerializeToNode(example.Example, example.Example.GetType(), _examples)
                     : JsonValue.Create(example.Example.ToString());
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -35,15 +35,14 @@ public static class DealershipEndpoints
         group.MapPost("/", CreateAsync)
             .RequireStaff(StaffRoles.Admin)
             .WithSummary("Create a dealership (admins); the other services learn of it from DealershipChanged")
-            .WithRequestExample(Example)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithRequestExample(Example);
         group.MapPut("/{code}", UpdateAsync)
             .RequireStaff(StaffRoles.Admin)
             .WithSummary("Change a dealership's names, time zone, phone region, showroom address or active flag (admins)")
             .WithRequestExample(Example with { Code = null });
     }
 
-    private static async Task<Results<Created<DealershipView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<DealershipView>, ValidationProblem, ConflictProblem>> CreateAsync(
         DealershipInput input, HttpContext http, IdentityServiceDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var code = input.Code?.Trim().ToUpperInvariant();
@@ -53,7 +52,7 @@ public static class DealershipEndpoints
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         if (await db.Dealerships.AnyAsync(d => d.Code == code, cancellationToken))
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dealership exists", detail: $"Dealership {code} exists already.");
+            return Problems.Conflict("Dealership exists", $"Dealership {code} exists already.");
         var dealership = new DealershipRecord { Id = Guid.NewGuid(), Code = code! };
         Apply(dealership, input, clock.GetUtcNow());
         db.Dealerships.Add(dealership);

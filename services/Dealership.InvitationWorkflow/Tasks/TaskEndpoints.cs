@@ -55,8 +55,7 @@ public static class TaskEndpoints
         group.MapPost("/{id:guid}/complete", CompleteAsync)
             .WithSummary("Record the call's outcome; the lead's flow goes on from it")
             .WithRequestExample(new CompleteTask("reached", "accepted", new DateTimeOffset(2030, 1, 15, 10, 0, 0, TimeSpan.FromHours(8)), null, "周六上午带家人来试驾"),
-                "contact: reached, no-answer or wrong-number. When reached, answer: accepted (with visitAt), declined, undecided or callback (with callbackAt).")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+                "contact: reached, no-answer or wrong-number. When reached, answer: accepted (with visitAt), declined, undecided or callback (with callbackAt).");
     }
 
     // The consultant who makes the call reads the whole number; others read it masked.
@@ -64,7 +63,7 @@ public static class TaskEndpoints
         new Guidance(t.CustomerName, PhoneMask.For(user, t.CustomerPhone, t.ConsultantId), t.Source, t.VehicleOfInterest, t.Why, t.Offer, t.Steps),
         t.CompletedAt, t.Outcome);
 
-    private static async Task<Results<Ok<TaskView>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> CompleteAsync(
+    private static async Task<Results<Ok<TaskView>, ValidationProblem, NotFoundProblem, ConflictProblem>> CompleteAsync(
         Guid id, CompleteTask body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();

@@ -17,7 +17,7 @@ public static class DealershipAccess
     /// The owner a request names by <paramref name="dealershipCode"/> (none: the network's), or its refusal:
     /// 403 when the caller may not act for the dealership, or may not <paramref name="manage"/> the network's
     /// workflows (everyone reads them: a dealership falls back to them); 404 when workflow does not know the
-    /// dealership. Both are typed as one problem so that every handler can answer either.
+    /// dealership. Both are one ProblemHttpResult so that every handler can answer either; the endpoints declare both statuses.
     /// </summary>
     public static async Task<(WorkflowOwner? Owner, ProblemHttpResult? Refusal)> OwnerAsync(
         this InvitationWorkflowDbContext db, ClaimsPrincipal user, string? dealershipCode, bool manage, CancellationToken cancellationToken)
@@ -25,10 +25,10 @@ public static class DealershipAccess
         if (string.IsNullOrWhiteSpace(dealershipCode))
             return !manage || user.MayActForAll()
                 ? (new WorkflowOwner(null, null), null)
-                : (null, Problems.NotAllowedBecause("The network's own workflows are for network operations and keys of the whole network; name your dealership's code."));
+                : (null, TypedResults.Problem(Problems.NotAllowedBecause("The network's own workflows are for network operations and keys of the whole network; name your dealership's code.").Value));
         var code = dealershipCode.Trim().ToUpperInvariant();
         if (!user.MayActFor(code))
-            return (null, Problems.NotAllowed(code));
+            return (null, TypedResults.Problem(Problems.NotAllowed(code).Value));
         var id = await db.KnownDealerships.Where(d => d.Code == code).Select(d => (Guid?)d.Id).SingleOrDefaultAsync(cancellationToken);
         return id is null ? (null, TypedResults.Problem(Problems.NotFound("dealership", code).Value)) : (new WorkflowOwner(id, code), null);
     }

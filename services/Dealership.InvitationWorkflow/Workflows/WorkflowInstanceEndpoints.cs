@@ -156,7 +156,7 @@ public static class WorkflowInstanceEndpoints
     }
 
     /// <summary>Runs an operation on an instance the caller may manage, mapping the engine's refusals to 409.</summary>
-    private static async Task<Results<Ok<InstanceSummary>, NotFoundProblem, ProblemHttpResult>> OperateAsync(
+    private static async Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> OperateAsync(
         Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, WorkflowRuntime.Step step, CancellationToken cancellationToken)
     {
         var dealershipId = await db.WorkflowInstances.Where(i => i.Id == id).Select(i => new { i.DealershipId }).SingleOrDefaultAsync(cancellationToken);
@@ -175,14 +175,14 @@ public static class WorkflowInstanceEndpoints
         return TypedResults.Ok(Summary(record, CodeOf(record, await db.DealershipCodesAsync(cancellationToken))));
     }
 
-    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ProblemHttpResult>> CancelAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> CancelAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         OperateAsync(id, user, db, runtime, async (engine, process, instance) =>
         {
             await engine.CancelAsync(process, instance, $"cancelled by {user.Identity?.Name}", cancellationToken);
             return true;
         }, cancellationToken);
 
-    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ProblemHttpResult>> RetryAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> RetryAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         OperateAsync(id, user, db, runtime, async (engine, process, instance) =>
         {
             if (WorkflowRuntime.ParseVariables(body?.Variables) is { } variables)
@@ -191,14 +191,14 @@ public static class WorkflowInstanceEndpoints
             return true;
         }, cancellationToken);
 
-    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ProblemHttpResult>> CompleteUserTaskAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> CompleteUserTaskAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         OperateAsync(id, user, db, runtime, async (engine, process, instance) =>
         {
             await engine.CompleteUserTaskAsync(process, instance, key, WorkflowRuntime.ParseVariables(body?.Variables), cancellationToken);
             return true;
         }, cancellationToken);
 
-    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ProblemHttpResult>> CompleteJobAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> CompleteJobAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         OperateAsync(id, user, db, runtime, async (engine, process, instance) =>
         {
             await engine.CompleteJobAsync(process, instance, key, WorkflowRuntime.ParseVariables(body?.Variables), cancellationToken);

@@ -23,7 +23,7 @@ public static class ConsentEndpoints
             .WithSummary("A customer's consent per channel (sms, phone): the current answer and its history");
     }
 
-    private static async Task<Results<Ok<CustomerConsent>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> GetAsync(
+    private static async Task<Results<Ok<CustomerConsent>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> GetAsync(
         [Description("The dealership's code, e.g. DEMO01.")] string dealershipCode,
         [Description("The customer's phone number, as the lead gave it or in E.164.")] string phone,
         ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)

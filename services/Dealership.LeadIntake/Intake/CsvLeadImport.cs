@@ -88,7 +88,7 @@ public static class CsvLeadImport
         if (dealership is null)
             return Problems.NotFound("dealership", code);
         if (!LeadSources.All.Contains(source))
-            return IntakeEndpoints.Invalid("source", $"'{source}' is not a source channel.");
+            return Problems.Invalid("source", $"'{source}' is not a source channel.");
         if (RequestBody.Limit(request, RequestBody.CsvLimit) is { } tooLarge)
             return tooLarge;
 
@@ -107,7 +107,7 @@ public static class CsvLeadImport
                 textEncoding = Encoding.GetEncoding("GB18030");
                 break;
             default:
-                return IntakeEndpoints.Invalid("encoding", $"'{encoding}' is not supported: use utf-8, gb18030 or auto.");
+                return Problems.Invalid("encoding", $"'{encoding}' is not supported: use utf-8, gb18030 or auto.");
         }
 
         var job = new ImportJob

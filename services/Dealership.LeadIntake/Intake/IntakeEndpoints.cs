@@ -63,11 +63,11 @@ public static class IntakeEndpoints
         }
         catch (DecoderFallbackException)
         {
-            return Invalid("body", "The body is not UTF-8 text: JSON must be sent as UTF-8.");
+            return Problems.Invalid("body", "The body is not UTF-8 text: JSON must be sent as UTF-8.");
         }
         catch (JsonException ex)
         {
-            return Invalid(FieldOf(ex), $"The body is not valid JSON: {ex.Message}");
+            return Problems.Invalid(FieldOf(ex), $"The body is not valid JSON: {ex.Message}");
         }
 
         using (document)
@@ -82,14 +82,14 @@ public static class IntakeEndpoints
                 case JsonValueKind.Array:
                     var count = document.RootElement.GetArrayLength();
                     if (count == 0 || count > MaxBatch)
-                        return Invalid("body", $"A batch holds 1 to {MaxBatch} leads; this one holds {count}.");
+                        return Problems.Invalid("body", $"A batch holds 1 to {MaxBatch} leads; this one holds {count}.");
                     var results = new List<ItemResult>(count);
                     var index = 0;
                     foreach (var element in document.RootElement.EnumerateArray())
                         results.Add(await SubmitItemAsync(index++, element, user, pipeline, channel with { Name = "http-batch" }, cancellationToken));
                     return TypedResults.Ok(results);
                 default:
-                    return Invalid("body", "The body must be a JSON object (one lead) or an array (a batch).");
+                    return Problems.Invalid("body", "The body must be a JSON object (one lead) or an array (a batch).");
             }
         }
     }
@@ -103,13 +103,13 @@ public static class IntakeEndpoints
         }
         catch (JsonException ex)
         {
-            return Invalid(FieldOf(ex), $"The body is not a lead: {ex.Message}");
+            return Problems.Invalid(FieldOf(ex), $"The body is not a lead: {ex.Message}");
         }
         return await SubmitOneAsync(lead, element.GetRawText(), user, pipeline, channel, cancellationToken);
     }
 
     /// <summary>One lead answered over HTTP: 201 for a new lead, 200 for a repeat or a merge, 400 with every reason, 403.</summary>
-    internal static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ProblemHttpResult>> SubmitOneAsync(SubmitLeadRequest lead, string raw, ClaimsPrincipal user, LeadIntakePipeline pipeline,
+    internal static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ForbiddenProblem>> SubmitOneAsync(SubmitLeadRequest lead, string raw, ClaimsPrincipal user, LeadIntakePipeline pipeline,
         IntakeChannel channel, CancellationToken cancellationToken)
     {
         if (Forbidden(user, lead) is { } forbidden)
@@ -166,8 +166,6 @@ public static class IntakeEndpoints
     }
 
     internal static Dictionary<string, string[]> Errors(string field, string message) => new() { [field] = [message] };
-
-    internal static ValidationProblem Invalid(string field, string message) => TypedResults.ValidationProblem(Errors(field, message));
 
     private static string FieldOf(JsonException ex) =>
         string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');

@@ -27,7 +27,7 @@ public static class IntakeSettingsEndpoints
                 "Whether a new enquiry from a phone number with an open lead joins that lead, within how many days, and the region of numbers written without +.");
     }
 
-    private static async Task<Results<Ok<IntakeSettingsView>, ProblemHttpResult, NotFoundProblem>> GetAsync(
+    private static async Task<Results<Ok<IntakeSettingsView>, ForbiddenProblem, NotFoundProblem>> GetAsync(
         string code, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
         code = code.Trim().ToUpperInvariant();
@@ -38,7 +38,7 @@ public static class IntakeSettingsEndpoints
             : Problems.NotFound("dealership", code);
     }
 
-    private static async Task<Results<Ok<IntakeSettingsView>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> PutAsync(
+    private static async Task<Results<Ok<IntakeSettingsView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> PutAsync(
         string code, IntakeSettings settings, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
         code = code.Trim().ToUpperInvariant();

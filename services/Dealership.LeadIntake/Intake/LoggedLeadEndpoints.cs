@@ -1,3 +1,4 @@
+using Dealership.Hosting;
 using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using System.Security.Claims;
@@ -33,10 +34,10 @@ public static class LoggedLeadEndpoints
             .WithRequestExample(new OwnContact("DEMO01", "刘女士", "138 0013 8002", null, "帕萨特", "老客户介绍", "WX-liu-2026", SmsConsent: true, PhoneConsent: true));
     }
 
-    private static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ProblemHttpResult>> LogCallAsync(InboundCall call, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
+    private static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ForbiddenProblem>> LogCallAsync(InboundCall call, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(call.Phone))
-            return IntakeEndpoints.Invalid("phone", "An inbound call is logged with the caller's number.");
+            return Problems.Invalid("phone", "An inbound call is logged with the caller's number.");
         // The person signed in took the call; a name in the body is not believed.
         var loggedBy = user.ActorName();
         var lead = new SubmitLeadRequest
@@ -50,7 +51,7 @@ public static class LoggedLeadEndpoints
             new IntakeChannel("inbound-call", loggedBy), cancellationToken);
     }
 
-    private static Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ProblemHttpResult>> AddOwnContactAsync(OwnContact contact, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
+    private static Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ForbiddenProblem>> AddOwnContactAsync(OwnContact contact, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
     {
         var consultant = user.ActorName();
         var lead = new SubmitLeadRequest

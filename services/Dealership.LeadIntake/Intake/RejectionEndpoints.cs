@@ -39,7 +39,7 @@ public static class RejectionEndpoints
         group.MapPost("/{id:guid}/dismiss", DismissAsync).WithSummary("Set a rejected lead aside for good");
     }
 
-    private static async Task<Results<Ok<List<RejectionSummary>>, ProblemHttpResult>> ListAsync([AsParameters] RejectionQuery q, ClaimsPrincipal user,
+    private static async Task<Results<Ok<List<RejectionSummary>>, ForbiddenProblem>> ListAsync([AsParameters] RejectionQuery q, ClaimsPrincipal user,
         LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
         // A lead may be rejected for naming a dealership no one knows, so the code is not looked up.
@@ -64,7 +64,7 @@ public static class RejectionEndpoints
                 r.ReceivedAt, r.RawPayload, r.ResubmittedAsLeadId));
     }
 
-    private static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> ResubmitAsync(
+    private static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, NotFoundProblem, ConflictProblem, ForbiddenProblem>> ResubmitAsync(
         Guid id, SubmitLeadRequest corrected, ClaimsPrincipal user, LeadIntakeDbContext db, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
     {
         var rejected = await FindAsync(id, user, db, cancellationToken);

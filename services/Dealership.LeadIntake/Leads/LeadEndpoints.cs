@@ -46,7 +46,7 @@ public static class LeadEndpoints
         [property: Description("The page, from 1.")] int? Page,
         [property: Description("Leads per page, 1 to 200 (50 unless said).")] int? PageSize);
 
-    private static async Task<Results<Ok<LeadPage>, ProblemHttpResult, NotFoundProblem>> ListAsync(
+    private static async Task<Results<Ok<LeadPage>, ForbiddenProblem, NotFoundProblem>> ListAsync(
         [AsParameters] LeadQuery q, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
         var code = q.DealershipCode.Trim().ToUpperInvariant();

@@ -28,7 +28,7 @@ public static class SmsSettingsEndpoints
     {
         var settings = endpoints.MapGroup("/api/sms/settings").WithTags("SMS settings").RequireAuthorization()
             .RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
-        settings.MapGet("/{dealershipCode}", async Task<Results<Ok<SettingsView>, ProblemHttpResult, NotFoundProblem>> (
+        settings.MapGet("/{dealershipCode}", async Task<Results<Ok<SettingsView>, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
             {
                 var code = dealershipCode.Trim().ToUpperInvariant();
@@ -37,7 +37,7 @@ public static class SmsSettingsEndpoints
                 return await FindAsync(db, code, cancellationToken) is { } s ? TypedResults.Ok(ToView(s)) : Problems.NotFound("dealership", code);
             })
             .WithSummary("A dealership's SMS rules: quiet hours, weekly cap, spending cap, signature");
-        settings.MapPut("/{dealershipCode}", async Task<Results<Ok<SettingsView>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> (
+        settings.MapPut("/{dealershipCode}", async Task<Results<Ok<SettingsView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, SettingsRequest request, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
             {
                 var code = dealershipCode.Trim().ToUpperInvariant();
@@ -77,7 +77,7 @@ public static class SmsSettingsEndpoints
 
         var templates = endpoints.MapGroup("/api/sms/templates").WithTags("SMS templates").RequireAuthorization()
             .RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
-        templates.MapGet("/{dealershipCode}", async Task<Results<Ok<List<TemplateView>>, ProblemHttpResult, NotFoundProblem>> (
+        templates.MapGet("/{dealershipCode}", async Task<Results<Ok<List<TemplateView>>, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
             {
                 var code = dealershipCode.Trim().ToUpperInvariant();
@@ -93,7 +93,7 @@ public static class SmsSettingsEndpoints
                 })).ToList());
             })
             .WithSummary("Every template of a dealership, per purpose and language, with the placeholders each may use");
-        templates.MapPut("/{dealershipCode}/{purpose}/{language}", async Task<Results<Ok<TemplateView>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> (
+        templates.MapPut("/{dealershipCode}/{purpose}/{language}", async Task<Results<Ok<TemplateView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, string purpose, string language, TemplateRequest request,
                 ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
