@@ -122,7 +122,7 @@ public static class SmsEndpoints
         var outcome = await SmsReplies.HandleAsync(db, request.Phone!, request.Text!, clock.GetUtcNow(), cancellationToken);
         // No SMS was ever sent to the number, so the reply belongs to no conversation.
         if (outcome is null)
-            return Problems.NotFound("SMS conversation with", PhoneMask.Mask(request.Phone));
+            return Problems.NotFound("SMS conversation", $"with {PhoneMask.Mask(request.Phone)}");
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted((string?)null, new ReplyView(outcome.LeadId, outcome.OptedOut, outcome.Keyword));
     }
