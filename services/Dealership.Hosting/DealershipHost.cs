@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Security;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,8 +46,12 @@ public static class DealershipHost
         services.AddHostedService<ModuleInitializer>();
 
         services.AddProblemDetails();
+        // The framework's own refusals (a required parameter missing, a value that does not parse) reach
+        // BadRequestProblems as exceptions, which name the parameter, instead of as a bare 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestProblems>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        services.AddOpenApi();
+        services.AddOpenApi(ApiDocument.Configure);
         services.AddHealthChecks();
 
         // Behind the gateway every caller would seem to be the gateway: the client's address is taken from
@@ -118,13 +124,14 @@ public static class DealershipHost
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseRequestBodyLimits();
+        app.UseMiddleware<EnumSpelling>();
         app.UseMiddleware<AuditTrail>();
 
         // The only endpoints open to anonymous callers besides the sign-in: a probe and the API's description.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes([ApiDocument.Bearer, ApiDocument.ApiKey])).AllowAnonymous();
 
         foreach (var module in app.Services.GetRequiredService<IReadOnlyList<ServiceModule>>())
             module.MapEndpoints(app);

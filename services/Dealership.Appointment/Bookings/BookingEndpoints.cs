@@ -1,8 +1,12 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using Dealership.Contracts;
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,78 +14,77 @@ namespace Dealership.Appointment.Bookings;
 
 public static class BookingEndpoints
 {
+    /// <summary>
+    /// A visit to book. <c>purpose</c>: visit, test-drive or quote; <c>bookedBy</c>: consultant or reception;
+    /// <c>consultantId</c>: another consultant than the lead's.
+    /// </summary>
     public record BookVisitRequest(Guid? LeadId, DateTimeOffset? StartsAt, string? Purpose, string? Model, string? Directions, Guid? ConsultantId, string? BookedBy);
     public record RescheduleRequest(DateTimeOffset? StartsAt, string? By);
     public record CancelRequest(string? Reason, string? By);
     public record AnswerRequest(string? Answer);
     public record BookingView(
-        Guid Id, Guid LeadId, DateTimeOffset StartsAt, string Purpose, string? Model, string? Directions, BookingStatus Status, string BookedBy,
-        Guid? ConsultantId, string Resource, string? ConfirmationAnswer, DateTimeOffset? ConfirmedAt, DateTimeOffset? ArrivedAt, DateTimeOffset CreatedAt);
+        Guid Id, Guid LeadId, Guid DealershipId, string DealershipCode, DateTimeOffset StartsAt, string Purpose, string? Model, string? Directions, BookingStatus Status,
+        string BookedBy, Guid? ConsultantId, string Resource, string? ConfirmationAnswer, DateTimeOffset? ConfirmedAt, DateTimeOffset? ArrivedAt, DateTimeOffset CreatedAt);
 
     public static void MapBookingEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/appointments").WithTags("Appointments").RequireAuthorization();
         group.MapPost("/", BookAsync)
             .WithSummary("Book a showroom visit for a lead (by a consultant or the receptionist), in a free slot, with the lead's consultant unless another is named")
-            .Produces<BookingView>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
-                await FindAsync(db, user, id, cancellationToken) is { } booking ? Results.Ok(ToView(booking)) : NotFound(id))
-            .WithSummary("One booking")
-            .Produces<BookingView>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/", async (Guid leadId, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
+            .WithRequestExample(new BookVisitRequest(Guid.Parse("3f2b8c1e-0000-4000-8000-000000000001"), new DateTimeOffset(2030, 1, 15, 10, 0, 0, TimeSpan.FromHours(8)),
+                "test-drive", "ID.4 CROZZ", "地铁 2 号线淞虹路站 3 号口，步行 5 分钟", null, "consultant"), "The lead and the slot's start, in any offset.");
+        group.MapGet("/{id:guid}", async Task<Results<Ok<BookingView>, NotFoundProblem>> (Guid id, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
+                await FindAsync(db, user, id, cancellationToken) is ({ } booking, { } code) ? TypedResults.Ok(ToView(booking, code)) : Problems.NotFound("booking", id))
+            .WithSummary("One booking");
+        group.MapGet("/", async ([Description("The lead whose bookings to list.")] Guid leadId, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
             {
+                // Another dealership's lead has, for this caller, no bookings: the same answer as a lead without any.
                 var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.LeadId == leadId, cancellationToken);
                 if (lead is null || !user.MayActFor(lead.DealershipCode))
-                    return Results.Ok(Array.Empty<BookingView>());
+                    return TypedResults.Ok(new List<BookingView>());
                 var rows = await db.Bookings.AsNoTracking().Where(b => b.LeadId == leadId).OrderBy(b => b.CreatedAt).ToListAsync(cancellationToken);
-                return Results.Ok(rows.Select(ToView));
+                return TypedResults.Ok(rows.Select(b => ToView(b, lead.DealershipCode)).ToList());
             })
-            .WithSummary("A lead's bookings")
-            .Produces<List<BookingView>>();
+            .WithSummary("A lead's bookings");
         group.MapPost("/{id:guid}/reschedule", RescheduleAsync)
             .WithSummary("Move a booking to another slot")
-            .Produces<BookingView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/cancel", async (Guid id, CancelRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+            .WithRequestExample(new RescheduleRequest(new DateTimeOffset(2030, 1, 16, 14, 0, 0, TimeSpan.FromHours(8)), "consultant"));
+        group.MapPost("/{id:guid}/cancel", async Task<Results<Ok<BookingView>, NotFoundProblem, ConflictProblem>> (
+                Guid id, CancelRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
-                if (await FindAsync(db, user, id, cancellationToken) is not { } booking)
-                    return NotFound(id);
+                if (await FindAsync(db, user, id, cancellationToken) is not ({ } booking, { } code))
+                    return Problems.NotFound("booking", id);
                 if (!booking.Active)
                     return Conflict($"A {booking.Status} booking cannot be cancelled.");
                 Bookings.Cancel(db, booking, Booker(request.By), request.Reason, clock.GetUtcNow());
                 await db.SaveChangesAsync(cancellationToken);
-                return Results.Ok(ToView(booking));
+                return TypedResults.Ok(ToView(booking, code));
             })
             .WithSummary("Cancel a booking; its slot and consultant become free")
-            .Produces<BookingView>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/confirmation", async (Guid id, AnswerRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+            .WithRequestExample(new CancelRequest("客户临时出差", "consultant"));
+        group.MapPost("/{id:guid}/confirmation", async Task<Results<Ok<BookingView>, ValidationProblem, NotFoundProblem, ConflictProblem>> (
+                Guid id, AnswerRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
                 var answer = request.Answer?.Trim().ToLowerInvariant();
                 if (answer is null || !Bookings.Answers.Contains(answer))
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["answer"] = [$"Use one of: {string.Join(", ", Bookings.Answers)}."] });
-                if (await FindAsync(db, user, id, cancellationToken) is not { } booking)
-                    return NotFound(id);
+                    return Problems.Invalid("answer", $"Use one of: {string.Join(", ", Bookings.Answers)}.");
+                if (await FindAsync(db, user, id, cancellationToken) is not ({ } booking, { } code))
+                    return Problems.NotFound("booking", id);
                 if (!booking.Active)
                     return Conflict($"A {booking.Status} booking takes no confirmation answer.");
                 Bookings.RecordAnswer(db, booking, answer, "consultant", clock.GetUtcNow());
                 await db.SaveChangesAsync(cancellationToken);
-                return Results.Ok(ToView(booking));
+                return TypedResults.Ok(ToView(booking, code));
             })
             .WithSummary("Record the customer's answer to the day-before confirmation, as the consultant heard it: confirmed, cancelled or reschedule-requested")
-            .Produces<BookingView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/arrival", async (Guid id, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+            .WithRequestExample(new AnswerRequest("confirmed"));
+        group.MapPost("/{id:guid}/arrival", async Task<Results<Ok<BookingView>, NotFoundProblem, ConflictProblem>> (
+                Guid id, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
-                if (await FindAsync(db, user, id, cancellationToken) is not { } booking)
-                    return NotFound(id);
+                if (await FindAsync(db, user, id, cancellationToken) is not ({ } booking, { } code))
+                    return Problems.NotFound("booking", id);
                 if (booking.Status == BookingStatus.Arrived)
-                    return Results.Ok(ToView(booking));
+                    return TypedResults.Ok(ToView(booking, code));
                 // A customer marked missed who comes late has still come: that is what the invitation was for.
                 if (!booking.Active && booking.Status != BookingStatus.Missed)
                     return Conflict($"A {booking.Status} booking cannot be checked in.");
@@ -99,14 +102,13 @@ public static class BookingEndpoints
                 {
                     return Conflict("The booking changed at the same moment (the no-show check?); check the customer in again.");
                 }
-                return Results.Ok(ToView(booking));
+                return TypedResults.Ok(ToView(booking, code));
             })
-            .WithSummary("Reception checks the customer in: the invitation succeeded and the showroom takes over")
-            .Produces<BookingView>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Reception checks the customer in: the invitation succeeded and the showroom takes over");
     }
 
-    private static async Task<IResult> BookAsync(BookVisitRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Created<BookingView>, ValidationProblem, ConflictProblem>> BookAsync(
+        BookVisitRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.LeadId is null)
@@ -120,61 +122,58 @@ public static class BookingEndpoints
         if (bookedBy is not ("consultant" or "reception"))
             errors["bookedBy"] = ["Use consultant or reception (workflow steps book over the bus)."];
         if (errors.Count > 0)
-            return Results.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors);
 
         var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.LeadId == request.LeadId, cancellationToken);
         if (lead is null || !user.MayActFor(lead.DealershipCode))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["leadId"] = [$"Lead {request.LeadId} is not known."] });
+            return Problems.Invalid("leadId", $"Lead {request.LeadId} is not known.");
 
         var (booking, problem) = await Bookings.BookAsync(db, lead,
             new BookingRequest(request.StartsAt!.Value, purpose, Trim(request.Model), Trim(request.Directions), request.ConsultantId, bookedBy), clock.GetUtcNow(), cancellationToken);
         if (problem is not null)
-            return Refusal(problem);
-        return Results.Created($"/api/appointments/{booking!.Id}", ToView(booking));
+            return problem.Conflict ? Refusal(problem) : Problems.Invalid(problem.Field, problem.Message);
+        return TypedResults.Created($"/api/appointments/{booking!.Id}", ToView(booking, lead.DealershipCode));
     }
 
-    private static async Task<IResult> RescheduleAsync(Guid id, RescheduleRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<BookingView>, ValidationProblem, NotFoundProblem, ConflictProblem>> RescheduleAsync(
+        Guid id, RescheduleRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.StartsAt is null)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["startsAt"] = ["The new visit time is required."] });
-        if (await FindAsync(db, user, id, cancellationToken) is not { } booking)
-            return NotFound(id);
+            return Problems.Invalid("startsAt", "The new visit time is required.");
+        if (await FindAsync(db, user, id, cancellationToken) is not ({ } booking, { } code))
+            return Problems.NotFound("booking", id);
         try
         {
             if (await Bookings.RescheduleAsync(db, booking, request.StartsAt.Value, Booker(request.By), clock.GetUtcNow(), cancellationToken) is { } problem)
-                return Refusal(problem);
+                return problem.Conflict ? Refusal(problem) : Problems.Invalid(problem.Field, problem.Message);
         }
         catch (DbUpdateConcurrencyException)
         {
             return Conflict("The booking changed at the same moment; read it again.");
         }
-        return Results.Ok(ToView(booking));
+        return TypedResults.Ok(ToView(booking, code));
     }
 
     private static string Booker(string? by) => string.IsNullOrWhiteSpace(by) ? "consultant" : by.Trim().ToLowerInvariant();
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static IResult Refusal(BookingProblem problem) => problem.Conflict
-        ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not bookable", detail: problem.Message, extensions: new Dictionary<string, object?> { ["field"] = problem.Field })
-        : Results.ValidationProblem(new Dictionary<string, string[]> { [problem.Field] = [problem.Message] });
+    private static ConflictProblem Refusal(BookingProblem problem) =>
+        Problems.Conflict("Not bookable", problem.Message, new Dictionary<string, object?> { ["field"] = problem.Field });
 
-    private static IResult Conflict(string detail) => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+    private static ConflictProblem Conflict(string detail) => Problems.Conflict("Conflict", detail);
 
-    private static IResult NotFound(Guid id) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Booking not found", detail: $"There is no booking {id}.");
-
-    /// <summary>The booking, tracked, when it belongs to a dealership the caller may act for.</summary>
-    private static async Task<Booking?> FindAsync(AppointmentDbContext db, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
+    /// <summary>The booking, tracked, and its dealership's code, when it belongs to a dealership the caller may act for.</summary>
+    private static async Task<(Booking Booking, string DealershipCode)?> FindAsync(AppointmentDbContext db, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
     {
         // Two queries: an AsNoTracking anywhere in one query would leave the booking untracked, and its changes unsaved.
         var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == id, cancellationToken);
         if (booking is null)
             return null;
         var code = await db.Leads.Where(l => l.LeadId == booking.LeadId).Select(l => l.DealershipCode).SingleOrDefaultAsync(cancellationToken);
-        return code is not null && user.MayActFor(code) ? booking : null;
+        return code is not null && user.MayActFor(code) ? (booking, code) : null;
     }
 
-    public static BookingView ToView(Booking b) => new(b.Id, b.LeadId, b.StartsAt, b.Purpose, b.Model, b.Directions, b.Status, b.BookedBy,
+    public static BookingView ToView(Booking b, string dealershipCode) => new(b.Id, b.LeadId, b.DealershipId, dealershipCode, b.StartsAt, b.Purpose, b.Model, b.Directions, b.Status, b.BookedBy,
         b.ConsultantId, b.Resource, b.ConfirmationAnswer, b.ConfirmedAt, b.ArrivedAt, b.CreatedAt);
 }

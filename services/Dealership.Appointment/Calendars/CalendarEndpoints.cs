@@ -1,8 +1,12 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using Dealership.Appointment.Bookings;
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,26 +15,41 @@ namespace Dealership.Appointment.Calendars;
 public static class CalendarEndpoints
 {
     public record CalendarView(
-        string DealershipCode, string TimeZone, TimeOnly OpensAt, TimeOnly ClosesAt, int SlotMinutes, int ReceptionDesks, int TestDriveCars,
+        Guid DealershipId, string DealershipCode, string TimeZone, TimeOnly OpensAt, TimeOnly ClosesAt, int SlotMinutes, int ReceptionDesks, int TestDriveCars,
         int NoShowAfterMinutes, List<DayOfWeek> ClosedWeekdays, List<DateOnly> ClosedDates);
-    /// <summary>A calendar as staff change it; the time zone is the dealership's own (<c>/api/dealerships/{code}</c>).</summary>
-    public record CalendarInput(
+    /// <summary>A showroom's calendar as it is changed: the route names the dealership, whose own time zone it keeps (<c>/api/dealerships/{code}</c>).</summary>
+    public record CalendarRequest(
         TimeOnly OpensAt, TimeOnly ClosesAt, int SlotMinutes, int ReceptionDesks, int TestDriveCars,
         int NoShowAfterMinutes, List<DayOfWeek>? ClosedWeekdays, List<DateOnly>? ClosedDates);
+    public enum ReportGrouping { Day, Consultant, Source }
+    /// <summary>Which visits a report counts.</summary>
+    public record ReportQuery(
+        [property: Description("The first day of the visits counted, in the showroom's time zone.")] DateOnly From,
+        [property: Description("The last day, at most a year after from.")] DateOnly To,
+        [property: Description("Rows per day of the visit (the default), per consultant or per source channel.")] ReportGrouping? By);
     public record SlotView(DateTimeOffset StartsAt, int FreeReceptionDesks, int FreeTestDriveCars, List<Guid> BusyConsultants);
     public record ReportRow(string Key, int Booked, int Confirmed, int Arrived, int Missed, int Cancelled);
 
     public static void MapCalendarEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/appointments/calendar").WithTags("Showroom calendar").RequireAuthorization();
-        group.MapGet("/{dealershipCode}", async (string dealershipCode, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
-                await FindAsync(db, user, dealershipCode, cancellationToken) is { } c ? Results.Ok(ToView(c)) : NotFound(dealershipCode))
-            .WithSummary("A showroom's opening hours, closed days, slot length and capacity")
-            .Produces<CalendarView>();
-        group.MapPut("/{dealershipCode}", async (string dealershipCode, CalendarInput request, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet("/{dealershipCode}", async Task<Results<Ok<CalendarView>, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
             {
-                if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } c)
-                    return NotFound(dealershipCode);
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                return await FindAsync(db, code, cancellationToken) is { } c ? TypedResults.Ok(ToView(c)) : Problems.NotFound("dealership", code);
+            })
+            .WithSummary("A showroom's opening hours, closed days, slot length and capacity");
+        group.MapPut("/{dealershipCode}", async Task<Results<Ok<CalendarView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, CalendarRequest request, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
+            {
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                if (await FindAsync(db, code, cancellationToken) is not { } c)
+                    return Problems.NotFound("dealership", code);
                 var errors = new Dictionary<string, string[]>();
                 if (request.ClosesAt <= request.OpensAt)
                     errors["closesAt"] = ["The showroom must close after it opens."];
@@ -43,7 +62,7 @@ public static class CalendarEndpoints
                 if (request.NoShowAfterMinutes is < 0 or > 1440)
                     errors["noShowAfterMinutes"] = ["Use 0 to 1440 minutes."];
                 if (errors.Count > 0)
-                    return Results.ValidationProblem(errors);
+                    return TypedResults.ValidationProblem(errors);
                 c.OpensAt = request.OpensAt;
                 c.ClosesAt = request.ClosesAt;
                 c.SlotMinutes = request.SlotMinutes;
@@ -53,41 +72,47 @@ public static class CalendarEndpoints
                 c.ClosedWeekdays = request.ClosedWeekdays ?? [];
                 c.ClosedDates = request.ClosedDates ?? [];
                 await db.SaveChangesAsync(cancellationToken);
-                return Results.Ok(ToView(c));
+                return TypedResults.Ok(ToView(c));
             })
             .WithSummary("Change a showroom's calendar; existing bookings stay as they are")
-            .Produces<CalendarView>()
-            .ProducesValidationProblem();
-        group.MapGet("/{dealershipCode}/slots", async (string dealershipCode, DateOnly date, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
+            .WithRequestExample(new CalendarRequest(new TimeOnly(9, 0), new TimeOnly(18, 0), 60, ReceptionDesks: 4, TestDriveCars: 2,
+                NoShowAfterMinutes: 30, [DayOfWeek.Tuesday], [new DateOnly(2027, 2, 6)]), "Times of day in the showroom's time zone; a slot is the length of one visit.");
+        group.MapGet("/{dealershipCode}/slots", async Task<Results<Ok<List<SlotView>>, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, [Description("The day, in the showroom's time zone.")] DateOnly date, ClaimsPrincipal user, AppointmentDbContext db,
+                CancellationToken cancellationToken) =>
             {
-                if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } c)
-                    return NotFound(dealershipCode);
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                if (await FindAsync(db, code, cancellationToken) is not { } c)
+                    return Problems.NotFound("dealership", code);
                 var slots = c.Slots(date).ToList();
                 if (slots.Count == 0)
-                    return Results.Ok(Array.Empty<SlotView>());
+                    return TypedResults.Ok(new List<SlotView>());
                 var (first, last) = (slots[0], slots[^1]);
                 var held = await db.Bookings.AsNoTracking()
                     .Where(b => b.DealershipId == c.DealershipId && b.StartsAt >= first && b.StartsAt <= last && b.Seat != null)
                     .Select(b => new { b.StartsAt, b.Resource, b.ConsultantSlot })
                     .ToListAsync(cancellationToken);
-                return Results.Ok(slots.Select(s => new SlotView(s,
+                return TypedResults.Ok(slots.Select(s => new SlotView(s,
                     c.ReceptionDesks - held.Count(b => b.StartsAt == s && b.Resource == SlotResources.ReceptionDesk),
                     c.TestDriveCars - held.Count(b => b.StartsAt == s && b.Resource == SlotResources.TestDriveCar),
-                    held.Where(b => b.StartsAt == s && b.ConsultantSlot != null).Select(b => b.ConsultantSlot!.Value).ToList())));
+                    held.Where(b => b.StartsAt == s && b.ConsultantSlot != null).Select(b => b.ConsultantSlot!.Value).ToList())).ToList());
             })
-            .WithSummary("The day's slots with their free places and the consultants already booked")
-            .Produces<List<SlotView>>();
+            .WithSummary("The day's slots with their free places and the consultants already booked");
 
         endpoints.MapGroup("/api/appointments/reports").WithTags("Appointment reports").RequireAuthorization()
-            .MapGet("/{dealershipCode}", async (string dealershipCode, DateOnly from, DateOnly to, string? by, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
+            .MapGet("/{dealershipCode}", async Task<Results<Ok<List<ReportRow>>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, [AsParameters] ReportQuery q, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
             {
-                if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } c)
-                    return NotFound(dealershipCode);
-                by = (by ?? "day").ToLowerInvariant();
-                if (by is not ("day" or "consultant" or "source"))
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["by"] = ["Use day, consultant or source."] });
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                if (await FindAsync(db, code, cancellationToken) is not { } c)
+                    return Problems.NotFound("dealership", code);
+                var (from, to, by) = (q.From, q.To, q.By ?? ReportGrouping.Day);
                 if (to < from || to.DayNumber - from.DayNumber > 366)
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["Give a range of at most a year, to on or after from."] });
+                    return Problems.Invalid("to", "Give a range of at most a year, to on or after from.");
                 var zone = c.Zone();
                 var start = Local(from, zone);
                 var end = Local(to.AddDays(1), zone);
@@ -97,19 +122,17 @@ public static class CalendarEndpoints
                 var rows = bookings
                     .GroupBy(b => by switch
                     {
-                        "consultant" => b.ConsultantId?.ToString() ?? "none",
-                        "source" => b.Source ?? "unknown",
+                        ReportGrouping.Consultant => b.ConsultantId?.ToString() ?? "none",
+                        ReportGrouping.Source => b.Source ?? "unknown",
                         _ => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(b.StartsAt, zone).DateTime).ToString("yyyy-MM-dd"),
                     })
                     .OrderBy(g => g.Key, StringComparer.Ordinal)
                     .Select(g => new ReportRow(g.Key, g.Count(), g.Count(b => b.ConfirmedAt != null), g.Count(b => b.Status == BookingStatus.Arrived),
                         g.Count(b => b.Status == BookingStatus.Missed), g.Count(b => b.Status == BookingStatus.Cancelled)))
                     .ToList();
-                return Results.Ok(rows);
+                return TypedResults.Ok(rows);
             })
-            .WithSummary("Visits booked, confirmed, arrived, missed and cancelled, by the day of the visit, consultant or source channel")
-            .Produces<List<ReportRow>>()
-            .ProducesValidationProblem();
+            .WithSummary("Visits booked, confirmed, arrived, missed and cancelled, by the day of the visit, consultant or source channel");
     }
 
     private static DateTimeOffset Local(DateOnly day, TimeZoneInfo zone)
@@ -118,15 +141,10 @@ public static class CalendarEndpoints
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    private static async Task<ShowroomCalendar?> FindAsync(AppointmentDbContext db, ClaimsPrincipal user, string code, CancellationToken cancellationToken)
-    {
-        var calendar = await db.Calendars.SingleOrDefaultAsync(c => c.DealershipCode == code.ToUpper(), cancellationToken);
-        return calendar is not null && user.MayActFor(calendar.DealershipCode) ? calendar : null;
-    }
+    /// <summary>The showroom calendar of the dealership a request names by its code: each dealership appointment knows has one.</summary>
+    private static Task<ShowroomCalendar?> FindAsync(AppointmentDbContext db, string code, CancellationToken cancellationToken) =>
+        db.Calendars.SingleOrDefaultAsync(c => c.DealershipCode == code, cancellationToken);
 
-    private static IResult NotFound(string code) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dealership not found", detail: $"Appointment knows no showroom of dealership {code}.");
-
-    private static CalendarView ToView(ShowroomCalendar c) => new(c.DealershipCode, c.TimeZone, c.OpensAt, c.ClosesAt, c.SlotMinutes, c.ReceptionDesks,
+    private static CalendarView ToView(ShowroomCalendar c) => new(c.DealershipId, c.DealershipCode, c.TimeZone, c.OpensAt, c.ClosesAt, c.SlotMinutes, c.ReceptionDesks,
         c.TestDriveCars, c.NoShowAfterMinutes, c.ClosedWeekdays, c.ClosedDates);
 }

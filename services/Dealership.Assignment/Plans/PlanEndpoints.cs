@@ -1,9 +1,14 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using Dealership.Assignment.Roster;
 using Dealership.Assignment.Routing;
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
+using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,35 +17,46 @@ namespace Dealership.Assignment.Plans;
 public static class PlanEndpoints
 {
     public record TargetRequest(Guid ConsultantId, string? Source, int Visits);
-    public record PlanRequest(Guid DealershipId, string? Month, List<TargetRequest>? Targets);
+    public record PlanRequest(string? DealershipCode, string? Month, List<TargetRequest>? Targets);
 
     public record SourceFigure(string Source, int Target, int Actual);
     public record Figures(int Target, int Actual, IReadOnlyList<SourceFigure> BySource);
     public record ConsultantFigures(Guid ConsultantId, string Name, string? Team, int Target, int Actual, IReadOnlyList<SourceFigure> BySource);
     public record TeamFigures(string Team, int Target, int Actual, IReadOnlyList<SourceFigure> BySource);
-    public record PlanView(Guid DealershipId, string Month, Figures Dealership, IReadOnlyList<TeamFigures> Teams, IReadOnlyList<ConsultantFigures> Consultants);
+    public record PlanView(Guid DealershipId, string DealershipCode, string Month, Figures Dealership, IReadOnlyList<TeamFigures> Teams, IReadOnlyList<ConsultantFigures> Consultants);
 
     public static void MapPlanEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/plans").WithTags("Plans").RequireAuthorization();
         group.MapPut("/", PutAsync).WithSummary("Set monthly store-visit targets per consultant and source channel (the cells given are replaced)")
-            .Produces<PlanView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/", GetAsync).WithSummary("Plan against actual store visits so far, per consultant, team and dealership, by source channel")
-            .Produces<PlanView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithRequestExample(new PlanRequest("DEMO01", "2026-12",
+            [
+                new(Guid.Parse("0c0a0000-0000-4000-8000-000000000001"), "oem", 20),
+                new(Guid.Parse("0c0a0000-0000-4000-8000-000000000001"), "marketing-event", 8),
+                new(Guid.Parse("0c0a0000-0000-4000-8000-000000000002"), "oem", 18),
+            ]), "Visit targets of the month (yyyy-MM) per consultant and source channel; cells not named keep their targets.");
+        group.MapGet("/", GetAsync).WithSummary("Plan against actual store visits so far, per consultant, team and dealership, by source channel");
     }
 
     private static bool ValidMonth(string? month) =>
         month is not null && DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    private static async Task<IResult> PutAsync(PlanRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PlanView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> PutAsync(
+        PlanRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
-        if (await db.DealershipForAsync(user, body.DealershipId, cancellationToken) is null)
-            return Access.DealershipNotFound(body.DealershipId);
+        if (string.IsNullOrWhiteSpace(body.DealershipCode))
+            return Problems.Invalid("dealershipCode", "The dealership is required.");
+        var code = body.DealershipCode.Trim().ToUpperInvariant();
+        if (!user.MayActFor(code))
+            return Problems.NotAllowed(code);
+        if (await db.DealershipAsync(code, cancellationToken) is not { } dealership)
+            return Problems.NotFound("dealership", code);
+        var dealershipId = dealership.DealershipId;
         var errors = new Dictionary<string, string[]>();
         if (!ValidMonth(body.Month))
             errors["month"] = ["The month is required as yyyy-MM."];
         var targets = body.Targets ?? [];
-        var consultants = await db.Consultants.AsNoTracking().Where(c => c.DealershipId == body.DealershipId).Select(c => c.Id).ToListAsync(cancellationToken);
+        var consultants = await db.Consultants.AsNoTracking().Where(c => c.DealershipId == dealershipId).Select(c => c.Id).ToListAsync(cancellationToken);
         for (var i = 0; i < targets.Count; i++)
         {
             if (!consultants.Contains(targets[i].ConsultantId))
@@ -51,38 +67,45 @@ public static class PlanEndpoints
                 errors[$"targets[{i}].visits"] = ["A target cannot be negative."];
         }
         if (errors.Count > 0)
-            return Results.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors);
 
         var month = body.Month!;
-        var existing = await db.Plans.Where(p => p.DealershipId == body.DealershipId && p.Month == month).ToListAsync(cancellationToken);
+        var existing = await db.Plans.Where(p => p.DealershipId == dealershipId && p.Month == month).ToListAsync(cancellationToken);
         foreach (var t in targets)
         {
             var source = t.Source!.Trim().ToLowerInvariant();
             var row = existing.FirstOrDefault(p => p.ConsultantId == t.ConsultantId && p.Source == source);
             if (row is null)
             {
-                row = new VisitTarget { Id = MassTransit.NewId.NextGuid(), DealershipId = body.DealershipId, ConsultantId = t.ConsultantId, Month = month, Source = source };
+                row = new VisitTarget { Id = MassTransit.NewId.NextGuid(), DealershipId = dealershipId, ConsultantId = t.ConsultantId, Month = month, Source = source };
                 db.Plans.Add(row);
                 existing.Add(row);
             }
             row.Visits = t.Visits;
         }
         await db.SaveChangesAsync(cancellationToken);
-        return Results.Ok(await FiguresAsync(db, body.DealershipId, month, cancellationToken));
+        return TypedResults.Ok(await FiguresAsync(db, dealership, month, cancellationToken));
     }
 
-    private static async Task<IResult> GetAsync(Guid dealershipId, string? month, ClaimsPrincipal user, AssignmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PlanView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> GetAsync(
+        [Description("The dealership's code, e.g. DEMO01.")] string dealershipCode,
+        [Description("The month as yyyy-MM; this month in the dealership's time zone unless said.")] string? month,
+        ClaimsPrincipal user, AssignmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await db.DealershipForAsync(user, dealershipId, cancellationToken) is not { } settings)
-            return Access.DealershipNotFound(dealershipId);
+        var code = dealershipCode.Trim().ToUpperInvariant();
+        if (!user.MayActFor(code))
+            return Problems.NotAllowed(code);
+        if (await db.DealershipAsync(code, cancellationToken) is not { } settings)
+            return Problems.NotFound("dealership", code);
         if (month is not null && !ValidMonth(month))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["month"] = ["The month is yyyy-MM."] });
+            return Problems.Invalid("month", "The month is yyyy-MM.");
         month ??= TimeZoneInfo.ConvertTime(clock.GetUtcNow(), WorkingTime.Zone(settings.TimeZone)).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        return Results.Ok(await FiguresAsync(db, dealershipId, month, cancellationToken));
+        return TypedResults.Ok(await FiguresAsync(db, settings, month, cancellationToken));
     }
 
-    private static async Task<PlanView> FiguresAsync(AssignmentDbContext db, Guid dealershipId, string month, CancellationToken cancellationToken)
+    private static async Task<PlanView> FiguresAsync(AssignmentDbContext db, RoutingSettings settings, string month, CancellationToken cancellationToken)
     {
+        var dealershipId = settings.DealershipId;
         var targets = await db.Plans.AsNoTracking().Where(p => p.DealershipId == dealershipId && p.Month == month)
             .Select(p => new { p.ConsultantId, p.Source, p.Visits }).ToListAsync(cancellationToken);
         var actuals = await db.Visits.AsNoTracking().Where(v => v.DealershipId == dealershipId && v.Month == month)
@@ -115,6 +138,6 @@ public static class PlanEndpoints
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new TeamFigures(g.Key, g.Sum(c => c.Target), g.Sum(c => c.Actual), BySource(g))).ToList();
         var dealership = new Figures(cells.Sum(c => c.Target), cells.Sum(c => c.Actual), BySource(cells));
-        return new PlanView(dealershipId, month, dealership, teams, consultants);
+        return new PlanView(dealershipId, settings.DealershipCode, month, dealership, teams, consultants);
     }
 }

@@ -1,12 +1,15 @@
-using Dealership.Hosting.Security;
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Dealership.Assignment.Assignments;
 using Dealership.Assignment.Routing;
 using Dealership.Hosting;
+using Dealership.Hosting.Api;
+using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,12 +19,13 @@ public static partial class ConsultantEndpoints
 {
     public record ShiftView(DayOfWeek Day, string Start, string End);
     public record ConsultantView(
-        Guid Id, Guid DealershipId, string Name, string Phone, StaffRole Role, string? Team, Guid? SupervisorId,
+        Guid Id, Guid DealershipId, string DealershipCode, string Name, string Phone, StaffRole Role, string? Team, Guid? SupervisorId,
         IReadOnlyList<string> Skills, IReadOnlyList<string> Languages, IReadOnlyList<ShiftView> WorkingHours, IReadOnlyList<DateOnly> DaysOff,
         bool OnDuty, ConsultantStatus Status, int? MaxOpenLeads, int OpenLeads, int MissedFirstContacts, DateTimeOffset? LastAssignedAt);
 
+    /// <summary>A member of the roster. <c>dealershipCode</c> is needed to add one; a change keeps the member's dealership.</summary>
     public record ConsultantRequest(
-        Guid? DealershipId, string? Name, string? Phone, StaffRole? Role, string? Team, Guid? SupervisorId,
+        string? DealershipCode, string? Name, string? Phone, StaffRole? Role, string? Team, Guid? SupervisorId,
         List<string>? Skills, List<string>? Languages, List<ShiftView>? WorkingHours, List<DateOnly>? DaysOff,
         bool? OnDuty, int? MaxOpenLeads);
 
@@ -29,112 +33,124 @@ public static partial class ConsultantEndpoints
     public record AbsenceRequest(string? Reason);
     public record AbsenceResult(ConsultantView Consultant, IReadOnlyList<AssignmentEndpoints.ReassignmentResult> Redistributed);
 
+    private static readonly ConsultantRequest Example = new("DEMO01", "张伟 Zhang Wei", "+8613800138003", StaffRole.Consultant, "A组", null,
+        ["新能源", "试驾"], ["zh-CN", "en"],
+        [new(DayOfWeek.Monday, "09:00", "18:00"), new(DayOfWeek.Tuesday, "09:00", "18:00"), new(DayOfWeek.Saturday, "10:00", "20:00")],
+        [new DateOnly(2026, 12, 25)], OnDuty: true, MaxOpenLeads: 40);
+
     public static void MapConsultantEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/consultants").WithTags("Roster").RequireAuthorization();
-        group.MapGet("/", ListAsync).WithSummary("The dealership's roster: consultants, supervisors and retail managers")
-            .Produces<List<ConsultantView>>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("One member of the roster")
-            .Produces<ConsultantView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", ListAsync).WithSummary("The dealership's roster: consultants, supervisors and retail managers");
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("One member of the roster");
         group.MapPost("/", CreateAsync).WithSummary("Add a consultant, supervisor or retail manager")
-            .Produces<ConsultantView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithRequestExample(Example, "Working hours are HH:mm in the dealership's time zone; a shift that ends at or before its start ends the next day.");
         group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Change a member's profile, team, skills, working hours, days off or cap")
-            .Produces<ConsultantView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithRequestExample(Example with { DealershipCode = null });
         group.MapPut("/{id:guid}/on-duty", SetOnDutyAsync).WithSummary("Flip the on-duty switch")
-            .Produces<ConsultantView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithRequestExample(new OnDutyRequest(false));
         group.MapPost("/{id:guid}/leave", (Guid id, AbsenceRequest? body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken ct) =>
                 AbsentAsync(id, ConsultantStatus.OnLeave, body, user, db, assigner, ct))
             .WithSummary("The consultant goes on leave: open leads are redistributed by the routing rules")
-            .Produces<AbsenceResult>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithRequestExample(new AbsenceRequest("年假 annual leave"));
         group.MapPost("/{id:guid}/departure", (Guid id, AbsenceRequest? body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken ct) =>
                 AbsentAsync(id, ConsultantStatus.Left, body, user, db, assigner, ct))
             .WithSummary("The consultant leaves the dealership: open leads are redistributed by the routing rules")
-            .Produces<AbsenceResult>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id:guid}/return", ReturnAsync).WithSummary("The consultant is back from leave and takes leads again")
-            .Produces<ConsultantView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithRequestExample(new AbsenceRequest("离职 left the company"));
+        group.MapPost("/{id:guid}/return", ReturnAsync).WithSummary("The consultant is back from leave and takes leads again");
     }
 
-    public static ConsultantView View(Consultant c) => new(
-        c.Id, c.DealershipId, c.Name, PhoneMask.Mask(c.Phone), c.Role, c.Team, c.SupervisorId, c.Skills, c.Languages,
+    public static ConsultantView View(Consultant c, RoutingSettings dealership) => new(
+        c.Id, c.DealershipId, dealership.DealershipCode, c.Name, PhoneMask.Mask(c.Phone), c.Role, c.Team, c.SupervisorId, c.Skills, c.Languages,
         c.WorkingHours.Select(s => new ShiftView(s.Day, s.Start.ToString("HH:mm", CultureInfo.InvariantCulture), s.End.ToString("HH:mm", CultureInfo.InvariantCulture))).ToList(),
         c.DaysOff, c.OnDuty, c.Status, c.MaxOpenLeads, c.OpenLeads, c.MissedFirstContacts, c.LastAssignedAt);
 
-    private static async Task<IResult> ListAsync(Guid dealershipId, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<ConsultantView>>, ForbiddenProblem, NotFoundProblem>> ListAsync(
+        [Description("The dealership's code, e.g. DEMO01.")] string dealershipCode, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
-        if (await db.DealershipForAsync(user, dealershipId, cancellationToken) is null)
-            return Access.DealershipNotFound(dealershipId);
-        var roster = await db.Consultants.AsNoTracking().Where(c => c.DealershipId == dealershipId).ToListAsync(cancellationToken);
-        return Results.Ok(roster.OrderBy(c => c.Role).ThenBy(c => c.Name, StringComparer.Ordinal).Select(View).ToList());
+        var code = dealershipCode.Trim().ToUpperInvariant();
+        if (!user.MayActFor(code))
+            return Problems.NotAllowed(code);
+        if (await db.DealershipAsync(code, cancellationToken) is not { } dealership)
+            return Problems.NotFound("dealership", code);
+        var roster = await db.Consultants.AsNoTracking().Where(c => c.DealershipId == dealership.DealershipId).ToListAsync(cancellationToken);
+        return TypedResults.Ok(roster.OrderBy(c => c.Role).ThenBy(c => c.Name, StringComparer.Ordinal).Select(c => View(c, dealership)).ToList());
     }
 
-    private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
-        await FindAsync(db, user, id, cancellationToken) is { } c ? Results.Ok(View(c)) : Access.NotFound("Consultant", id);
+    private static async Task<Results<Ok<ConsultantView>, NotFoundProblem>> GetAsync(Guid id, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
+        await FindAsync(db, user, id, cancellationToken) is ({ } c, { } dealership) ? TypedResults.Ok(View(c, dealership)) : Problems.NotFound("consultant", id);
 
-    /// <summary>The member, tracked, when the caller may act for its dealership.</summary>
-    private static async Task<Consultant?> FindAsync(AssignmentDbContext db, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
+    /// <summary>The member, tracked, and its dealership, when the caller may act for that dealership.</summary>
+    private static async Task<(Consultant Consultant, RoutingSettings Dealership)?> FindAsync(AssignmentDbContext db, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
     {
         var consultant = await db.Consultants.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-        return consultant is not null && await db.DealershipForAsync(user, consultant.DealershipId, cancellationToken) is not null ? consultant : null;
+        return consultant is not null && await db.DealershipForAsync(user, consultant.DealershipId, cancellationToken) is { } dealership ? (consultant, dealership) : null;
     }
 
-    private static async Task<IResult> CreateAsync(ConsultantRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ConsultantView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> CreateAsync(
+        ConsultantRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
     {
-        if (body.DealershipId is not { } dealershipId)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipId"] = ["The dealership is required."] });
-        if (await db.DealershipForAsync(user, dealershipId, cancellationToken) is null)
-            return Access.DealershipNotFound(dealershipId);
-        var consultant = new Consultant { Id = MassTransit.NewId.NextGuid(), DealershipId = dealershipId, Name = "", Phone = "" };
+        if (string.IsNullOrWhiteSpace(body.DealershipCode))
+            return Problems.Invalid("dealershipCode", "The dealership is required.");
+        var code = body.DealershipCode.Trim().ToUpperInvariant();
+        if (!user.MayActFor(code))
+            return Problems.NotAllowed(code);
+        if (await db.DealershipAsync(code, cancellationToken) is not { } dealership)
+            return Problems.NotFound("dealership", code);
+        var consultant = new Consultant { Id = MassTransit.NewId.NextGuid(), DealershipId = dealership.DealershipId, Name = "", Phone = "" };
         var errors = await ApplyAsync(body, consultant, db, cancellationToken);
         if (errors.Count > 0)
-            return Results.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors);
         db.Consultants.Add(consultant);
         await db.SaveChangesAsync(cancellationToken);
-        return Results.Created($"/api/consultants/{consultant.Id}", View(consultant));
+        return TypedResults.Created($"/api/consultants/{consultant.Id}", View(consultant, dealership));
     }
 
-    private static async Task<IResult> UpdateAsync(Guid id, ConsultantRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<ConsultantView>, ValidationProblem, NotFoundProblem>> UpdateAsync(
+        Guid id, ConsultantRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
         // Routing may give this consultant a lead between our read and our write: then we apply the edit again to fresh data.
-        await db.RetryOnConflictAsync(async () =>
+        db.RetryOnConflictAsync<Results<Ok<ConsultantView>, ValidationProblem, NotFoundProblem>>(async () =>
         {
-            if (await FindAsync(db, user, id, cancellationToken) is not { } consultant)
-                return Access.NotFound("Consultant", id);
+            if (await FindAsync(db, user, id, cancellationToken) is not ({ } consultant, { } dealership))
+                return Problems.NotFound("consultant", id);
             var errors = await ApplyAsync(body, consultant, db, cancellationToken);
             if (errors.Count > 0)
-                return Results.ValidationProblem(errors);
+                return TypedResults.ValidationProblem(errors);
             consultant.Touch();
             await db.SaveChangesAsync(cancellationToken);
-            return Results.Ok(View(consultant));
+            return TypedResults.Ok(View(consultant, dealership));
         });
 
-    private static async Task<IResult> SetOnDutyAsync(Guid id, OnDutyRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
-        await db.RetryOnConflictAsync(async () =>
+    private static Task<Results<Ok<ConsultantView>, NotFoundProblem>> SetOnDutyAsync(
+        Guid id, OnDutyRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
+        db.RetryOnConflictAsync<Results<Ok<ConsultantView>, NotFoundProblem>>(async () =>
         {
-            if (await FindAsync(db, user, id, cancellationToken) is not { } consultant)
-                return Access.NotFound("Consultant", id);
+            if (await FindAsync(db, user, id, cancellationToken) is not ({ } consultant, { } dealership))
+                return Problems.NotFound("consultant", id);
             consultant.OnDuty = body.OnDuty;
             consultant.Touch();
             await db.SaveChangesAsync(cancellationToken);
-            return Results.Ok(View(consultant));
+            return TypedResults.Ok(View(consultant, dealership));
         });
 
-    private static async Task<IResult> ReturnAsync(Guid id, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
-        await db.RetryOnConflictAsync(async () =>
+    private static Task<Results<Ok<ConsultantView>, NotFoundProblem>> ReturnAsync(Guid id, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken) =>
+        db.RetryOnConflictAsync<Results<Ok<ConsultantView>, NotFoundProblem>>(async () =>
         {
-            if (await FindAsync(db, user, id, cancellationToken) is not { } consultant)
-                return Access.NotFound("Consultant", id);
+            if (await FindAsync(db, user, id, cancellationToken) is not ({ } consultant, { } dealership))
+                return Problems.NotFound("consultant", id);
             consultant.Status = ConsultantStatus.Active;
             consultant.Touch();
             await db.SaveChangesAsync(cancellationToken);
-            return Results.Ok(View(consultant));
+            return TypedResults.Ok(View(consultant, dealership));
         });
 
     /// <summary>Takes the consultant off the roster and redistributes every open lead in the same transaction.</summary>
-    private static async Task<IResult> AbsentAsync(
+    private static Task<Results<Ok<AbsenceResult>, NotFoundProblem>> AbsentAsync(
         Guid id, ConsultantStatus status, AbsenceRequest? body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken cancellationToken) =>
-        await db.RetryOnConflictAsync(async () =>
+        db.RetryOnConflictAsync<Results<Ok<AbsenceResult>, NotFoundProblem>>(async () =>
         {
-            if (await FindAsync(db, user, id, cancellationToken) is not { } found)
-                return Access.NotFound("Consultant", id);
+            if (await FindAsync(db, user, id, cancellationToken) is not ({ } found, { } dealership))
+                return Problems.NotFound("consultant", id);
             var routing = (await assigner.LoadAsync(found.DealershipId, cancellationToken))!;
             var consultant = assigner.Track(routing.Find(id)!);
             consultant.Status = status;
@@ -151,7 +167,7 @@ public static partial class ConsultantEndpoints
                 results.Add(new(lead.LeadId, AssignmentEndpoints.Outcome(decision.Kind), lead.ConsultantId, lead.Reason));
             }
             await db.SaveChangesAsync(cancellationToken);
-            return Results.Ok(new AbsenceResult(View(consultant), results));
+            return TypedResults.Ok(new AbsenceResult(View(consultant, dealership), results));
         });
 
     private static async Task<Dictionary<string, string[]>> ApplyAsync(ConsultantRequest body, Consultant c, AssignmentDbContext db, CancellationToken cancellationToken)

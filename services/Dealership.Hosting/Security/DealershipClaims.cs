@@ -57,10 +57,6 @@ public static class DealershipClaims
     /// </summary>
     public static bool IsOnlyConsultant(this ClaimsPrincipal user) =>
         user.IsInRole(StaffRoles.Consultant) && !StaffRoles.DealershipWide.Any(user.IsInRole);
-
-    /// <summary>The answer when the caller may not act for the dealership a request names.</summary>
-    public static IResult NotAllowed(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this dealership", detail: detail);
 }
 
 /// <summary>The people of the source process, as roles (DESIGN section 5).</summary>

@@ -9,7 +9,7 @@ namespace Dealership.Identity.Audit;
 
 public static class AuditEndpoints
 {
-    public sealed record AuditView(DateTimeOffset At, Guid? DealershipId, string Actor, Guid? ActorId, string Action, string? Subject, string? Detail, string? From);
+    public sealed record AuditView(DateTimeOffset At, Guid? DealershipId, string? DealershipCode, string Actor, Guid? ActorId, string Action, string? Subject, string? Detail, string? From);
 
     /// <summary>Filters of the audit list. <c>take</c>: at most 500, newest first.</summary>
     public sealed record AuditQuery(DateTimeOffset? From, DateTimeOffset? To, string? Action, string? Actor, int? Take);
@@ -29,7 +29,9 @@ public static class AuditEndpoints
                 if (!string.IsNullOrWhiteSpace(q.Actor))
                     query = query.Where(a => a.Actor == q.Actor);
                 var rows = await query.OrderByDescending(a => a.Id).Take(Math.Clamp(q.Take ?? 100, 1, 500)).ToListAsync(cancellationToken);
-                return TypedResults.Ok(rows.Select(a => new AuditView(a.At, a.DealershipId, a.Actor, a.ActorId, a.Action, a.Subject, a.Detail, a.From)).ToList());
+                var codes = await db.Dealerships.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Code, cancellationToken);
+                return TypedResults.Ok(rows.Select(a => new AuditView(a.At, a.DealershipId, a.DealershipId is { } id ? codes.GetValueOrDefault(id) : null,
+                    a.Actor, a.ActorId, a.Action, a.Subject, a.Detail, a.From)).ToList());
             })
             .WithTags("Audit")
             .RequireStaff(StaffRoles.SalesSupervisor, StaffRoles.RetailManager)

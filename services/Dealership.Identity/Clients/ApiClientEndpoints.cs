@@ -1,4 +1,5 @@
 using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Dealership.Identity.Audit;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +26,8 @@ public static class ApiClientEndpoints
                 TypedResults.Ok((await db.ApiClients.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken)).Select(View).ToList()))
             .WithSummary("Integration clients and their keys' prefixes, scopes and dealerships (admins)");
         group.MapPost("/", CreateAsync)
-            .WithSummary("Create an integration client; the answer holds its API key, shown once (admins)");
+            .WithSummary("Create an integration client; the answer holds its API key, shown once (admins)")
+            .WithRequestExample(new NewClient("Car maker lead portal", [ClientScopes.SubmitLeads], ["DEMO01"]));
         group.MapPost("/{id:guid}/revoke", RevokeAsync)
             .WithSummary("Revoke a client's key: it stops working at once here, within a minute in every service (admins)");
     }
@@ -65,7 +67,7 @@ public static class ApiClientEndpoints
         return TypedResults.Created($"/api/api-clients/{client.Id}", new CreatedClient(View(client), key));
     }
 
-    private static async Task<Results<Ok<ClientView>, ProblemHttpResult>> RevokeAsync(
+    private static async Task<Results<Ok<ClientView>, NotFoundProblem>> RevokeAsync(
         Guid id, HttpContext http, IdentityServiceDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var client = await db.ApiClients.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Dealership.Contracts;
 using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Dealership.Identity.Audit;
 using Microsoft.AspNetCore.Builder;
@@ -17,6 +18,8 @@ public static class DealershipEndpoints
     public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, string PhoneRegion, string? ShowroomAddress, bool Active);
     public sealed record DealershipInput(string? Code, string? NameZh, string? NameEn, string? TimeZone, string? PhoneRegion, string? ShowroomAddress, bool? Active);
 
+    private static readonly DealershipInput Example = new("DEMO03", "演示汽车杭州店", "Demo Motors Hangzhou", "Asia/Shanghai", "CN", "杭州市西湖区文三路 100 号", true);
+
     public static void MapDealershipEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/dealerships").WithTags("Dealerships").AuditedByHandler();
@@ -26,18 +29,20 @@ public static class DealershipEndpoints
                 return TypedResults.Ok(all.Where(d => user.MayActFor(d.Id)).Select(View).ToList());
             })
             .WithSummary("The dealerships the caller works for (every dealership for network staff)");
-        group.MapGet("/{code}", async Task<Results<Ok<DealershipView>, ProblemHttpResult>> (string code, ClaimsPrincipal user, IdentityServiceDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet("/{code}", async Task<Results<Ok<DealershipView>, NotFoundProblem>> (string code, ClaimsPrincipal user, IdentityServiceDbContext db, CancellationToken cancellationToken) =>
                 await FindAsync(db, user, code, cancellationToken) is { } d ? TypedResults.Ok(View(d)) : Problems.NotFound("dealership", code))
             .WithSummary("One dealership by its code");
         group.MapPost("/", CreateAsync)
             .RequireStaff(StaffRoles.Admin)
-            .WithSummary("Create a dealership (admins); the other services learn of it from DealershipChanged");
+            .WithSummary("Create a dealership (admins); the other services learn of it from DealershipChanged")
+            .WithRequestExample(Example);
         group.MapPut("/{code}", UpdateAsync)
             .RequireStaff(StaffRoles.Admin)
-            .WithSummary("Change a dealership's names, time zone, phone region, showroom address or active flag (admins)");
+            .WithSummary("Change a dealership's names, time zone, phone region, showroom address or active flag (admins)")
+            .WithRequestExample(Example with { Code = null });
     }
 
-    private static async Task<Results<Created<DealershipView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<DealershipView>, ValidationProblem, ConflictProblem>> CreateAsync(
         DealershipInput input, HttpContext http, IdentityServiceDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var code = input.Code?.Trim().ToUpperInvariant();
@@ -47,7 +52,7 @@ public static class DealershipEndpoints
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         if (await db.Dealerships.AnyAsync(d => d.Code == code, cancellationToken))
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dealership exists", detail: $"Dealership {code} exists already.");
+            return Problems.Conflict("Dealership exists", $"Dealership {code} exists already.");
         var dealership = new DealershipRecord { Id = Guid.NewGuid(), Code = code! };
         Apply(dealership, input, clock.GetUtcNow());
         db.Dealerships.Add(dealership);
@@ -57,7 +62,7 @@ public static class DealershipEndpoints
         return TypedResults.Created($"/api/dealerships/{code}", View(dealership));
     }
 
-    private static async Task<Results<Ok<DealershipView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+    private static async Task<Results<Ok<DealershipView>, ValidationProblem, NotFoundProblem>> UpdateAsync(
         string code, DealershipInput input, HttpContext http, IdentityServiceDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var dealership = await FindAsync(db, http.User, code, cancellationToken);

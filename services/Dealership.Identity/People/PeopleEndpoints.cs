@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Dealership.Identity.Audit;
 using Microsoft.AspNetCore.Builder;
@@ -13,13 +14,15 @@ namespace Dealership.Identity.People;
 
 public static class PeopleEndpoints
 {
-    public sealed record PersonView(Guid Id, string UserName, string DisplayName, Guid? DealershipId, Guid? ConsultantId, string Language,
+    public sealed record PersonView(Guid Id, string UserName, string DisplayName, Guid? DealershipId, string? DealershipCode, Guid? ConsultantId, string Language,
         IReadOnlyList<string> Roles, DateTimeOffset? LockedUntil);
     /// <summary>
     /// A new person. <c>roles</c>: consultant, receptionist, sales-supervisor, retail-manager, operations, admin.
     /// <c>dealershipCode</c>: required for every role but admin and network-wide operations.
     /// </summary>
     public sealed record NewPerson(string? UserName, string? DisplayName, string? Password, List<string>? Roles, string? DealershipCode, Guid? ConsultantId, string? Language);
+
+    private static readonly NewPerson Example = new("zhaomin", "赵敏", "Welcome@2026", [StaffRoles.Receptionist], "DEMO01", null, "zh-CN");
 
     public static void MapPeopleEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -29,12 +32,14 @@ public static class PeopleEndpoints
                 // The dealership filter keeps a retail manager to his or her own dealership's people.
                 var people = await db.People.AsNoTracking().OrderBy(p => p.UserName).ToListAsync(cancellationToken);
                 var roles = await RolesOfAsync(db, people.Select(p => p.Id).ToList(), cancellationToken);
-                return TypedResults.Ok(people.Select(p => View(p, roles)).ToList());
+                var codes = await db.Dealerships.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Code, cancellationToken);
+                return TypedResults.Ok(people.Select(p => View(p, roles, codes)).ToList());
             })
             .WithSummary("People who sign in, with their roles (retail managers: their dealership; admins: all)");
         group.MapPost("/", CreateAsync)
-            .WithSummary("Add a person who signs in (retail managers for their dealership, admins for any)");
-        group.MapPost("/{id:guid}/unlock", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, IdentityServiceDbContext db, UserManager<Person> users) =>
+            .WithSummary("Add a person who signs in (retail managers for their dealership, admins for any)")
+            .WithRequestExample(Example);
+        group.MapPost("/{id:guid}/unlock", async Task<Results<NoContent, NotFoundProblem>> (Guid id, HttpContext http, IdentityServiceDbContext db, UserManager<Person> users) =>
             {
                 var person = await db.People.SingleOrDefaultAsync(p => p.Id == id, http.RequestAborted);
                 if (person is null)
@@ -59,9 +64,10 @@ public static class PeopleEndpoints
         if (roles.Contains(StaffRoles.Admin) && !user.IsInRole(StaffRoles.Admin))
             errors["roles"] = ["Only an admin makes an admin."];
         Guid? dealershipId = null;
+        string? code = null;
         if (!string.IsNullOrWhiteSpace(input.DealershipCode))
         {
-            var code = input.DealershipCode.Trim().ToUpperInvariant();
+            code = input.DealershipCode.Trim().ToUpperInvariant();
             dealershipId = await db.Dealerships.Where(d => d.Code == code).Select(d => (Guid?)d.Id).SingleOrDefaultAsync(http.RequestAborted);
             if (dealershipId is null || !user.MayActFor(dealershipId.Value))
                 errors["dealershipCode"] = [$"Dealership {code} is not known."];
@@ -89,7 +95,8 @@ public static class PeopleEndpoints
         await users.AddToRolesAsync(person, roles);
         db.Record(http, "person-created", dealershipId, person.UserName, string.Join(", ", roles));
         await db.SaveChangesAsync(http.RequestAborted);
-        return TypedResults.Created($"/api/people/{person.Id}", View(person, new Dictionary<Guid, List<string>> { [person.Id] = roles }));
+        return TypedResults.Created($"/api/people/{person.Id}", View(person, new Dictionary<Guid, List<string>> { [person.Id] = roles },
+            dealershipId is { } id ? new Dictionary<Guid, string> { [id] = code! } : []));
     }
 
     private static async Task<Dictionary<Guid, List<string>>> RolesOfAsync(IdentityServiceDbContext db, List<Guid> people, CancellationToken cancellationToken) =>
@@ -98,6 +105,7 @@ public static class PeopleEndpoints
             .ToListAsync(cancellationToken))
         .GroupBy(x => x.UserId).ToDictionary(g => g.Key, g => g.Select(x => x.Name!).ToList());
 
-    private static PersonView View(Person p, Dictionary<Guid, List<string>> roles) =>
-        new(p.Id, p.UserName!, p.DisplayName, p.DealershipId, p.ConsultantId, p.Language, roles.GetValueOrDefault(p.Id) ?? [], p.LockoutEnd);
+    private static PersonView View(Person p, Dictionary<Guid, List<string>> roles, Dictionary<Guid, string> codes) =>
+        new(p.Id, p.UserName!, p.DisplayName, p.DealershipId, p.DealershipId is { } id ? codes.GetValueOrDefault(id) : null, p.ConsultantId, p.Language,
+            roles.GetValueOrDefault(p.Id) ?? [], p.LockoutEnd);
 }

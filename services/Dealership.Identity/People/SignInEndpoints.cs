@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Dealership.Identity.Audit;
 using Dealership.Identity.Clients;
@@ -29,6 +30,7 @@ public static class SignInEndpoints
             .AllowAnonymous()
             .RequireRateLimiting(SignInRateLimit)
             .WithSummary("Sign in with a user name and password; answers a bearer token for every service (10 hours)")
+            .WithRequestExample(new SignIn("manager", "Demo@2026"), "A person's user name and password (the demo's people all have Demo@2026).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/client-token", ClientTokenAsync)

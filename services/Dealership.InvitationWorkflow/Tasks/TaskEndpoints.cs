@@ -1,10 +1,13 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.InvitationWorkflow.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,35 +31,31 @@ public static class TaskEndpoints
     public static void MapTaskEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization();
-        group.MapGet("/", async (Guid? consultantId, Guid? leadId, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet("/", async Task<Results<Ok<List<TaskView>>, ValidationProblem>> (
+                [Description("The consultant whose open tasks to list.")] Guid? consultantId, [Description("The lead whose open tasks to list.")] Guid? leadId,
+                ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
             {
                 if (consultantId is null && leadId is null)
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["consultantId"] = ["Give a consultantId or a leadId."] });
+                    return Problems.Invalid("consultantId", "Give a consultantId or a leadId.");
                 var query = db.Tasks.AsNoTracking().Where(t => t.CompletedAt == null);
                 if (consultantId is not null)
                     query = query.Where(t => t.ConsultantId == consultantId);
                 if (leadId is not null)
                     query = query.Where(t => t.LeadId == leadId);
                 var tasks = await query.OrderBy(t => t.DueAt).ToListAsync(cancellationToken);
-                return Results.Ok(tasks.Select(t => View(user, t)).ToList());
+                return TypedResults.Ok(tasks.Select(t => View(user, t)).ToList());
             })
-            .WithSummary("Open tasks by due time, for a consultant or a lead, with the call guidance")
-            .Produces<List<TaskView>>()
-            .ProducesValidationProblem();
+            .WithSummary("Open tasks by due time, for a consultant or a lead, with the call guidance");
 
-        group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet("/{id:guid}", async Task<Results<Ok<TaskView>, NotFoundProblem>> (Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
                 await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken) is { } task
-                    ? Results.Ok(View(user, task)) : Problems.NotFound("task", id))
-            .WithSummary("One task, open or done")
-            .Produces<TaskView>()
-            .Produces(StatusCodes.Status404NotFound);
+                    ? TypedResults.Ok(View(user, task)) : Problems.NotFound("task", id))
+            .WithSummary("One task, open or done");
 
         group.MapPost("/{id:guid}/complete", CompleteAsync)
             .WithSummary("Record the call's outcome; the lead's flow goes on from it")
-            .Produces<TaskView>()
-            .ProducesValidationProblem()
-            .Produces(StatusCodes.Status404NotFound)
-            .Produces(StatusCodes.Status409Conflict);
+            .WithRequestExample(new CompleteTask("reached", "accepted", new DateTimeOffset(2030, 1, 15, 10, 0, 0, TimeSpan.FromHours(8)), null, "周六上午带家人来试驾"),
+                "contact: reached, no-answer or wrong-number. When reached, answer: accepted (with visitAt), declined, undecided or callback (with callbackAt).");
     }
 
     // The consultant who makes the call reads the whole number; others read it masked.
@@ -64,7 +63,7 @@ public static class TaskEndpoints
         new Guidance(t.CustomerName, PhoneMask.For(user, t.CustomerPhone, t.ConsultantId), t.Source, t.VehicleOfInterest, t.Why, t.Offer, t.Steps),
         t.CompletedAt, t.Outcome);
 
-    private static async Task<IResult> CompleteAsync(
+    private static async Task<Results<Ok<TaskView>, ValidationProblem, NotFoundProblem, ConflictProblem>> CompleteAsync(
         Guid id, CompleteTask body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -81,13 +80,13 @@ public static class TaskEndpoints
                 errors["callbackAt"] = ["A callback needs the promised time, in the future."];
         }
         if (errors.Count > 0)
-            return Results.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors);
 
         var found = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (found is null)
             return Problems.NotFound("task", id);
         if (found.CompletedAt is not null || found.InstanceId is not { } instanceId || found.UserTaskKey is not { } key)
-            return Results.Problem($"The task is already done ({found.Outcome}).", statusCode: StatusCodes.Status409Conflict);
+            return Problems.Conflict("Already done", $"The task is already done ({found.Outcome}).");
 
         var answer = body.Contact == "reached" ? body.Answer : null;
         var outcome = answer ?? body.Contact!;
@@ -112,7 +111,7 @@ public static class TaskEndpoints
             return true;
         }, cancellationToken);
         if (!done)
-            return Results.Problem("The task is already done.", statusCode: StatusCodes.Status409Conflict);
-        return Results.Ok(View(user, await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken)));
+            return Problems.Conflict("Already done", "The task is already done.");
+        return TypedResults.Ok(View(user, await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken)));
     }
 }

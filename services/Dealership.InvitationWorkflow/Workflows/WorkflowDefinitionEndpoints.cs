@@ -1,10 +1,14 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using System.Text;
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,8 +20,9 @@ namespace Dealership.InvitationWorkflow.Workflows;
 /// </summary>
 public static class WorkflowDefinitionEndpoints
 {
-    public record WorkflowSummary(string ProcessKey, string? Name, Guid? DealershipId, int? PublishedVersion, int? DraftVersion, int LatestVersion);
-    public record VersionView(string ProcessKey, Guid? DealershipId, int Version, DefinitionStatus Status, string? Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? RetiredAt);
+    /// <summary>A workflow of a dealership, or of the whole network when <c>dealershipId</c> and <c>dealershipCode</c> are null.</summary>
+    public record WorkflowSummary(string ProcessKey, string? Name, Guid? DealershipId, string? DealershipCode, int? PublishedVersion, int? DraftVersion, int LatestVersion);
+    public record VersionView(string ProcessKey, Guid? DealershipId, string? DealershipCode, int Version, DefinitionStatus Status, string? Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? RetiredAt);
     public record ElementFinding(string ElementId, string ElementType, string? Name, int Line, bool Supported, IReadOnlyList<string> Reasons);
     public record CheckResult(bool Publishable, IReadOnlyList<string> Problems, IReadOnlyList<ElementFinding> Elements);
     public record SavedDraft(VersionView Version, CheckResult Check);
@@ -25,36 +30,50 @@ public static class WorkflowDefinitionEndpoints
     public static void MapWorkflowDefinitionEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/workflows").WithTags("Workflow definitions").RequireAuthorization()
-            .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager);
+            .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager)
+            // The dealership a request names may be refused (403) or unknown (404), answered by DealershipAccess.OwnerAsync.
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/", ListAsync)
-            .WithSummary("Workflows of a dealership (dealershipId) and of the whole network")
-            .Produces<List<WorkflowSummary>>();
+            .WithSummary("Workflows of a dealership (dealershipCode) and of the whole network");
         group.MapGet("/{processKey}/versions", VersionsAsync)
-            .WithSummary("Every version of a workflow, newest first")
-            .Produces<List<VersionView>>();
+            .WithSummary("Every version of a workflow, newest first");
         group.MapGet("/{processKey}/xml", XmlAsync)
             .WithSummary("The BPMN XML of a version; without version the draft, else the newest published (the network's when the dealership has none)")
-            .Produces<string>(contentType: "application/xml")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<string>(contentType: "application/xml");
         group.MapPut("/{processKey}/draft", SaveDraftAsync)
             .WithSummary("Save BPMN XML (request body) as the draft; answers with the check of every element")
             .Accepts<string>("application/xml")
-            .Produces<SavedDraft>()
-            .ProducesValidationProblem();
+            .WithRequestExample(ExampleDiagram, "A BPMN 2.0 diagram in the Camunda 8 (Zeebe) dialect whose executable process id is the workflow's key.");
         group.MapPost("/check", CheckAsync)
             .WithSummary("Check BPMN XML (request body) element by element without saving it")
             .Accepts<string>("application/xml")
-            .Produces<CheckResult>();
+            .WithRequestExample(ExampleDiagram, "A BPMN 2.0 diagram in the Camunda 8 (Zeebe) dialect.");
         group.MapPost("/{processKey}/draft/publish", PublishAsync)
             .WithSummary("Publish the draft; refused with each element's id and reason when anything is unsupported")
-            .Produces<VersionView>()
-            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static VersionView View(WorkflowDefinition d) =>
-        new(d.ProcessKey, d.DealershipId, d.Version, d.Status, d.Name, d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.RetiredAt);
+    private const string ExampleDiagram = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
+                          id="greeting-definitions" targetNamespace="http://bpmn.io/schema/bpmn">
+          <bpmn:process id="greeting" name="Greeting call" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" />
+            <bpmn:userTask id="call" name="Call the customer">
+              <bpmn:extensionElements><zeebe:assignmentDefinition assignee="=consultant" /></bpmn:extensionElements>
+            </bpmn:userTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    private const string OwnerDescription = "The dealership whose workflows these are, by its code; leave it out for the network's own.";
+
+    private static VersionView View(WorkflowDefinition d, WorkflowOwner owner) =>
+        new(d.ProcessKey, d.DealershipId, d.DealershipId is null ? null : owner.DealershipCode, d.Version, d.Status, d.Name, d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.RetiredAt);
 
     public static CheckResult Check(string xml, ActivityRegistry activities)
     {
@@ -63,22 +82,23 @@ public static class WorkflowDefinitionEndpoints
             report.Elements.Select(e => new ElementFinding(e.ElementId, e.ElementType, e.Name, e.Line, e.Supported, e.Reasons)).ToList());
     }
 
-    private static IResult Forbidden() =>
-        DealershipClaims.NotAllowed("You may not manage these workflows; network-wide workflows are for network operations and keys of the whole network.");
-
-    private static async Task<IResult> ListAsync(Guid? dealershipId, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<WorkflowSummary>>, ProblemHttpResult>> ListAsync(
+        [Description(OwnerDescription)] string? dealershipCode, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {
-        if (!await user.MayReadAsync(dealershipId, db, cancellationToken))
-            return Forbidden();
+        var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: false, cancellationToken);
+        if (owner is null)
+            return refusal!;
+        var dealershipId = owner.DealershipId;
         var rows = await db.WorkflowDefinitions.AsNoTracking()
             .Where(d => d.DealershipId == null || d.DealershipId == dealershipId)
             .Select(d => new { d.ProcessKey, d.DealershipId, d.Version, d.Status, d.Name })
             .ToListAsync(cancellationToken);
-        return Results.Ok(rows.GroupBy(r => (r.ProcessKey, r.DealershipId))
+        return TypedResults.Ok(rows.GroupBy(r => (r.ProcessKey, r.DealershipId))
             .Select(g => new WorkflowSummary(
                 g.Key.ProcessKey,
                 g.MaxBy(r => r.Version)!.Name,
                 g.Key.DealershipId,
+                g.Key.DealershipId is null ? null : owner.DealershipCode,
                 g.Where(r => r.Status == DefinitionStatus.Published).Max(r => (int?)r.Version),
                 g.Where(r => r.Status == DefinitionStatus.Draft).Max(r => (int?)r.Version),
                 g.Max(r => r.Version)))
@@ -86,31 +106,36 @@ public static class WorkflowDefinitionEndpoints
             .ToList());
     }
 
-    private static async Task<IResult> VersionsAsync(string processKey, Guid? dealershipId, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<VersionView>>, ProblemHttpResult>> VersionsAsync(string processKey, [Description(OwnerDescription)] string? dealershipCode,
+        ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {
-        if (!await user.MayReadAsync(dealershipId, db, cancellationToken))
-            return Forbidden();
+        var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: false, cancellationToken);
+        if (owner is null)
+            return refusal!;
+        var dealershipId = owner.DealershipId;
         var versions = await db.WorkflowDefinitions.AsNoTracking()
             .Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId)
             .OrderByDescending(d => d.Version)
             .ToListAsync(cancellationToken);
-        return Results.Ok(versions.Select(View).ToList());
+        return TypedResults.Ok(versions.Select(v => View(v, owner)).ToList());
     }
 
-    private static async Task<IResult> XmlAsync(
-        string processKey, Guid? dealershipId, int? version, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult, NotFoundProblem>> XmlAsync(
+        string processKey, [Description(OwnerDescription)] string? dealershipCode, [Description("The version; the draft, else the newest published, unless said.")] int? version,
+        ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
-        if (!await user.MayReadAsync(dealershipId, db, cancellationToken))
-            return Forbidden();
+        var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: false, cancellationToken);
+        if (owner is null)
+            return refusal!;
+        var dealershipId = owner.DealershipId;
         var rows = db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId);
         var definition = version is not null
             ? await rows.SingleOrDefaultAsync(d => d.Version == version, cancellationToken)
             : await rows.SingleOrDefaultAsync(d => d.Status == DefinitionStatus.Draft, cancellationToken)
               ?? await runtime.FindPublishedAsync(processKey, dealershipId, cancellationToken);
         if (definition is null)
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such workflow version",
-                detail: $"Workflow '{processKey}' has no {(version is null ? "draft or published version" : $"version {version}")} here.");
-        return Results.Text(definition.Xml, "application/xml", Encoding.UTF8);
+            return Problems.NotFound("workflow version", version is null ? $"{processKey} (draft or published)" : $"{processKey} {version}");
+        return TypedResults.Text(definition.Xml, "application/xml", Encoding.UTF8);
     }
 
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -119,27 +144,26 @@ public static class WorkflowDefinitionEndpoints
         return await reader.ReadToEndAsync(cancellationToken);
     }
 
-    private static async Task<IResult> CheckAsync(HttpRequest request, ActivityRegistry activities, CancellationToken cancellationToken) =>
-        Results.Ok(Check(await ReadBodyAsync(request, cancellationToken), activities));
+    private static async Task<Ok<CheckResult>> CheckAsync(HttpRequest request, ActivityRegistry activities, CancellationToken cancellationToken) =>
+        TypedResults.Ok(Check(await ReadBodyAsync(request, cancellationToken), activities));
 
-    private static async Task<IResult> SaveDraftAsync(
-        string processKey, Guid? dealershipId, HttpRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db,
+    private static async Task<Results<Ok<SavedDraft>, ValidationProblem, ProblemHttpResult>> SaveDraftAsync(
+        string processKey, [Description(OwnerDescription)] string? dealershipCode, HttpRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db,
         ActivityRegistry activities, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!await user.MayManageAsync(dealershipId, db, cancellationToken))
-            return Forbidden();
+        var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: true, cancellationToken);
+        if (owner is null)
+            return refusal!;
+        var dealershipId = owner.DealershipId;
         var xml = await ReadBodyAsync(request, cancellationToken);
         if (string.IsNullOrWhiteSpace(xml))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the BPMN XML as the request body."] });
+            return Problems.Invalid("body", "Send the BPMN XML as the request body.");
         var definition = BpmnReader.Read(xml);
         var process = definition.MainProcess;
         if (process is null)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [.. definition.Problems] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [.. definition.Problems] });
         if (process.Id != processKey)
-            return Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["processKey"] = [$"The diagram's executable process is '{process.Id}', not '{processKey}'."],
-            });
+            return Problems.Invalid("processKey", $"The diagram's executable process is '{process.Id}', not '{processKey}'.");
 
         var now = clock.GetUtcNow();
         var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(
@@ -160,19 +184,21 @@ public static class WorkflowDefinitionEndpoints
         draft.Name = process.Name;
         draft.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
-        return Results.Ok(new SavedDraft(View(draft), Check(xml, activities)));
+        return TypedResults.Ok(new SavedDraft(View(draft, owner), Check(xml, activities)));
     }
 
-    private static async Task<IResult> PublishAsync(
-        string processKey, Guid? dealershipId, ClaimsPrincipal user, InvitationWorkflowDbContext db,
+    private static async Task<Results<Ok<VersionView>, ProblemHttpResult, NotFoundProblem>> PublishAsync(
+        string processKey, [Description(OwnerDescription)] string? dealershipCode, ClaimsPrincipal user, InvitationWorkflowDbContext db,
         ActivityRegistry activities, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!await user.MayManageAsync(dealershipId, db, cancellationToken))
-            return Forbidden();
+        var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: true, cancellationToken);
+        if (owner is null)
+            return refusal!;
+        var dealershipId = owner.DealershipId;
         var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(
             d => d.ProcessKey == processKey && d.DealershipId == dealershipId && d.Status == DefinitionStatus.Draft, cancellationToken);
         if (draft is null)
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No draft", detail: $"Workflow '{processKey}' has no draft to publish.");
+            return Problems.NotFound("draft of workflow", processKey);
 
         var check = Check(draft.Xml, activities);
         if (!check.Publishable)
@@ -180,8 +206,10 @@ public static class WorkflowDefinitionEndpoints
             var errors = check.Elements.Where(e => !e.Supported).ToDictionary(e => e.ElementId, e => e.Reasons.ToArray());
             if (check.Problems.Count > 0)
                 errors["definition"] = [.. check.Problems];
-            return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "The workflow uses what the engine does not run; nothing was published.");
+            return TypedResults.Problem(new HttpValidationProblemDetails(errors)
+            {
+                Status = StatusCodes.Status422UnprocessableEntity, Title = "The workflow uses what the engine does not run; nothing was published.",
+            });
         }
 
         var now = clock.GetUtcNow();
@@ -207,6 +235,6 @@ public static class WorkflowDefinitionEndpoints
                 db.WorkflowTimers.Add(new WorkflowTimer { Id = Guid.NewGuid(), DefinitionId = draft.Id, StartEventId = start.Id, DueAt = due });
         }
         await db.SaveChangesAsync(cancellationToken);
-        return Results.Ok(View(draft));
+        return TypedResults.Ok(View(draft, owner));
     }
 }

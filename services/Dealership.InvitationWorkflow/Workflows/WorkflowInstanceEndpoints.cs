@@ -1,10 +1,14 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Dealership.Workflows.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +17,7 @@ namespace Dealership.InvitationWorkflow.Workflows;
 public static class WorkflowInstanceEndpoints
 {
     public record InstanceSummary(
-        Guid Id, string ProcessKey, int Version, Guid? DealershipId, string? BusinessKey, InstanceStatus Status,
+        Guid Id, string ProcessKey, int Version, Guid? DealershipId, string? DealershipCode, string? BusinessKey, InstanceStatus Status,
         bool HasOpenIncident, string[] WaitingAt, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EndedAt);
 
     public record WaitView(string ElementId, long Key, ElementState State);
@@ -30,113 +34,120 @@ public static class WorkflowInstanceEndpoints
         IReadOnlyList<Incident> Incidents,
         IReadOnlyList<JournalView> Journal);
 
-    public record StartRequest(string ProcessKey, Guid? DealershipId, string? BusinessKey, JsonElement? Variables);
+    /// <summary>An instance to start; <c>dealershipCode</c> left out starts the network's workflow for no dealership.</summary>
+    public record StartRequest(string ProcessKey, string? DealershipCode, string? BusinessKey, JsonElement? Variables);
     public record VariablesRequest(JsonElement? Variables);
-    public record MessageRequest(string Name, string CorrelationKey, JsonElement? Variables, TimeSpan? TimeToLive, Guid? MessageId, Guid? DealershipId);
+    /// <summary>A message reaches only the instances of the dealership it names (none: the network's instances).</summary>
+    public record MessageRequest(string Name, string CorrelationKey, JsonElement? Variables, TimeSpan? TimeToLive, Guid? MessageId, string? DealershipCode);
     public record MessageResult(int Correlated, bool Buffered);
+
+    /// <summary>Which instances to list.</summary>
+    public record InstanceQuery(
+        [property: Description("Only instances of this workflow.")] string? ProcessKey,
+        [property: Description("active, completed or cancelled.")] InstanceStatus? Status,
+        [property: Description("Only instances with (true) or without (false) an open incident.")] bool? HasIncident,
+        [property: Description("Only the instance of this business key, e.g. a lead's id.")] string? BusinessKey,
+        [property: Description("The dealership, by its code; required unless the caller acts for the whole network.")] string? DealershipCode,
+        [property: Description("Only instances waiting at this element id.")] string? WaitingAt,
+        [property: Description("How many, 1 to 1000 (100 unless said).")] int? Take);
+
+    private static readonly JsonElement ExampleVariables = JsonSerializer.SerializeToElement(new { consultant = "0c0a0000-0000-4000-8000-000000000001", customer = "陈先生" });
 
     public static void MapWorkflowInstanceEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/workflow-instances").WithTags("Workflow instances").RequireAuthorization()
-            .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
+            .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor)
+            // The dealership a request names may be refused (403) or unknown (404), answered by DealershipAccess.OwnerAsync.
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/", ListAsync)
-            .WithSummary("Instances, newest first, filtered by workflow, status, open incident, business key, dealership or waiting element")
-            .Produces<List<InstanceSummary>>();
+            .WithSummary("Instances, newest first, filtered by workflow, status, open incident, business key, dealership or waiting element");
         group.MapPost("/", StartAsync)
             .WithSummary("Start an instance of the newest published version")
-            .Produces<InstanceSummary>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithRequestExample(new StartRequest("active-invitation", "DEMO01", "3f2b8c1e-0000-4000-8000-000000000001", ExampleVariables));
         group.MapGet("/{id:guid}", GetAsync)
-            .WithSummary("One instance: where it waits, its variables, tasks, timers, subscriptions, incidents and journal")
-            .Produces<InstanceView>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("One instance: where it waits, its variables, tasks, timers, subscriptions, incidents and journal");
         group.MapPost("/{id:guid}/cancel", CancelAsync)
-            .WithSummary("Cancel an active instance; whatever it waits for is withdrawn")
-            .Produces<InstanceSummary>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Cancel an active instance; whatever it waits for is withdrawn");
         group.MapPost("/{id:guid}/incidents/{key:long}/retry", RetryAsync)
             .WithSummary("Retry the step that raised an incident, after setting the given variables")
-            .Produces<InstanceSummary>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithRequestExample(new VariablesRequest(JsonSerializer.SerializeToElement(new { phone = "+8613812345678" })), "Variables to set before the retry, if any.");
         group.MapPost("/{id:guid}/user-tasks/{key:long}/complete", CompleteUserTaskAsync)
             .WithSummary("Complete a user task with output variables")
-            .Produces<InstanceSummary>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithRequestExample(new VariablesRequest(JsonSerializer.SerializeToElement(new { contact = "reached", answer = "accepted" })));
         group.MapPost("/{id:guid}/jobs/{key:long}/complete", CompleteJobAsync)
             .WithSummary("Complete a service task that waits for an outside completion")
-            .Produces<InstanceSummary>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithRequestExample(new VariablesRequest(JsonSerializer.SerializeToElement(new { delivered = true })));
 
         endpoints.MapGroup("/api/workflow-messages").WithTags("Workflow instances").RequireAuthorization()
             .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations)
             .MapPost("/", PublishMessageAsync)
             .WithSummary("Correlate a message by name and correlation key, and start workflows with a message start event of that name; buffered for timeToLive when nothing took it")
-            .Produces<MessageResult>()
-            .ProducesValidationProblem();
+            .WithRequestExample(new MessageRequest("CustomerReplied", "3f2b8c1e-0000-4000-8000-000000000001", JsonSerializer.SerializeToElement(new { reply = "1" }),
+                TimeSpan.FromHours(1), null, "DEMO01"), "timeToLive as hh:mm:ss; messageId makes a resent message take effect once.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static InstanceSummary Summary(WorkflowInstanceRecord r) => new(
-        r.Id, r.ProcessKey, r.Version, r.DealershipId, r.BusinessKey, r.Status, r.HasOpenIncident,
+    public static InstanceSummary Summary(WorkflowInstanceRecord r, string? dealershipCode) => new(
+        r.Id, r.ProcessKey, r.Version, r.DealershipId, dealershipCode, r.BusinessKey, r.Status, r.HasOpenIncident,
         string.IsNullOrEmpty(r.WaitingAt) ? [] : r.WaitingAt.Split(','), r.StartedAt, r.UpdatedAt, r.EndedAt);
 
-    private static IResult NotFound(Guid id) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such workflow instance", detail: $"Workflow instance {id} does not exist.");
-
-    private static IResult Forbidden() => DealershipClaims.NotAllowed("You may not act on this dealership's workflow instances.");
-
-    private static async Task<IResult> ListAsync(
-        string? processKey, string? status, bool? hasIncident, string? businessKey, Guid? dealershipId, string? waitingAt, int? take,
-        ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<InstanceSummary>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        [AsParameters] InstanceQuery q, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {
-        if (!user.MayActForAll() && (dealershipId is null || !await user.MayManageAsync(dealershipId, db, cancellationToken)))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["dealershipId"] = ["Give a dealershipId you may act for."] });
-        InstanceStatus? wanted = null;
-        if (status is not null)
+        if (!user.MayActForAll() && string.IsNullOrWhiteSpace(q.DealershipCode))
+            return Problems.Invalid("dealershipCode", "Give the code of a dealership you may act for.");
+        Guid? dealershipId = null;
+        if (!string.IsNullOrWhiteSpace(q.DealershipCode))
         {
-            if (!Enum.TryParse<InstanceStatus>(status, ignoreCase: true, out var parsed))
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Use active, completed or cancelled."] });
-            wanted = parsed;
+            var (owner, refusal) = await db.OwnerAsync(user, q.DealershipCode, manage: true, cancellationToken);
+            if (owner is null)
+                return refusal!;
+            dealershipId = owner.DealershipId;
         }
         var query = db.WorkflowInstances.AsNoTracking();
         if (dealershipId is not null) query = query.Where(i => i.DealershipId == dealershipId);
-        if (processKey is not null) query = query.Where(i => i.ProcessKey == processKey);
-        if (wanted is not null) query = query.Where(i => i.Status == wanted);
-        if (hasIncident is not null) query = query.Where(i => i.HasOpenIncident == hasIncident);
-        if (businessKey is not null) query = query.Where(i => i.BusinessKey == businessKey);
-        if (waitingAt is not null) query = query.Where(i => i.WaitingAt != null && ("," + i.WaitingAt + ",").Contains("," + waitingAt + ","));
-        var rows = await query.OrderByDescending(i => i.StartedAt).Take(Math.Clamp(take ?? 100, 1, 1000)).ToListAsync(cancellationToken);
-        return Results.Ok(rows.Select(Summary).ToList());
+        if (q.ProcessKey is { } processKey) query = query.Where(i => i.ProcessKey == processKey);
+        if (q.Status is { } status) query = query.Where(i => i.Status == status);
+        if (q.HasIncident is { } hasIncident) query = query.Where(i => i.HasOpenIncident == hasIncident);
+        if (q.BusinessKey is { } businessKey) query = query.Where(i => i.BusinessKey == businessKey);
+        if (q.WaitingAt is { } waitingAt) query = query.Where(i => i.WaitingAt != null && ("," + i.WaitingAt + ",").Contains("," + waitingAt + ","));
+        var rows = await query.OrderByDescending(i => i.StartedAt).Take(Math.Clamp(q.Take ?? 100, 1, 1000)).ToListAsync(cancellationToken);
+        var codes = await db.DealershipCodesAsync(cancellationToken);
+        return TypedResults.Ok(rows.Select(r => Summary(r, CodeOf(r, codes))).ToList());
     }
 
-    private static async Task<IResult> StartAsync(StartRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static string? CodeOf(WorkflowInstanceRecord r, Dictionary<Guid, string> codes) => r.DealershipId is { } id ? codes.GetValueOrDefault(id) : null;
+
+    private static async Task<Results<Created<InstanceSummary>, ValidationProblem, ProblemHttpResult, NotFoundProblem>> StartAsync(
+        StartRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.ProcessKey))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["processKey"] = ["Name the workflow to start."] });
+            return Problems.Invalid("processKey", "Name the workflow to start.");
         if (request.Variables is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["variables"] = ["Variables are a JSON object."] });
-        if (!await user.MayManageAsync(request.DealershipId, db, cancellationToken))
-            return Forbidden();
+            return Problems.Invalid("variables", "Variables are a JSON object.");
+        var (owner, refusal) = await db.OwnerAsync(user, request.DealershipCode, manage: true, cancellationToken);
+        if (owner is null)
+            return refusal!;
         try
         {
-            var record = await runtime.StartAsync(request.ProcessKey, request.DealershipId, WorkflowRuntime.ParseVariables(request.Variables), request.BusinessKey, cancellationToken: cancellationToken);
-            return Results.Created($"/api/workflow-instances/{record.Id}", Summary(record));
+            var record = await runtime.StartAsync(request.ProcessKey, owner.DealershipId, WorkflowRuntime.ParseVariables(request.Variables), request.BusinessKey, cancellationToken: cancellationToken);
+            return TypedResults.Created($"/api/workflow-instances/{record.Id}", Summary(record, owner.DealershipCode));
         }
-        catch (WorkflowNotFoundException ex)
+        catch (WorkflowNotFoundException)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No published workflow", detail: ex.Message);
+            return Problems.NotFound("published workflow", request.ProcessKey);
         }
     }
 
-    private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<InstanceView>, NotFoundProblem>> GetAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {
         var record = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (record is null || !await user.MayManageAsync(record.DealershipId, db, cancellationToken))
-            return NotFound(id);
+            return Problems.NotFound("workflow instance", id);
         var state = WorkflowInstance.FromJson(record.StateJson);
         var journal = await db.WorkflowJournal.AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Id).ToListAsync(cancellationToken);
-        return Results.Ok(new InstanceView(
-            Summary(record),
+        return TypedResults.Ok(new InstanceView(
+            Summary(record, CodeOf(record, await db.DealershipCodesAsync(cancellationToken))),
             state.Elements.Where(e => e.State != ElementState.Active).Select(e => new WaitView(e.ElementId, e.Key, e.State)).ToList(),
             state.Variables,
             state.UserTasks, state.Jobs, state.Timers, state.Messages, state.Incidents,
@@ -145,32 +156,33 @@ public static class WorkflowInstanceEndpoints
     }
 
     /// <summary>Runs an operation on an instance the caller may manage, mapping the engine's refusals to 409.</summary>
-    private static async Task<IResult> OperateAsync(
+    private static async Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> OperateAsync(
         Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, WorkflowRuntime.Step step, CancellationToken cancellationToken)
     {
         var dealershipId = await db.WorkflowInstances.Where(i => i.Id == id).Select(i => new { i.DealershipId }).SingleOrDefaultAsync(cancellationToken);
         if (dealershipId is null || !await user.MayManageAsync(dealershipId.DealershipId, db, cancellationToken))
-            return NotFound(id);
+            return Problems.NotFound("workflow instance", id);
         try
         {
             await runtime.ExecuteAsync(id, step, cancellationToken);
         }
         catch (WorkflowStateException ex)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible in the instance's state", detail: ex.Message);
+            return Problems.Conflict("Not possible in the instance's state", ex.Message);
         }
         db.ChangeTracker.Clear();
-        return Results.Ok(Summary(await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id, cancellationToken)));
+        var record = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id, cancellationToken);
+        return TypedResults.Ok(Summary(record, CodeOf(record, await db.DealershipCodesAsync(cancellationToken))));
     }
 
-    private static Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> CancelAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         OperateAsync(id, user, db, runtime, async (engine, process, instance) =>
         {
             await engine.CancelAsync(process, instance, $"cancelled by {user.Identity?.Name}", cancellationToken);
             return true;
         }, cancellationToken);
 
-    private static Task<IResult> RetryAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> RetryAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         OperateAsync(id, user, db, runtime, async (engine, process, instance) =>
         {
             if (WorkflowRuntime.ParseVariables(body?.Variables) is { } variables)
@@ -179,21 +191,21 @@ public static class WorkflowInstanceEndpoints
             return true;
         }, cancellationToken);
 
-    private static Task<IResult> CompleteUserTaskAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> CompleteUserTaskAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         OperateAsync(id, user, db, runtime, async (engine, process, instance) =>
         {
             await engine.CompleteUserTaskAsync(process, instance, key, WorkflowRuntime.ParseVariables(body?.Variables), cancellationToken);
             return true;
         }, cancellationToken);
 
-    private static Task<IResult> CompleteJobAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> CompleteJobAsync(Guid id, long key, VariablesRequest? body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         OperateAsync(id, user, db, runtime, async (engine, process, instance) =>
         {
             await engine.CompleteJobAsync(process, instance, key, WorkflowRuntime.ParseVariables(body?.Variables), cancellationToken);
             return true;
         }, cancellationToken);
 
-    private static async Task<IResult> PublishMessageAsync(
+    private static async Task<Results<Ok<MessageResult>, ValidationProblem, ProblemHttpResult>> PublishMessageAsync(
         MessageRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -201,12 +213,13 @@ public static class WorkflowInstanceEndpoints
         if (string.IsNullOrWhiteSpace(request.CorrelationKey)) errors["correlationKey"] = ["Give the correlation key."];
         if (request.TimeToLive < TimeSpan.Zero) errors["timeToLive"] = ["The time to live cannot be negative."];
         if (errors.Count > 0)
-            return Results.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors);
         // The message reaches only the instances of the dealership it names, so naming one's own dealership is enough.
-        if (!await user.MayManageAsync(request.DealershipId, db, cancellationToken))
-            return Forbidden();
+        var (owner, refusal) = await db.OwnerAsync(user, request.DealershipCode, manage: true, cancellationToken);
+        if (owner is null)
+            return refusal!;
         var outcome = await runtime.PublishMessageAsync(request.Name, request.CorrelationKey, WorkflowRuntime.ParseVariables(request.Variables),
-            request.TimeToLive, request.MessageId ?? Guid.NewGuid(), cancellationToken, request.DealershipId);
-        return Results.Ok(new MessageResult(outcome.Correlated, outcome.Buffered));
+            request.TimeToLive, request.MessageId ?? Guid.NewGuid(), cancellationToken, owner.DealershipId);
+        return TypedResults.Ok(new MessageResult(outcome.Correlated, outcome.Buffered));
     }
 }

@@ -1,12 +1,15 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using CsvHelper;
 using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,7 +38,7 @@ public static class CsvLeadImport
         ["phoneConsent"] = "phoneConsent", ["电话同意"] = "phoneConsent", ["同意电话"] = "phoneConsent",
     };
 
-    public record ImportView(Guid Id, string DealershipCode, string Source, string? Campaign, string? FileName, string Encoding, ImportStatus Status,
+    public record ImportView(Guid Id, Guid DealershipId, string DealershipCode, string Source, string? Campaign, string? FileName, string Encoding, ImportStatus Status,
         int Rows, int Imported, int Merged, int Duplicates, int Rejected, string? Error, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
     public record ImportRowView(int Row, IntakeOutcome Outcome, Guid? LeadId, Guid? RejectionId, IReadOnlyList<string> Reasons);
 
@@ -45,30 +48,47 @@ public static class CsvLeadImport
             .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake).WithRequestBodyLimit(RequestBodyLimits.Import);
         group.MapPost("/", ImportAsync)
             .WithSummary("Import a CSV file of leads (body: the file; UTF-8 or GB18030); answers with the import's report")
+            .Accepts<string>("text/csv")
+            .WithRequestExample(Example, "The file itself: a header row (Chinese or English column names: 姓名/name, 手机/phone, 邮箱/email, " +
+                "意向车型/vehicle, 编号/externalId, 备注/note, 短信同意/smsConsent, 电话同意/phoneConsent) and one lead per row.")
             .Produces<ImportView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("An import's progress and counts").Produces<ImportView>();
-        group.MapGet("/{id:guid}/rows", RowsAsync).WithSummary("What became of each row: imported, merged, duplicate or rejected with reasons")
-            .Produces<List<ImportRowView>>();
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("An import's progress and counts");
+        group.MapGet("/{id:guid}/rows", RowsAsync).WithSummary("What became of each row: imported, merged, duplicate or rejected with reasons");
     }
 
-    /// <param name="encoding">utf-8, gb18030, or auto (the default: UTF-8 unless the bytes say otherwise).</param>
-    private static async Task<IResult> ImportAsync(HttpRequest request, string? dealershipCode, string? campaign, string? source, string? encoding,
-        string? fileName, ClaimsPrincipal user, LeadIntakeDbContext db, LeadIntakePipeline pipeline, RequestBodyLimits limits, TimeProvider clock,
-        CancellationToken cancellationToken)
+    private const string Example = "姓名,手机,意向车型,短信同意\n王建国,139 1234 8801,ID.4 CROZZ,是\n李娜,138 0013 8002,帕萨特,否\n";
+
+    /// <summary>Whose file it is and how to read it.</summary>
+    public record ImportQuery(
+        [property: Description("The dealership the file's leads are for, by its code.")] string DealershipCode,
+        [property: Description("The marketing event the leads were collected at (车展, say); shown as each lead's source detail.")] string? Campaign,
+        [property: Description("The source channel; marketing-event unless said otherwise.")] string? Source,
+        [property: Description("utf-8, gb18030, or auto (the default: UTF-8 unless the bytes say otherwise).")] string? Encoding,
+        [property: Description("The file's name, kept with the import.")] string? FileName);
+
+    /// <summary>Which rows of an import to list.</summary>
+    public record ImportRowsQuery(
+        [property: Description("Only the rows with this outcome.")] IntakeOutcome? Outcome,
+        [property: Description("Rows to skip.")] int? Skip,
+        [property: Description("Rows to answer, 1 to 5000 (500 unless said).")] int? Take);
+
+    // The body is read by hand as it streams in; RequestBody's refusal is an untyped result.
+    private static async Task<IResult> ImportAsync(HttpRequest request, [AsParameters] ImportQuery q,
+        ClaimsPrincipal user, LeadIntakeDbContext db, LeadIntakePipeline pipeline, RequestBodyLimits limits, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var code = dealershipCode?.Trim().ToUpperInvariant();
-        source = string.IsNullOrWhiteSpace(source) ? LeadSources.MarketingEvent : source.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(code))
-            return IntakeEndpoints.Invalid("dealershipCode", "Name the dealership the file's leads are for.");
+        var (code, campaign, encoding, fileName) = (q.DealershipCode.Trim().ToUpperInvariant(), q.Campaign, q.Encoding, q.FileName);
+        var source = string.IsNullOrWhiteSpace(q.Source) ? LeadSources.MarketingEvent : q.Source.Trim().ToLowerInvariant();
         if (!user.MayActFor(code))
-            return DealershipClaims.NotAllowed($"You may not submit leads for dealership {code}.");
+            return Problems.NotAllowedBecause($"You may not submit leads for dealership {code}.");
         var dealership = await db.Dealerships.AsNoTracking().SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (dealership is null)
-            return IntakeEndpoints.Invalid("dealershipCode", $"Dealership {code} is not known.");
+            return Problems.NotFound("dealership", code);
         if (!LeadSources.All.Contains(source))
-            return IntakeEndpoints.Invalid("source", $"'{source}' is not a source channel.");
+            return Problems.Invalid("source", $"'{source}' is not a source channel.");
 
         var body = new PeekableStream(request.Body);
         await body.PeekAsync(64 * 1024, cancellationToken);
@@ -85,7 +105,7 @@ public static class CsvLeadImport
                 textEncoding = Encoding.GetEncoding("GB18030");
                 break;
             default:
-                return IntakeEndpoints.Invalid("encoding", $"'{encoding}' is not supported: use utf-8, gb18030 or auto.");
+                return Problems.Invalid("encoding", $"'{encoding}' is not supported: use utf-8, gb18030 or auto.");
         }
 
         var job = new ImportJob
@@ -115,8 +135,8 @@ public static class CsvLeadImport
 
         var view = ToView(await db.ImportJobs.AsNoTracking().SingleAsync(j => j.Id == job.Id, cancellationToken));
         return error is null
-            ? Results.Created($"/api/leads/imports/{job.Id}", view)
-            : Results.ValidationProblem(IntakeEndpoints.Errors("file", error), extensions: new Dictionary<string, object?> { ["importId"] = job.Id });
+            ? TypedResults.Created($"/api/leads/imports/{job.Id}", view)
+            : TypedResults.ValidationProblem(IntakeEndpoints.Errors("file", error), extensions: new Dictionary<string, object?> { ["importId"] = job.Id });
     }
 
     private sealed class Counts
@@ -250,30 +270,27 @@ public static class CsvLeadImport
         }
     }
 
-    private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ImportView>, NotFoundProblem>> GetAsync(Guid id, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
         var job = await db.ImportJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
-        return job is null || !user.MayActFor(job.DealershipCode) ? NotFound(id) : Results.Ok(ToView(job));
+        return job is null || !user.MayActFor(job.DealershipCode) ? Problems.NotFound("import", id) : TypedResults.Ok(ToView(job));
     }
 
-    private static async Task<IResult> RowsAsync(Guid id, IntakeOutcome? outcome, int? skip, int? take, ClaimsPrincipal user, LeadIntakeDbContext db,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<ImportRowView>>, NotFoundProblem>> RowsAsync(Guid id, [AsParameters] ImportRowsQuery q, ClaimsPrincipal user,
+        LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
         var job = await db.ImportJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null || !user.MayActFor(job.DealershipCode))
-            return NotFound(id);
+            return Problems.NotFound("import", id);
         var query = db.ImportRows.AsNoTracking().Where(r => r.ImportJobId == id);
-        if (outcome is not null)
+        if (q.Outcome is { } outcome)
             query = query.Where(r => r.Outcome == outcome);
-        var rows = await query.OrderBy(r => r.RowNumber).Skip(Math.Max(skip ?? 0, 0)).Take(Math.Clamp(take ?? 500, 1, 5000)).ToListAsync(cancellationToken);
-        return Results.Ok(rows.Select(r => new ImportRowView(r.RowNumber, r.Outcome, r.LeadId, r.RejectionId,
-            r.Reasons?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [])));
+        var rows = await query.OrderBy(r => r.RowNumber).Skip(Math.Max(q.Skip ?? 0, 0)).Take(Math.Clamp(q.Take ?? 500, 1, 5000)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.Select(r => new ImportRowView(r.RowNumber, r.Outcome, r.LeadId, r.RejectionId,
+            r.Reasons?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [])).ToList());
     }
 
-    private static IResult NotFound(Guid id) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Import not found", detail: $"There is no import {id}.");
-
-    private static ImportView ToView(ImportJob j) => new(j.Id, j.DealershipCode, j.Source, j.Campaign, j.FileName, j.Encoding, j.Status,
+    private static ImportView ToView(ImportJob j) => new(j.Id, j.DealershipId, j.DealershipCode, j.Source, j.Campaign, j.FileName, j.Encoding, j.Status,
         j.Rows, j.Imported, j.Merged, j.Duplicates, j.Rejected, j.Error, j.StartedAt, j.FinishedAt);
 
 }

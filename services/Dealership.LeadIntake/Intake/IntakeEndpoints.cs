@@ -1,12 +1,13 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.OpenApi;
 
 namespace Dealership.LeadIntake.Intake;
 
@@ -28,16 +29,10 @@ public static class IntakeEndpoints
         leads.MapPost("/", SubmitJsonAsync)
             .WithRequestBodyLimit(RequestBodyLimits.Batch)
             .WithSummary("Submit one lead (a JSON object) or a batch (a JSON array of up to 500)")
-            // The body is read by hand (see SubmitJsonAsync), so its schema is described here.
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
-                operation.RequestBody = new OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(SubmitLeadRequest), null, cancellationToken) },
-                    },
-                })
+            // The body is read by hand (see SubmitJsonAsync), so its shape is declared here.
+            .Accepts<SubmitLeadRequest>("application/json")
+            .WithRequestExample(Example, "One lead, or an array of up to 500 leads answered one row each. Sources: oem, dealership, " +
+                "marketing-event (with campaign), other (with channelName), consultant-own, inbound-call, walk-in.")
             .Produces<SubmittedLead>(StatusCodes.Status201Created)
             .Produces<SubmittedLead>(StatusCodes.Status200OK)
             .Produces<List<ItemResult>>(StatusCodes.Status200OK)
@@ -45,6 +40,13 @@ public static class IntakeEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
+
+    /// <summary>A lead as the car maker's system sends it.</summary>
+    public static readonly SubmitLeadRequest Example = new()
+    {
+        DealershipCode = "DEMO01", Source = LeadSources.Oem, ExternalId = "OEM-1001", Name = "陈先生", Phone = "138 1234 5678",
+        VehicleOfInterest = "ID.4 CROZZ", Note = "想周末试驾", Consent = new ConsentStatement { Sms = true, Phone = true, Source = "OEM web form" },
+    };
 
     // Read by hand: malformed JSON is answered with the path of the offending field, and one
     // endpoint takes both a lead and a batch.
@@ -63,11 +65,11 @@ public static class IntakeEndpoints
         }
         catch (DecoderFallbackException)
         {
-            return Invalid("body", "The body is not UTF-8 text: JSON must be sent as UTF-8.");
+            return Problems.Invalid("body", "The body is not UTF-8 text: JSON must be sent as UTF-8.");
         }
         catch (JsonException ex)
         {
-            return Invalid(FieldOf(ex), $"The body is not valid JSON: {ex.Message}");
+            return Problems.Invalid(FieldOf(ex), $"The body is not valid JSON: {ex.Message}");
         }
 
         using (document)
@@ -82,14 +84,14 @@ public static class IntakeEndpoints
                 case JsonValueKind.Array:
                     var count = document.RootElement.GetArrayLength();
                     if (count == 0 || count > MaxBatch)
-                        return Invalid("body", $"A batch holds 1 to {MaxBatch} leads; this one holds {count}.");
+                        return Problems.Invalid("body", $"A batch holds 1 to {MaxBatch} leads; this one holds {count}.");
                     var results = new List<ItemResult>(count);
                     var index = 0;
                     foreach (var element in document.RootElement.EnumerateArray())
                         results.Add(await SubmitItemAsync(index++, element, user, pipeline, channel with { Name = "http-batch" }, cancellationToken));
-                    return Results.Ok(results);
+                    return TypedResults.Ok(results);
                 default:
-                    return Invalid("body", "The body must be a JSON object (one lead) or an array (a batch).");
+                    return Problems.Invalid("body", "The body must be a JSON object (one lead) or an array (a batch).");
             }
         }
     }
@@ -103,25 +105,25 @@ public static class IntakeEndpoints
         }
         catch (JsonException ex)
         {
-            return Invalid(FieldOf(ex), $"The body is not a lead: {ex.Message}");
+            return Problems.Invalid(FieldOf(ex), $"The body is not a lead: {ex.Message}");
         }
         return await SubmitOneAsync(lead, element.GetRawText(), user, pipeline, channel, cancellationToken);
     }
 
     /// <summary>One lead answered over HTTP: 201 for a new lead, 200 for a repeat or a merge, 400 with every reason, 403.</summary>
-    internal static async Task<IResult> SubmitOneAsync(SubmitLeadRequest lead, string raw, ClaimsPrincipal user, LeadIntakePipeline pipeline,
+    internal static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ForbiddenProblem>> SubmitOneAsync(SubmitLeadRequest lead, string raw, ClaimsPrincipal user, LeadIntakePipeline pipeline,
         IntakeChannel channel, CancellationToken cancellationToken)
     {
         if (Forbidden(user, lead) is { } forbidden)
-            return DealershipClaims.NotAllowed(forbidden);
+            return Problems.NotAllowedBecause(forbidden);
 
         var result = await pipeline.SubmitAsync(lead, channel, raw, cancellationToken);
         return result.Outcome switch
         {
-            IntakeOutcome.Accepted => Results.Created($"/api/leads/{result.LeadId}", new SubmittedLead(result.LeadId!.Value, "accepted", false)),
-            IntakeOutcome.Rejected => Results.ValidationProblem(result.Errors, title: "The lead cannot be used",
+            IntakeOutcome.Accepted => TypedResults.Created($"/api/leads/{result.LeadId}", new SubmittedLead(result.LeadId!.Value, "accepted", false)),
+            IntakeOutcome.Rejected => TypedResults.ValidationProblem(result.Errors, title: "The lead cannot be used",
                 extensions: new Dictionary<string, object?> { ["rejectionId"] = result.RejectionId }),
-            _ => Results.Ok(new SubmittedLead(result.LeadId!.Value, Outcome(result.Outcome), Duplicate: true)),
+            _ => TypedResults.Ok(new SubmittedLead(result.LeadId!.Value, Outcome(result.Outcome), Duplicate: true)),
         };
     }
 
@@ -166,8 +168,6 @@ public static class IntakeEndpoints
     }
 
     internal static Dictionary<string, string[]> Errors(string field, string message) => new() { [field] = [message] };
-
-    internal static IResult Invalid(string field, string message) => Results.ValidationProblem(Errors(field, message));
 
     private static string FieldOf(JsonException ex) =>
         string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');

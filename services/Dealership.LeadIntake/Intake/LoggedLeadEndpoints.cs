@@ -1,8 +1,11 @@
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Dealership.LeadIntake.Intake;
@@ -25,18 +28,16 @@ public static class LoggedLeadEndpoints
         var leads = endpoints.MapGroup("/api/leads").WithTags("Intake").RequireAuthorization();
         leads.MapPost("/inbound-calls", LogCallAsync)
             .WithSummary("A receptionist logs an inbound call as a lead")
-            .Produces<SubmittedLead>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .WithRequestExample(new InboundCall("DEMO01", "139 1234 8801", "王先生", "周六能试驾 ID.4 吗？", "ID.4 CROZZ", "CALL-20261130-0042", SmsConsent: true));
         leads.MapPost("/own-contacts", AddOwnContactAsync)
             .WithSummary("A consultant adds one of his or her own contacts as a lead")
-            .Produces<SubmittedLead>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .WithRequestExample(new OwnContact("DEMO01", "刘女士", "138 0013 8002", null, "帕萨特", "老客户介绍", "WX-liu-2026", SmsConsent: true, PhoneConsent: true));
     }
 
-    private static Task<IResult> LogCallAsync(InboundCall call, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
+    private static async Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ForbiddenProblem>> LogCallAsync(InboundCall call, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(call.Phone))
-            return Task.FromResult(IntakeEndpoints.Invalid("phone", "An inbound call is logged with the caller's number."));
+            return Problems.Invalid("phone", "An inbound call is logged with the caller's number.");
         // The person signed in took the call; a name in the body is not believed.
         var loggedBy = user.ActorName();
         var lead = new SubmitLeadRequest
@@ -46,11 +47,11 @@ public static class LoggedLeadEndpoints
             Name = call.Name, Phone = call.Phone, VehicleOfInterest = call.VehicleOfInterest, Note = call.Question,
             Consent = new ConsentStatement { Phone = true, Sms = call.SmsConsent, Source = $"inbound call logged by {loggedBy}" },
         };
-        return IntakeEndpoints.SubmitOneAsync(lead, JsonSerializer.Serialize(call, IntakeEndpoints.Json), user, pipeline,
+        return await IntakeEndpoints.SubmitOneAsync(lead, JsonSerializer.Serialize(call, IntakeEndpoints.Json), user, pipeline,
             new IntakeChannel("inbound-call", loggedBy), cancellationToken);
     }
 
-    private static Task<IResult> AddOwnContactAsync(OwnContact contact, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
+    private static Task<Results<Created<SubmittedLead>, Ok<SubmittedLead>, ValidationProblem, ForbiddenProblem>> AddOwnContactAsync(OwnContact contact, ClaimsPrincipal user, LeadIntakePipeline pipeline, CancellationToken cancellationToken)
     {
         var consultant = user.ActorName();
         var lead = new SubmitLeadRequest

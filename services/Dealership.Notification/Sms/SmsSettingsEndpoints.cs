@@ -1,8 +1,11 @@
 using System.Security.Claims;
+using Dealership.Hosting;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,11 +15,12 @@ namespace Dealership.Notification.Sms;
 public static class SmsSettingsEndpoints
 {
     public record SettingsView(
-        string DealershipCode, string TimeZone, TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap,
+        Guid DealershipId, string DealershipCode, string TimeZone, TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap,
         int DailySpendingCapFen, int PricePerSegmentFen, string Signature, string Language);
-    /// <summary>The rules as staff change them; the time zone is the dealership's own (<c>/api/dealerships/{code}</c>).</summary>
-    public record SettingsInput(
-        TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap, int DailySpendingCapFen, int PricePerSegmentFen, string? Signature, string Language);
+    /// <summary>A dealership's SMS rules as they are changed: the route names the dealership, whose own time zone they keep (<c>/api/dealerships/{code}</c>).</summary>
+    public record SettingsRequest(
+        TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap,
+        int DailySpendingCapFen, int PricePerSegmentFen, string? Signature, string Language);
     public record TemplateView(string Purpose, string Language, string Recipient, string Body, bool Custom, IReadOnlyCollection<string> Placeholders);
     public record TemplateRequest(string? Body);
 
@@ -24,14 +28,23 @@ public static class SmsSettingsEndpoints
     {
         var settings = endpoints.MapGroup("/api/sms/settings").WithTags("SMS settings").RequireAuthorization()
             .RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
-        settings.MapGet("/{dealershipCode}", async (string dealershipCode, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
-                await FindAsync(db, user, dealershipCode, cancellationToken) is { } s ? Results.Ok(ToView(s)) : NotFound(dealershipCode))
-            .WithSummary("A dealership's SMS rules: quiet hours, weekly cap, spending cap, signature")
-            .Produces<SettingsView>();
-        settings.MapPut("/{dealershipCode}", async (string dealershipCode, SettingsInput request, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
+        settings.MapGet("/{dealershipCode}", async Task<Results<Ok<SettingsView>, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
             {
-                if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } s)
-                    return NotFound(dealershipCode);
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                return await FindAsync(db, code, cancellationToken) is { } s ? TypedResults.Ok(ToView(s)) : Problems.NotFound("dealership", code);
+            })
+            .WithSummary("A dealership's SMS rules: quiet hours, weekly cap, spending cap, signature");
+        settings.MapPut("/{dealershipCode}", async Task<Results<Ok<SettingsView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, SettingsRequest request, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
+            {
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                if (await FindAsync(db, code, cancellationToken) is not { } s)
+                    return Problems.NotFound("dealership", code);
                 var errors = new Dictionary<string, string[]>();
                 if (request.WeeklyCap < 0)
                     errors["weeklyCap"] = ["The weekly cap cannot be negative."];
@@ -44,7 +57,7 @@ public static class SmsSettingsEndpoints
                 if (!SmsLanguages.All.Contains(request.Language))
                     errors["language"] = [$"Use one of: {string.Join(", ", SmsLanguages.All)}."];
                 if (errors.Count > 0)
-                    return Results.ValidationProblem(errors);
+                    return TypedResults.ValidationProblem(errors);
                 s.QuietHoursStart = request.QuietHoursStart;
                 s.QuietHoursEnd = request.QuietHoursEnd;
                 s.WeeklyCap = request.WeeklyCap;
@@ -53,47 +66,54 @@ public static class SmsSettingsEndpoints
                 s.Signature = request.Signature!;
                 s.Language = request.Language;
                 await db.SaveChangesAsync(cancellationToken);
-                return Results.Ok(ToView(s));
+                return TypedResults.Ok(ToView(s));
             })
             .WithSummary("Change a dealership's SMS rules")
-            .Produces<SettingsView>()
-            .ProducesValidationProblem();
+            .WithRequestExample(new SettingsRequest(new TimeOnly(21, 0), new TimeOnly(9, 0), WeeklyCap: 2, DailySpendingCapFen: 5000,
+                PricePerSegmentFen: 5, "【演示汽车】", "zh-CN"), "Quiet hours in the dealership's time zone (customer SMS wait until they end); caps per customer and per day.");
 
         var templates = endpoints.MapGroup("/api/sms/templates").WithTags("SMS templates").RequireAuthorization()
             .RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager, StaffRoles.SalesSupervisor);
-        templates.MapGet("/{dealershipCode}", async (string dealershipCode, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
+        templates.MapGet("/{dealershipCode}", async Task<Results<Ok<List<TemplateView>>, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
             {
-                if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } s)
-                    return NotFound(dealershipCode);
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                if (await FindAsync(db, code, cancellationToken) is not { } s)
+                    return Problems.NotFound("dealership", code);
                 var custom = await db.Templates.AsNoTracking().Where(t => t.DealershipId == s.DealershipId).ToListAsync(cancellationToken);
-                return Results.Ok(SmsTemplates.Purposes.Values.SelectMany(p => SmsLanguages.All.Select(language =>
+                return TypedResults.Ok(SmsTemplates.Purposes.Values.SelectMany(p => SmsLanguages.All.Select(language =>
                 {
                     var row = custom.SingleOrDefault(t => t.Purpose == p.Name && t.Language == language);
                     return new TemplateView(p.Name, language, p.Recipient, row?.Body ?? SmsTemplates.DefaultBody(p, language), row is not null, p.Placeholders.Order().ToList());
-                })));
+                })).ToList());
             })
-            .WithSummary("Every template of a dealership, per purpose and language, with the placeholders each may use")
-            .Produces<List<TemplateView>>();
-        templates.MapPut("/{dealershipCode}/{purpose}/{language}", async (string dealershipCode, string purpose, string language, TemplateRequest request,
+            .WithSummary("Every template of a dealership, per purpose and language, with the placeholders each may use");
+        templates.MapPut("/{dealershipCode}/{purpose}/{language}", async Task<Results<Ok<TemplateView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, string purpose, string language, TemplateRequest request,
                 ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
-                if (await FindAsync(db, user, dealershipCode, cancellationToken) is not { } s)
-                    return NotFound(dealershipCode);
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                if (await FindAsync(db, code, cancellationToken) is not { } s)
+                    return Problems.NotFound("dealership", code);
                 if (!SmsTemplates.Purposes.TryGetValue(purpose, out var smsPurpose))
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [$"'{purpose}' is not a purpose; use one of: {string.Join(", ", SmsTemplates.Purposes.Keys)}."] });
+                    return Problems.Invalid("purpose", $"'{purpose}' is not a purpose; use one of: {string.Join(", ", SmsTemplates.Purposes.Keys)}.");
                 if (!SmsLanguages.All.Contains(language))
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["language"] = [$"Use one of: {string.Join(", ", SmsLanguages.All)}."] });
+                    return Problems.Invalid("language", $"Use one of: {string.Join(", ", SmsLanguages.All)}.");
                 var body = request.Body?.Trim();
                 if (string.IsNullOrEmpty(body))
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The text is required."] });
+                    return Problems.Invalid("body", "The text is required.");
                 var unknown = SmsTemplates.UnknownPlaceholders(smsPurpose, body);
                 if (unknown.Count > 0)
-                    return Results.ValidationProblem(new Dictionary<string, string[]>
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                     {
                         ["body"] = [.. unknown.Select(p => $"Unknown placeholder {{{p}}}; '{purpose}' offers: {string.Join(", ", smsPurpose.Placeholders.Order().Select(n => "{" + n + "}"))}.")],
                     });
                 if (body.Length > 500)
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The text is longer than 500 characters."] });
+                    return Problems.Invalid("body", "The text is longer than 500 characters.");
 
                 var row = await db.Templates.SingleOrDefaultAsync(t => t.DealershipId == s.DealershipId && t.Purpose == purpose && t.Language == language, cancellationToken);
                 if (row is null)
@@ -104,22 +124,17 @@ public static class SmsSettingsEndpoints
                 row.Body = body;
                 row.UpdatedAt = clock.GetUtcNow();
                 await db.SaveChangesAsync(cancellationToken);
-                return Results.Ok(new TemplateView(purpose, language, smsPurpose.Recipient, body, true, smsPurpose.Placeholders.Order().ToList()));
+                return TypedResults.Ok(new TemplateView(purpose, language, smsPurpose.Recipient, body, true, smsPurpose.Placeholders.Order().ToList()));
             })
             .WithSummary("Save a dealership's text for one purpose and language; placeholders are checked (the signature and opt-out line are added to every customer SMS)")
-            .Produces<TemplateView>()
-            .ProducesValidationProblem();
+            .WithRequestExample(new TemplateRequest("{customer}您好，您预约的{startsAt}到店{purpose}已确认，{consultant}将在{dealership}等您。"),
+                "The text with the placeholders the purpose offers, in braces (GET the templates to see them).");
     }
 
-    private static async Task<DealershipSmsSettings?> FindAsync(NotificationDbContext db, ClaimsPrincipal user, string code, CancellationToken cancellationToken)
-    {
-        var settings = await db.Settings.SingleOrDefaultAsync(s => s.DealershipCode == code.ToUpper(), cancellationToken);
-        return settings is not null && user.MayActFor(settings.DealershipCode) ? settings : null;
-    }
-
-    private static IResult NotFound(string code) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dealership not found", detail: $"Notification knows no dealership {code}.");
+    /// <summary>The SMS rules of the dealership a request names by its code: each dealership notification knows has them.</summary>
+    private static Task<DealershipSmsSettings?> FindAsync(NotificationDbContext db, string code, CancellationToken cancellationToken) =>
+        db.Settings.SingleOrDefaultAsync(s => s.DealershipCode == code, cancellationToken);
 
     private static SettingsView ToView(DealershipSmsSettings s) =>
-        new(s.DealershipCode, s.TimeZone, s.QuietHoursStart, s.QuietHoursEnd, s.WeeklyCap, s.DailySpendingCapFen, s.PricePerSegmentFen, s.Signature, s.Language);
+        new(s.DealershipId, s.DealershipCode, s.TimeZone, s.QuietHoursStart, s.QuietHoursEnd, s.WeeklyCap, s.DailySpendingCapFen, s.PricePerSegmentFen, s.Signature, s.Language);
 }

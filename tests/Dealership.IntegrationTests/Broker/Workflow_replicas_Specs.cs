@@ -64,7 +64,7 @@ public sealed class Workflow_replicas_Specs(RabbitMqBroker broker) : IClassFixtu
         {
             var client = clients[i % 2];
             (await client.PostAsJsonAsync("/api/workflow-instances", new { processKey = "waiting" })).EnsureSuccessStatusCode();
-            (await client.PostAsJsonAsync("/api/workflow-instances", new { processKey = "reply", dealershipId = TestApp.DemoDealershipId, variables = new { leadId = $"L-{i}" } })).EnsureSuccessStatusCode();
+            (await client.PostAsJsonAsync("/api/workflow-instances", new { processKey = "reply", dealershipCode = "DEMO01", variables = new { leadId = $"L-{i}" } })).EnsureSuccessStatusCode();
         }
         // Every message twice under one id, as a redelivery would bring it, from both replicas' buses:
         // the two replicas compete for the queue.

@@ -54,7 +54,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
     private Task<ConsultantDto> ConsultantAsync(Guid id) => Client.GetFromJsonAsync<ConsultantDto>($"/api/consultants/{id}")!;
 
     private async Task PutRulesAsync(object body) =>
-        (await Client.PutAsJsonAsync($"/api/routing-rules?dealershipId={TestApp.DemoDealershipId}", body)).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync("/api/routing-rules?dealershipCode=DEMO01", body)).EnsureSuccessStatusCode();
 
     private static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"];
 
@@ -129,7 +129,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         var waiting = await LeadAsync(id1, l => l.Timeline.Any(t => t.Kind == "awaiting-shift"), "the lead should wait for Monday's shift");
         Assert.Equal("new", waiting.Stage);
         Assert.Contains("waits for the next shift at 2026-11-30 09:00 (Asia/Shanghai)", waiting.Timeline.Single(t => t.Kind == "awaiting-shift").Text);
-        var queue = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipId={TestApp.DemoDealershipId}&state=waiting");
+        var queue = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipCode=DEMO01&state=waiting");
         Assert.Contains(queue!, a => a.LeadId == id1);
 
         _clock.SetUtcNow(DateTimeOffset.Parse("2026-11-30T09:00:01+08:00"));
@@ -160,7 +160,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         await PutRulesAsync(new { rules = new[] { new { name = "OEM leads to the pool", sources = new[] { "oem" }, steps = new[] { "pool" } } } });
         var id = await PostAsync("POOL-1", "13912340007");
         await LeadAsync(id, l => l.Timeline.Any(t => t.Kind == "pooled"), "the lead should be in the open pool");
-        var pool = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipId={TestApp.DemoDealershipId}&state=pooled");
+        var pool = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipCode=DEMO01&state=pooled");
         Assert.Equal(id, Assert.Single(pool!).LeadId);
 
         var claims = await Task.WhenAll(DemoRoster.All.Select(c => Client.PostAsJsonAsync($"/api/assignments/{id}/claim", new { consultantId = c })));
@@ -177,7 +177,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
     [Fact]
     public async Task Should_reassign_an_overdue_first_contact_alert_the_supervisor_and_count_the_miss()
     {
-        var supervisor = await AddAsync(DemoRoster.Body("刘主管 Liu", "+8613800138009", role: "supervisor", dealershipId: TestApp.DemoDealershipId));
+        var supervisor = await AddAsync(DemoRoster.Body("刘主管 Liu", "+8613800138009", role: "supervisor", dealershipCode: "DEMO01"));
         foreach (var (cid, name, phone) in new[] { (DemoRoster.WangFang, "王芳 Wang Fang", "+8613800138001"), (DemoRoster.LiQiang, "李强 Li Qiang", "+8613800138002"), (DemoRoster.ZhangWei, "张伟 Zhang Wei", "+8613800138003") })
             await PutConsultantAsync(cid, DemoRoster.Body(name, phone, supervisorId: supervisor.Id));
         var id = await PostAsync("LATE-1", "13912340008");
@@ -221,7 +221,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         lead = await LeadAsync(id, l => l.Stage == "unassigned" && l.Timeline.Any(t => t.Kind == "supervisor-alerted"), "the lead should wait in the supervisor queue");
         Assert.Null(lead.AssignedConsultantId);
         Assert.Contains("(none on the roster)", lead.Timeline.Single(t => t.Kind == "supervisor-alerted").Text);
-        var queue = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipId={TestApp.DemoDealershipId}&state=supervisorQueue");
+        var queue = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipCode=DEMO01&state=supervisorQueue");
         Assert.Equal(id, Assert.Single(queue!).LeadId);
 
         var routed = await Client.PostAsJsonAsync($"/api/assignments/{id}/reassign", new { reason = "picked from the queue", by = "not believed" });
@@ -244,7 +244,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         }
 
         var response = await Client.PostAsJsonAsync("/api/assignments/reassign",
-            new { dealershipId = TestApp.DemoDealershipId, leadIds = ids, consultantId = DemoRoster.LiQiang, reason = "Li Qiang covers the VW ID. campaign" });
+            new { dealershipCode = "DEMO01", leadIds = ids, consultantId = DemoRoster.LiQiang, reason = "Li Qiang covers the VW ID. campaign" });
 
         response.EnsureSuccessStatusCode();
         var results = (await response.Content.ReadFromJsonAsync<List<ReassignmentDto>>())!;
@@ -304,7 +304,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         await PutConsultantAsync(DemoRoster.ZhangWei, DemoRoster.Body("张伟 Zhang Wei", "+8613800138003", team: "B"));
         var plan = await Client.PutAsJsonAsync("/api/plans", new
         {
-            dealershipId = TestApp.DemoDealershipId, month = "2026-11",
+            dealershipCode = "DEMO01", month = "2026-11",
             targets = new object[]
             {
                 new { consultantId = DemoRoster.WangFang, source = "oem", visits = 10 },
@@ -325,7 +325,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         await bus.Publish(new CustomerArrived(NewId.NextGuid(), oem.Id, TestApp.DemoDealershipId, DemoRoster.WangFang, december, december));
 
         var figures = await Eventually.Get(
-            async () => (await Client.GetFromJsonAsync<PlanDto>($"/api/plans?dealershipId={TestApp.DemoDealershipId}&month=2026-11"))!,
+            async () => (await Client.GetFromJsonAsync<PlanDto>("/api/plans?dealershipCode=DEMO01&month=2026-11"))!,
             p => p.Dealership.Actual == 3, because: "three November visits should count");
 
         Assert.Equal(23, figures.Dealership.Target);
@@ -338,7 +338,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
         var teamA = figures.Teams.Single(t => t.Team == "A");
         Assert.Equal(15, teamA.Target);
         Assert.Equal(18, figures.Dealership.BySource.Single(s => s.Source == "oem").Target);
-        var decemberFigures = await Client.GetFromJsonAsync<PlanDto>($"/api/plans?dealershipId={TestApp.DemoDealershipId}&month=2026-12");
+        var decemberFigures = await Client.GetFromJsonAsync<PlanDto>("/api/plans?dealershipCode=DEMO01&month=2026-12");
         Assert.Equal(1, decemberFigures!.Dealership.Actual);
     }
 
@@ -364,7 +364,7 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
     {
         var response = await Client.PostAsJsonAsync("/api/consultants", new
         {
-            dealershipId = TestApp.DemoDealershipId, name = "赵六", phone = "138", workingHours = new[] { new { day = "monday", start = "9am", end = "18:00" } },
+            dealershipCode = "DEMO01", name = "赵六", phone = "138", workingHours = new[] { new { day = "monday", start = "9am", end = "18:00" } },
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -374,10 +374,11 @@ public sealed class Assigning_leads_Specs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_answer_404_for_a_dealership_the_key_may_not_act_for()
+    public async Task Should_refuse_a_dealership_the_caller_may_not_act_for_and_not_find_one_it_does_not_know()
     {
-        var response = await Client.GetAsync($"/api/consultants?dealershipId={Guid.NewGuid()}");
+        using var suzhouManager = await _app.SignInAsync("sz-manager");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await suzhouManager.GetAsync("/api/consultants?dealershipCode=DEMO01")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/consultants?dealershipCode=NOPE99")).StatusCode);
     }
 }

@@ -26,9 +26,9 @@ public static class DemoRoster
 
     /// <summary>A full consultant body for PUT/POST, as a roster screen would send it.</summary>
     public static object Body(string name, string phone, string role = "consultant", string? team = null, Guid? supervisorId = null,
-        string[]? skills = null, object[]? workingHours = null, string[]? daysOff = null, int? maxOpenLeads = null, Guid? dealershipId = null) => new
+        string[]? skills = null, object[]? workingHours = null, string[]? daysOff = null, int? maxOpenLeads = null, string? dealershipCode = null) => new
     {
-        dealershipId, name, phone, role, team, supervisorId, skills = skills ?? [], languages = Array.Empty<string>(),
+        dealershipCode, name, phone, role, team, supervisorId, skills = skills ?? [], languages = Array.Empty<string>(),
         workingHours = workingHours ?? [], daysOff = daysOff ?? [], maxOpenLeads,
     };
 }

@@ -18,7 +18,7 @@ public sealed class When_a_consultant_is_at_the_cap : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await TestApp.StartAsync();
-        (await Client.PutAsJsonAsync($"/api/routing-rules?dealershipId={TestApp.DemoDealershipId}",
+        (await Client.PutAsJsonAsync("/api/routing-rules?dealershipCode=DEMO01",
             new { rules = new[] { new { name = "OEM leads to the pool", sources = new[] { "oem" }, steps = new[] { "pool" } } } })).EnsureSuccessStatusCode();
         (await Client.PutAsJsonAsync($"/api/consultants/{DemoRoster.WangFang}", DemoRoster.Body("王芳 Wang Fang", "+8613800138001", maxOpenLeads: 1)))
             .EnsureSuccessStatusCode();
@@ -60,7 +60,7 @@ public sealed class When_a_consultant_is_at_the_cap : IAsyncLifetime
         Assert.Equal("At cap", problem.Title);
         Assert.Contains("王芳 Wang Fang", problem.Detail);
         Assert.Contains("cap of 1", problem.Detail);
-        var pool = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipId={TestApp.DemoDealershipId}&state=pooled");
+        var pool = await Client.GetFromJsonAsync<List<AssignmentDto>>($"/api/assignments?dealershipCode=DEMO01&state=pooled");
         Assert.Contains(pool!, a => a.LeadId == id);
         Assert.Equal(1, (await Client.GetFromJsonAsync<ConsultantDto>($"/api/consultants/{DemoRoster.WangFang}"))!.OpenLeads);
 
@@ -79,7 +79,7 @@ public sealed class When_a_consultant_is_at_the_cap : IAsyncLifetime
 
         var one = await Client.PostAsJsonAsync($"/api/assignments/{id}/reassign", new { consultantId = DemoRoster.WangFang, reason = "Wang Fang knows the customer" });
         var many = await Client.PostAsJsonAsync("/api/assignments/reassign",
-            new { dealershipId = TestApp.DemoDealershipId, leadIds = new[] { id }, consultantId = DemoRoster.WangFang });
+            new { dealershipCode = "DEMO01", leadIds = new[] { id }, consultantId = DemoRoster.WangFang });
 
         foreach (var result in new[] { (await one.Content.ReadFromJsonAsync<ReassignmentDto>())!, Assert.Single((await many.Content.ReadFromJsonAsync<List<ReassignmentDto>>())!) })
         {

@@ -70,7 +70,7 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
             .Where(s => s.Template == template).ToList();
 
     private async Task<JsonObject> FlowOfAsync(Guid leadId) =>
-        (JsonObject)(await Client.GetFromJsonAsync<JsonArray>($"/api/workflow-instances?businessKey={leadId}&dealershipId={TestApp.DemoDealershipId}"))![0]!;
+        (JsonObject)(await Client.GetFromJsonAsync<JsonArray>($"/api/workflow-instances?businessKey={leadId}&dealershipCode=DEMO01"))![0]!;
 
     private async Task<BookingView> BookingAsync(Guid leadId) =>
         (await Eventually.Get(() => Client.GetFromJsonAsync<List<BookingView>>($"/api/appointments?leadId={leadId}")!,

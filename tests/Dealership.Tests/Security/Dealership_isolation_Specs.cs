@@ -57,7 +57,7 @@ public sealed class Dealership_isolation_Specs(ITestOutputHelper output) : IAsyn
         var importId = (await import.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
         var instances = await admin.GetFromJsonAsync<JsonArray>($"/api/workflow-instances?businessKey={leadId}");
         var instanceId = instances!.Single()!["id"]!.GetValue<Guid>();
-        var roster = await admin.GetFromJsonAsync<JsonArray>($"/api/consultants?dealershipId={TestApp.DemoDealershipId}");
+        var roster = await admin.GetFromJsonAsync<JsonArray>("/api/consultants?dealershipCode=DEMO01");
         var other = roster!.Select(c => c!["id"]!.GetValue<Guid>()).First(id => id != lead.AssignedConsultantId);
 
         // A's customer, A's roster and A's file: strings B must never read.
@@ -191,7 +191,6 @@ public sealed class Dealership_isolation_Specs(ITestOutputHelper output) : IAsyn
 
     private string QueryValue(string name) => name switch
     {
-        "dealershipId" => TestApp.DemoDealershipId.ToString(),
         "dealershipCode" => "DEMO01",
         "leadId" or "businessKey" => _a.LeadId.ToString(),
         "consultantId" => _a.ConsultantId.ToString(),
@@ -204,7 +203,7 @@ public sealed class Dealership_isolation_Specs(ITestOutputHelper output) : IAsyn
     // One body that names A's objects wherever an operation may take them.
     private JsonObject Body() => new()
     {
-        ["dealershipCode"] = "DEMO01", ["dealershipId"] = TestApp.DemoDealershipId.ToString(), ["leadId"] = _a.LeadId.ToString(),
+        ["dealershipCode"] = "DEMO01", ["leadId"] = _a.LeadId.ToString(),
         ["leadIds"] = new JsonArray(_a.LeadId.ToString()), ["consultantId"] = _a.ConsultantId.ToString(), ["phone"] = _a.Phone, ["name"] = "B",
         ["source"] = "oem", ["externalId"] = "B-" + Guid.NewGuid(), ["contact"] = "reached", ["answer"] = "declined", ["reason"] = "B was here",
         ["text"] = "TD", ["startsAt"] = Showroom.Slot(DateTimeOffset.UtcNow, days: 4).ToString("O"), ["purpose"] = "visit",
@@ -246,9 +245,9 @@ public sealed class Dealership_isolation_Specs(ITestOutputHelper output) : IAsyn
         foreach (var url in new[]
         {
             $"/api/leads/{_a.LeadId}", $"/api/tasks/{_a.TaskId}", $"/api/appointments/{_a.BookingId}", $"/api/leads/rejected/{_a.RejectionId}",
-            $"/api/consultants?dealershipId={TestApp.DemoDealershipId}", $"/api/sms/messages?leadId={_a.LeadId}", "/api/sms/settings/DEMO01",
+            "/api/consultants?dealershipCode=DEMO01", $"/api/sms/messages?leadId={_a.LeadId}", "/api/sms/settings/DEMO01",
             "/api/dealerships/DEMO01/intake-settings", $"/api/workflow-instances/{_a.InstanceId}", $"/api/consents?dealershipCode=DEMO01&phone={Uri.EscapeDataString(_a.Phone)}",
-            $"/api/routing-rules?dealershipId={TestApp.DemoDealershipId}", "/api/appointments/calendar/DEMO01",
+            "/api/routing-rules?dealershipCode=DEMO01", "/api/appointments/calendar/DEMO01",
         })
         {
             using var response = await admin.GetAsync(url);

@@ -123,7 +123,7 @@ public sealed class Signing_in_Specs : IAsyncLifetime
         using var oem = _app.KeyClient();
 
         Assert.Equal(HttpStatusCode.Forbidden, (await oem.GetAsync("/api/sms/settings/DEMO01")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await oem.GetAsync($"/api/consultants?dealershipId={TestApp.DemoDealershipId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await oem.GetAsync("/api/consultants?dealershipCode=DEMO01")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await oem.PostAsJsonAsync("/api/api-clients", new { name = "mine", scopes = new[] { "leads:submit" }, dealerships = new[] { "*" } })).StatusCode);
     }
 
@@ -145,7 +145,7 @@ public sealed class Signing_in_Specs : IAsyncLifetime
         using var manager = await _app.SignInAsync("manager");
         var leadId = await _app.PostLeadAsync("AUDIT-" + Guid.NewGuid().ToString("N")[..8]);
         var lead = await Eventually.Get(() => manager.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!, l => l!.OpenTasks.Count == 1);
-        var other = (await manager.GetFromJsonAsync<JsonArray>($"/api/consultants?dealershipId={TestApp.DemoDealershipId}"))!
+        var other = (await manager.GetFromJsonAsync<JsonArray>("/api/consultants?dealershipCode=DEMO01"))!
             .Select(c => c!["id"]!.GetValue<Guid>()).First(id => id != lead!.AssignedConsultantId);
         (await manager.PostAsJsonAsync($"/api/assignments/{leadId}/reassign", new { consultantId = other, reason = "covers the VW ID. campaign" })).EnsureSuccessStatusCode();
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dealership.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dealership.Tests.Workflows;
 
@@ -26,24 +27,36 @@ public static class WorkflowApi
         return client;
     }
 
-    public static Task<HttpResponseMessage> SaveDraftAsync(this HttpClient client, string key, string xml, Guid? dealershipId = null) =>
-        client.PutAsync($"/api/workflows/{key}/draft{Query(dealershipId)}", new StringContent(xml, Encoding.UTF8, "application/xml"));
+    public static Task<HttpResponseMessage> SaveDraftAsync(this HttpClient client, string key, string xml, string? dealershipCode = null) =>
+        client.PutAsync($"/api/workflows/{key}/draft{Query(dealershipCode)}", new StringContent(xml, Encoding.UTF8, "application/xml"));
 
-    public static Task<HttpResponseMessage> PublishAsync(this HttpClient client, string key, Guid? dealershipId = null) =>
-        client.PostAsync($"/api/workflows/{key}/draft/publish{Query(dealershipId)}", null);
+    public static Task<HttpResponseMessage> PublishAsync(this HttpClient client, string key, string? dealershipCode = null) =>
+        client.PostAsync($"/api/workflows/{key}/draft/publish{Query(dealershipCode)}", null);
 
-    public static async Task PublishDiagramAsync(this HttpClient client, string key, string xml, Guid? dealershipId = null)
+    public static async Task PublishDiagramAsync(this HttpClient client, string key, string xml, string? dealershipCode = null)
     {
-        (await client.SaveDraftAsync(key, xml, dealershipId)).EnsureSuccessStatusCode();
-        var published = await client.PublishAsync(key, dealershipId);
+        (await client.SaveDraftAsync(key, xml, dealershipCode)).EnsureSuccessStatusCode();
+        var published = await client.PublishAsync(key, dealershipCode);
         Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
     }
 
-    public static async Task<JsonObject> StartInstanceAsync(this HttpClient client, string key, object? variables = null, Guid? dealershipId = null, string? businessKey = null)
+    public static async Task<JsonObject> StartInstanceAsync(this HttpClient client, string key, object? variables = null, string? dealershipCode = null, string? businessKey = null)
     {
-        var response = await client.PostAsJsonAsync("/api/workflow-instances", new { processKey = key, dealershipId, businessKey, variables });
+        var response = await client.PostAsJsonAsync("/api/workflow-instances", new { processKey = key, dealershipCode, businessKey, variables });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>
+    /// Makes a dealership known to the workflow service as a lead of it would (LeadAccepted), and waits until
+    /// its code is accepted: the service maps a dealership's code to the id its rows carry only once it knows it.
+    /// </summary>
+    public static async Task MakeKnownAsync(this TestApp app, Guid dealershipId, string code)
+    {
+        await app.Services.GetRequiredService<MassTransit.IBus>().Publish(
+            new Dealership.Contracts.LeadAccepted(Guid.NewGuid(), dealershipId, code, "oem", $"{code}-known", null, null, DateTimeOffset.UtcNow));
+        await Eventually.Get(async () => (await app.Client.GetAsync($"/api/workflows?dealershipCode={code}")).StatusCode,
+            status => status == System.Net.HttpStatusCode.OK, because: $"the workflow service should learn dealership {code}");
     }
 
     public static async Task<JsonObject> GetInstanceAsync(this HttpClient client, Guid id) =>
@@ -51,7 +64,7 @@ public static class WorkflowApi
 
     public static Guid Id(this JsonObject summary) => summary["id"]!.GetValue<Guid>();
 
-    private static string Query(Guid? dealershipId) => dealershipId is null ? "" : $"?dealershipId={dealershipId}";
+    private static string Query(string? dealershipCode) => dealershipCode is null ? "" : $"?dealershipCode={dealershipCode}";
 
     public static string Diagram(string processId, string body, string extras = "", string name = "Test flow") => $"""
         <?xml version="1.0" encoding="UTF-8"?>

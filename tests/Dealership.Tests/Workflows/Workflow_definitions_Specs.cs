@@ -114,23 +114,23 @@ public class Workflow_definitions_Specs : IAsyncLifetime
     public async Task Should_start_the_dealerships_own_version_and_fall_back_to_the_network_default()
     {
         await _ops.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Network default"));
-        var otherDealership = Guid.NewGuid();
-        var fallback = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: TestApp.DemoDealershipId);
+        await _app.MakeKnownAsync(Guid.NewGuid(), "OTHER1");
+        var fallback = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipCode: "DEMO01");
 
         // Demo Motors' operations staff manage their own dealership's flows, not the network's.
         using var demoOps = await _app.SignInAsync("ops");
         Assert.Equal(HttpStatusCode.Forbidden, (await demoOps.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"))).StatusCode);
-        await demoOps.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Demo Motors' own"), TestApp.DemoDealershipId);
-        var own = await demoOps.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: TestApp.DemoDealershipId);
-        var other = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipId: otherDealership);
+        await demoOps.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Demo Motors' own"), "DEMO01");
+        var own = await demoOps.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipCode: "DEMO01");
+        var other = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipCode: "OTHER1");
 
         var network = await _ops.GetFromJsonAsync<JsonArray>("/api/workflows/greeting/versions");
-        var demo = await _app.Client.GetFromJsonAsync<JsonArray>($"/api/workflows/greeting/versions?dealershipId={TestApp.DemoDealershipId}");
+        var demo = await _app.Client.GetFromJsonAsync<JsonArray>("/api/workflows/greeting/versions?dealershipCode=DEMO01");
         Assert.Equal(1, fallback["version"]!.GetValue<int>());
         Assert.Equal(network![0]!["version"]!.GetValue<int>(), other["version"]!.GetValue<int>());
         Assert.Equal(1, own["version"]!.GetValue<int>());
-        Assert.Equal(TestApp.DemoDealershipId, demo![0]!["dealershipId"]!.GetValue<Guid>());
-        Assert.Contains("Demo Motors' own", await _app.Client.GetStringAsync($"/api/workflows/greeting/xml?dealershipId={TestApp.DemoDealershipId}"));
+        Assert.Equal((TestApp.DemoDealershipId, "DEMO01"), (demo![0]!["dealershipId"]!.GetValue<Guid>(), demo[0]!["dealershipCode"]!.GetValue<string>()));
+        Assert.Contains("Demo Motors' own", await _app.Client.GetStringAsync("/api/workflows/greeting/xml?dealershipCode=DEMO01"));
         Assert.Contains("Network default", await _app.Client.GetStringAsync("/api/workflows/greeting/xml"));
     }
 
@@ -155,16 +155,16 @@ public class Workflow_definitions_Specs : IAsyncLifetime
         ]);
         using var suzhou = new HttpClient { BaseAddress = app.Client.BaseAddress };
         suzhou.DefaultRequestHeaders.Add("X-Api-Key", "suzhou-key");
-        var unknown = Guid.NewGuid();
-        Assert.Equal(HttpStatusCode.Forbidden, (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), unknown)).StatusCode);
+        // The key names SZ02, but no such dealership exists yet.
+        Assert.Equal(HttpStatusCode.NotFound, (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), "SZ02")).StatusCode);
 
         var created = await app.Client.PostAsJsonAsync("/api/dealerships",
             new { code = "SZ02", nameZh = "苏州二店", nameEn = "Suzhou Two", timeZone = "Asia/Shanghai", phoneRegion = "CN" });
-        var dealershipId = (await created.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
-        await Eventually.Get(async () => (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode,
+        await Eventually.Get(async () => (await suzhou.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), "SZ02")).StatusCode,
             status => status == HttpStatusCode.OK);
         using var demoOps = await app.SignInAsync("ops");
-        Assert.Equal(HttpStatusCode.Forbidden, (await demoOps.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), dealershipId)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await demoOps.SaveDraftAsync("greeting", WorkflowApi.CallFlow("greeting"), "SZ02")).StatusCode);
     }
 }

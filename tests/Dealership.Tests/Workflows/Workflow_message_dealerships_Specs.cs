@@ -32,6 +32,7 @@ public sealed class When_two_dealerships_wait_for_the_same_correlation_key : IAs
         _app = await TestApp.StartAsync(settings: WorkflowApi.Settings);
         _app.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumes);
         _ops = _app.Operations();
+        await _app.MakeKnownAsync(TestApp.SecondDealershipId, "DEMO02");
         // One network-wide flow, run by both dealerships.
         await _ops.PublishDiagramAsync("reply", Reply);
     }
@@ -42,8 +43,8 @@ public sealed class When_two_dealerships_wait_for_the_same_correlation_key : IAs
         await _app.DisposeAsync();
     }
 
-    private static object Message(Guid? dealershipId, string from) =>
-        new { name = "CustomerReplied", correlationKey = "L-1", dealershipId, variables = new { from }, timeToLive = "01:00:00" };
+    private static object Message(string? dealershipCode, string from) =>
+        new { name = "CustomerReplied", correlationKey = "L-1", dealershipCode, variables = new { from }, timeToLive = "01:00:00" };
 
     private async Task<JsonObject> InstanceAsync(Guid id) => (JsonObject)(await _ops.GetInstanceAsync(id))["instance"]!;
 
@@ -51,8 +52,8 @@ public sealed class When_two_dealerships_wait_for_the_same_correlation_key : IAs
     public async Task Should_never_give_one_dealerships_message_to_another_dealerships_instance_whoever_sends_it()
     {
         // DEMO02's flow waits for the customer of its lead "L-1"; DEMO01 happens to have a lead "L-1" too.
-        var theirs = (await _ops.StartInstanceAsync("reply", new { leadId = "L-1" }, TestApp.SecondDealershipId)).Id();
-        var ours = (await _ops.StartInstanceAsync("reply", new { leadId = "L-1" }, TestApp.DemoDealershipId)).Id();
+        var theirs = (await _ops.StartInstanceAsync("reply", new { leadId = "L-1" }, "DEMO02")).Id();
+        var ours = (await _ops.StartInstanceAsync("reply", new { leadId = "L-1" }, "DEMO01")).Id();
         var demo01Ops = await _app.SignInAsync("ops");
 
         // From another service, on the bus: DEMO01's instance takes it.
@@ -66,22 +67,22 @@ public sealed class When_two_dealerships_wait_for_the_same_correlation_key : IAs
         // From DEMO01's operations staff and from the network's operations key: nobody of DEMO01 waits any more, so they are kept for DEMO01.
         foreach (var sender in new[] { demo01Ops, _ops })
         {
-            var response = await sender.PostAsJsonAsync("/api/workflow-messages", Message(TestApp.DemoDealershipId, "http"));
+            var response = await sender.PostAsJsonAsync("/api/workflow-messages", Message("DEMO01", "http"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var outcome = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
             Assert.Equal((0, true), (outcome["correlated"]!.GetValue<int>(), outcome["buffered"]!.GetValue<bool>()));
         }
         // DEMO01's staff naming DEMO02, or no dealership at all, are refused.
-        Assert.Equal(HttpStatusCode.Forbidden, (await demo01Ops.PostAsJsonAsync("/api/workflow-messages", Message(TestApp.SecondDealershipId, "as-demo02"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await demo01Ops.PostAsJsonAsync("/api/workflow-messages", Message("DEMO02", "as-demo02"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await demo01Ops.PostAsJsonAsync("/api/workflow-messages", Message(null, "as-network"))).StatusCode);
 
         Assert.Equal(["replied"], (await InstanceAsync(theirs))["waitingAt"]!.AsArray().Select(w => w!.GetValue<string>()));
         // A flow of DEMO02 that starts waiting now does not take DEMO01's kept messages either.
-        var later = (await _ops.StartInstanceAsync("reply", new { leadId = "L-1" }, TestApp.SecondDealershipId)).Id();
+        var later = (await _ops.StartInstanceAsync("reply", new { leadId = "L-1" }, "DEMO02")).Id();
         Assert.Equal(["replied"], (await InstanceAsync(later))["waitingAt"]!.AsArray().Select(w => w!.GetValue<string>()));
 
         // DEMO02's own message reaches both of its instances, with what DEMO02 sent.
-        var own = await (await _ops.PostAsJsonAsync("/api/workflow-messages", Message(TestApp.SecondDealershipId, "demo02"))).Content.ReadFromJsonAsync<JsonObject>();
+        var own = await (await _ops.PostAsJsonAsync("/api/workflow-messages", Message("DEMO02", "demo02"))).Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal(2, own!["correlated"]!.GetValue<int>());
         foreach (var id in new[] { theirs, later })
         {

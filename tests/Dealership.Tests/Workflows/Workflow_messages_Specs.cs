@@ -43,7 +43,7 @@ public class Workflow_messages_Specs : IAsyncLifetime
     public async Task Should_take_a_message_from_the_bus_once_when_it_is_delivered_twice()
     {
         await _ops.PublishDiagramAsync("calls", CallsWhileWaiting);
-        var instance = await _ops.StartInstanceAsync("calls", new { leadId = "L-1" }, TestApp.DemoDealershipId);
+        var instance = await _ops.StartInstanceAsync("calls", new { leadId = "L-1" }, "DEMO01");
         var bus = _app.Services.GetRequiredService<IBus>();
         var message = new CorrelateWorkflowMessage(TestApp.DemoDealershipId, null, "CustomerCalled", "L-1", """{"calledAt":"10:00"}""", null, DateTimeOffset.UtcNow);
         var messageId = NewId.NextGuid();
