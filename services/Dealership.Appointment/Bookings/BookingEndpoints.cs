@@ -15,12 +15,12 @@ namespace Dealership.Appointment.Bookings;
 public static class BookingEndpoints
 {
     /// <summary>
-    /// A visit to book. <c>purpose</c>: visit, test-drive or quote; <c>bookedBy</c>: consultant or reception;
-    /// <c>consultantId</c>: another consultant than the lead's.
+    /// A visit to book. <c>purpose</c>: visit, test-drive or quote; <c>consultantId</c>: another consultant than the lead's.
+    /// Who booked it (reception, or the consultant's side) is the signed-in person's role, never the body's word.
     /// </summary>
-    public record BookVisitRequest(Guid? LeadId, DateTimeOffset? StartsAt, string? Purpose, string? Model, string? Directions, Guid? ConsultantId, string? BookedBy);
-    public record RescheduleRequest(DateTimeOffset? StartsAt, string? By);
-    public record CancelRequest(string? Reason, string? By);
+    public record BookVisitRequest(Guid? LeadId, DateTimeOffset? StartsAt, string? Purpose, string? Model, string? Directions, Guid? ConsultantId);
+    public record RescheduleRequest(DateTimeOffset? StartsAt);
+    public record CancelRequest(string? Reason);
     public record AnswerRequest(string? Answer);
     public record BookingView(
         Guid Id, Guid LeadId, Guid DealershipId, string DealershipCode, DateTimeOffset StartsAt, string Purpose, string? Model, string? Directions, BookingStatus Status,
@@ -32,7 +32,7 @@ public static class BookingEndpoints
         group.MapPost("/", BookAsync)
             .WithSummary("Book a showroom visit for a lead (by a consultant or the receptionist), in a free slot, with the lead's consultant unless another is named")
             .WithRequestExample(new BookVisitRequest(Guid.Parse("3f2b8c1e-0000-4000-8000-000000000001"), new DateTimeOffset(2030, 1, 15, 10, 0, 0, TimeSpan.FromHours(8)),
-                "test-drive", "ID.4 CROZZ", "地铁 2 号线淞虹路站 3 号口，步行 5 分钟", null, "consultant"), "The lead and the slot's start, in any offset.");
+                "test-drive", "ID.4 CROZZ", "地铁 2 号线淞虹路站 3 号口，步行 5 分钟", null), "The lead and the slot's start, in any offset.");
         group.MapGet("/{id:guid}", async Task<Results<Ok<BookingView>, NotFoundProblem>> (Guid id, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>
                 await FindAsync(db, user, id, cancellationToken) is ({ } booking, { } code) ? TypedResults.Ok(ToView(booking, code)) : Problems.NotFound("booking", id))
             .WithSummary("One booking");
@@ -48,7 +48,7 @@ public static class BookingEndpoints
             .WithSummary("A lead's bookings");
         group.MapPost("/{id:guid}/reschedule", RescheduleAsync)
             .WithSummary("Move a booking to another slot")
-            .WithRequestExample(new RescheduleRequest(new DateTimeOffset(2030, 1, 16, 14, 0, 0, TimeSpan.FromHours(8)), "consultant"));
+            .WithRequestExample(new RescheduleRequest(new DateTimeOffset(2030, 1, 16, 14, 0, 0, TimeSpan.FromHours(8))));
         group.MapPost("/{id:guid}/cancel", async Task<Results<Ok<BookingView>, NotFoundProblem, ConflictProblem>> (
                 Guid id, CancelRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
@@ -56,12 +56,12 @@ public static class BookingEndpoints
                     return Problems.NotFound("booking", id);
                 if (!booking.Active)
                     return Conflict($"A {booking.Status} booking cannot be cancelled.");
-                Bookings.Cancel(db, booking, Booker(request.By), request.Reason, clock.GetUtcNow());
+                Bookings.Cancel(db, booking, Booker(user), request.Reason, clock.GetUtcNow());
                 await db.SaveChangesAsync(cancellationToken);
                 return TypedResults.Ok(ToView(booking, code));
             })
             .WithSummary("Cancel a booking; its slot and consultant become free")
-            .WithRequestExample(new CancelRequest("客户临时出差", "consultant"));
+            .WithRequestExample(new CancelRequest("客户临时出差"));
         group.MapPost("/{id:guid}/confirmation", async Task<Results<Ok<BookingView>, ValidationProblem, NotFoundProblem, ConflictProblem>> (
                 Guid id, AnswerRequest request, ClaimsPrincipal user, AppointmentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
@@ -118,9 +118,6 @@ public static class BookingEndpoints
         var purpose = string.IsNullOrWhiteSpace(request.Purpose) ? "visit" : request.Purpose.Trim().ToLowerInvariant();
         if (!Bookings.Purposes.Contains(purpose))
             errors["purpose"] = [$"'{purpose}' is not a purpose; use one of: {string.Join(", ", Bookings.Purposes)}."];
-        var bookedBy = string.IsNullOrWhiteSpace(request.BookedBy) ? "consultant" : request.BookedBy.Trim().ToLowerInvariant();
-        if (bookedBy is not ("consultant" or "reception"))
-            errors["bookedBy"] = ["Use consultant or reception (workflow steps book over the bus)."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
@@ -129,7 +126,7 @@ public static class BookingEndpoints
             return Problems.Invalid("leadId", $"Lead {request.LeadId} is not known.");
 
         var (booking, problem) = await Bookings.BookAsync(db, lead,
-            new BookingRequest(request.StartsAt!.Value, purpose, Trim(request.Model), Trim(request.Directions), request.ConsultantId, bookedBy), clock.GetUtcNow(), cancellationToken);
+            new BookingRequest(request.StartsAt!.Value, purpose, Trim(request.Model), Trim(request.Directions), request.ConsultantId, Booker(user)), clock.GetUtcNow(), cancellationToken);
         if (problem is not null)
             return problem.Conflict ? Refusal(problem) : Problems.Invalid(problem.Field, problem.Message);
         return TypedResults.Created($"/api/appointments/{booking!.Id}", ToView(booking, lead.DealershipCode));
@@ -144,7 +141,7 @@ public static class BookingEndpoints
             return Problems.NotFound("booking", id);
         try
         {
-            if (await Bookings.RescheduleAsync(db, booking, request.StartsAt.Value, Booker(request.By), clock.GetUtcNow(), cancellationToken) is { } problem)
+            if (await Bookings.RescheduleAsync(db, booking, request.StartsAt.Value, Booker(user), clock.GetUtcNow(), cancellationToken) is { } problem)
                 return problem.Conflict ? Refusal(problem) : Problems.Invalid(problem.Field, problem.Message);
         }
         catch (DbUpdateConcurrencyException)
@@ -154,7 +151,9 @@ public static class BookingEndpoints
         return TypedResults.Ok(ToView(booking, code));
     }
 
-    private static string Booker(string? by) => string.IsNullOrWhiteSpace(by) ? "consultant" : by.Trim().ToLowerInvariant();
+    /// <summary>Reception books, moves and cancels at the desk; everyone else on the sales side acts as the consultant's side.</summary>
+    private static string Booker(ClaimsPrincipal user) =>
+        user.IsInRole(StaffRoles.Receptionist) && !user.IsInRole(StaffRoles.Consultant) ? "reception" : "consultant";
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -44,6 +44,14 @@ public sealed class Workflow_replicas_Specs(RabbitMqBroker broker) : IClassFixtu
         await using var two = await StartReplicaAsync(data);
         // Each replica's network admin (no identity service runs beside the workflow here).
         var clients = new[] { one.Client, two.Client };
+        // Nor does it announce DEMO01: the spec does, on the bus, as the identity service would.
+        await one.Services.GetRequiredService<IBus>().Publish(new DealershipChanged(
+            TestApp.DemoDealershipId, "DEMO01", "演示汽车上海店", "Demo Motors Shanghai", "Asia/Shanghai", "CN", null, true, 1, DateTimeOffset.UtcNow));
+        await Eventually.Get(async () =>
+        {
+            using var scope = one.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>().KnownDealerships.AnyAsync(d => d.Code == "DEMO01");
+        }, known => known, because: "the workflow service should learn of DEMO01");
         await PublishAsync(clients[0], "waiting", Diagram("waiting", """
             <bpmn:startEvent id="start" />
             <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />

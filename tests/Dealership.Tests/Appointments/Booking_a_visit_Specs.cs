@@ -193,6 +193,22 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         return leadId;
     }
 
+    [Fact]
+    public async Task Should_record_who_booked_from_the_signed_in_person_not_from_the_body()
+    {
+        var (a, b) = (await LeadAsync(), await LeadAsync());
+        using var reception = await _app.SignInAsync("reception");
+        using var manager = await _app.SignInAsync("manager");
+
+        var atTheDesk = await Eventually.Get(() => reception.PostAsJsonAsync("/api/appointments", new { leadId = a, startsAt = TuesdayTen, bookedBy = "consultant" }),
+            r => r.StatusCode == HttpStatusCode.Created);
+        var byTheManager = await Eventually.Get(() => manager.PostAsJsonAsync("/api/appointments", new { leadId = b, startsAt = TuesdayEleven, bookedBy = "reception" }),
+            r => r.StatusCode == HttpStatusCode.Created);
+
+        Assert.Equal("reception", (await atTheDesk.Content.ReadFromJsonAsync<BookingView>())!.BookedBy);
+        Assert.Equal("consultant", (await byTheManager.Content.ReadFromJsonAsync<BookingView>())!.BookedBy);
+    }
+
     private async Task<List<Guid>> LeadsAsync(int count)
     {
         var leads = new List<Guid>();

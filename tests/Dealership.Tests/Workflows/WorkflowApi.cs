@@ -48,15 +48,17 @@ public static class WorkflowApi
     }
 
     /// <summary>
-    /// Makes a dealership known to the workflow service as a lead of it would (LeadAccepted), and waits until
-    /// its code is accepted: the service maps a dealership's code to the id its rows carry only once it knows it.
+    /// Creates a dealership as an admin would and waits until the workflow service accepts its code: the
+    /// service maps a dealership's code to the id its rows carry once DealershipChanged has told it.
     /// </summary>
-    public static async Task MakeKnownAsync(this TestApp app, Guid dealershipId, string code)
+    public static async Task<Guid> CreateDealershipAsync(this TestApp app, string code)
     {
-        await app.Services.GetRequiredService<MassTransit.IBus>().Publish(
-            new Dealership.Contracts.LeadAccepted(Guid.NewGuid(), dealershipId, code, "oem", $"{code}-known", null, null, DateTimeOffset.UtcNow));
+        var created = await app.Client.PostAsJsonAsync("/api/dealerships",
+            new { code, nameZh = $"{code} 店", nameEn = $"{code} showroom", timeZone = "Asia/Shanghai", phoneRegion = "CN" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         await Eventually.Get(async () => (await app.Client.GetAsync($"/api/workflows?dealershipCode={code}")).StatusCode,
             status => status == System.Net.HttpStatusCode.OK, because: $"the workflow service should learn dealership {code}");
+        return (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
     }
 
     public static async Task<JsonObject> GetInstanceAsync(this HttpClient client, Guid id) =>

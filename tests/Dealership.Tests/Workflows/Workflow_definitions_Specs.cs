@@ -114,7 +114,7 @@ public class Workflow_definitions_Specs : IAsyncLifetime
     public async Task Should_start_the_dealerships_own_version_and_fall_back_to_the_network_default()
     {
         await _ops.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Network default"));
-        await _app.MakeKnownAsync(Guid.NewGuid(), "OTHER1");
+        await _app.CreateDealershipAsync("OTHER1");
         var fallback = await _ops.StartInstanceAsync("greeting", new { consultant = "c-1" }, dealershipCode: "DEMO01");
 
         // Demo Motors' operations staff manage their own dealership's flows, not the network's.

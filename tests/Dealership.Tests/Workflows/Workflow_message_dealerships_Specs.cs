@@ -32,7 +32,6 @@ public sealed class When_two_dealerships_wait_for_the_same_correlation_key : IAs
         _app = await TestApp.StartAsync(settings: WorkflowApi.Settings);
         _app.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumes);
         _ops = _app.Operations();
-        await _app.MakeKnownAsync(TestApp.SecondDealershipId, "DEMO02");
         // One network-wide flow, run by both dealerships.
         await _ops.PublishDiagramAsync("reply", Reply);
     }
