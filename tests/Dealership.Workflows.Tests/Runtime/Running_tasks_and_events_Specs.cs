@@ -26,6 +26,49 @@ public class Running_tasks_and_events_Specs
     }
 
     [Fact]
+    public async Task Should_journal_every_step_of_a_run_in_order_for_the_instance_history()
+    {
+        var process = Process($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "call")}
+            {ServiceTask("call", "record")}
+            {Flow("f2", "call", "work")}
+            <bpmn:userTask id="work" />
+            {Flow("f3", "work", "pause")}
+            <bpmn:intermediateCatchEvent id="pause">{Timer("timeDuration", "PT1H")}</bpmn:intermediateCatchEvent>
+            {Flow("f4", "pause", "end")}
+            <bpmn:endEvent id="end" />
+            """);
+
+        var instance = await _h.StartAsync(process);
+        await _h.Engine.CompleteUserTaskAsync(process, instance, instance.UserTasks.Single().Key, new JsonObject { ["answer"] = "yes" });
+        await _h.AdvanceAsync(process, instance, TimeSpan.FromHours(1));
+
+        Assert.Equal(
+            [
+                "09:00 p started start",
+                "09:00 start completed",
+                "09:00 f1 taken",
+                "09:00 call activated",
+                "09:00 call completed  {\"callDone\":true}",
+                "09:00 f2 taken",
+                "09:00 work activated",
+                "09:00 work waiting user task",
+                "09:00 work completed  {\"answer\":\"yes\"}",
+                "09:00 f3 taken",
+                "09:00 pause activated",
+                "09:00 pause timer-scheduled due 2026-03-02T10:00:00+00:00",
+                "10:00 pause timer-fired due 2026-03-02T10:00:00+00:00",
+                "10:00 pause completed",
+                "10:00 f4 taken",
+                "10:00 end activated",
+                "10:00 end completed",
+                "10:00 p completed",
+            ],
+            instance.Journal.Select(j => $"{j.At:HH:mm} {j.ElementId} {j.Outcome} {j.Detail} {j.VariablesChanged?.ToJsonString()}".TrimEnd()));
+    }
+
+    [Fact]
     public async Task Should_run_a_service_task_through_its_registered_activity()
     {
         var process = Process($"""
