@@ -250,4 +250,97 @@ public class Reading_and_checking_Specs
         Assert.Contains("not well-formed XML", notXml.Problems.Single());
         Assert.Equal("The file has no process.", noProcess.Problems.Single());
     }
+
+    private const string StartToTask = """
+        <bpmn:startEvent id="start" />
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" />
+        <bpmn:userTask id="call" />
+        <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />
+        <bpmn:endEvent id="end" />
+        """;
+
+    public static TheoryData<string, string, string> Refused => new()
+    {
+        { StartToTask + """<bpmn:sequenceFlow id="bad" sourceRef="nowhere" targetRef="end" />""", "bad", "Its source 'nowhere' is not an element of the process." },
+        { StartToTask + """<bpmn:sequenceFlow id="bad" sourceRef="call" targetRef="nowhere" />""", "bad", "Its target 'nowhere' is not an element of the process." },
+        { StartToTask.Replace("""<bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />""", Flow("f2", "call", "end", "= true")), "f2",
+            "Conditions are supported only on flows leaving an exclusive gateway." },
+        { StartToTask + Flow("back", "call", "start"), "start", "A start or boundary event cannot have incoming sequence flows." },
+        { StartToTask.Replace("""<bpmn:startEvent id="start" />""", $"""<bpmn:startEvent id="start">{Timer("timeDuration", "PT1H")}</bpmn:startEvent>"""), "start",
+            "A timer start event needs timeDate or timeCycle, not timeDuration." },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""", """<bpmn:intermediateCatchEvent id="call" />"""), "call",
+            "An intermediate catch event needs a timer or a message definition." },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""", $"""<bpmn:intermediateCatchEvent id="call">{Timer("timeCycle", "R2/PT1H")}</bpmn:intermediateCatchEvent>"""), "call",
+            "An intermediate timer cannot repeat (timeCycle); use timeDuration or timeDate." },
+        { StartToTask + $"""<bpmn:boundaryEvent id="late" attachedToRef="call">{Timer("timeCycle", "R2/PT1H")}</bpmn:boundaryEvent>""" + Flow("f3", "late", "end"), "late",
+            "An interrupting boundary timer cannot repeat (timeCycle); make it non-interrupting or use timeDuration." },
+        { StartToTask + $"""<bpmn:boundaryEvent id="late" attachedToRef="call">{Timer("timeDuration", "PT1H")}</bpmn:boundaryEvent>""", "late",
+            "A boundary event needs an outgoing sequence flow." },
+        { StartToTask + $"""<bpmn:boundaryEvent id="late" attachedToRef="ghost">{Timer("timeDuration", "PT1H")}</bpmn:boundaryEvent>""" + Flow("f3", "late", "end"), "late",
+            "It is attached to 'ghost', which is not an element of the process." },
+        { """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which" />
+            <bpmn:eventBasedGateway id="which" />
+            <bpmn:sequenceFlow id="f2" sourceRef="which" targetRef="wait" />
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f3" sourceRef="wait" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, "which", "An event-based gateway needs at least two outgoing flows." },
+        { """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which" />
+            <bpmn:exclusiveGateway id="which" />
+            <bpmn:sequenceFlow id="a" sourceRef="which" targetRef="end" />
+            <bpmn:sequenceFlow id="b" sourceRef="which" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, "which", "The gateway has no default flow for it and the outgoing flows 'a', 'b' have no condition." },
+        { $"""
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which" />
+            <bpmn:exclusiveGateway id="which" />
+            {Flow("a", "which", "end", "= x > 1")}
+            <bpmn:sequenceFlow id="b" sourceRef="which" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, "which", "The gateway has no default flow for it and the outgoing flow 'b' has no condition." },
+        { $"""
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which" />
+            <bpmn:exclusiveGateway id="which" default="ghost" />
+            {Flow("a", "which", "end", "= x > 1")}
+            <bpmn:endEvent id="end" />
+            """, "which", "Its default flow 'ghost' is not one of its outgoing flows." },
+        { """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sub" />
+            <bpmn:subProcess id="sub">
+              <bpmn:startEvent id="s1" />
+              <bpmn:startEvent id="s2" />
+            </bpmn:subProcess>
+            <bpmn:sequenceFlow id="f2" sourceRef="sub" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, "sub", "An embedded sub-process needs exactly one none start event; it has 2." },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""",
+            """<bpmn:userTask id="call"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="= 1" target=" " /></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>"""),
+            "call", "An input mapping has no target." },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""",
+            """<bpmn:userTask id="call"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="= 1" target="" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>"""),
+            "call", "An output mapping has no target." },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void Should_refuse_each_unsupported_use_of_an_element_naming_the_reason(string body, string elementId, string reason)
+    {
+        Assert.Contains(reason, Finding(Check(body), elementId).Reasons);
+    }
+
+    [Fact]
+    public void Should_refuse_a_process_without_a_start_event()
+    {
+        var report = Check("""<bpmn:endEvent id="end" />""");
+
+        Assert.Contains("Process 'p' has no start event.", report.Problems);
+        Assert.False(report.IsPublishable);
+    }
 }
