@@ -173,7 +173,8 @@ public sealed class When_the_pipeline_takes_a_submission : IAsyncLifetime
         Assert.Equal((result.LeadId, "DEMO01", "oem", "OEM-1", "陈先生", "+8613812345678", LeadStage.New), (lead.Id, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, lead.Stage));
         var customer = await db.Customers.SingleAsync();
         Assert.Equal((lead.CustomerId, (Guid?)lead.Id, "陈先生"), ((Guid?)customer.Id, customer.OpenLeadId, customer.Name));
-        Assert.Equal("Lead received from oem (OEM), external id OEM-1", (await db.Timeline.SingleAsync()).Text);
+        var received = await db.Timeline.SingleAsync();
+        Assert.Equal(("received", "Lead received from oem (OEM), external id OEM-1"), (received.Kind, received.Text));
         Assert.Equal("http: OEM", (await db.Enquiries.SingleAsync()).SubmittedBy);
         Assert.Equal([nameof(LeadAccepted)], await PublishedAsync());
     }
@@ -202,8 +203,8 @@ public sealed class When_the_pipeline_takes_a_submission : IAsyncLifetime
         var lead = await db.Leads.SingleAsync();
         Assert.Equal(("陈伟", "chen@example.com", 1), (lead.Name, lead.Email, lead.Version));
         Assert.Equal(2, await db.Enquiries.CountAsync());
-        Assert.Contains(await db.Timeline.Select(t => t.Text).ToListAsync(),
-            t => t == "New enquiry from walk-in (OEM), external id EV-7, merged into this open lead");
+        Assert.Contains(await db.Timeline.Select(t => new { t.Kind, t.Text }).ToListAsync(),
+            t => t.Kind == "enquiry-merged" && t.Text == "New enquiry from walk-in (OEM), external id EV-7, merged into this open lead");
         Assert.Equal([nameof(LeadAccepted), nameof(LeadMerged)], await PublishedAsync());
     }
 
@@ -248,14 +249,15 @@ public sealed class When_the_pipeline_takes_a_submission : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_keep_the_name_the_open_lead_has_when_a_merged_enquiry_gives_another()
+    public async Task Should_keep_the_name_and_email_the_open_lead_has_when_a_merged_enquiry_gives_others()
     {
-        await SubmitAsync(Lead("OEM-1", name: "陈先生"));
+        await SubmitAsync(Lead("OEM-1", name: "陈先生") with { Email = "chen@example.com" });
 
-        await SubmitAsync(Lead("OEM-2", name: "Mr Chen"));
+        await SubmitAsync(Lead("OEM-2", name: "Mr Chen") with { Email = "mr.chen@example.com" });
 
         await using var db = _database.Open();
-        Assert.Equal("陈先生", (await db.Leads.SingleAsync()).Name);
+        var lead = await db.Leads.SingleAsync();
+        Assert.Equal(("陈先生", "chen@example.com"), (lead.Name, lead.Email));
     }
 
     [Fact]
@@ -316,25 +318,42 @@ public sealed class When_the_pipeline_takes_a_submission : IAsyncLifetime
     [Fact]
     public async Task Should_record_consent_only_when_it_changes_and_say_where_it_was_given()
     {
-        await SubmitAsync(Lead("OEM-1", consent: new ConsentStatement { Sms = true, Phone = false, Source = "  OEM web form " }));
-        await SubmitAsync(Lead("OEM-2", consent: new ConsentStatement { Sms = true, Phone = null }));
-        await SubmitAsync(Lead("OEM-3", consent: new ConsentStatement { Sms = false }));
+        // A minute apart, so that which statement is the latest is plain.
+        foreach (var (externalId, phone, consent) in new[]
+        {
+            ("OEM-1", "138 1234 5678", new ConsentStatement { Sms = true, Phone = false, Source = "  OEM web form " }),
+            ("OEM-2", "138 1234 5678", new ConsentStatement { Sms = true, Phone = null }),
+            ("OEM-3", "138 1234 5678", new ConsentStatement { Sms = false }),
+            ("OEM-4", "138 1234 5678", new ConsentStatement { Sms = true, Source = "展厅" }),
+            ("OEM-5", "137 0000 1111", new ConsentStatement { Sms = true, Source = "家人" }),
+        })
+        {
+            await SubmitAsync(Lead(externalId, phone: phone, consent: consent));
+            _clock.Advance(TimeSpan.FromMinutes(1));
+        }
 
         await using var db = _database.Open();
-        var records = await db.Consents.OrderBy(c => c.Channel).ThenBy(c => c.Granted).ToListAsync();
+        var records = await db.Consents.OrderBy(c => c.At).ThenBy(c => c.Channel).ToListAsync();
         Assert.Equal(
-            [("phone", false, "OEM web form"), ("sms", false, "lead submission"), ("sms", true, "OEM web form")],
+            [("phone", false, "OEM web form"), ("sms", true, "OEM web form"), ("sms", false, "lead submission"), ("sms", true, "展厅"), ("sms", true, "家人")],
             records.Select(c => (c.Channel, c.Granted, c.Source)));
-        Assert.Equal(3, (await PublishedAsync()).Count(t => t == nameof(ConsentChanged)));
+        Assert.Equal(5, (await PublishedAsync()).Count(t => t == nameof(ConsentChanged)));
     }
 
     [Fact]
     public async Task Should_ask_for_the_dealership_code_when_there_is_none()
     {
         var result = await SubmitAsync(Lead("OEM-1") with { DealershipCode = "  " });
+        var nothing = await SubmitAsync(new SubmitLeadRequest { Name = "陈先生" });
 
         Assert.Equal(IntakeOutcome.Rejected, result.Outcome);
         Assert.Equal("The dealership code is required.", Assert.Single(Assert.Single(result.Errors).Value));
+        Assert.Equal(IntakeOutcome.Rejected, nothing.Outcome);
+        await using var db = _database.Open();
+        var announced = await db.OutboxMessages.OrderBy(m => m.CreatedAt).Select(m => m.Body).ToListAsync();
+        Assert.Equal(2, announced.Count);
+        Assert.Contains("\"dealershipCode\":\"\",\"source\":\"oem\",\"externalId\":\"OEM-1\"", announced[0]);
+        Assert.Contains("\"dealershipCode\":\"\",\"source\":\"\",\"externalId\":\"\"", announced[1]);
     }
 
     [Theory]
@@ -356,6 +375,7 @@ public sealed class When_the_pipeline_takes_a_submission : IAsyncLifetime
         Assert.Equal(code == "NOPE99" ? Guid.Empty : code == "closed" ? TestApp.SecondDealershipId : DealershipId, kept.DealershipId);
         Assert.Empty(await db.Leads.ToListAsync());
         Assert.Equal([nameof(LeadRejected)], await PublishedAsync());
+        Assert.Contains($"\"dealershipCode\":\"{code.ToUpperInvariant()}\",\"source\":\"oem\"", (await db.OutboxMessages.SingleAsync()).Body);
     }
 
     /// <summary>The short names of the events staged for publishing, oldest first.</summary>
