@@ -237,15 +237,24 @@ public sealed class When_the_pipeline_takes_a_submission : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_keep_the_customers_name_when_a_new_lead_of_theirs_comes_without_one()
+    public async Task Should_keep_the_customers_name_when_a_new_lead_of_theirs_comes_without_one_and_take_a_new_one()
     {
         await SubmitAsync(Lead("OEM-1", name: "陈先生"));
         await ChangeAsync(db => db.Leads.Single().Stage = LeadStage.Lost);
 
         await SubmitAsync(Lead("OEM-2", name: null));
+        var kept = await NameAsync();
+        await ChangeAsync(db => db.Leads.Single(l => l.ExternalId == "OEM-2").Stage = LeadStage.Lost);
+        await SubmitAsync(Lead("OEM-3", name: "陈伟"));
 
-        await using var db = _database.Open();
-        Assert.Equal("陈先生", (await db.Customers.SingleAsync()).Name);
+        Assert.Equal("陈先生", kept);
+        Assert.Equal("陈伟", await NameAsync());
+
+        async Task<string?> NameAsync()
+        {
+            await using var db = _database.Open();
+            return (await db.Customers.SingleAsync()).Name;
+        }
     }
 
     [Fact]
