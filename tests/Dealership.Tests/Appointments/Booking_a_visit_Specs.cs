@@ -255,7 +255,10 @@ public sealed class When_bookings_take_a_slot : IAsyncLifetime
         await using var db = _database.Open();
         db.Leads.Add(lead);
         await db.SaveChangesAsync();
-        return await Bookings.BookAsync(db, lead, new BookingRequest(startsAt, purpose, null, null, consultant, "consultant"), Now, CancellationToken.None);
+        var result = await Bookings.BookAsync(db, lead, new BookingRequest(startsAt, purpose, null, null, consultant, "consultant"), Now, CancellationToken.None);
+        // A consumer saves its other changes (its inbox row, a refusal) also when the booking failed.
+        await db.SaveChangesAsync();
+        return result;
     }
 
     /// <summary>Changes one booking as an endpoint does: saved unless the rules found a problem.</summary>
@@ -281,6 +284,38 @@ public sealed class When_bookings_take_a_slot : IAsyncLifetime
         Assert.Equal((BookingStatus.Booked, Wang, Wang, SlotResources.ReceptionDesk, 1), (booking!.Status, booking.ConsultantId, booking.ConsultantSlot, booking.Resource, booking.Seat));
         Assert.Equal(TimeSpan.Zero, booking.StartsAt.Offset);
         Assert.Equal([nameof(AppointmentBooked)], await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_book_the_consultant_asked_for_rather_than_the_leads()
+    {
+        var (booking, _) = await BookAsync(TuesdayTen, consultant: Li, leadConsultant: Wang);
+
+        Assert.Equal((Li, Li), (booking!.ConsultantId, booking.ConsultantSlot));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_visit_off_the_calendars_slots_as_bad_input()
+    {
+        Assert.Equal(new BookingProblem("startsAt", "No visit can start then: the showroom is open 09:00-18:00 (Asia/Shanghai); 08:00 is outside.", false),
+            (await BookAsync(Showroom.Local(2030, 1, 15, 8))).Problem);
+    }
+
+    [Fact]
+    public void Should_offer_the_last_slot_that_ends_at_closing_time()
+    {
+        var slots = new ShowroomCalendar { DealershipCode = "DEMO01" }.Slots(new DateOnly(2030, 1, 15)).ToList();
+
+        Assert.Equal(9, slots.Count);
+        Assert.Equal(Showroom.Local(2030, 1, 15, 17), slots[^1]);
+    }
+
+    [Fact]
+    public void Should_name_the_purposes_bookers_and_answers_the_api_takes()
+    {
+        Assert.Equal(["quote", "test-drive", "visit"], Bookings.Purposes.Order());
+        Assert.Equal(["consultant", "reception", "workflow"], Bookings.Bookers.Order());
+        Assert.Equal(["cancelled", "confirmed", "reschedule-requested"], Bookings.Answers.Order());
     }
 
     [Fact]
@@ -470,6 +505,7 @@ public sealed class When_bookings_take_a_slot : IAsyncLifetime
         Assert.Equal((1, Now.AddHours(2)), (booking.Version, booking.UpdatedAt));
         Assert.Contains(nameof(AppointmentConfirmed), await PublishedAsync());
         var published = await db.OutboxMessages.Where(m => m.MessageType.EndsWith(nameof(AppointmentCancelled))).Select(m => m.Body).ToListAsync();
+        Assert.Equal(cancelledBy is null ? null : "the customer cancelled when asked to confirm", booking.CancelReason);
         if (cancelledBy is null)
             Assert.Empty(published);
         else
