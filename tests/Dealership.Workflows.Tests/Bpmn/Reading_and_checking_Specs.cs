@@ -343,4 +343,43 @@ public class Reading_and_checking_Specs
         Assert.Contains("Process 'p' has no start event.", report.Problems);
         Assert.False(report.IsPublishable);
     }
+
+    [Theory]
+    [InlineData("R3/PT1H", 3, 60, null)]
+    [InlineData(" R1/PT10M ", 1, 10, null)]
+    [InlineData("R/PT30M", null, 30, null)]
+    [InlineData("R2/2030-01-15T10:00:00+08:00/PT1H", 2, 60, "2030-01-15T10:00:00+08:00")]
+    public void Should_read_a_timer_cycle(string text, int? repetitions, int minutes, string? start)
+    {
+        Assert.True(TimerValues.TryReadCycle(text, out var cycle, out var error), error);
+
+        Assert.Equal(new TimerCycle(repetitions, TimeSpan.FromMinutes(minutes), start is null ? null : DateTimeOffset.Parse(start)), cycle);
+        Assert.Null(TimerValues.CheckLiteral(TimerKind.Cycle, text));
+    }
+
+    [Theory]
+    [InlineData("PT1H", "\"PT1H\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)")]
+    [InlineData("R3", "\"R3\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)")]
+    [InlineData("X3/PT1H", "\"X3/PT1H\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)")]
+    [InlineData("R3/2030-01-15T10:00:00Z/PT1H/PT2H", "\"R3/2030-01-15T10:00:00Z/PT1H/PT2H\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)")]
+    [InlineData("R0/PT1H", "\"R0\" is not a repetition count such as R3")]
+    [InlineData("R-1/PT1H", "\"R-1\" is not a repetition count such as R3")]
+    [InlineData("Rx/PT1H", "\"Rx\" is not a repetition count such as R3")]
+    [InlineData("R2/tomorrow/PT1H", "\"tomorrow\" is not an ISO 8601 date and time")]
+    [InlineData("R2/PT0S", "the interval of a cycle must be positive")]
+    public void Should_say_why_a_timer_cycle_cannot_be_read(string text, string reason)
+    {
+        Assert.False(TimerValues.TryReadCycle(text, out var cycle, out var error));
+
+        Assert.Null(cycle);
+        Assert.Equal(reason, error);
+        Assert.Equal(reason, TimerValues.CheckLiteral(TimerKind.Cycle, text));
+    }
+
+    [Fact]
+    public void Should_check_a_literal_timer_date()
+    {
+        Assert.Null(TimerValues.CheckLiteral(TimerKind.Date, "2030-01-15T10:00:00+08:00"));
+        Assert.Equal("\"tomorrow\" is not an ISO 8601 date and time such as 2026-01-15T10:00:00+08:00", TimerValues.CheckLiteral(TimerKind.Date, "tomorrow"));
+    }
 }

@@ -347,6 +347,54 @@ public class Running_tasks_and_events_Specs
     }
 
     [Fact]
+    public async Task Should_start_at_the_none_start_event_unless_told_otherwise_and_only_at_a_start_event_of_the_process()
+    {
+        var process = Process($"""
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="m2" /></bpmn:intermediateCatchEvent>
+            <bpmn:intermediateCatchEvent id="pause">{Timer("timeDuration", "PT1H")}</bpmn:intermediateCatchEvent>
+            <bpmn:startEvent id="byMessage"><bpmn:messageEventDefinition messageRef="m1" /></bpmn:startEvent>
+            <bpmn:startEvent id="byReassignment"><bpmn:messageEventDefinition messageRef="m2" /></bpmn:startEvent>
+            <bpmn:startEvent id="plain" />
+            {Flow("f1", "byMessage", "end")}
+            {Flow("f2", "byReassignment", "end")}
+            {Flow("f3", "plain", "end")}
+            {Flow("f4", "wait", "pause")}
+            {Flow("f5", "pause", "end")}
+            <bpmn:endEvent id="end" />
+            """, """<bpmn:message id="m1" name="LeadAssigned" /><bpmn:message id="m2" name="LeadReassigned" />""");
+        var id = Guid.NewGuid();
+
+        var instance = await _h.Engine.StartAsync(process, instanceId: id);
+        var notAStart = await Assert.ThrowsAsync<InvalidOperationException>(() => _h.Engine.StartAsync(process, startEventId: "end"));
+
+        Assert.Equal(id, instance.Id);
+        Assert.Equal(("p", "started", "plain"), (instance.Journal[0].ElementId, instance.Journal[0].Outcome, instance.Journal[0].Detail));
+        Assert.Equal("Process 'p' has no start event 'end'.", notAStart.Message);
+        Assert.Equal("byReassignment", StartEvents.ForMessage(process, "LeadReassigned")!.Id);
+        Assert.Null(StartEvents.ForMessage(process, "LeadClosed"));
+        Assert.Empty(StartEvents.Timers(process));
+    }
+
+    [Fact]
+    public async Task Should_start_a_process_without_a_none_start_event_at_its_first_start_event()
+    {
+        var process = Process($"""
+            <bpmn:startEvent id="tick">{Timer("timeCycle", "R3/2030-01-01T00:00:00Z/P1D")}</bpmn:startEvent>
+            {Flow("f1", "tick", "end")}
+            <bpmn:endEvent id="end" />
+            """);
+
+        var instance = await _h.Engine.StartAsync(process);
+
+        Assert.Equal("tick", instance.Journal[0].Detail);
+        // A cycle with a start date runs from it, not from when the version was published.
+        var tick = process.Element("tick");
+        Assert.Equal(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), StartEvents.NextDue(tick, Harness.Start, 0, _h.Clock));
+        Assert.Equal(new DateTimeOffset(2030, 1, 3, 0, 0, 0, TimeSpan.Zero), StartEvents.NextDue(tick, Harness.Start, 2, _h.Clock));
+        Assert.Null(StartEvents.NextDue(tick, Harness.Start, 3, _h.Clock));
+    }
+
+    [Fact]
     public void Should_schedule_timer_start_events_by_date_and_by_cycle()
     {
         var process = Process($"""
