@@ -408,6 +408,44 @@ public sealed class When_the_rules_take_an_sms_request : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_take_an_opt_out_for_the_latest_conversation_and_refuse_only_what_waits_for_that_customer_there()
+    {
+        await ConsentAsync(granted: true);
+        var earlier = await RequestAsync("care", Afternoon.AddHours(-3));
+        await SetStatusAsync(earlier, SmsStatus.Sent);
+        await using (var db = _database.Open())
+        {
+            // The latest SMS to this phone came from the second dealership, which has no consent on record for it.
+            var latest = Message(Phone, SmsStatus.Sent, Afternoon.AddHours(-1), dealershipId: TestApp.SecondDealershipId);
+            latest.SentAt = latest.CreatedAt;
+            db.Messages.Add(latest);
+            db.Messages.Add(Message(Phone, SmsStatus.Queued, Afternoon, dealershipId: TestApp.SecondDealershipId));
+            db.Messages.Add(Message(Phone, SmsStatus.Held, Afternoon));
+            db.Messages.Add(Message("+8613700000000", SmsStatus.Queued, Afternoon, dealershipId: TestApp.SecondDealershipId));
+            db.Messages.Add(Message(Phone, SmsStatus.Queued, Afternoon, dealershipId: TestApp.SecondDealershipId, recipient: SmsRecipients.Consultant));
+            await db.SaveChangesAsync();
+        }
+
+        ReplyOutcome? outcome;
+        await using (var db = _database.Open())
+        {
+            outcome = await SmsReplies.HandleAsync(db, Phone, "退订", Afternoon, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(TestApp.SecondDealershipId, outcome!.DealershipId);
+        await using var after = _database.Open();
+        var consent = await after.Consents.SingleAsync(c => c.DealershipId == TestApp.SecondDealershipId);
+        Assert.Equal((false, "sms-reply:退订"), (consent.Granted, consent.Source));
+        Assert.True((await after.Consents.SingleAsync(c => c.DealershipId == DealershipId)).Granted);
+        var statuses = await after.Messages.Where(m => m.CreatedAt == Afternoon).Select(m => new { m.DealershipId, m.Phone, m.Recipient, m.Status }).ToListAsync();
+        Assert.Equal(SmsStatus.Refused, statuses.Single(m => m.DealershipId == TestApp.SecondDealershipId && m.Phone == Phone && m.Recipient == SmsRecipients.Customer).Status);
+        Assert.Equal(SmsStatus.Held, statuses.Single(m => m.DealershipId == DealershipId).Status);
+        Assert.Equal(SmsStatus.Queued, statuses.Single(m => m.Phone != Phone).Status);
+        Assert.Equal(SmsStatus.Queued, statuses.Single(m => m.Recipient == SmsRecipients.Consultant).Status);
+    }
+
+    [Fact]
     public async Task Should_pass_on_any_other_reply_to_the_last_conversation_and_ignore_a_phone_never_texted()
     {
         await ConsentAsync(granted: true);
