@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dealership.Appointment;
+using Dealership.Appointment.Bookings;
+using Dealership.Appointment.Calendars;
 using Dealership.Contracts;
 using Dealership.Tests.Support;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -240,5 +244,295 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         var calendar = (await _app.Client.GetFromJsonAsync<JsonObject>("/api/appointments/calendar/DEMO01"))!;
         change(calendar);
         (await _app.Client.PutAsJsonAsync("/api/appointments/calendar/DEMO01", calendar)).EnsureSuccessStatusCode();
+    }
+}
+
+/// <summary>
+/// The booking rules on the appointment database alone, without a host: the calendar's slots at
+/// their edges, each slot's capacity, one visit per consultant at a time, moving, cancelling and the
+/// customer's answer (docs/mutation/bookings.md).
+/// </summary>
+public sealed class When_bookings_take_a_slot : IAsyncLifetime
+{
+    // Monday 2030-01-14, 09:00 in Shanghai; the demo calendar: 09:00-18:00, hourly, 3 reception desks, 2 test-drive cars.
+    private static readonly DateTimeOffset Now = Showroom.Local(2030, 1, 14, 9);
+    private static readonly DateTimeOffset TuesdayTen = Showroom.Local(2030, 1, 15, 10);
+    private static readonly Guid Wang = Guid.NewGuid();
+    private static readonly Guid Li = Guid.NewGuid();
+    private ServiceDatabase<AppointmentDbContext> _database = null!;
+
+    public async Task InitializeAsync() => _database = await ServiceDatabase<AppointmentDbContext>.CreateAsync<AppointmentSqliteDbContext>();
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private async Task<(Booking? Booking, BookingProblem? Problem)> BookAsync(DateTimeOffset startsAt, string purpose = "visit", Guid? consultant = null, Guid? leadConsultant = null)
+    {
+        var lead = new KnownLead { LeadId = Guid.NewGuid(), DealershipId = TestApp.DemoDealershipId, DealershipCode = "DEMO01", Source = "oem", ConsultantId = leadConsultant };
+        await using var db = _database.Open();
+        db.Leads.Add(lead);
+        await db.SaveChangesAsync();
+        var result = await Bookings.BookAsync(db, lead, new BookingRequest(startsAt, purpose, null, null, consultant, "consultant"), Now, CancellationToken.None);
+        // A consumer saves its other changes (its inbox row, a refusal) also when the booking failed.
+        await db.SaveChangesAsync();
+        return result;
+    }
+
+    /// <summary>Changes one booking as an endpoint does: saved unless the rules found a problem.</summary>
+    private async Task<BookingProblem?> WithBookingAsync(Guid id, Func<AppointmentDbContext, Booking, Task<BookingProblem?>> act)
+    {
+        await using var db = _database.Open();
+        var booking = await db.Bookings.SingleAsync(b => b.Id == id);
+        var problem = await act(db, booking);
+        if (problem is null)
+            await db.SaveChangesAsync();
+        return problem;
+    }
+
+    private Task ChangeAsync(Guid id, Action<AppointmentDbContext, Booking> change) =>
+        WithBookingAsync(id, (db, b) => { change(db, b); return Task.FromResult<BookingProblem?>(null); });
+
+    [Fact]
+    public async Task Should_book_a_future_slot_with_the_leads_consultant_on_the_first_free_place_and_announce_it()
+    {
+        var (booking, problem) = await BookAsync(TuesdayTen, leadConsultant: Wang);
+
+        Assert.Null(problem);
+        Assert.Equal((BookingStatus.Booked, Wang, Wang, SlotResources.ReceptionDesk, 1), (booking!.Status, booking.ConsultantId, booking.ConsultantSlot, booking.Resource, booking.Seat));
+        Assert.Equal(TimeSpan.Zero, booking.StartsAt.Offset);
+        Assert.Equal([nameof(AppointmentBooked)], await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_book_the_consultant_asked_for_rather_than_the_leads()
+    {
+        var (booking, _) = await BookAsync(TuesdayTen, consultant: Li, leadConsultant: Wang);
+
+        Assert.Equal((Li, Li), (booking!.ConsultantId, booking.ConsultantSlot));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_visit_off_the_calendars_slots_as_bad_input()
+    {
+        Assert.Equal(new BookingProblem("startsAt", "No visit can start then: the showroom is open 09:00-18:00 (Asia/Shanghai); 08:00 is outside.", false),
+            (await BookAsync(Showroom.Local(2030, 1, 15, 8))).Problem);
+    }
+
+    [Fact]
+    public void Should_offer_the_last_slot_that_ends_at_closing_time()
+    {
+        var slots = new ShowroomCalendar { DealershipCode = "DEMO01" }.Slots(new DateOnly(2030, 1, 15)).ToList();
+
+        Assert.Equal(9, slots.Count);
+        Assert.Equal(Showroom.Local(2030, 1, 15, 17), slots[^1]);
+    }
+
+    [Fact]
+    public void Should_name_the_purposes_bookers_and_answers_the_api_takes()
+    {
+        Assert.Equal(["quote", "test-drive", "visit"], Bookings.Purposes.Order());
+        Assert.Equal(["consultant", "reception", "workflow"], Bookings.Bookers.Order());
+        Assert.Equal(["cancelled", "confirmed", "reschedule-requested"], Bookings.Answers.Order());
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_visit_that_does_not_start_in_the_future()
+    {
+        Assert.Equal(new BookingProblem("startsAt", "The visit must be in the future.", false), (await BookAsync(Now)).Problem);
+        Assert.Equal(new BookingProblem("startsAt", "The visit must be in the future.", false), (await BookAsync(Now.AddHours(-1))).Problem);
+    }
+
+    [Theory]
+    [InlineData(9, 0, null)]
+    [InlineData(17, 0, null)]
+    [InlineData(8, 0, "the showroom is open 09:00-18:00 (Asia/Shanghai); 08:00 is outside")]
+    [InlineData(18, 0, "the showroom is open 09:00-18:00 (Asia/Shanghai); 18:00 is outside")]
+    [InlineData(17, 30, "the showroom is open 09:00-18:00 (Asia/Shanghai); 17:30 is outside")]
+    [InlineData(10, 30, "visits start on the 60-minute slots from 09:00")]
+    public void Should_start_visits_on_the_slots_of_the_opening_hours_only(int hour, int minute, string? problem)
+    {
+        var calendar = new ShowroomCalendar { DealershipCode = "DEMO01" };
+
+        Assert.Equal(problem, calendar.SlotProblem(Showroom.Local(2030, 1, 15, hour, minute)));
+    }
+
+    [Fact]
+    public void Should_refuse_a_visit_on_a_closed_day_or_off_the_minute()
+    {
+        var calendar = new ShowroomCalendar { DealershipCode = "DEMO01", ClosedWeekdays = [DayOfWeek.Wednesday], ClosedDates = [new DateOnly(2030, 1, 17)] };
+
+        Assert.Equal("the showroom is closed on 2030-01-16", calendar.SlotProblem(Showroom.Local(2030, 1, 16, 10)));
+        Assert.Equal("the showroom is closed on 2030-01-17", calendar.SlotProblem(Showroom.Local(2030, 1, 17, 10)));
+        Assert.Equal("visits start on the 60-minute slots from 09:00", calendar.SlotProblem(TuesdayTen.AddSeconds(1)));
+        Assert.Equal("visits start on the 60-minute slots from 09:00", calendar.SlotProblem(TuesdayTen.AddMilliseconds(1)));
+        Assert.Empty(calendar.Slots(new DateOnly(2030, 1, 16)));
+    }
+
+    [Fact]
+    public void Should_list_a_days_slots_in_the_showrooms_time_zone()
+    {
+        var calendar = new ShowroomCalendar { DealershipCode = "DEMO01", OpensAt = new(9, 30), ClosesAt = new(12, 0), SlotMinutes = 45 };
+
+        Assert.Equal([Showroom.Local(2030, 1, 15, 9, 30), Showroom.Local(2030, 1, 15, 10, 15), Showroom.Local(2030, 1, 15, 11, 0)],
+            calendar.Slots(new DateOnly(2030, 1, 15)));
+    }
+
+    [Fact]
+    public void Should_never_offer_a_slot_that_would_end_after_midnight()
+    {
+        var lateShow = new ShowroomCalendar { DealershipCode = "DEMO01", OpensAt = new(9, 0), ClosesAt = new(23, 59), SlotMinutes = 60 };
+
+        Assert.Equal("the showroom is open 09:00-23:59 (Asia/Shanghai); 23:00 is outside", lateShow.SlotProblem(Showroom.Local(2030, 1, 15, 23)));
+        Assert.Null(lateShow.SlotProblem(Showroom.Local(2030, 1, 15, 22)));
+        Assert.Equal(Showroom.Local(2030, 1, 15, 22), lateShow.Slots(new DateOnly(2030, 1, 15)).Last());
+        Assert.Equal(14, lateShow.Slots(new DateOnly(2030, 1, 15)).Count());
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_visit_beyond_the_slots_reception_desks_but_still_take_test_drives()
+    {
+        var seats = new List<int?>();
+        for (var i = 0; i < 3; i++)
+            seats.Add((await BookAsync(TuesdayTen)).Booking!.Seat);
+
+        var (full, problem) = await BookAsync(TuesdayTen);
+        var testDrive = await BookAsync(TuesdayTen, purpose: "test-drive");
+
+        Assert.Equal([1, 2, 3], seats);
+        Assert.Null(full);
+        Assert.Equal(new BookingProblem("startsAt", "That slot is full: all 3 reception-desks are booked.", true), problem);
+        Assert.Equal((SlotResources.TestDriveCar, 1), (testDrive.Booking!.Resource, testDrive.Booking.Seat));
+        Assert.Equal(4, (await PublishedAsync()).Count(t => t == nameof(AppointmentBooked)));
+    }
+
+    [Fact]
+    public async Task Should_take_as_many_test_drives_as_the_showroom_has_cars()
+    {
+        await using (var db = _database.Open())
+        {
+            db.Calendars.Add(new ShowroomCalendar { DealershipId = TestApp.DemoDealershipId, DealershipCode = "DEMO01", TestDriveCars = 1, ReceptionDesks = 5 });
+            await db.SaveChangesAsync();
+        }
+
+        var first = await BookAsync(TuesdayTen, purpose: "test-drive");
+        var second = await BookAsync(TuesdayTen, purpose: "test-drive");
+
+        Assert.NotNull(first.Booking);
+        Assert.Equal("That slot is full: all 1 test-drive-cars are booked.", second.Problem!.Message);
+    }
+
+    [Fact]
+    public async Task Should_never_book_a_consultant_twice_at_the_same_time()
+    {
+        await BookAsync(TuesdayTen, consultant: Wang);
+
+        var twice = await BookAsync(TuesdayTen, consultant: Wang);
+        var other = await BookAsync(TuesdayTen, consultant: Li);
+        var later = await BookAsync(TuesdayTen.AddHours(1), consultant: Wang);
+
+        Assert.Equal(new BookingProblem("consultantId", "The consultant already has a visit at that time.", true), twice.Problem);
+        Assert.NotNull(other.Booking);
+        Assert.NotNull(later.Booking);
+        await using var db = _database.Open();
+        Assert.Equal(3, await db.Bookings.CountAsync());
+        Assert.Equal(3, (await PublishedAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Should_give_a_cancelled_visits_place_and_consultant_to_the_next_booking()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+            ids.Add((await BookAsync(TuesdayTen, consultant: i == 0 ? Wang : null)).Booking!.Id);
+
+        await ChangeAsync(ids[0], (db, b) => Bookings.Cancel(db, b, "consultant", "customer is ill", Now));
+        var next = await BookAsync(TuesdayTen, consultant: Wang);
+
+        Assert.Equal((1, Wang), (next.Booking!.Seat, next.Booking.ConsultantSlot));
+        await using var db = _database.Open();
+        var cancelled = await db.Bookings.SingleAsync(b => b.Id == ids[0]);
+        Assert.Equal((BookingStatus.Cancelled, "customer is ill", (int?)null, (Guid?)null), (cancelled.Status, cancelled.CancelReason, cancelled.Seat, cancelled.ConsultantSlot));
+        Assert.Equal(((DateTimeOffset?)Now, Now, 1), (cancelled.CancelledAt, cancelled.UpdatedAt, cancelled.Version));
+        Assert.Contains(nameof(AppointmentCancelled), await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_move_a_visit_to_a_free_slot_and_ask_again_for_confirmation()
+    {
+        var id = (await BookAsync(TuesdayTen, consultant: Wang)).Booking!.Id;
+        await ChangeAsync(id, (db, b) => Bookings.RecordAnswer(db, b, "confirmed", "sms", Now));
+
+        var problem = await WithBookingAsync(id, (db, b) => Bookings.RescheduleAsync(db, b, TuesdayTen.AddHours(2), "consultant", Now, CancellationToken.None));
+
+        Assert.Null(problem);
+        await using var db = _database.Open();
+        var moved = await db.Bookings.SingleAsync(b => b.Id == id);
+        Assert.Equal((TuesdayTen.AddHours(2), BookingStatus.Booked, (string?)null, (DateTimeOffset?)null), (moved.StartsAt, moved.Status, moved.ConfirmationAnswer, moved.ConfirmedAt));
+        Assert.Equal(2, moved.Version);
+        Assert.Contains(nameof(AppointmentRescheduled), await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_keep_a_visit_moved_to_its_own_time()
+    {
+        var id = (await BookAsync(TuesdayTen, consultant: Wang)).Booking!.Id;
+        await ChangeAsync(id, (db, b) => Bookings.RecordAnswer(db, b, "reschedule-requested", "sms", Now));
+
+        var problem = await WithBookingAsync(id, (db, b) => Bookings.RescheduleAsync(db, b, TuesdayTen, "consultant", Now.AddHours(1), CancellationToken.None));
+
+        Assert.Null(problem);
+        await using var db = _database.Open();
+        var booking = await db.Bookings.SingleAsync(b => b.Id == id);
+        Assert.Equal((BookingStatus.Booked, Wang, Now.AddHours(1)), (booking.Status, booking.ConsultantSlot, booking.UpdatedAt));
+    }
+
+    [Fact]
+    public async Task Should_not_move_a_visit_into_the_past_a_full_slot_or_once_it_is_cancelled()
+    {
+        var id = (await BookAsync(TuesdayTen, consultant: Wang)).Booking!.Id;
+        await BookAsync(TuesdayTen.AddHours(1), consultant: Wang);
+
+        var past = await WithBookingAsync(id, (db, b) => Bookings.RescheduleAsync(db, b, Now, "consultant", Now, CancellationToken.None));
+        var taken = await WithBookingAsync(id, (db, b) => Bookings.RescheduleAsync(db, b, TuesdayTen.AddHours(1), "consultant", Now, CancellationToken.None));
+        var cancelledId = (await BookAsync(TuesdayTen.AddHours(3))).Booking!.Id;
+        await ChangeAsync(cancelledId, (db, b) => Bookings.Cancel(db, b, "consultant", null, Now));
+        var cancelled = await WithBookingAsync(cancelledId, (db, b) => Bookings.RescheduleAsync(db, b, TuesdayTen.AddHours(4), "consultant", Now, CancellationToken.None));
+
+        Assert.Equal("The visit must be in the future.", past!.Message);
+        Assert.Equal(new BookingProblem("consultantId", "The consultant already has a visit at that time.", true), taken);
+        Assert.Equal(new BookingProblem("status", "A Cancelled booking cannot be moved.", true), cancelled);
+    }
+
+    [Theory]
+    [InlineData("confirmed", "sms", BookingStatus.Confirmed, 1, null)]
+    [InlineData("reschedule-requested", "sms", BookingStatus.RescheduleRequested, 1, null)]
+    [InlineData("cancelled", "sms", BookingStatus.Cancelled, null, "customer")]
+    [InlineData("cancelled", "consultant", BookingStatus.Cancelled, null, "consultant")]
+    public async Task Should_record_the_customers_answer_keeping_the_place_unless_they_cancel(
+        string answer, string channel, BookingStatus status, int? seat, string? cancelledBy)
+    {
+        var id = (await BookAsync(TuesdayTen, consultant: Wang)).Booking!.Id;
+
+        await ChangeAsync(id, (db, b) => Bookings.RecordAnswer(db, b, answer, channel, Now.AddHours(2)));
+
+        await using var db = _database.Open();
+        var booking = await db.Bookings.SingleAsync(b => b.Id == id);
+        Assert.Equal((status, answer, seat), (booking.Status, booking.ConfirmationAnswer, booking.Seat));
+        Assert.Equal(status == BookingStatus.Confirmed ? Now.AddHours(2) : (DateTimeOffset?)null, booking.ConfirmedAt);
+        Assert.Equal((1, Now.AddHours(2)), (booking.Version, booking.UpdatedAt));
+        Assert.Contains(nameof(AppointmentConfirmed), await PublishedAsync());
+        var published = await db.OutboxMessages.Where(m => m.MessageType.EndsWith(nameof(AppointmentCancelled))).Select(m => m.Body).ToListAsync();
+        Assert.Equal(cancelledBy is null ? null : "the customer cancelled when asked to confirm", booking.CancelReason);
+        if (cancelledBy is null)
+            Assert.Empty(published);
+        else
+            Assert.Contains($"\"by\":\"{cancelledBy}\"", Assert.Single(published), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The short names of the events staged for publishing, oldest first.</summary>
+    private async Task<List<string>> PublishedAsync()
+    {
+        await using var db = _database.Open();
+        var types = await db.OutboxMessages.OrderBy(m => m.CreatedAt).Select(m => m.MessageType).ToListAsync();
+        return types.Select(t => t[(t.LastIndexOf('.') + 1)..]).ToList();
     }
 }

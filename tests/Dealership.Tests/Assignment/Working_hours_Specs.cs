@@ -65,4 +65,48 @@ public class Working_hours_Specs
 
         Assert.Equal(DateTimeOffset.Parse("2026-12-04T01:00Z"), next);
     }
+
+    [Fact]
+    public void Should_find_the_next_free_day_of_a_consultant_without_a_schedule_two_weeks_ahead_at_most()
+    {
+        var consultant = With();
+        // Off from tomorrow, Saturday 28 November, for thirteen days: back on Friday 11 December.
+        consultant.DaysOff = [.. Enumerable.Range(1, 13).Select(d => new DateOnly(2026, 11, 27).AddDays(d))];
+
+        Assert.Equal(Local("2026-12-11T00:00"), WorkingTime.NextShiftStart(consultant, Local("2026-11-27T12:00"), Shanghai));
+        consultant.DaysOff.Add(new DateOnly(2026, 12, 11));
+        Assert.Null(WorkingTime.NextShiftStart(consultant, Local("2026-11-27T12:00"), Shanghai));
+    }
+
+    [Fact]
+    public void Should_look_two_weeks_ahead_for_the_next_shift()
+    {
+        var consultant = With(new Shift(DayOfWeek.Friday, new(9, 0), new(18, 0)));
+        consultant.DaysOff = [new DateOnly(2026, 12, 4)];
+
+        // Friday evening; next Friday is off, so the Friday after, fourteen days on.
+        Assert.Equal(Local("2026-12-11T09:00"), WorkingTime.NextShiftStart(consultant, Local("2026-11-27T20:00"), Shanghai));
+        consultant.DaysOff.Add(new DateOnly(2026, 12, 11));
+        Assert.Null(WorkingTime.NextShiftStart(consultant, Local("2026-11-27T20:00"), Shanghai));
+    }
+
+    [Fact]
+    public void Should_take_the_earliest_of_several_shifts_on_the_next_working_day()
+    {
+        var consultant = With(new Shift(DayOfWeek.Saturday, new(14, 0), new(18, 0)), new Shift(DayOfWeek.Saturday, new(9, 0), new(12, 0)),
+            new Shift(DayOfWeek.Saturday, new(16, 0), new(20, 0)));
+
+        Assert.Equal(Local("2026-11-28T09:00"), WorkingTime.NextShiftStart(consultant, Local("2026-11-27T20:00"), Shanghai));
+        Assert.Equal(Local("2026-11-28T14:00"), WorkingTime.NextShiftStart(consultant, Local("2026-11-28T10:00"), Shanghai));
+    }
+
+    [Theory]
+    [InlineData("Asia/Shanghai", true)]
+    [InlineData("Europe/Berlin", true)]
+    [InlineData("Mars/Olympus_Mons", false)]
+    [InlineData("", false)]
+    [InlineData("  ", false)]
+    [InlineData(null, false)]
+    public void Should_accept_only_a_known_time_zone_for_a_dealership(string? zone, bool valid) =>
+        Assert.Equal(valid, WorkingTime.IsValidZone(zone));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Dealership.LeadIntake.Intake;
 using Dealership.Tests.Support;
 
 namespace Dealership.Tests.Intake;
@@ -117,5 +118,133 @@ public sealed class Bad_input_Specs : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await _app.Client.GetAsync("/health/ready")).StatusCode);
         Assert.NotEqual(Guid.Empty, await _app.PostLeadAsync("AFTER-1"));
+    }
+}
+
+/// <summary>The checks of a submission on their own, each limit at its edge (docs/mutation/intake.md).</summary>
+public class When_a_submission_is_checked
+{
+    private static SubmitLeadRequest Good() => new()
+    {
+        DealershipCode = " demo01 ", Name = " 陈先生 ", Phone = "138 1234 5678", Source = " OEM ", ExternalId = " OEM-1001 ",
+        VehicleOfInterest = " ID.4 ", Note = " 想周末试驾 ", Consent = new ConsentStatement { Sms = true },
+    };
+
+    private static Dictionary<string, string[]> Errors(SubmitLeadRequest request)
+    {
+        var (submission, errors) = LeadSubmission.Validate(request);
+        Assert.Null(submission);
+        return errors;
+    }
+
+    [Fact]
+    public void Should_trim_and_normalise_a_good_submission()
+    {
+        var (submission, errors) = LeadSubmission.Validate(Good());
+
+        Assert.Empty(errors);
+        Assert.Equal(new LeadSubmission("DEMO01", "oem", "OEM-1001", null, "陈先生", "+8613812345678", null, "ID.4", "想周末试驾", Good().Consent), submission);
+    }
+
+    [Theory]
+    [InlineData("marketing-event", "Spring show", null, "Spring show")]
+    [InlineData("other", "Spring show", "WeChat group", "WeChat group")]
+    [InlineData("walk-in", null, null, null)]
+    public void Should_keep_the_campaign_or_the_other_channels_name_as_the_source_detail(string source, string? campaign, string? channelName, string? detail)
+    {
+        var (submission, _) = LeadSubmission.Validate(Good() with { Source = source, Campaign = campaign, ChannelName = channelName });
+
+        Assert.Equal(detail, submission!.SourceDetail);
+    }
+
+    [Fact]
+    public void Should_name_every_missing_field_with_its_reason()
+    {
+        var errors = Errors(new SubmitLeadRequest { DealershipCode = " ", Source = "", ExternalId = null });
+
+        Assert.Equal(new[] { "dealershipCode", "externalId", "name", "phone", "source" }, errors.Keys.Order());
+        Assert.Equal("The dealership code is required.", Assert.Single(errors["dealershipCode"]));
+        Assert.Equal("The source channel is required.", Assert.Single(errors["source"]));
+        Assert.Equal("The external id is required: it is how a lead sent twice is recognised.", Assert.Single(errors["externalId"]));
+        Assert.Equal("A lead needs a name or a phone number.", Assert.Single(errors["name"]));
+        Assert.Equal("A lead needs a name or a phone number.", Assert.Single(errors["phone"]));
+    }
+
+    [Fact]
+    public void Should_take_a_lead_with_a_name_or_a_phone_number_alone()
+    {
+        Assert.Empty(LeadSubmission.Validate(Good() with { Phone = null }).Errors);
+        Assert.Empty(LeadSubmission.Validate(Good() with { Name = null }).Errors);
+    }
+
+    [Fact]
+    public void Should_name_the_source_channels_when_the_source_is_not_one()
+    {
+        Assert.Equal("'fax' is not a source channel; use one of: oem, dealership, marketing-event, other, consultant-own, inbound-call, walk-in.",
+            Assert.Single(Errors(Good() with { Source = "Fax" })["source"]));
+    }
+
+    [Theory]
+    [InlineData("marketing-event", "campaign", "A lead from a marketing event names its campaign.")]
+    [InlineData("other", "channelName", "A lead from another channel names the channel.")]
+    public void Should_ask_a_marketing_or_other_lead_to_name_its_campaign_or_channel(string source, string field, string reason)
+    {
+        var errors = Errors(Good() with { Source = source, Campaign = " ", ChannelName = " " });
+
+        Assert.Equal(reason, Assert.Single(Assert.Single(errors, e => e.Key == field).Value));
+        Assert.Single(errors);
+    }
+
+    [Fact]
+    public void Should_take_text_up_to_each_limit_and_refuse_one_character_more()
+    {
+        var atLimits = Good() with
+        {
+            ExternalId = new string('x', 100), Name = new string('n', 200), VehicleOfInterest = new string('v', 200),
+            Source = "marketing-event", Campaign = new string('c', 200), ChannelName = new string('h', 200), Note = new string('o', 1000),
+        };
+        var over = atLimits with
+        {
+            ExternalId = new string('x', 101), Name = new string('n', 201), VehicleOfInterest = new string('v', 201),
+            Campaign = new string('c', 201), ChannelName = new string('h', 201), Note = new string('o', 1001),
+        };
+
+        Assert.Empty(LeadSubmission.Validate(atLimits).Errors);
+        var errors = Errors(over);
+        Assert.Equal("The external id is longer than 100 characters.", Assert.Single(errors["externalId"]));
+        Assert.Equal("The name is longer than 200 characters.", Assert.Single(errors["name"]));
+        Assert.Equal("The vehicleOfInterest is longer than 200 characters.", Assert.Single(errors["vehicleOfInterest"]));
+        Assert.Equal("The campaign is longer than 200 characters.", Assert.Single(errors["campaign"]));
+        Assert.Equal("The channelName is longer than 200 characters.", Assert.Single(errors["channelName"]));
+        Assert.Equal("The note is longer than 1000 characters.", Assert.Single(errors["note"]));
+    }
+
+    [Theory]
+    [InlineData("wang@example.com", true)]
+    [InlineData("Wang Fang <wang@example.com>", false)]
+    [InlineData("wang@localhost", false)]
+    [InlineData("wang at example", false)]
+    public void Should_take_a_plain_email_address_with_a_domain_only(string email, bool taken)
+    {
+        var errors = LeadSubmission.Validate(Good() with { Email = email }).Errors;
+
+        Assert.Equal(taken, !errors.ContainsKey("email"));
+        if (!taken)
+            Assert.Equal($"'{email}' is not an e-mail address.", Assert.Single(errors["email"]));
+    }
+
+    [Theory]
+    [InlineData("138 1234 5678", "CN", "+8613812345678")]
+    [InlineData("+49 30 123456", "CN", "+4930123456")]
+    [InlineData("030 123456", "DE", "+4930123456")]
+    [InlineData("12345", "CN", null)]
+    [InlineData("phone", "CN", null)]
+    public void Should_write_phone_numbers_in_e164_in_the_dealerships_region(string raw, string region, string? e164)
+    {
+        var (submission, errors) = LeadSubmission.Validate(Good() with { Phone = raw }, region);
+
+        Assert.Equal(e164, submission?.Phone);
+        if (e164 is null)
+            Assert.Equal($"'{raw}' is not a valid phone number.", Assert.Single(errors["phone"]));
     }
 }

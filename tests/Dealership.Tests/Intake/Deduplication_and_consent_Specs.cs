@@ -1,9 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dealership.Contracts;
+using Dealership.LeadIntake;
+using Dealership.LeadIntake.Intake;
+using Dealership.LeadIntake.Leads;
 using Dealership.Tests.Support;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dealership.Tests.Intake;
 
@@ -114,5 +120,278 @@ public sealed class Deduplication_and_consent_Specs : IAsyncLifetime
         Assert.Equal(3, withdrawn.History.Count);
         var view = await Eventually.Get(() => _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{lead.Id}")!, l => l!.Timeline.Any(t => t.Kind == "opted-out"));
         Assert.NotNull(view);
+    }
+}
+
+/// <summary>
+/// The intake pipeline on the lead-intake database alone, without a host: recognising a repeat,
+/// merging within the dealership's window, consent only when it changes, and every rejection kept
+/// (docs/mutation/intake.md).
+/// </summary>
+public sealed class When_the_pipeline_takes_a_submission : IAsyncLifetime
+{
+    private static readonly Guid DealershipId = TestApp.DemoDealershipId;
+    private readonly FakeTimeProvider _clock = new(Showroom.Local(2030, 1, 15, 10));
+    private ServiceDatabase<LeadIntakeDbContext> _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await ServiceDatabase<LeadIntakeDbContext>.CreateAsync<LeadIntakeSqliteDbContext>();
+        await using var db = _database.Open();
+        db.Dealerships.Add(new IntakeDealership { Id = DealershipId, Code = "DEMO01", Name = "Demo Motors Shanghai" });
+        db.Dealerships.Add(new IntakeDealership { Id = TestApp.SecondDealershipId, Code = "CLOSED", Name = "Closed Motors", Active = false });
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private static SubmitLeadRequest Lead(string externalId, string? name = "陈先生", string? phone = "138 1234 5678", string source = "oem", ConsentStatement? consent = null) =>
+        new() { DealershipCode = "demo01", Name = name, Phone = phone, Source = source, ExternalId = externalId, VehicleOfInterest = "ID.4", Consent = consent };
+
+    private async Task<IntakeResult> SubmitAsync(SubmitLeadRequest request)
+    {
+        await using var db = _database.Open();
+        var pipeline = new LeadIntakePipeline(db, _clock, NullLogger<LeadIntakePipeline>.Instance);
+        return await pipeline.SubmitAsync(request, new IntakeChannel("http", "OEM"), "{}", CancellationToken.None);
+    }
+
+    private async Task ChangeAsync(Action<LeadIntakeDbContext> change)
+    {
+        await using var db = _database.Open();
+        change(db);
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task Should_open_a_lead_for_a_new_customer_and_announce_it()
+    {
+        var result = await SubmitAsync(Lead("OEM-1"));
+
+        Assert.Equal(IntakeOutcome.Accepted, result.Outcome);
+        await using var db = _database.Open();
+        var lead = await db.Leads.SingleAsync();
+        Assert.Equal((result.LeadId, "DEMO01", "oem", "OEM-1", "陈先生", "+8613812345678", LeadStage.New), (lead.Id, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, lead.Stage));
+        var customer = await db.Customers.SingleAsync();
+        Assert.Equal((lead.CustomerId, (Guid?)lead.Id, "陈先生"), ((Guid?)customer.Id, customer.OpenLeadId, customer.Name));
+        var received = await db.Timeline.SingleAsync();
+        Assert.Equal(("received", "Lead received from oem (OEM), external id OEM-1"), (received.Kind, received.Text));
+        Assert.Equal("http: OEM", (await db.Enquiries.SingleAsync()).SubmittedBy);
+        Assert.Equal([nameof(LeadAccepted)], await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_answer_the_same_arrival_twice_with_the_same_lead_and_nothing_new()
+    {
+        var first = await SubmitAsync(Lead("OEM-1"));
+        var again = await SubmitAsync(Lead("OEM-1", phone: "139 0000 0000"));
+
+        Assert.Equal((IntakeOutcome.Duplicate, first.LeadId), (again.Outcome, again.LeadId));
+        await using var db = _database.Open();
+        Assert.Equal(1, await db.Enquiries.CountAsync());
+        Assert.Equal(1, await db.Customers.CountAsync());
+    }
+
+    [Fact]
+    public async Task Should_merge_a_new_enquiry_of_the_customer_into_the_open_lead_filling_what_it_lacked()
+    {
+        var first = await SubmitAsync(Lead("OEM-1", name: null));
+
+        var merged = await SubmitAsync(Lead("EV-7", name: "陈伟", source: "walk-in") with { Email = "chen@example.com" });
+
+        Assert.Equal((IntakeOutcome.Merged, first.LeadId), (merged.Outcome, merged.LeadId));
+        await using var db = _database.Open();
+        var lead = await db.Leads.SingleAsync();
+        Assert.Equal(("陈伟", "chen@example.com", 1), (lead.Name, lead.Email, lead.Version));
+        Assert.Equal(2, await db.Enquiries.CountAsync());
+        Assert.Contains(await db.Timeline.Select(t => new { t.Kind, t.Text }).ToListAsync(),
+            t => t.Kind == "enquiry-merged" && t.Text == "New enquiry from walk-in (OEM), external id EV-7, merged into this open lead");
+        Assert.Equal([nameof(LeadAccepted), nameof(LeadMerged)], await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_take_the_same_external_id_from_another_source_or_another_customer_as_a_new_arrival()
+    {
+        var oem = await SubmitAsync(Lead("1001", phone: "138 1234 5678"));
+        var walkIn = await SubmitAsync(Lead("1001", phone: "139 8765 4321", source: "walk-in"));
+        var other = await SubmitAsync(Lead("1002", phone: "137 0000 1111"));
+
+        Assert.Equal([IntakeOutcome.Accepted, IntakeOutcome.Accepted, IntakeOutcome.Accepted], new[] { oem.Outcome, walkIn.Outcome, other.Outcome });
+        await using var db = _database.Open();
+        Assert.Equal(3, await db.Customers.CountAsync());
+        Assert.Equal(3, await db.Leads.Select(l => l.CustomerId).Distinct().CountAsync());
+    }
+
+    [Fact]
+    public async Task Should_record_each_enquiry_as_it_came_and_describe_its_campaign_on_the_timeline()
+    {
+        var first = await SubmitAsync(Lead("OEM-1"));
+
+        await SubmitAsync(Lead("EV-1", source: "marketing-event") with { Campaign = "Spring show", VehicleOfInterest = "Tiguan L", Note = "周末" });
+
+        await using var db = _database.Open();
+        var enquiry = await db.Enquiries.SingleAsync(e => e.ExternalId == "EV-1");
+        Assert.Equal((first.LeadId!.Value, "marketing-event", "Spring show", "Tiguan L", "周末"),
+            (enquiry.LeadId, enquiry.Source, enquiry.SourceDetail, enquiry.VehicleOfInterest, enquiry.Note));
+        Assert.Contains(await db.Timeline.Select(t => t.Text).ToListAsync(),
+            t => t == "New enquiry from marketing-event (Spring show) (OEM), external id EV-1, merged into this open lead");
+    }
+
+    [Fact]
+    public async Task Should_keep_the_customers_name_when_a_new_lead_of_theirs_comes_without_one_and_take_a_new_one()
+    {
+        await SubmitAsync(Lead("OEM-1", name: "陈先生"));
+        await ChangeAsync(db => db.Leads.Single().Stage = LeadStage.Lost);
+
+        await SubmitAsync(Lead("OEM-2", name: null));
+        var kept = await NameAsync();
+        await ChangeAsync(db => db.Leads.Single(l => l.ExternalId == "OEM-2").Stage = LeadStage.Lost);
+        await SubmitAsync(Lead("OEM-3", name: "陈伟"));
+
+        Assert.Equal("陈先生", kept);
+        Assert.Equal("陈伟", await NameAsync());
+
+        async Task<string?> NameAsync()
+        {
+            await using var db = _database.Open();
+            return (await db.Customers.SingleAsync()).Name;
+        }
+    }
+
+    [Fact]
+    public async Task Should_keep_the_name_and_email_the_open_lead_has_when_a_merged_enquiry_gives_others()
+    {
+        await SubmitAsync(Lead("OEM-1", name: "陈先生") with { Email = "chen@example.com" });
+
+        await SubmitAsync(Lead("OEM-2", name: "Mr Chen") with { Email = "mr.chen@example.com" });
+
+        await using var db = _database.Open();
+        var lead = await db.Leads.SingleAsync();
+        Assert.Equal(("陈先生", "chen@example.com"), (lead.Name, lead.Email));
+    }
+
+    [Fact]
+    public async Task Should_merge_into_a_lead_as_old_as_the_window_and_open_a_new_one_after_it()
+    {
+        var first = await SubmitAsync(Lead("OEM-1"));
+        _clock.Advance(TimeSpan.FromDays(90));
+        var inWindow = await SubmitAsync(Lead("OEM-2"));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        var after = await SubmitAsync(Lead("OEM-3"));
+
+        Assert.Equal((IntakeOutcome.Merged, first.LeadId), (inWindow.Outcome, inWindow.LeadId));
+        Assert.Equal(IntakeOutcome.Accepted, after.Outcome);
+        Assert.NotEqual(first.LeadId, after.LeadId);
+        await using var db = _database.Open();
+        Assert.Equal(after.LeadId, (await db.Customers.SingleAsync()).OpenLeadId);
+    }
+
+    [Fact]
+    public async Task Should_open_a_new_lead_when_the_customers_lead_is_closed_or_the_dealership_does_not_merge()
+    {
+        var first = await SubmitAsync(Lead("OEM-1"));
+        await ChangeAsync(db => db.Leads.Single().Stage = LeadStage.Won);
+        var afterWon = await SubmitAsync(Lead("OEM-2"));
+        await ChangeAsync(db => db.Dealerships.Single(d => d.Code == "DEMO01").MergeOnPhone = false);
+
+        var unmerged = await SubmitAsync(Lead("OEM-3"));
+
+        Assert.Equal(IntakeOutcome.Accepted, afterWon.Outcome);
+        Assert.Equal(IntakeOutcome.Accepted, unmerged.Outcome);
+        Assert.Equal(3, new[] { first.LeadId, afterWon.LeadId, unmerged.LeadId }.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Should_open_separate_leads_for_submissions_without_a_phone_number()
+    {
+        var first = await SubmitAsync(Lead("OEM-1", phone: null));
+        var second = await SubmitAsync(Lead("OEM-2", phone: null));
+
+        Assert.Equal((IntakeOutcome.Accepted, IntakeOutcome.Accepted), (first.Outcome, second.Outcome));
+        await using var db = _database.Open();
+        Assert.Empty(await db.Customers.ToListAsync());
+        Assert.All(await db.Leads.ToListAsync(), l => Assert.Null(l.CustomerId));
+    }
+
+    [Fact]
+    public async Task Should_read_phone_numbers_in_the_dealerships_region()
+    {
+        await ChangeAsync(db => db.Dealerships.Single(d => d.Code == "DEMO01").PhoneRegion = "DE");
+
+        await SubmitAsync(Lead("OEM-1", phone: "030 123456"));
+
+        await using var db = _database.Open();
+        Assert.Equal("+4930123456", (await db.Leads.SingleAsync()).Phone);
+    }
+
+    [Fact]
+    public async Task Should_record_consent_only_when_it_changes_and_say_where_it_was_given()
+    {
+        // A minute apart, so that which statement is the latest is plain.
+        foreach (var (externalId, phone, consent) in new[]
+        {
+            ("OEM-1", "138 1234 5678", new ConsentStatement { Sms = true, Phone = false, Source = "  OEM web form " }),
+            ("OEM-2", "138 1234 5678", new ConsentStatement { Sms = true, Phone = null }),
+            ("OEM-3", "138 1234 5678", new ConsentStatement { Sms = false }),
+            ("OEM-4", "138 1234 5678", new ConsentStatement { Sms = true, Source = "展厅" }),
+            ("OEM-5", "137 0000 1111", new ConsentStatement { Sms = true, Source = "家人" }),
+        })
+        {
+            await SubmitAsync(Lead(externalId, phone: phone, consent: consent));
+            _clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await using var db = _database.Open();
+        var records = await db.Consents.OrderBy(c => c.At).ThenBy(c => c.Channel).ToListAsync();
+        Assert.Equal(
+            [("phone", false, "OEM web form"), ("sms", true, "OEM web form"), ("sms", false, "lead submission"), ("sms", true, "展厅"), ("sms", true, "家人")],
+            records.Select(c => (c.Channel, c.Granted, c.Source)));
+        Assert.Equal(5, (await PublishedAsync()).Count(t => t == nameof(ConsentChanged)));
+    }
+
+    [Fact]
+    public async Task Should_ask_for_the_dealership_code_when_there_is_none()
+    {
+        var result = await SubmitAsync(Lead("OEM-1") with { DealershipCode = "  " });
+        var nothing = await SubmitAsync(new SubmitLeadRequest { Name = "陈先生" });
+
+        Assert.Equal(IntakeOutcome.Rejected, result.Outcome);
+        Assert.Equal("The dealership code is required.", Assert.Single(Assert.Single(result.Errors).Value));
+        Assert.Equal(IntakeOutcome.Rejected, nothing.Outcome);
+        await using var db = _database.Open();
+        var announced = await db.OutboxMessages.OrderBy(m => m.CreatedAt).Select(m => m.Body).ToListAsync();
+        Assert.Equal(2, announced.Count);
+        Assert.Contains("\"dealershipCode\":\"\",\"source\":\"oem\",\"externalId\":\"OEM-1\"", announced[0]);
+        Assert.Contains("\"dealershipCode\":\"\",\"source\":\"\",\"externalId\":\"\"", announced[1]);
+    }
+
+    [Theory]
+    [InlineData("NOPE99", "dealershipCode", "Dealership NOPE99 is not known.")]
+    [InlineData("closed", "dealershipCode", "Dealership CLOSED is closed and takes no new leads.")]
+    [InlineData("DEMO01", "externalId", "The external id is required: it is how a lead sent twice is recognised.")]
+    public async Task Should_keep_a_rejected_submission_with_every_reason_and_announce_it(string code, string field, string reason)
+    {
+        var request = Lead(code == "DEMO01" ? " " : "OEM-1") with { DealershipCode = $" {code.ToLowerInvariant()} " };
+
+        var result = await SubmitAsync(request);
+
+        Assert.Equal(IntakeOutcome.Rejected, result.Outcome);
+        Assert.Equal(reason, Assert.Single(result.Errors[field]));
+        await using var db = _database.Open();
+        var kept = await db.RejectedLeads.SingleAsync();
+        Assert.Equal((result.RejectionId, code.ToUpperInvariant(), "http", $"{field}: {reason}", "{}", RejectionStatus.Open),
+            (kept.Id, kept.DealershipCode, kept.Channel, kept.Reasons, kept.RawPayload, kept.Status));
+        Assert.Equal(code == "NOPE99" ? Guid.Empty : code == "closed" ? TestApp.SecondDealershipId : DealershipId, kept.DealershipId);
+        Assert.Empty(await db.Leads.ToListAsync());
+        Assert.Equal([nameof(LeadRejected)], await PublishedAsync());
+        Assert.Contains($"\"dealershipCode\":\"{code.ToUpperInvariant()}\",\"source\":\"oem\"", (await db.OutboxMessages.SingleAsync()).Body);
+    }
+
+    /// <summary>The short names of the events staged for publishing, oldest first.</summary>
+    private async Task<List<string>> PublishedAsync()
+    {
+        await using var db = _database.Open();
+        var types = await db.OutboxMessages.OrderBy(m => m.CreatedAt).Select(m => m.MessageType).ToListAsync();
+        return types.Select(t => t[(t.LastIndexOf('.') + 1)..]).ToList();
     }
 }

@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
+using Dealership.Notification;
+using Dealership.Notification.Sms;
 using Dealership.Tests.Support;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -216,5 +219,320 @@ public sealed class Customer_sms_rules_Specs : IAsyncLifetime
         var settings = (await _app.Client.GetFromJsonAsync<JsonObject>("/api/sms/settings/DEMO01"))!;
         change(settings);
         (await _app.Client.PutAsJsonAsync("/api/sms/settings/DEMO01", settings)).EnsureSuccessStatusCode();
+    }
+}
+
+/// <summary>
+/// The same rules, and the opt-out reply, on the notification database alone: every limit at its
+/// edge, without a host, so that mutation testing can run them (docs/mutation/sms.md).
+/// </summary>
+public sealed class When_the_rules_take_an_sms_request : IAsyncLifetime
+{
+    private const string Phone = "+8613912345678";
+    private static readonly Guid DealershipId = TestApp.DemoDealershipId;
+    // Tuesday 15:00 in Shanghai: outside the default quiet hours (21:00-08:00).
+    private static readonly DateTimeOffset Afternoon = Showroom.Local(2030, 1, 15, 15);
+    private readonly Guid _leadId = Guid.NewGuid();
+    private ServiceDatabase<NotificationDbContext> _database = null!;
+    private int _step;
+
+    public async Task InitializeAsync() => _database = await ServiceDatabase<NotificationDbContext>.CreateAsync<NotificationSqliteDbContext>();
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task Should_queue_a_customer_sms_with_consent_at_once_signed_and_with_the_opt_out_line()
+    {
+        await ConsentAsync(granted: true);
+
+        var sms = await RequestAsync("care", Afternoon);
+
+        Assert.Equal(SmsStatus.Queued, sms.Status);
+        Assert.Null(sms.Reason);
+        Assert.Equal(Afternoon, sms.SendAt);
+        Assert.Equal("【经销商】刘女士您好，感谢您今天接听王芳的电话。如有任何需要，欢迎随时联系我们。 回复TD退订", sms.Text);
+        Assert.Empty(await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_customer_sms_without_consent_or_after_it_was_withdrawn_and_say_why()
+    {
+        var none = await RequestAsync("care", Afternoon);
+        await ConsentAsync(granted: false, source: "OEM web form");
+        var withdrawn = await RequestAsync("care", Afternoon);
+
+        Assert.Equal((SmsStatus.Refused, "no SMS consent on record for this customer"), (none.Status, none.Reason));
+        Assert.Equal((SmsStatus.Refused, "the customer withdrew SMS consent (OEM web form)"), (withdrawn.Status, withdrawn.Reason));
+        Assert.Equal(new[] { nameof(SmsRefused), nameof(SmsRefused) }, await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_send_a_consultant_alert_at_night_without_consent_or_cap()
+    {
+        await using (var db = _database.Open())
+        {
+            db.Settings.Add(new DealershipSmsSettings { DealershipId = DealershipId, DealershipCode = "DEMO01", WeeklyCap = 0 });
+            await db.SaveChangesAsync();
+        }
+        var night = Showroom.Local(2030, 1, 15, 23);
+
+        var alert = await RequestAsync("new-lead", night, recipient: SmsRecipients.Consultant);
+
+        Assert.Equal((SmsStatus.Queued, night), (alert.Status, alert.SendAt));
+        Assert.Equal("【经销商】王芳，您有一条新线索，请在 明天 前首次联系客户。", alert.Text);
+    }
+
+    [Fact]
+    public async Task Should_refuse_the_customer_sms_past_the_weekly_cap_counting_only_the_last_seven_days_of_that_customer()
+    {
+        await ConsentAsync(granted: true);
+        // Eight days ago, and one refused, another customer's, another dealership's: none of them counts.
+        await RequestAsync("care", Afternoon.AddDays(-8));
+        await SentAsync(await RequestAsync("care", Afternoon.AddDays(-1)));
+        await using (var db = _database.Open())
+        {
+            db.Messages.Add(Message(Phone, SmsStatus.Refused, Afternoon.AddHours(-1)));
+            db.Messages.Add(Message("+8613800000000", SmsStatus.Delivered, Afternoon.AddHours(-1)));
+            db.Messages.Add(Message(Phone, SmsStatus.Delivered, Afternoon.AddHours(-1), dealershipId: TestApp.SecondDealershipId));
+            db.Messages.Add(Message(Phone, SmsStatus.Delivered, Afternoon.AddHours(-1), recipient: SmsRecipients.Consultant));
+            await db.SaveChangesAsync();
+        }
+        // Queued, held, sent, delivered or undelivered: each went (or goes) to the handset, so each counts.
+        await RequestAsync("care", Afternoon.AddHours(-2));
+        await HoldAsync(await RequestAsync("care", Afternoon.AddHours(-2)));
+        await SetStatusAsync(await RequestAsync("care", Afternoon.AddHours(-2)), SmsStatus.Undelivered);
+
+        var fifth = await RequestAsync("care", Afternoon);
+        var sixth = await RequestAsync("care", Afternoon);
+
+        Assert.Equal(SmsStatus.Queued, fifth.Status);
+        Assert.Equal((SmsStatus.Refused, "weekly cap reached: 5 customer SMS in the last 7 days (cap 5)"), (sixth.Status, sixth.Reason));
+        // Exactly seven days after the first of them, that one no longer counts.
+        Assert.Equal(SmsStatus.Queued, (await RequestAsync("care", Afternoon.AddDays(6))).Status);
+    }
+
+    [Fact]
+    public async Task Should_hold_a_customer_sms_in_quiet_hours_until_they_end_and_announce_each_new_hold_once()
+    {
+        await ConsentAsync(granted: true);
+
+        var held = await RequestAsync("care", Showroom.Local(2030, 1, 15, 22, 30));
+        var announced = await PublishedAsync();
+        // The sender holds it again when it finds it due: the same hold is not announced twice, a new time or reason is.
+        await HoldAgainAsync(held, held.Reason!, held.SendAt);
+        var same = await PublishedAsync();
+        await HoldAgainAsync(held, held.Reason!, held.SendAt.AddHours(1));
+        await HoldAgainAsync(held, "daily SMS spending cap of 100.00 yuan reached", held.SendAt.AddHours(1));
+
+        Assert.Equal((SmsStatus.Held, "quiet hours 21:00-08:00 (Asia/Shanghai)"), (held.Status, held.Reason));
+        Assert.Equal(Showroom.Local(2030, 1, 16, 8), held.SendAt);
+        Assert.Equal(new[] { nameof(SmsHeld) }, announced);
+        Assert.Equal(new[] { nameof(SmsHeld) }, same);
+        Assert.Equal(3, (await PublishedAsync()).Count(t => t == nameof(SmsHeld)));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_customer_sms_past_the_weekly_cap_also_in_quiet_hours_rather_than_hold_it()
+    {
+        await ConsentAsync(granted: true);
+        await using (var db = _database.Open())
+        {
+            db.Settings.Add(new DealershipSmsSettings { DealershipId = DealershipId, DealershipCode = "DEMO01", WeeklyCap = 1 });
+            await db.SaveChangesAsync();
+        }
+        await RequestAsync("care", Afternoon);
+
+        var night = await RequestAsync("reminder", Showroom.Local(2030, 1, 15, 23));
+
+        Assert.Equal((SmsStatus.Refused, "weekly cap reached: 1 customer SMS in the last 7 days (cap 1)"), (night.Status, night.Reason));
+        Assert.DoesNotContain(nameof(SmsHeld), await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_not_take_the_consent_given_to_another_dealership_or_for_another_phone()
+    {
+        await using (var db = _database.Open())
+        {
+            db.Consents.Add(new Dealership.Notification.Sms.CustomerConsent { DealershipId = TestApp.SecondDealershipId, Phone = Phone, Channel = ConsentChannels.Sms, Granted = true, Source = "其他门店" });
+            db.Consents.Add(new Dealership.Notification.Sms.CustomerConsent { DealershipId = DealershipId, Phone = "+8613700000000", Channel = ConsentChannels.Sms, Granted = true, Source = "家人" });
+            db.Consents.Add(new Dealership.Notification.Sms.CustomerConsent { DealershipId = DealershipId, Phone = Phone, Channel = ConsentChannels.Phone, Granted = true, Source = "电话" });
+            await db.SaveChangesAsync();
+        }
+
+        var sms = await RequestAsync("care", Afternoon);
+
+        Assert.Equal((SmsStatus.Refused, "no SMS consent on record for this customer"), (sms.Status, sms.Reason));
+    }
+
+    [Fact]
+    public async Task Should_take_a_repeated_request_once()
+    {
+        await ConsentAsync(granted: true);
+
+        await RequestAsync("care", Afternoon, key: "care:step-1");
+        await RequestAsync("care", Afternoon.AddMinutes(5), key: "care:step-1");
+
+        await using var db = _database.Open();
+        Assert.Equal(1, await db.Messages.CountAsync());
+    }
+
+    [Fact]
+    public async Task Should_write_in_the_language_asked_for_or_else_the_dealerships_with_its_own_text()
+    {
+        await ConsentAsync(granted: true);
+        await using (var db = _database.Open())
+        {
+            db.Settings.Add(new DealershipSmsSettings { DealershipId = DealershipId, DealershipCode = "DEMO01", Signature = "[Demo Motors]", Language = SmsLanguages.English });
+            db.Templates.Add(new SmsTemplate { Id = Guid.NewGuid(), DealershipId = DealershipId, Purpose = "care", Language = SmsLanguages.Chinese, Body = "{customer}，谢谢！" });
+            db.Templates.Add(new SmsTemplate { Id = Guid.NewGuid(), DealershipId = TestApp.SecondDealershipId, Purpose = "care", Language = SmsLanguages.English, Body = "Suzhou thanks you" });
+            await db.SaveChangesAsync();
+        }
+
+        var english = await RequestAsync("care", Afternoon);
+        var chinese = await RequestAsync("care", Afternoon, language: SmsLanguages.Chinese);
+        var unknown = await RequestAsync("care", Afternoon, language: "fr");
+
+        Assert.Equal("[Demo Motors]Dear 刘女士, thank you for talking with 王芳 today. Whenever you need us, we are here. Reply TD to opt out", english.Text);
+        Assert.Equal("[Demo Motors]刘女士，谢谢！ 回复TD退订", chinese.Text);
+        Assert.Equal(SmsLanguages.English, unknown.Language);
+    }
+
+    [Fact]
+    public async Task Should_withdraw_consent_and_refuse_what_waits_when_the_customer_replies_an_opt_out_keyword()
+    {
+        await ConsentAsync(granted: true);
+        await SentAsync(await RequestAsync("care", Afternoon.AddHours(-1)));
+        var waiting = await RequestAsync("reminder", Afternoon);
+        var held = await RequestAsync("reminder", Showroom.Local(2030, 1, 15, 22));
+
+        ReplyOutcome? outcome;
+        await using (var db = _database.Open())
+        {
+            outcome = await SmsReplies.HandleAsync(db, Phone, " td ", Afternoon, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(new ReplyOutcome(DealershipId, _leadId, true, "TD"), outcome);
+        await using var after = _database.Open();
+        var consent = await after.Consents.SingleAsync();
+        Assert.Equal((false, "sms-reply:TD"), (consent.Granted, consent.Source));
+        foreach (var id in new[] { waiting.Id, held.Id })
+        {
+            var message = await after.Messages.SingleAsync(m => m.Id == id);
+            Assert.Equal((SmsStatus.Refused, "the customer opted out (replied TD)"), (message.Status, message.Reason));
+        }
+        Assert.Contains(nameof(CustomerOptedOut), await PublishedAsync());
+    }
+
+    [Fact]
+    public async Task Should_take_an_opt_out_for_the_latest_conversation_and_refuse_only_what_waits_for_that_customer_there()
+    {
+        await ConsentAsync(granted: true);
+        var earlier = await RequestAsync("care", Afternoon.AddHours(-3));
+        await SetStatusAsync(earlier, SmsStatus.Sent);
+        await using (var db = _database.Open())
+        {
+            // The latest SMS to this phone came from the second dealership, which has no consent on record for it.
+            var latest = Message(Phone, SmsStatus.Sent, Afternoon.AddHours(-1), dealershipId: TestApp.SecondDealershipId);
+            latest.SentAt = latest.CreatedAt;
+            db.Messages.Add(latest);
+            db.Messages.Add(Message(Phone, SmsStatus.Queued, Afternoon, dealershipId: TestApp.SecondDealershipId));
+            db.Messages.Add(Message(Phone, SmsStatus.Held, Afternoon));
+            db.Messages.Add(Message("+8613700000000", SmsStatus.Queued, Afternoon, dealershipId: TestApp.SecondDealershipId));
+            db.Messages.Add(Message(Phone, SmsStatus.Queued, Afternoon, dealershipId: TestApp.SecondDealershipId, recipient: SmsRecipients.Consultant));
+            await db.SaveChangesAsync();
+        }
+
+        ReplyOutcome? outcome;
+        await using (var db = _database.Open())
+        {
+            outcome = await SmsReplies.HandleAsync(db, Phone, "退订", Afternoon, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(TestApp.SecondDealershipId, outcome!.DealershipId);
+        await using var after = _database.Open();
+        var consent = await after.Consents.SingleAsync(c => c.DealershipId == TestApp.SecondDealershipId);
+        Assert.Equal((false, "sms-reply:退订"), (consent.Granted, consent.Source));
+        Assert.True((await after.Consents.SingleAsync(c => c.DealershipId == DealershipId)).Granted);
+        var statuses = await after.Messages.Where(m => m.CreatedAt == Afternoon).Select(m => new { m.DealershipId, m.Phone, m.Recipient, m.Status }).ToListAsync();
+        Assert.Equal(SmsStatus.Refused, statuses.Single(m => m.DealershipId == TestApp.SecondDealershipId && m.Phone == Phone && m.Recipient == SmsRecipients.Customer).Status);
+        Assert.Equal(SmsStatus.Held, statuses.Single(m => m.DealershipId == DealershipId).Status);
+        Assert.Equal(SmsStatus.Queued, statuses.Single(m => m.Phone != Phone).Status);
+        Assert.Equal(SmsStatus.Queued, statuses.Single(m => m.Recipient == SmsRecipients.Consultant).Status);
+    }
+
+    [Fact]
+    public async Task Should_pass_on_any_other_reply_to_the_last_conversation_and_ignore_a_phone_never_texted()
+    {
+        await ConsentAsync(granted: true);
+        await SentAsync(await RequestAsync("care", Afternoon.AddHours(-1)));
+
+        await using var db = _database.Open();
+        var answer = await SmsReplies.HandleAsync(db, Phone, " 1 ", Afternoon, CancellationToken.None);
+        var stranger = await SmsReplies.HandleAsync(db, "+8613700000000", "TD", Afternoon, CancellationToken.None);
+        await db.SaveChangesAsync();
+
+        Assert.Equal(new ReplyOutcome(DealershipId, _leadId, false, null), answer);
+        Assert.Null(stranger);
+        Assert.True((await db.Consents.SingleAsync()).Granted);
+        Assert.Contains(nameof(SmsReplyReceived), await PublishedAsync());
+    }
+
+    private async Task ConsentAsync(bool granted, string source = "lead submission")
+    {
+        await using var db = _database.Open();
+        var consent = await db.Consents.FindAsync(DealershipId, Phone, ConsentChannels.Sms);
+        if (consent is null)
+            db.Consents.Add(new Dealership.Notification.Sms.CustomerConsent { DealershipId = DealershipId, Phone = Phone, Channel = ConsentChannels.Sms, Granted = granted, Source = source });
+        else
+            (consent.Granted, consent.Source) = (granted, source);
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<SmsMessage> RequestAsync(string template, DateTimeOffset now, string recipient = SmsRecipients.Customer, string? key = null, string? language = null)
+    {
+        key ??= $"{_leadId}:{template}:step-{++_step}";
+        var parameters = new Dictionary<string, string> { ["customer"] = "刘女士", ["consultant"] = "王芳", ["dueAt"] = "明天", ["startsAt"] = "明天 10:00" };
+        if (language is not null)
+            parameters["language"] = language;
+        await using var db = _database.Open();
+        await SmsRequests.RequestAsync(db, new SmsRequest(DealershipId, _leadId, recipient, Phone, template, parameters, key), now, CancellationToken.None);
+        await db.SaveChangesAsync();
+        return await db.Messages.AsNoTracking().SingleAsync(m => m.IdempotencyKey == key);
+    }
+
+    private SmsMessage Message(string phone, SmsStatus status, DateTimeOffset createdAt, Guid? dealershipId = null, string recipient = SmsRecipients.Customer) => new()
+    {
+        Id = Guid.NewGuid(), DealershipId = dealershipId ?? DealershipId, LeadId = _leadId, Recipient = recipient, Phone = phone, Template = "care",
+        Text = "…", IdempotencyKey = Guid.NewGuid().ToString(), Status = status, CreatedAt = createdAt, SendAt = createdAt,
+    };
+
+    private async Task HoldAgainAsync(SmsMessage message, string reason, DateTimeOffset until)
+    {
+        await using var db = _database.Open();
+        SmsRequests.Hold(db, await db.Messages.SingleAsync(m => m.Id == message.Id), reason, until, Afternoon);
+        await db.SaveChangesAsync();
+    }
+
+    private Task SentAsync(SmsMessage message) => SetStatusAsync(message, SmsStatus.Sent);
+
+    private Task HoldAsync(SmsMessage message) => SetStatusAsync(message, SmsStatus.Held);
+
+    private async Task SetStatusAsync(SmsMessage message, SmsStatus status)
+    {
+        await using var db = _database.Open();
+        var row = await db.Messages.SingleAsync(m => m.Id == message.Id);
+        row.Status = status;
+        row.SentAt = status is SmsStatus.Sent or SmsStatus.Delivered or SmsStatus.Undelivered ? row.CreatedAt : null;
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The short names of the events staged for publishing, oldest first.</summary>
+    private async Task<List<string>> PublishedAsync()
+    {
+        await using var db = _database.Open();
+        var types = await db.OutboxMessages.OrderBy(m => m.CreatedAt).Select(m => m.MessageType).ToListAsync();
+        return types.Select(t => t[(t.LastIndexOf('.') + 1)..]).ToList();
     }
 }

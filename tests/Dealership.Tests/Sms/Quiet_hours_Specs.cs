@@ -39,8 +39,31 @@ public class Quiet_hours_Specs
         var none = new DealershipSmsSettings { DealershipCode = "Y", QuietHoursStart = new(0, 0), QuietHoursEnd = new(0, 0) };
 
         Assert.Equal(Showroom.Local(2030, 1, 15, 14), lunch.NextAllowedTime(Showroom.Local(2030, 1, 15, 12, 30)));
+        Assert.Equal(Showroom.Local(2030, 1, 15, 14), lunch.NextAllowedTime(Showroom.Local(2030, 1, 15, 12)));
+        Assert.Equal(Showroom.Local(2030, 1, 15, 11, 59), lunch.NextAllowedTime(Showroom.Local(2030, 1, 15, 11, 59)));
         Assert.Equal(Showroom.Local(2030, 1, 15, 22), lunch.NextAllowedTime(Showroom.Local(2030, 1, 15, 22)));
         Assert.Equal(Showroom.Local(2030, 1, 15, 23), none.NextAllowedTime(Showroom.Local(2030, 1, 15, 23)));
+    }
+
+    [Fact]
+    public void Should_end_quiet_hours_that_end_in_a_skipped_daylight_saving_hour_an_hour_later()
+    {
+        // Europe/Berlin skips 02:00-03:00 on 2030-03-31: quiet hours ending at 02:30 end at 03:30 summer time.
+        var berlin = new DealershipSmsSettings { DealershipCode = "BER01", TimeZone = "Europe/Berlin", QuietHoursStart = new(22, 0), QuietHoursEnd = new(2, 30) };
+
+        Assert.Equal(new DateTimeOffset(2030, 3, 31, 3, 30, 0, TimeSpan.FromHours(2)),
+            berlin.NextAllowedTime(new DateTimeOffset(2030, 3, 30, 23, 0, 0, TimeSpan.FromHours(1))));
+    }
+
+    [Theory]
+    [InlineData(0, 30)]
+    [InlineData(23, 59)]
+    public void Should_count_the_spending_day_from_local_midnight_to_local_midnight(int hour, int minute)
+    {
+        var (start, next) = Shanghai.LocalDay(Showroom.Local(2030, 1, 15, hour, minute));
+
+        Assert.Equal(Showroom.Local(2030, 1, 15, 0), start);
+        Assert.Equal(Showroom.Local(2030, 1, 16, 0), next);
     }
 
     [Theory]

@@ -250,4 +250,136 @@ public class Reading_and_checking_Specs
         Assert.Contains("not well-formed XML", notXml.Problems.Single());
         Assert.Equal("The file has no process.", noProcess.Problems.Single());
     }
+
+    private const string StartToTask = """
+        <bpmn:startEvent id="start" />
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" />
+        <bpmn:userTask id="call" />
+        <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />
+        <bpmn:endEvent id="end" />
+        """;
+
+    public static TheoryData<string, string, string> Refused => new()
+    {
+        { StartToTask + """<bpmn:sequenceFlow id="bad" sourceRef="nowhere" targetRef="end" />""", "bad", "Its source 'nowhere' is not an element of the process." },
+        { StartToTask + """<bpmn:sequenceFlow id="bad" sourceRef="call" targetRef="nowhere" />""", "bad", "Its target 'nowhere' is not an element of the process." },
+        { StartToTask.Replace("""<bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />""", Flow("f2", "call", "end", "= true")), "f2",
+            "Conditions are supported only on flows leaving an exclusive gateway." },
+        { StartToTask + Flow("back", "call", "start"), "start", "A start or boundary event cannot have incoming sequence flows." },
+        { StartToTask.Replace("""<bpmn:startEvent id="start" />""", $"""<bpmn:startEvent id="start">{Timer("timeDuration", "PT1H")}</bpmn:startEvent>"""), "start",
+            "A timer start event needs timeDate or timeCycle, not timeDuration." },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""", """<bpmn:intermediateCatchEvent id="call" />"""), "call",
+            "An intermediate catch event needs a timer or a message definition." },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""", $"""<bpmn:intermediateCatchEvent id="call">{Timer("timeCycle", "R2/PT1H")}</bpmn:intermediateCatchEvent>"""), "call",
+            "An intermediate timer cannot repeat (timeCycle); use timeDuration or timeDate." },
+        { StartToTask + $"""<bpmn:boundaryEvent id="late" attachedToRef="call">{Timer("timeCycle", "R2/PT1H")}</bpmn:boundaryEvent>""" + Flow("f3", "late", "end"), "late",
+            "An interrupting boundary timer cannot repeat (timeCycle); make it non-interrupting or use timeDuration." },
+        { StartToTask + $"""<bpmn:boundaryEvent id="late" attachedToRef="call">{Timer("timeDuration", "PT1H")}</bpmn:boundaryEvent>""", "late",
+            "A boundary event needs an outgoing sequence flow." },
+        { StartToTask + $"""<bpmn:boundaryEvent id="late" attachedToRef="ghost">{Timer("timeDuration", "PT1H")}</bpmn:boundaryEvent>""" + Flow("f3", "late", "end"), "late",
+            "It is attached to 'ghost', which is not an element of the process." },
+        { """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which" />
+            <bpmn:eventBasedGateway id="which" />
+            <bpmn:sequenceFlow id="f2" sourceRef="which" targetRef="wait" />
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f3" sourceRef="wait" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, "which", "An event-based gateway needs at least two outgoing flows." },
+        { """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which" />
+            <bpmn:exclusiveGateway id="which" />
+            <bpmn:sequenceFlow id="a" sourceRef="which" targetRef="end" />
+            <bpmn:sequenceFlow id="b" sourceRef="which" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, "which", "The gateway has no default flow for it and the outgoing flows 'a', 'b' have no condition." },
+        { $"""
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which" />
+            <bpmn:exclusiveGateway id="which" />
+            {Flow("a", "which", "end", "= x > 1")}
+            <bpmn:sequenceFlow id="b" sourceRef="which" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, "which", "The gateway has no default flow for it and the outgoing flow 'b' has no condition." },
+        { $"""
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which" />
+            <bpmn:exclusiveGateway id="which" default="ghost" />
+            {Flow("a", "which", "end", "= x > 1")}
+            <bpmn:endEvent id="end" />
+            """, "which", "Its default flow 'ghost' is not one of its outgoing flows." },
+        { """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sub" />
+            <bpmn:subProcess id="sub">
+              <bpmn:startEvent id="s1" />
+              <bpmn:startEvent id="s2" />
+            </bpmn:subProcess>
+            <bpmn:sequenceFlow id="f2" sourceRef="sub" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """, "sub", "An embedded sub-process needs exactly one none start event; it has 2." },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""",
+            """<bpmn:userTask id="call"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="= 1" target=" " /></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>"""),
+            "call", "An input mapping has no target." },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""",
+            """<bpmn:userTask id="call"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="= 1" target="" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>"""),
+            "call", "An output mapping has no target." },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void Should_refuse_each_unsupported_use_of_an_element_naming_the_reason(string body, string elementId, string reason)
+    {
+        Assert.Contains(reason, Finding(Check(body), elementId).Reasons);
+    }
+
+    [Fact]
+    public void Should_refuse_a_process_without_a_start_event()
+    {
+        var report = Check("""<bpmn:endEvent id="end" />""");
+
+        Assert.Contains("Process 'p' has no start event.", report.Problems);
+        Assert.False(report.IsPublishable);
+    }
+
+    [Theory]
+    [InlineData("R3/PT1H", 3, 60, null)]
+    [InlineData(" R1/PT10M ", 1, 10, null)]
+    [InlineData("R/PT30M", null, 30, null)]
+    [InlineData("R2/2030-01-15T10:00:00+08:00/PT1H", 2, 60, "2030-01-15T10:00:00+08:00")]
+    public void Should_read_a_timer_cycle(string text, int? repetitions, int minutes, string? start)
+    {
+        Assert.True(TimerValues.TryReadCycle(text, out var cycle, out var error), error);
+
+        Assert.Equal(new TimerCycle(repetitions, TimeSpan.FromMinutes(minutes), start is null ? null : DateTimeOffset.Parse(start)), cycle);
+        Assert.Null(TimerValues.CheckLiteral(TimerKind.Cycle, text));
+    }
+
+    [Theory]
+    [InlineData("PT1H", "\"PT1H\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)")]
+    [InlineData("R3", "\"R3\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)")]
+    [InlineData("X3/PT1H", "\"X3/PT1H\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)")]
+    [InlineData("R3/2030-01-15T10:00:00Z/PT1H/PT2H", "\"R3/2030-01-15T10:00:00Z/PT1H/PT2H\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)")]
+    [InlineData("R0/PT1H", "\"R0\" is not a repetition count such as R3")]
+    [InlineData("R-1/PT1H", "\"R-1\" is not a repetition count such as R3")]
+    [InlineData("Rx/PT1H", "\"Rx\" is not a repetition count such as R3")]
+    [InlineData("R2/tomorrow/PT1H", "\"tomorrow\" is not an ISO 8601 date and time")]
+    [InlineData("R2/PT0S", "the interval of a cycle must be positive")]
+    public void Should_say_why_a_timer_cycle_cannot_be_read(string text, string reason)
+    {
+        Assert.False(TimerValues.TryReadCycle(text, out var cycle, out var error));
+
+        Assert.Null(cycle);
+        Assert.Equal(reason, error);
+        Assert.Equal(reason, TimerValues.CheckLiteral(TimerKind.Cycle, text));
+    }
+
+    [Fact]
+    public void Should_check_a_literal_timer_date()
+    {
+        Assert.Null(TimerValues.CheckLiteral(TimerKind.Date, "2030-01-15T10:00:00+08:00"));
+        Assert.Equal("\"tomorrow\" is not an ISO 8601 date and time such as 2026-01-15T10:00:00+08:00", TimerValues.CheckLiteral(TimerKind.Date, "tomorrow"));
+    }
 }

@@ -223,4 +223,49 @@ public class Feel_expression_Specs
         Assert.Equal("\"P1DT2H\"", FeelValues.ToJson(Eval("duration(\"P1DT2H\")"))!.ToJsonString());
         Assert.Equal("{\"a\":[1,\"x\"]}", FeelValues.ToJson(Eval("{a: [1, \"x\"]}"))!.ToJsonString());
     }
+
+    [Theory]
+    [InlineData("upper case(nothing)")]
+    [InlineData("lower case(nothing)")]
+    [InlineData("string length(nothing)")]
+    [InlineData("string(nothing)")]
+    [InlineData("number(nothing)")]
+    [InlineData("count(nothing)")]
+    [InlineData("sum(nothing)")]
+    [InlineData("min(nothing)")]
+    [InlineData("max(nothing)")]
+    [InlineData("list contains(nothing, 1)")]
+    [InlineData("contains(nothing, \"a\")")]
+    [InlineData("contains(\"a\", nothing)")]
+    [InlineData("starts with(\"a\", nothing)")]
+    [InlineData("substring(nothing, 1)")]
+    [InlineData("substring(\"abc\", nothing)")]
+    public void Should_give_null_for_a_missing_argument_of_a_built_in_function(string expression) => Assert.Null(Eval(expression));
+
+    [Theory]
+    [InlineData("string(true)", "true")]
+    [InlineData("string(optedOut)", "false")]
+    [InlineData("upper case(\"Chen\")", "CHEN")]
+    [InlineData("lower case(\"Chen\")", "chen")]
+    [InlineData("substring(\"Shanghai\", 1)", "Shanghai")]
+    [InlineData("substring(\"Shanghai\", 6)", "hai")]
+    [InlineData("substring(\"Shanghai\", 9)", "")]
+    [InlineData("substring(\"Shanghai\", -3)", "hai")]
+    [InlineData("substring(\"Shanghai\", -8)", "Shanghai")]
+    [InlineData("substring(\"Shanghai\", 6, 10)", "hai")]
+    public void Should_work_strings_with_the_built_in_functions(string expression, string expected) => Assert.Equal(expected, Eval(expression));
+
+    [Theory]
+    [InlineData("min([3, 1, 2])", 1)]
+    [InlineData("max([3, 1, 2])", 3)]
+    [InlineData("count(tags)", 2)]
+    [InlineData("string length(\"上海\")", 2)]
+    public void Should_work_lists_and_lengths_with_the_built_in_functions(string expression, double expected) => Assert.Equal((decimal)expected, Eval(expression));
+
+    [Theory]
+    [InlineData("substring(\"Shanghai\", 0)", "substring(): start position 0 is outside a string of length 8 (at position 1)")]
+    [InlineData("substring(\"Shanghai\", 10)", "substring(): start position 10 is outside a string of length 8 (at position 1)")]
+    [InlineData("substring(\"Shanghai\", -9)", "substring(): start position -9 is outside a string of length 8 (at position 1)")]
+    public void Should_refuse_a_substring_start_outside_the_string(string expression, string reason) =>
+        Assert.Equal(reason, Assert.Throws<FeelEvaluationException>(() => Eval(expression)).Message);
 }

@@ -76,6 +76,66 @@ public class Boundary_events_Specs
     }
 
     [Fact]
+    public async Task Should_keep_a_cycles_rhythm_when_it_fires_a_little_late()
+    {
+        var process = Process(TaskWithBoundary($"""
+            <bpmn:boundaryEvent id="escalate" attachedToRef="call" cancelActivity="false">{Timer("timeCycle", "R5/PT1H")}</bpmn:boundaryEvent>
+            """));
+        var instance = await _h.StartAsync(process);
+
+        await _h.AdvanceAsync(process, instance, TimeSpan.FromMinutes(90));
+
+        Assert.Equal(["escalation"], _h.Executed);
+        Assert.Equal(Harness.Start.AddHours(2), Assert.Single(instance.Timers).DueAt);
+    }
+
+    [Fact]
+    public async Task Should_fire_a_cycle_missed_for_hours_once_and_go_on_from_now()
+    {
+        var process = Process(TaskWithBoundary($"""
+            <bpmn:boundaryEvent id="escalate" attachedToRef="call" cancelActivity="false">{Timer("timeCycle", "R5/PT1H")}</bpmn:boundaryEvent>
+            """));
+        var instance = await _h.StartAsync(process);
+
+        await _h.AdvanceAsync(process, instance, TimeSpan.FromMinutes(210));
+
+        Assert.Equal(["escalation"], _h.Executed);
+        var timer = Assert.Single(instance.Timers);
+        Assert.Equal(Harness.Start.AddMinutes(270), timer.DueAt);
+        Assert.Equal(3, timer.RemainingRepetitions);
+    }
+
+    [Fact]
+    public async Task Should_fire_every_timer_that_came_due_in_the_order_they_came_due()
+    {
+        var process = Process($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "fork")}
+            <bpmn:parallelGateway id="fork" />
+            {Flow("f2", "fork", "later")}
+            {Flow("f3", "fork", "sooner")}
+            <bpmn:intermediateCatchEvent id="later">{Timer("timeDuration", "PT2H")}</bpmn:intermediateCatchEvent>
+            <bpmn:intermediateCatchEvent id="sooner">{Timer("timeDuration", "PT1H")}</bpmn:intermediateCatchEvent>
+            {Flow("f4", "later", "afterLater")}
+            {Flow("f5", "sooner", "afterSooner")}
+            {ServiceTask("afterLater", "record")}
+            {ServiceTask("afterSooner", "record")}
+            {Flow("f6", "afterLater", "end1")}
+            {Flow("f7", "afterSooner", "end2")}
+            <bpmn:endEvent id="end1" />
+            <bpmn:endEvent id="end2" />
+            """);
+        var instance = await _h.StartAsync(process);
+        _h.Clock.Advance(TimeSpan.FromHours(3));
+
+        var fired = await _h.Engine.FireDueTimersAsync(process, instance);
+
+        Assert.Equal(2, fired);
+        Assert.Equal(["afterSooner", "afterLater"], _h.Executed);
+        Assert.Equal(InstanceStatus.Completed, instance.Status);
+    }
+
+    [Fact]
     public async Task Should_cancel_the_task_when_an_interrupting_boundary_message_arrives()
     {
         var process = Process(TaskWithBoundary("""

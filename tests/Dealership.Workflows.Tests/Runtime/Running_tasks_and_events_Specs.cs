@@ -26,6 +26,49 @@ public class Running_tasks_and_events_Specs
     }
 
     [Fact]
+    public async Task Should_journal_every_step_of_a_run_in_order_for_the_instance_history()
+    {
+        var process = Process($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "call")}
+            {ServiceTask("call", "record")}
+            {Flow("f2", "call", "work")}
+            <bpmn:userTask id="work" />
+            {Flow("f3", "work", "pause")}
+            <bpmn:intermediateCatchEvent id="pause">{Timer("timeDuration", "PT1H")}</bpmn:intermediateCatchEvent>
+            {Flow("f4", "pause", "end")}
+            <bpmn:endEvent id="end" />
+            """);
+
+        var instance = await _h.StartAsync(process);
+        await _h.Engine.CompleteUserTaskAsync(process, instance, instance.UserTasks.Single().Key, new JsonObject { ["answer"] = "yes" });
+        await _h.AdvanceAsync(process, instance, TimeSpan.FromHours(1));
+
+        Assert.Equal(
+            [
+                "09:00 p started start",
+                "09:00 start completed",
+                "09:00 f1 taken",
+                "09:00 call activated",
+                "09:00 call completed  {\"callDone\":true}",
+                "09:00 f2 taken",
+                "09:00 work activated",
+                "09:00 work waiting user task",
+                "09:00 work completed  {\"answer\":\"yes\"}",
+                "09:00 f3 taken",
+                "09:00 pause activated",
+                "09:00 pause timer-scheduled due 2026-03-02T10:00:00+00:00",
+                "10:00 pause timer-fired due 2026-03-02T10:00:00+00:00",
+                "10:00 pause completed",
+                "10:00 f4 taken",
+                "10:00 end activated",
+                "10:00 end completed",
+                "10:00 p completed",
+            ],
+            instance.Journal.Select(j => $"{j.At:HH:mm} {j.ElementId} {j.Outcome} {j.Detail} {j.VariablesChanged?.ToJsonString()}".TrimEnd()));
+    }
+
+    [Fact]
     public async Task Should_run_a_service_task_through_its_registered_activity()
     {
         var process = Process($"""
@@ -301,6 +344,54 @@ public class Running_tasks_and_events_Specs
 
         Assert.Equal("L-9", instance.Variables["leadId"]!.GetValue<string>());
         Assert.Equal(InstanceStatus.Completed, instance.Status);
+    }
+
+    [Fact]
+    public async Task Should_start_at_the_none_start_event_unless_told_otherwise_and_only_at_a_start_event_of_the_process()
+    {
+        var process = Process($"""
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="m2" /></bpmn:intermediateCatchEvent>
+            <bpmn:intermediateCatchEvent id="pause">{Timer("timeDuration", "PT1H")}</bpmn:intermediateCatchEvent>
+            <bpmn:startEvent id="byMessage"><bpmn:messageEventDefinition messageRef="m1" /></bpmn:startEvent>
+            <bpmn:startEvent id="byReassignment"><bpmn:messageEventDefinition messageRef="m2" /></bpmn:startEvent>
+            <bpmn:startEvent id="plain" />
+            {Flow("f1", "byMessage", "end")}
+            {Flow("f2", "byReassignment", "end")}
+            {Flow("f3", "plain", "end")}
+            {Flow("f4", "wait", "pause")}
+            {Flow("f5", "pause", "end")}
+            <bpmn:endEvent id="end" />
+            """, """<bpmn:message id="m1" name="LeadAssigned" /><bpmn:message id="m2" name="LeadReassigned" />""");
+        var id = Guid.NewGuid();
+
+        var instance = await _h.Engine.StartAsync(process, instanceId: id);
+        var notAStart = await Assert.ThrowsAsync<InvalidOperationException>(() => _h.Engine.StartAsync(process, startEventId: "end"));
+
+        Assert.Equal(id, instance.Id);
+        Assert.Equal(("p", "started", "plain"), (instance.Journal[0].ElementId, instance.Journal[0].Outcome, instance.Journal[0].Detail));
+        Assert.Equal("Process 'p' has no start event 'end'.", notAStart.Message);
+        Assert.Equal("byReassignment", StartEvents.ForMessage(process, "LeadReassigned")!.Id);
+        Assert.Null(StartEvents.ForMessage(process, "LeadClosed"));
+        Assert.Empty(StartEvents.Timers(process));
+    }
+
+    [Fact]
+    public async Task Should_start_a_process_without_a_none_start_event_at_its_first_start_event()
+    {
+        var process = Process($"""
+            <bpmn:startEvent id="tick">{Timer("timeCycle", "R3/2030-01-01T00:00:00Z/P1D")}</bpmn:startEvent>
+            {Flow("f1", "tick", "end")}
+            <bpmn:endEvent id="end" />
+            """);
+
+        var instance = await _h.Engine.StartAsync(process);
+
+        Assert.Equal("tick", instance.Journal[0].Detail);
+        // A cycle with a start date runs from it, not from when the version was published.
+        var tick = process.Element("tick");
+        Assert.Equal(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), StartEvents.NextDue(tick, Harness.Start, 0, _h.Clock));
+        Assert.Equal(new DateTimeOffset(2030, 1, 3, 0, 0, 0, TimeSpan.Zero), StartEvents.NextDue(tick, Harness.Start, 2, _h.Clock));
+        Assert.Null(StartEvents.NextDue(tick, Harness.Start, 3, _h.Clock));
     }
 
     [Fact]
