@@ -16,13 +16,17 @@ public static class DealershipApp
             Args = args,
             // appsettings.json sits beside the executable, wherever it is started from.
             ContentRootPath = AppContext.BaseDirectory,
+            // The console's static files are listed in this application's manifest, whoever starts it (tests included).
+            ApplicationName = typeof(DealershipApp).Assembly.GetName().Name,
         });
         builder.AddDealershipModules(ServiceCatalog.Select(builder.Configuration["services"]));
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapDealershipModules();
-        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+        // A process without the console shows its API reference at its root.
+        if (!app.Services.GetRequiredService<IReadOnlyList<ServiceModule>>().Any(m => m is Dealership.Web.WebModule))
+            app.MapGet("/", () => Results.Redirect("/scalar")).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Dealership.Identity;
 using Dealership.InvitationWorkflow;
 using Dealership.LeadIntake;
 using Dealership.Notification;
+using Dealership.Web;
 
 namespace Dealership.Host;
 
@@ -19,6 +20,7 @@ public static class ServiceCatalog
         new InvitationWorkflowModule(),
         new AppointmentModule(),
         new NotificationModule(),
+        new WebModule(),
     ];
 
     public static IReadOnlyList<ServiceModule> Select(string? services)

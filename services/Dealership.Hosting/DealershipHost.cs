@@ -5,6 +5,7 @@ using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Security;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -122,6 +123,12 @@ public static class DealershipHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        var modules = app.Services.GetRequiredService<IReadOnlyList<ServiceModule>>();
+        foreach (var module in modules)
+            module.UseMiddleware(app);
+        // Only the console's forms carry antiforgery tokens; the APIs take no form posts.
+        if (app.Services.GetService<IAntiforgery>() is not null)
+            app.UseAntiforgery();
         app.UseRateLimiter();
         app.UseRequestBodyLimits();
         app.UseMiddleware<EnumSpelling>();
@@ -133,7 +140,7 @@ public static class DealershipHost
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes([ApiDocument.Bearer, ApiDocument.ApiKey])).AllowAnonymous();
 
-        foreach (var module in app.Services.GetRequiredService<IReadOnlyList<ServiceModule>>())
+        foreach (var module in modules)
             module.MapEndpoints(app);
         return app;
     }

@@ -22,6 +22,11 @@ public abstract class ServiceModule
 
     public abstract void MapEndpoints(IEndpointRouteBuilder endpoints);
 
+    /// <summary>Middleware of the module's own, run after authentication and authorization and before the endpoints.</summary>
+    public virtual void UseMiddleware(WebApplication app)
+    {
+    }
+
     /// <summary>
     /// Seeds what the service needs to start, once its database is migrated and before the bus
     /// starts. <paramref name="services"/> is a scope of its own.

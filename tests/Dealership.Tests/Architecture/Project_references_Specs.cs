@@ -29,10 +29,10 @@ public class Project_references_Specs
     private static string Csproj(string folder, string name) => Path.Combine(Repository.Root, folder, name, name + ".csproj");
 
     [Fact]
-    public void Should_find_the_six_services()
+    public void Should_find_the_six_services_and_the_console()
     {
         Assert.Equal(
-            ["Dealership.Appointment", "Dealership.Assignment", "Dealership.Identity", "Dealership.InvitationWorkflow", "Dealership.LeadIntake", "Dealership.Notification"],
+            ["Dealership.Appointment", "Dealership.Assignment", "Dealership.Identity", "Dealership.InvitationWorkflow", "Dealership.LeadIntake", "Dealership.Notification", "Dealership.Web"],
             ServiceProjects().Cast<object[]>().Select(row => (string)row[0]));
     }
 

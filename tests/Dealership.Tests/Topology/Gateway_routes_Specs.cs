@@ -47,7 +47,8 @@ public class Gateway_routes_Specs
         r.Value.TryGetProperty("RateLimiterPolicy", out var rateLimit) ? rateLimit.GetString() : null,
         r.Value.TryGetProperty("Metadata", out var metadata) && metadata.TryGetProperty(RequestBodyLimits.RouteMetadataKey, out var bodyLimit) ? bodyLimit.GetString() : null)).ToList();
 
-    public static TheoryData<string> ServiceNames() => [.. ServiceCatalog.All().Select(m => m.Name)];
+    /// <summary>The services with an API; the console serves pages, which <see cref="Should_send_the_console_s_pages_to_the_console_and_every_api_path_to_its_service"/> covers.</summary>
+    public static TheoryData<string> ServiceNames() => [.. ServiceCatalog.All().Where(m => m is not Dealership.Web.WebModule).Select(m => m.Name)];
 
     [Theory]
     [MemberData(nameof(ServiceNames))]
@@ -81,11 +82,25 @@ public class Gateway_routes_Specs
     }
 
     [Fact]
-    public void Should_leave_open_at_the_gateway_only_the_sign_in_and_the_carriers_signed_callbacks()
+    public void Should_send_the_console_s_pages_to_the_console_and_every_api_path_to_its_service()
+    {
+        Route? RouteOf(string method, string path) => Routes.Where(r => r.Matches(method, path)).MinBy(r => r.Precedence);
+
+        foreach (var page in new[] { "/", "/signin", "/culture", "/_blazor", "/_framework/blazor.web.js", "/_content/MudBlazor/MudBlazor.min.css" })
+            Assert.Equal("web", RouteOf("GET", page)?.Cluster);
+        Assert.Equal("web", RouteOf("POST", "/signout")?.Cluster);
+        Assert.Equal("invitation-workflow", RouteOf("GET", "/api/tasks")?.Cluster);
+        Assert.True(ReverseProxy.GetProperty("Clusters").TryGetProperty("web", out _));
+        // Last of all routes, whatever its pattern: a new service's path is never taken by the console.
+        Assert.Equal(1000, ReverseProxy.GetProperty("Routes").GetProperty("console").GetProperty("Order").GetInt32());
+    }
+
+    [Fact]
+    public void Should_leave_open_at_the_gateway_only_the_sign_in_the_carriers_signed_callbacks_and_the_console_which_checks_its_own_session()
     {
         Assert.All(Routes, r => Assert.Contains(r.Authorization, new[] { "Default", "Anonymous" }));
         Assert.Equal(
-            ["POST /api/auth/client-token", "POST /api/auth/token", "POST /api/sms/carrier/receipts", "POST /api/sms/carrier/replies"],
+            ["* /{**rest}", "POST /api/auth/client-token", "POST /api/auth/token", "POST /api/sms/carrier/receipts", "POST /api/sms/carrier/replies"],
             Routes.Where(r => r.Authorization == "Anonymous").Select(r => $"{string.Join(",", r.Methods ?? ["*"])} {r.Path}").Order());
     }
 

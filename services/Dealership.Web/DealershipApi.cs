@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+
+namespace Dealership.Web;
+
+/// <summary>
+/// Where the pages reach the services' HTTP APIs: <c>Web:ApiBaseUrl</c> (the gateway, in the distributed
+/// topology), else this process's own address, where the embedded default serves every service.
+/// </summary>
+public sealed class ApiAddress(IConfiguration configuration, IServer server)
+{
+    private Uri? _uri;
+
+    public Uri Uri => _uri ??= Resolve();
+
+    private Uri Resolve()
+    {
+        if (configuration["Web:ApiBaseUrl"] is { Length: > 0 } configured)
+            return new Uri(configured);
+        var own = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Set Web:ApiBaseUrl: this process listens on no address the pages could call.");
+        // A wildcard listener is reached on loopback.
+        var builder = new UriBuilder(own.Replace("://+", "://localhost").Replace("://*", "://localhost"));
+        if (builder.Host is "0.0.0.0" or "[::]")
+            builder.Host = "localhost";
+        return builder.Uri;
+    }
+}
+
+/// <summary>
+/// The pages' one way to the services: each call carries the signed-in person's token, so every service
+/// decides what this person may read or change, as it does for any API caller.
+/// </summary>
+public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStateProvider authentication, NavigationManager navigation)
+{
+    public const string ClientName = "dealership-api";
+
+    public async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        var token = state.User.FindFirst(WebSignIn.AccessTokenClaim)?.Value;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // The token ran out while the page stayed open: sign in again and come back here.
+            response.Dispose();
+            navigation.NavigateTo($"{WebSignIn.SignInPath}?returnUrl={Uri.EscapeDataString(navigation.ToBaseRelativePath(navigation.Uri).Insert(0, "/"))}", forceLoad: true);
+            throw new OperationCanceledException("The session has ended.");
+        }
+        response.EnsureSuccessStatusCode();
+        return response;
+    }
+}

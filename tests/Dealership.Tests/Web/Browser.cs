@@ -1,0 +1,51 @@
+using Microsoft.Playwright;
+
+namespace Dealership.Tests.Web;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (never a downloaded browser): one browser per spec class,
+/// a fresh context (cookies, storage) per person. <c>CHROMIUM_PATH</c> points elsewhere if needed.
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public static string ExecutablePath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+            throw new InvalidOperationException($"No Chromium at {ExecutablePath}: install Debian's chromium (apt-get install chromium), as .ci/run does.");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A browser window of its own, as a new visitor (no cookies) with a Chinese browser by default.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, string locale = "zh-CN")
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = new() { Width = 1280, Height = 800 } });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Keeps what a person saw, for a human to look at (TestResults/screenshots); nothing is asserted on it.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Dealership.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dealership.Tests.Web;
+
+/// <summary>
+/// People sign in once, in a real browser, and the console then calls the services with their token:
+/// what a consultant sees is what the services let that consultant see.
+/// </summary>
+public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
+{
+    private static readonly Guid WangFang = Guid.Parse("0c0a0000-0000-4000-8000-000000000001");
+    private static readonly Guid LiQiang = Guid.Parse("0c0a0000-0000-4000-8000-000000000002");
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private sealed record OpenTask(Guid Id, Guid ConsultantId);
+
+    /// <summary>A lead whose first-contact task waits for the given consultant.</summary>
+    private async Task<Guid> LeadOfAsync(Guid consultantId, string externalId, string name, string phone)
+    {
+        var leadId = await _app.PostLeadAsync(externalId, name, phone);
+        var task = (await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<OpenTask>>($"/api/tasks?leadId={leadId}"), t => t!.Count == 1,
+            because: "the lead's first-contact task should be created"))![0];
+        if (task.ConsultantId != consultantId)
+        {
+            (await _app.Client.PostAsJsonAsync($"/api/assignments/{leadId}/reassign", new { consultantId, reason = "spec" })).EnsureSuccessStatusCode();
+            await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<OpenTask>>($"/api/tasks?leadId={leadId}"), t => t!.Count == 1 && t[0].ConsultantId == consultantId,
+                because: "the task should follow the lead to its new consultant");
+        }
+        return leadId;
+    }
+
+    private static async Task SignInAsync(IPage page, string userName, string password, string signInButton = "登录")
+    {
+        await page.GetByLabel(signInButton == "登录" ? "用户名" : "User name").FillAsync(userName);
+        await page.GetByLabel(signInButton == "登录" ? "密码" : "Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = signInButton }).ClickAsync();
+    }
+
+    [Fact]
+    public async Task Should_send_a_visitor_to_sign_in_and_show_a_consultant_her_own_open_tasks_in_Chinese_or_English_until_she_signs_out()
+    {
+        await LeadOfAsync(WangFang, "WEB-MINE", "孙先生", "13912340001");
+        await LeadOfAsync(LiQiang, "WEB-THEIRS", "周女士", "13912340002");
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+
+        await page.GotoAsync("/");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/signin\?returnUrl=%2F$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "客户邀约" })).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "sign-in-zh");
+        await SignInAsync(page, "wangfang", TestApp.DemoPassword);
+
+        await Expect(page).ToHaveURLAsync(new Regex(@"/$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "您好，王芳" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".who-am-i")).ToHaveTextAsync("演示汽车上海店 · 销售顾问");
+        var tasks = page.Locator(".open-tasks");
+        await Expect(tasks).ToContainTextAsync("孙先生");
+        // Her own customer's number in full; 李强's customer is not hers to see.
+        await Expect(tasks).ToContainTextAsync("+8613912340001");
+        await Expect(tasks).Not.ToContainTextAsync("周女士");
+        await Expect(page.Locator(".due-today")).ToHaveTextAsync(new Regex(@"^今日到期：\d+ 项$"));
+        await Browser.ScreenshotAsync(page, "my-day-zh");
+
+        // The session cookie is out of the page's scripts' reach, and it opens no API: the APIs take a token or a key.
+        Assert.DoesNotContain("dealership.session", await page.EvaluateAsync<string>("document.cookie"));
+        Assert.Equal(401, await page.EvaluateAsync<int>($"fetch('/api/tasks?consultantId={WangFang}').then(r => r.status)"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, 王芳" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".who-am-i")).ToHaveTextAsync("Demo Motors Shanghai · sales consultant");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My open tasks" })).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "my-day-en");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/signin$"));
+        await page.GotoAsync("/");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/signin\?returnUrl=%2F$"));
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_wrong_password_without_saying_which_part_was_wrong_then_lock_the_account()
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/signin");
+
+        await SignInAsync(page, "wangfang", "not-her-password");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("用户名或密码错误。");
+        await Expect(page.GetByLabel("密码")).ToHaveValueAsync("");
+        await SignInAsync(page, "nobody-here", "whatever1");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("用户名或密码错误。");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/signin$"));
+
+        // Five failures lock the account (Identity:Lockout): even the right password is then refused, with the wait.
+        for (var i = 0; i < 4; i++)
+            await SignInAsync(page, "wangfang", "not-her-password");
+        await SignInAsync(page, "wangfang", TestApp.DemoPassword);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(new Regex(@"^登录失败次数过多，账户已锁定。请 \d+ 分钟后重试，或请管理员解锁。$"));
+        await Browser.ScreenshotAsync(page, "sign-in-locked-zh");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/signin$"));
+    }
+
+    [Fact]
+    public async Task Should_speak_the_language_of_the_person_s_profile_and_show_network_staff_the_whole_network()
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/signin?returnUrl=%2F");
+        await SignInAsync(page, "admin", TestApp.DemoPassword);
+
+        // The admin chose English in the profile; the browser asks for Chinese.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Administrator" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".who-am-i")).ToHaveTextAsync("Whole network · administrator");
+        await Expect(page.Locator(".open-tasks")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Should_not_lead_away_from_the_site_after_sign_in()
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/signin?returnUrl=" + Uri.EscapeDataString("//evil.example/phish"));
+        await SignInAsync(page, "manager", TestApp.DemoPassword);
+
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(_app.Client.BaseAddress!.ToString()) + "$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "您好，陈静 (零售经理)" })).ToBeVisibleAsync();
+    }
+}
