@@ -59,3 +59,13 @@ public record LeadMerged(
     string Source,
     string ExternalId,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A lead's view (stage, consultant, timeline) changed in lead-intake, at <paramref name="Version"/>: a cue for
+/// screens showing it to read it again, never the data itself.
+/// </summary>
+public record LeadViewChanged(
+    Guid LeadId,
+    Guid DealershipId,
+    int Version,
+    DateTimeOffset OccurredAt);

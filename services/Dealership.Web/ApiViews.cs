@@ -2,8 +2,28 @@ namespace Dealership.Web;
 
 // The parts of the services' answers the pages show; the services' OpenAPI documents describe them whole.
 
-public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active);
+public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active)
+{
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
-public sealed record TaskGuidance(string? Customer, string? Phone, string? Source, string? VehicleOfInterest, string? Why);
+    public string Name(System.Globalization.CultureInfo culture) => culture.TwoLetterISOLanguageName == "zh" ? NameZh : NameEn;
+}
+
+public sealed record TaskGuidance(string? Customer, string? Phone, string? Source, string? VehicleOfInterest, string? Why, string? Offer, string? Steps);
 
 public sealed record TaskView(Guid Id, Guid LeadId, Guid ConsultantId, string Kind, string? Title, DateTimeOffset CreatedAt, DateTimeOffset DueAt, TaskGuidance Guidance);
+
+public sealed record LeadOpenTask(Guid Id, string Kind, Guid ConsultantId, DateTimeOffset DueAt);
+
+public sealed record LeadTimelineEntry(DateTimeOffset At, string Kind, string Text);
+
+public sealed record LeadEnquiry(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest, string? Note, DateTimeOffset ReceivedAt);
+
+public sealed record LeadDetail(
+    Guid Id, Guid DealershipId, string DealershipCode, string Source, string? SourceDetail, string? Name, string? Phone, string? Email,
+    string? VehicleOfInterest, string Stage, Guid? AssignedConsultantId, string? AssignedConsultantName,
+    DateTimeOffset CreatedAt, IReadOnlyList<LeadEnquiry> Enquiries, IReadOnlyList<LeadOpenTask> OpenTasks, IReadOnlyList<LeadTimelineEntry> Timeline);
+
+public sealed record SlotView(DateTimeOffset StartsAt, int FreeReceptionDesks, int FreeTestDriveCars);
+
+public sealed record BookingView(Guid Id, Guid LeadId, DateTimeOffset StartsAt, string Purpose, string? Model, string Status, DateTimeOffset? ConfirmedAt, DateTimeOffset? ArrivedAt);

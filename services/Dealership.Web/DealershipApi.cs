@@ -41,13 +41,38 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
 {
     public const string ClientName = "dealership-api";
 
+    /// <summary>The answer, or null when the service has no such object for this person (another consultant's lead reads as missing).</summary>
     public async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? default : await response.Content.ReadFromJsonAsync<T>(cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a change; null when the service took it, else what it said was wrong (its ProblemDetails' detail
+    /// and the fields it names), to show the person as it is.
+    /// </summary>
+    public async Task<string?> PostAsync<TBody>(string path, TBody body, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
+        if (response.IsSuccessStatusCode)
+            return null;
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(cancellationToken);
+        var fields = problem?.Errors.SelectMany(e => e.Value) ?? [];
+        return string.Join(" ", new[] { problem?.Detail ?? problem?.Title }.Concat(fields).Where(t => !string.IsNullOrWhiteSpace(t)));
+    }
+
+    private readonly Dictionary<string, DealershipView?> _dealerships = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A dealership's names and time zone, read once per page session.</summary>
+    public async Task<DealershipView?> DealershipAsync(string code)
+    {
+        if (!_dealerships.TryGetValue(code, out var dealership))
+            _dealerships[code] = dealership = await GetAsync<DealershipView>($"/api/dealerships/{Uri.EscapeDataString(code)}");
+        return dealership;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool refusalIsAnswer = false)
     {
         var state = await authentication.GetAuthenticationStateAsync();
         var token = state.User.FindFirst(WebSignIn.AccessTokenClaim)?.Value;
@@ -60,7 +85,9 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
             navigation.NavigateTo($"{WebSignIn.SignInPath}?returnUrl={Uri.EscapeDataString(navigation.ToBaseRelativePath(navigation.Uri).Insert(0, "/"))}", forceLoad: true);
             throw new OperationCanceledException("The session has ended.");
         }
-        response.EnsureSuccessStatusCode();
+        // A refusal of a change (400, 404, 409) is an answer for the person; anything else is a fault.
+        if (response.StatusCode != HttpStatusCode.NotFound && !(refusalIsAnswer && (int)response.StatusCode is >= 400 and < 500))
+            response.EnsureSuccessStatusCode();
         return response;
     }
 }

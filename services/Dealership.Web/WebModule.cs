@@ -67,10 +67,17 @@ public sealed class WebModule : ServiceModule
             builder.Configuration["Identity:Url"] is { Length: > 0 } identity ? new Uri(identity) : sp.GetRequiredService<ApiAddress>().Uri);
         services.AddScoped<WebSignIn>();
         services.AddScoped<DealershipApi>();
+        services.AddSingleton<LiveUpdates>();
     }
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<WorkChangedConsumer>().Endpoint(e =>
+        {
+            // One queue per process, deleted when it stops: every console instance refreshes its own pages.
+            e.Name = $"{Name}-work-changed-{Guid.NewGuid():N}";
+            e.Temporary = true;
+        });
     }
 
     public override void UseMiddleware(WebApplication app)

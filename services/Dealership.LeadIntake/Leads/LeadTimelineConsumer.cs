@@ -183,6 +183,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             lead.UpdatedAt = at;
         lead.Version++;
         db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text });
+        db.Publish(new LeadViewChanged(lead.Id, lead.DealershipId, lead.Version, at));
         await db.SaveChangesAsync(context.CancellationToken);
     }
 

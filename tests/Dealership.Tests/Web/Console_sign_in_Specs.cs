@@ -48,7 +48,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
     public async Task Should_send_a_visitor_to_sign_in_and_show_a_consultant_her_own_open_tasks_in_Chinese_or_English_until_she_signs_out()
     {
         await LeadOfAsync(WangFang, "WEB-MINE", "孙先生", "13912340001");
-        await LeadOfAsync(LiQiang, "WEB-THEIRS", "周女士", "13912340002");
+        var theirs = await LeadOfAsync(LiQiang, "WEB-THEIRS", "周女士", "13912340002");
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
 
         await page.GotoAsync("/");
@@ -68,9 +68,27 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await Expect(page.Locator(".due-today")).ToHaveTextAsync(new Regex(@"^今日到期：\d+ 项$"));
         await Browser.ScreenshotAsync(page, "my-day-zh");
 
+        // A lead that reaches her while the page is open appears without a reload.
+        await LeadOfAsync(WangFang, "WEB-LIVE", "钱女士", "13912340003");
+        await Expect(tasks).ToContainTextAsync("钱女士", new() { Timeout = 15_000 });
+        // Still in her language after the refresh the bus set off.
+        await Expect(tasks).ToContainTextAsync("截止时间");
+
         // The session cookie is out of the page's scripts' reach, and it opens no API: the APIs take a token or a key.
         Assert.DoesNotContain("dealership.session", await page.EvaluateAsync<string>("document.cookie"));
         Assert.Equal(401, await page.EvaluateAsync<int>($"fetch('/api/tasks?consultantId={WangFang}').then(r => r.status)"));
+
+        // Her lead's yellow card; 李强's lead, opened by its address, reads as one that does not exist.
+        await tasks.GetByRole(AriaRole.Link, new() { Name = "孙先生" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "孙先生" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".lead-summary")).ToHaveTextAsync("已分配 · 厂家分配的潜在客户");
+        await Expect(page.Locator(".yellow-card")).ToContainTextAsync("+8613912340001");
+        await Expect(page.Locator(".lead-timeline")).ToContainTextAsync("收到线索");
+        await Browser.ScreenshotAsync(page, "lead-card-zh");
+        await page.GotoAsync($"/leads/{theirs}");
+        await Expect(page.Locator(".lead-not-found")).ToHaveTextAsync("找不到这条线索，或您无权查看。");
+        await Expect(page.GetByText("周女士")).ToHaveCountAsync(0);
+        await page.GotoAsync("/");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, 王芳" })).ToBeVisibleAsync();
@@ -83,6 +101,45 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new Regex(@"/signin\?returnUrl=%2F$"));
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    private sealed record Slot(DateTimeOffset StartsAt, int FreeReceptionDesks);
+
+    [Fact]
+    public async Task Should_log_an_accepted_invitation_at_a_free_time_and_show_the_visit_the_flow_booked()
+    {
+        var leadId = await LeadOfAsync(WangFang, "WEB-CALL", "冯先生", "13912340004");
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, shanghai).DateTime);
+        // The first day from tomorrow on which the showroom has a free time.
+        var day = today.AddDays(1);
+        while ((await _app.Client.GetFromJsonAsync<List<Slot>>($"/api/appointments/calendar/DEMO01/slots?date={day:yyyy-MM-dd}"))!.All(s => s.FreeReceptionDesks == 0))
+            day = day.AddDays(1);
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync($"/leads/{leadId}");
+        await SignInAsync(page, "wangfang", TestApp.DemoPassword);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "冯先生" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Radio, new() { Name = "已接通" }).CheckAsync();
+        await page.GetByRole(AriaRole.Radio, new() { Name = "接受邀约" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存通话记录" }).ClickAsync();
+        await Expect(page.Locator(".call-error")).ToHaveTextAsync("请选择到店日期和空闲时段。");
+        await page.GetByLabel("到店日期").FillAsync(day.ToString("yyyy-MM-dd"));
+        var slot = page.Locator(".slot:not([disabled])").First;
+        var time = (await slot.InnerTextAsync())[..5];
+        await slot.ClickAsync();
+        await Browser.ScreenshotAsync(page, "log-call-zh");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存通话记录" }).ClickAsync();
+
+        // The flow books the visit at the time chosen; the card shows it without a reload.
+        var booking = page.Locator(".bookings .booking");
+        var hour = int.Parse(time[..2]);
+        var spoken = $"{(hour < 12 ? "上午" : "下午")}{(hour % 12 == 0 ? 12 : hour % 12)}:{time[3..]}";
+        await Expect(booking).ToContainTextAsync(spoken, new() { Timeout = 20_000 });
+        await Expect(booking).ToContainTextAsync("已预约");
+        await Expect(page.Locator(".lead-summary")).ToContainTextAsync("已预约到店");
+        await Expect(page.GetByText("首次跟进（24小时内）")).ToHaveCountAsync(0);
+        await Browser.ScreenshotAsync(page, "lead-card-booked-zh");
     }
 
     [Fact]
