@@ -26,4 +26,4 @@ public sealed record LeadDetail(
 
 public sealed record SlotView(DateTimeOffset StartsAt, int FreeReceptionDesks, int FreeTestDriveCars);
 
-public sealed record BookingView(Guid Id, Guid LeadId, DateTimeOffset StartsAt, string Purpose, string? Model, string Status, DateTimeOffset? ConfirmedAt, DateTimeOffset? ArrivedAt);
+public sealed record BookingView(Guid Id, Guid LeadId, string DealershipCode, DateTimeOffset StartsAt, string Purpose, string? Model, string Status, DateTimeOffset? ConfirmedAt, DateTimeOffset? ArrivedAt);

@@ -55,8 +55,20 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
     public async Task<string?> PostAsync<TBody>(string path, TBody body, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
+        return response.IsSuccessStatusCode ? null : await ProblemAsync(response, cancellationToken);
+    }
+
+    /// <summary>Sends a change and reads what the service answered; the answer is null when it refused, with what it said.</summary>
+    public async Task<(TAnswer? Answer, string? Problem)> PostForAsync<TBody, TAnswer>(string path, TBody body, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
         if (response.IsSuccessStatusCode)
-            return null;
+            return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
+        return (default, await ProblemAsync(response, cancellationToken));
+    }
+
+    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(cancellationToken);
         var fields = problem?.Errors.SelectMany(e => e.Value) ?? [];
         return string.Join(" ", new[] { problem?.Detail ?? problem?.Title }.Concat(fields).Where(t => !string.IsNullOrWhiteSpace(t)));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dealership.Hosting;
+using Dealership.Hosting.Security;
 using Dealership.Web.Components;
 using MassTransit;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -48,7 +49,7 @@ public sealed class WebModule : ServiceModule
                 o.LoginPath = WebSignIn.SignInPath;
                 o.ReturnUrlParameter = "returnUrl";
                 o.LogoutPath = WebSignIn.SignOutPath;
-                o.AccessDeniedPath = WebSignIn.SignInPath;
+                o.AccessDeniedPath = WebSignIn.DeniedPath;
                 o.Cookie.Name = "dealership.session";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
@@ -57,7 +58,10 @@ public sealed class WebModule : ServiceModule
                 o.SlidingExpiration = false;
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(WebSignIn.Policy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireAuthenticatedUser());
+            .AddPolicy(WebSignIn.Policy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireAuthenticatedUser())
+            // Pages for the dealership's staff beyond the consultants (reception, supervisors, managers): the services
+            // would show a consultant there only his or her own share, which is not what such a page is for.
+            .AddPolicy(WebSignIn.DealershipStaffPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.DealershipWide));
 
         services.AddSingleton<ApiAddress>();
         services.AddHttpClient(DealershipApi.ClientName, (sp, client) => client.BaseAddress = sp.GetRequiredService<ApiAddress>().Uri);

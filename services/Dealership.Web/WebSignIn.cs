@@ -28,6 +28,8 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     public const string Scheme = "DealershipWeb";
     public const string ClientName = "identity-sign-in";
     public const string Policy = "web-person";
+    public const string DealershipStaffPolicy = "web-dealership-staff";
+    public const string DeniedPath = "/denied";
     public const string SignInPath = "/signin";
     public const string SignOutPath = "/signout";
     public const string CulturePath = "/culture";

@@ -101,6 +101,24 @@ public static class CalendarEndpoints
             })
             .WithSummary("The day's slots with their free places and the consultants already booked");
 
+        group.MapGet("/{dealershipCode}/bookings", async Task<Results<Ok<List<BookingEndpoints.BookingView>>, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, [Description("The day, in the showroom's time zone.")] DateOnly date, ClaimsPrincipal user, AppointmentDbContext db,
+                CancellationToken cancellationToken) =>
+            {
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                if (await FindAsync(db, code, cancellationToken) is not { } c)
+                    return Problems.NotFound("dealership", code);
+                var zone = c.Zone();
+                var (start, end) = (Local(date, zone), Local(date.AddDays(1), zone));
+                var bookings = await db.Bookings.AsNoTracking()
+                    .Where(b => b.DealershipId == c.DealershipId && b.StartsAt >= start && b.StartsAt < end)
+                    .ToListAsync(cancellationToken);
+                return TypedResults.Ok(bookings.OrderBy(b => b.StartsAt).ThenBy(b => b.CreatedAt).Select(b => BookingEndpoints.ToView(b, c.DealershipCode)).ToList());
+            })
+            .WithSummary("The day's visits in time order, whatever their state: whom reception expects, who came, who did not");
+
         endpoints.MapGroup("/api/appointments/reports").WithTags("Appointment reports").RequireAuthorization()
             .MapGet("/{dealershipCode}", async Task<Results<Ok<List<ReportRow>>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, [AsParameters] ReportQuery q, ClaimsPrincipal user, AppointmentDbContext db, CancellationToken cancellationToken) =>

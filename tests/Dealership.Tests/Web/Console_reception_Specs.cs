@@ -1,0 +1,78 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Dealership.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dealership.Tests.Web;
+
+/// <summary>The showroom's reception in the console: the day's expected visits with check-in, and inbound calls logged as leads.</summary>
+public sealed class Console_reception_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
+{
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private sealed record Slot(DateTimeOffset StartsAt, int FreeReceptionDesks);
+    private sealed record Booked(Guid Id);
+    private sealed record Lead(Guid Id, string? Name, string Source);
+    private sealed record LeadPage(List<Lead> Items);
+
+    [Fact]
+    public async Task Should_check_in_a_customer_expected_that_day_and_log_an_inbound_call_as_a_lead()
+    {
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        // The first free time still ahead: today's if the showroom is still open, else a later day's.
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, shanghai).DateTime);
+        Slot? slot;
+        while ((slot = (await _app.Client.GetFromJsonAsync<List<Slot>>($"/api/appointments/calendar/DEMO01/slots?date={day:yyyy-MM-dd}"))!
+                   .FirstOrDefault(s => s.FreeReceptionDesks > 0 && s.StartsAt > DateTimeOffset.UtcNow.AddMinutes(5))) is null)
+            day = day.AddDays(1);
+        var leadId = await _app.PostLeadAsync("WEB-RECEPTION", "吴先生");
+        // Booking waits until appointment has heard of the lead.
+        var booking = await Eventually.Get(() => _app.Client.PostAsJsonAsync("/api/appointments", new { leadId, startsAt = slot.StartsAt, purpose = "test-drive" }),
+            r => r.IsSuccessStatusCode, because: "the appointment service should learn of the lead");
+
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync($"/reception?date={day:yyyy-MM-dd}");
+        await page.GetByLabel("用户名").FillAsync("reception");
+        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "展厅接待" })).ToBeVisibleAsync();
+        var row = page.Locator(".todays-visits tr", new() { HasText = "吴先生" });
+        await Expect(row).ToContainTextAsync($"{TimeZoneInfo.ConvertTime(slot.StartsAt, shanghai):HH:mm}");
+        await Expect(row).ToContainTextAsync("试驾");
+        await Expect(row.Locator(".visit-status")).ToHaveTextAsync("已预约");
+        await row.GetByRole(AriaRole.Button, new() { Name = "为 吴先生 签到" }).ClickAsync();
+        await Expect(row.Locator(".visit-status")).ToHaveTextAsync("已到店");
+
+        var call = page.Locator(".inbound-call");
+        await call.GetByLabel("电话").FillAsync("021 6234 5679");
+        await call.GetByLabel("客户姓名").FillAsync("郑女士");
+        await call.GetByLabel("来电咨询内容").FillAsync("途观L 有没有现车？");
+        await call.GetByRole(AriaRole.Button, new() { Name = "保存来电" }).ClickAsync();
+        await Expect(page.Locator(".call-result")).ToHaveTextAsync("来电已登记，线索将分配给销售顾问回电跟进。");
+        await Browser.ScreenshotAsync(page, "reception-zh");
+
+        var leads = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=inbound-call");
+        Assert.Contains(leads!.Items, l => l.Name == "郑女士");
+    }
+
+    [Fact]
+    public async Task Should_keep_reception_from_a_consultant()
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("用户名").FillAsync("wangfang");
+        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "您好，王芳" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".main-nav")).Not.ToContainTextAsync("展厅接待");
+        await page.GotoAsync("/reception");
+        await Expect(page.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+    }
+}
