@@ -29,7 +29,7 @@ public sealed class Browser : IAsyncLifetime
     /// <summary>A browser window of its own, as a new visitor (no cookies) with a Chinese browser by default.</summary>
     public async Task<IPage> NewPageAsync(Uri baseAddress, string locale = "zh-CN")
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = new() { Width = 1280, Height = 800 } });
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = new() { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }
@@ -39,7 +39,8 @@ public sealed class Browser : IAsyncLifetime
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        // The window as the person sees it: a full-page capture would paint the fixed app bar half-way down.
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png") });
     }
 
     public async Task DisposeAsync()

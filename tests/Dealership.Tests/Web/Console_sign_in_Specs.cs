@@ -128,6 +128,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         var slot = page.Locator(".slot:not([disabled])").First;
         var time = (await slot.InnerTextAsync())[..5];
         await slot.ClickAsync();
+        await page.Locator(".log-call").ScrollIntoViewIfNeededAsync();
         await Browser.ScreenshotAsync(page, "log-call-zh");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存通话记录" }).ClickAsync();
 
