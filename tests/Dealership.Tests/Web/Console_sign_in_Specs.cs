@@ -63,7 +63,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         var tasks = page.Locator(".open-tasks");
         await Expect(tasks).ToContainTextAsync("孙先生");
         // Her own customer's number in full; 李强's customer is not hers to see.
-        await Expect(tasks).ToContainTextAsync("+8613912340001");
+        await Expect(tasks).ToContainTextAsync("139 1234 0001");
         await Expect(tasks).Not.ToContainTextAsync("周女士");
         await Expect(page.Locator(".due-today")).ToHaveTextAsync(new Regex(@"^今日到期：\d+ 项$"));
         await Browser.ScreenshotAsync(page, "my-day-zh");
@@ -82,7 +82,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await tasks.GetByRole(AriaRole.Link, new() { Name = "孙先生" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "孙先生" })).ToBeVisibleAsync();
         await Expect(page.Locator(".lead-summary")).ToHaveTextAsync("已分配 · 厂家分配的潜在客户");
-        await Expect(page.Locator(".yellow-card")).ToContainTextAsync("+8613912340001");
+        await Expect(page.Locator(".yellow-card")).ToContainTextAsync("139 1234 0001");
         await Expect(page.Locator(".lead-timeline")).ToContainTextAsync("收到线索");
         await Browser.ScreenshotAsync(page, "lead-card-zh");
         await page.GotoAsync($"/leads/{theirs}");
