@@ -17,8 +17,6 @@ public sealed class FirstContactOverdueConsumer(AssignmentDbContext db, Assigner
         var cancellationToken = context.CancellationToken;
         await db.RetryOnConflictAsync(async () =>
         {
-            if (!await db.FirstDeliveryAsync(context, nameof(FirstContactOverdueConsumer)))
-                return;
             var lead = await db.Assignments.SingleOrDefaultAsync(a => a.LeadId == overdue.LeadId, cancellationToken);
             // Already moved away from that consultant (by a manager, an earlier escalation): nothing to escalate.
             // The flow names whoever holds the lead when its deadline runs, which after an earlier escalation
