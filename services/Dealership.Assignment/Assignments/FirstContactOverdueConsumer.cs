@@ -1,5 +1,6 @@
 using Dealership.Assignment.Routing;
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,5 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
