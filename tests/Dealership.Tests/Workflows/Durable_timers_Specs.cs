@@ -100,7 +100,7 @@ public class Durable_timers_Specs
         var poller = app.Services.GetRequiredService<WorkflowTimerPoller>();
 
         clock.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromMilliseconds(1));
-        await poller.PollOnceAsync(CancellationToken.None);
+        await poller.RunPassAsync();
 
         // The earlier timer firing proves this poll read the timers with the clock a millisecond short of the later one.
         Assert.Equal([earlier], (await FiredAsync(app)).Select(f => f.InstanceId));
@@ -111,8 +111,8 @@ public class Durable_timers_Specs
         }
 
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        await poller.PollOnceAsync(CancellationToken.None);
-        await poller.PollOnceAsync(CancellationToken.None);
+        await poller.RunPassAsync();
+        await poller.RunPassAsync();
 
         var fired = await FiredAsync(app);
         Assert.Equal(1, fired.Count(f => f.InstanceId == later));
