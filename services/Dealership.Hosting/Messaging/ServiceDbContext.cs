@@ -1,9 +1,9 @@
 using System.Linq.Expressions;
+using Dealership.Hosting.Data;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Dealership.Hosting.Messaging;
 
@@ -82,9 +82,9 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite has no date-time-with-offset type; stored as a sortable number, comparisons and ordering translate.
+        // SQLite has no date-time-with-offset type; stored as a sortable number in UTC, comparisons and ordering translate.
         if (Database.IsSqlite())
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcBinaryConverter>();
     }
 
     /// <summary>Whose rows this context reads: the HTTP request's caller, unless a handler that has checked access sets it.</summary>
