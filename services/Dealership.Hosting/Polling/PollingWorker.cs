@@ -54,6 +54,7 @@ public abstract class PollingWorker(IHostApplicationLifetime lifetime, ILogger l
     private readonly SemaphoreSlim _onePass = new(1, 1);
     private long _started;
     private long _lastCompleted;
+    private long _completed;
     private TaskCompletionSource _passCompleted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected ILogger Logger { get; } = logger;
@@ -71,7 +72,7 @@ public abstract class PollingWorker(IHostApplicationLifetime lifetime, ILogger l
     protected abstract Task<bool> PassAsync(CancellationToken cancellationToken);
 
     /// <summary>How many passes have run to their end without failing.</summary>
-    public long CompletedPasses => Interlocked.Read(ref _lastCompleted);
+    public long CompletedPasses => Interlocked.Read(ref _completed);
 
     /// <summary>Runs one pass now, after the one under way if any. True when it may have left work.</summary>
     public async Task<bool> RunPassAsync(CancellationToken cancellationToken = default)
@@ -81,6 +82,8 @@ public abstract class PollingWorker(IHostApplicationLifetime lifetime, ILogger l
         {
             var number = Interlocked.Increment(ref _started);
             var more = await PassAsync(cancellationToken);
+            Interlocked.Increment(ref _completed);
+            // Passes are numbered as they begin; this one is the latest to end well.
             Interlocked.Exchange(ref _lastCompleted, number);
             Interlocked.Exchange(ref _passCompleted, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
             return more;
