@@ -19,8 +19,8 @@ public sealed class IdempotentWithoutInboxAttribute(string why) : Attribute
 /// <summary>
 /// Remembers what each consumer has consumed, so that a redelivered message has no second effect.
 /// A message whose id this consumer already committed is acknowledged without running the consumer;
-/// otherwise the consumer runs with its DbContext holding the inbox row, which the context's next
-/// save commits together with the consumer's changes and outbox rows (see
+/// otherwise the consumer runs with its DbContext holding the inbox row, which the context adds to its
+/// first save that succeeds, so it commits together with the consumer's changes and outbox rows (see
 /// <see cref="ServiceDbContext.SaveChangesAsync(bool, CancellationToken)"/>). Two copies delivered at
 /// once both pass the check; one fails on the inbox's key, is retried, and then finds the message consumed.
 /// </summary>
