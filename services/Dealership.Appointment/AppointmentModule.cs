@@ -2,6 +2,7 @@ using Dealership.Appointment.Bookings;
 using Dealership.Appointment.Calendars;
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
+using Dealership.Hosting.Polling;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -20,7 +21,7 @@ public sealed class AppointmentModule : ServiceModule
     {
         builder.AddServiceDatabase<AppointmentDbContext, AppointmentSqliteDbContext, AppointmentSqlServerDbContext>(Name);
         builder.Services.AddOptions<NoShowOptions>().Bind(builder.Configuration.GetSection("Appointment:NoShow"));
-        builder.Services.AddHostedService<NoShowCheck>();
+        builder.Services.AddPollingWorker<NoShowCheck>();
     }
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)

@@ -4,6 +4,7 @@ using Dealership.Assignment.Roster;
 using Dealership.Assignment.Routing;
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
+using Dealership.Hosting.Polling;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -22,7 +23,7 @@ public sealed class AssignmentModule : ServiceModule
     {
         builder.AddServiceDatabase<AssignmentDbContext, AssignmentSqliteDbContext, AssignmentSqlServerDbContext>(Name);
         builder.Services.AddScoped<Assigner>();
-        builder.Services.AddHostedService<ShiftStartRouter>();
+        builder.Services.AddPollingWorker<ShiftStartRouter>();
     }
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)

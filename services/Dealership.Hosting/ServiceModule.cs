@@ -42,13 +42,14 @@ public abstract class ServiceModule
 
     /// <summary>
     /// Registers a consumer on a queue named after this service, so two services consuming the
-    /// same event never share (and steal from) one queue.
+    /// same event never share (and steal from) one queue, behind the inbox (<see cref="InboxFilter{TConsumer}"/>)
+    /// unless it is marked <see cref="IdempotentWithoutInboxAttribute"/>.
     /// </summary>
     protected void AddConsumer<TConsumer>(IBusRegistrationConfigurator bus, int? concurrentMessageLimit = null)
         where TConsumer : class, IConsumer
     {
         var endpoint = $"{Name}-{KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>()}";
-        bus.AddConsumer<TConsumer>().Endpoint(e =>
+        bus.AddConsumer<TConsumer>(Inbox.Configure).Endpoint(e =>
         {
             e.Name = endpoint;
             if (concurrentMessageLimit is { } limit)
@@ -72,11 +73,11 @@ public abstract class ServiceModule
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Registers a consumer whose definition configures its endpoint, on a queue of the given name.</summary>
+    /// <summary>Registers a consumer whose definition configures its endpoint, on a queue of the given name, behind the inbox as above.</summary>
     protected static void AddConsumer<TConsumer, TDefinition>(IBusRegistrationConfigurator bus, string queue)
         where TConsumer : class, IConsumer
         where TDefinition : class, IConsumerDefinition<TConsumer>
     {
-        bus.AddConsumer<TConsumer, TDefinition>().Endpoint(e => e.Name = queue);
+        bus.AddConsumer<TConsumer>(typeof(TDefinition), Inbox.Configure).Endpoint(e => e.Name = queue);
     }
 }

@@ -1,6 +1,7 @@
 using Dealership.Hosting;
 using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Data;
+using Dealership.Hosting.Polling;
 using Dealership.InvitationWorkflow.Flows;
 using Dealership.InvitationWorkflow.Tasks;
 using Dealership.InvitationWorkflow.Workflows;
@@ -27,8 +28,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
         builder.Services.AddSingleton(_ => new ActivityRegistry().AddInvitationFlowActivities());
         builder.Services.AddSingleton<ProcessModelCache>();
         builder.Services.AddScoped<WorkflowRuntime>();
-        builder.Services.AddSingleton<WorkflowTimerPoller>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowTimerPoller>());
+        builder.Services.AddPollingWorker<WorkflowTimerPoller>();
     }
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)

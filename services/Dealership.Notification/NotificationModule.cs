@@ -1,6 +1,7 @@
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
+using Dealership.Hosting.Polling;
 using Dealership.Notification.Carriers;
 using Dealership.Notification.Sms;
 using MassTransit;
@@ -27,7 +28,7 @@ public sealed class NotificationModule : ServiceModule
         services.AddOptions<SmsSenderOptions>().Bind(builder.Configuration.GetSection("Sms:Sender"));
         services.AddOptions<HttpSmsGatewayOptions>().Bind(builder.Configuration.GetSection("Sms:Gateway"));
         services.AddSingleton<SmsSenderSignal>();
-        services.AddHostedService<SmsSender>();
+        services.AddPollingWorker<SmsSender>();
         // Sms:Carrier picks where messages leave: the development sink (default) or the carrier's HTTP gateway.
         if (string.Equals(builder.Configuration["Sms:Carrier"], HttpGatewayCarrier, StringComparison.OrdinalIgnoreCase))
         {

@@ -11,8 +11,6 @@ public sealed class LeadAcceptedConsumer(AppointmentDbContext db) : IConsumer<Le
     public async Task Consume(ConsumeContext<LeadAccepted> context)
     {
         var lead = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(LeadAcceptedConsumer)))
-            return;
         if (await db.Leads.FindAsync([lead.LeadId], context.CancellationToken) is null)
             db.Leads.Add(new KnownLead { LeadId = lead.LeadId, DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode, Source = lead.Source });
         if (!await db.Calendars.AnyAsync(c => c.DealershipId == lead.DealershipId, context.CancellationToken))
@@ -30,8 +28,6 @@ public sealed class LeadConsultantConsumer(AppointmentDbContext db) : IConsumer<
 
     private async Task SetAsync(ConsumeContext context, Guid leadId, Guid consultantId)
     {
-        if (!await db.FirstDeliveryAsync(context, nameof(LeadConsultantConsumer)))
-            return;
         // The assignment follows the lead's LeadAccepted; if that has not arrived yet, retrying lets it.
         var lead = await db.Leads.FindAsync([leadId], context.CancellationToken)
             ?? throw new InvalidOperationException($"Lead {leadId} is not known to appointment yet.");
@@ -46,10 +42,9 @@ public sealed class ScheduleAppointmentConsumer(AppointmentDbContext db, TimePro
     public async Task Consume(ConsumeContext<ScheduleAppointment> context)
     {
         var m = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(ScheduleAppointmentConsumer)))
-            return;
         if (await db.Bookings.AnyAsync(b => b.IdempotencyKey == m.IdempotencyKey, context.CancellationToken))
         {
+            // Records the delivery in the inbox: the step asked again, under a new message id, for what is booked.
             await db.SaveChangesAsync(context.CancellationToken);
             return;
         }
@@ -83,8 +78,6 @@ public sealed class SmsReplyReceivedConsumer(AppointmentDbContext db, TimeProvid
     public async Task Consume(ConsumeContext<SmsReplyReceived> context)
     {
         var m = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(SmsReplyReceivedConsumer)))
-            return;
         var now = clock.GetUtcNow();
         if (m.LeadId is { } leadId && Answer(m.Text) is { } answer)
         {

@@ -1,6 +1,6 @@
 using Dealership.Contracts;
-using Dealership.Hosting.Messaging;
-using Dealership.Hosting;
+using Dealership.Hosting.Data;
+using Dealership.Hosting.Polling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,67 +20,43 @@ public class NoShowOptions
 /// publishes <see cref="AppointmentMissed"/>. Time is the injected clock's; with several replicas
 /// the booking's concurrency token lets one of them win (and an arrival at the same moment wins too).
 /// </summary>
-public sealed class NoShowCheck(IServiceScopeFactory scopes, TimeProvider clock, IOptions<NoShowOptions> options, IHostApplicationLifetime lifetime, ILogger<NoShowCheck> logger) : BackgroundService
+public sealed class NoShowCheck(IServiceScopeFactory scopes, TimeProvider clock, IOptions<NoShowOptions> options, IHostApplicationLifetime lifetime,
+    ILogger<NoShowCheck> logger) : PollingWorker(lifetime, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!await lifetime.WaitForStartAsync(stoppingToken))
-            return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await CheckAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "The no-show check failed; trying again");
-            }
-            try { await Task.Delay(options.Value.PollInterval, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    private const int BatchSize = 200;
 
-    public async Task<int> CheckAsync(CancellationToken cancellationToken)
+    protected override TimeSpan Interval => options.Value.PollInterval;
+
+    protected override async Task<bool> PassAsync(CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppointmentDbContext>();
         var now = clock.GetUtcNow();
-        var started = await db.Bookings
+        var started = await db.Bookings.AsNoTracking()
             .Where(b => b.StartsAt <= now && (b.Status == BookingStatus.Booked || b.Status == BookingStatus.Confirmed || b.Status == BookingStatus.RescheduleRequested))
             .OrderBy(b => b.StartsAt)
-            .Take(200)
+            .Select(b => new { b.Id, b.DealershipId, b.StartsAt })
+            .Take(BatchSize)
             .ToListAsync(cancellationToken);
         if (started.Count == 0)
-            return 0;
+            return false;
         var graces = await db.Calendars.AsNoTracking().ToDictionaryAsync(c => c.DealershipId, c => TimeSpan.FromMinutes(c.NoShowAfterMinutes), cancellationToken);
-        var missed = 0;
-        foreach (var booking in started)
+        foreach (var due in started.Where(b => b.StartsAt + graces.GetValueOrDefault(b.DealershipId, TimeSpan.FromMinutes(30)) <= now))
         {
-            if (booking.StartsAt + graces.GetValueOrDefault(booking.DealershipId, TimeSpan.FromMinutes(30)) > now)
-                continue;
-            booking.Status = BookingStatus.Missed;
-            booking.UpdatedAt = now;
-            booking.Version++;
-            booking.Release();
-            db.Publish(new AppointmentMissed(booking.Id, booking.LeadId, booking.DealershipId, booking.ConsultantId, booking.StartsAt, now));
-            try
+            // Checked in, or marked by another replica, in the meantime: read again, and theirs stands.
+            await db.RetryOnConflictAsync(async () =>
             {
+                var booking = await db.Bookings.SingleAsync(b => b.Id == due.Id, cancellationToken);
+                if (booking.Status is not (BookingStatus.Booked or BookingStatus.Confirmed or BookingStatus.RescheduleRequested))
+                    return;
+                booking.Status = BookingStatus.Missed;
+                booking.UpdatedAt = now;
+                booking.Version++;
+                booking.Release();
+                db.Publish(new AppointmentMissed(booking.Id, booking.LeadId, booking.DealershipId, booking.ConsultantId, booking.StartsAt, now));
                 await db.SaveChangesAsync(cancellationToken);
-                missed++;
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Checked in, or marked by another replica, in the meantime: theirs stands.
-                db.Entry(booking).State = EntityState.Detached;
-                foreach (var staged in db.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added).ToList())
-                    staged.State = EntityState.Detached;
-            }
+            }, cancellationToken: cancellationToken);
         }
-        return missed;
+        return false;
     }
 }

@@ -1,10 +1,12 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.Appointment.Calendars;
 
 /// <summary>A new dealership gets the default showroom calendar; a changed one moves its calendar to its time zone.</summary>
+[IdempotentWithoutInbox("reference data carries its version: a copy of a version already applied, or an older one, changes nothing")]
 public sealed class DealershipChangedConsumer(AppointmentDbContext db) : IConsumer<DealershipChanged>
 {
     public async Task Consume(ConsumeContext<DealershipChanged> context)

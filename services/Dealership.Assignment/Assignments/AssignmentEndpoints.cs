@@ -1,3 +1,4 @@
+using Dealership.Hosting.Data;
 using System.ComponentModel;
 using System.Security.Claims;
 using Dealership.Assignment.Roster;

@@ -1,5 +1,6 @@
 using Dealership.Assignment.Routing;
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,8 +18,6 @@ public sealed class FirstContactOverdueConsumer(AssignmentDbContext db, Assigner
         var cancellationToken = context.CancellationToken;
         await db.RetryOnConflictAsync(async () =>
         {
-            if (!await db.FirstDeliveryAsync(context, nameof(FirstContactOverdueConsumer)))
-                return;
             var lead = await db.Assignments.SingleOrDefaultAsync(a => a.LeadId == overdue.LeadId, cancellationToken);
             // Already moved away from that consultant (by a manager, an earlier escalation): nothing to escalate.
             // The flow names whoever holds the lead when its deadline runs, which after an earlier escalation

@@ -14,8 +14,6 @@ public sealed class CustomerArrivedConsumer(AssignmentDbContext db) : IConsumer<
     {
         var arrived = context.Message;
         var cancellationToken = context.CancellationToken;
-        if (!await db.FirstDeliveryAsync(context, nameof(CustomerArrivedConsumer)))
-            return;
         if (await db.Visits.AnyAsync(v => v.AppointmentId == arrived.AppointmentId, cancellationToken))
             return;
         var lead = await db.Assignments.AsNoTracking().SingleOrDefaultAsync(a => a.LeadId == arrived.LeadId, cancellationToken);

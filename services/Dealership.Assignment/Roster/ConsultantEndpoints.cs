@@ -1,3 +1,4 @@
+using Dealership.Hosting.Data;
 using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;

@@ -135,31 +135,3 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
             supervisor is null ? $"{reason} (no supervisor on the roster)" : reason, Now));
     }
 }
-
-public static class ConcurrencyRetry
-{
-    /// <summary>
-    /// Runs <paramref name="attempt"/> (which reads, decides and saves) again on fresh data when another
-    /// decision committed first on the same consultant or lead. After the last attempt the conflict
-    /// propagates, and a consumer's message is retried by the bus.
-    /// </summary>
-    public static async Task<T> RetryOnConflictAsync<T>(this AssignmentDbContext db, Func<Task<T>> attempt, int attempts = 10)
-    {
-        for (var i = 1; ; i++)
-        {
-            db.ChangeTracker.Clear();
-            try
-            {
-                return await attempt();
-            }
-            catch (DbUpdateConcurrencyException) when (i < attempts)
-            {
-                // Jitter spreads the losers of a race apart so they do not collide again at once.
-                await Task.Delay(Random.Shared.Next(1, 10 * i));
-            }
-        }
-    }
-
-    public static Task RetryOnConflictAsync(this AssignmentDbContext db, Func<Task> attempt, int attempts = 10) =>
-        db.RetryOnConflictAsync(async () => { await attempt(); return true; }, attempts);
-}

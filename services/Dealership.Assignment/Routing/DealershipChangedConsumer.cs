@@ -1,10 +1,12 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.Assignment.Routing;
 
 /// <summary>A new dealership starts with the default routing; a changed one keeps its rules and follows its time zone.</summary>
+[IdempotentWithoutInbox("reference data carries its version: a copy of a version already applied, or an older one, changes nothing")]
 public sealed class DealershipChangedConsumer(AssignmentDbContext db) : IConsumer<DealershipChanged>
 {
     public async Task Consume(ConsumeContext<DealershipChanged> context)

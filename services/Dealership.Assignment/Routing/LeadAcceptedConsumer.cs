@@ -1,4 +1,5 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,8 +14,6 @@ public sealed class LeadAcceptedConsumer(AssignmentDbContext db, Assigner assign
         var cancellationToken = context.CancellationToken;
         await db.RetryOnConflictAsync(async () =>
         {
-            if (!await db.FirstDeliveryAsync(context, nameof(LeadAcceptedConsumer)))
-                return;
             // The business key backs up the inbox: one routing per lead, whatever message id it came with.
             if (await db.Assignments.AnyAsync(a => a.LeadId == lead.LeadId, cancellationToken))
                 return;

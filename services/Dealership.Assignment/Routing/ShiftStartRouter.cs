@@ -1,3 +1,5 @@
+using Dealership.Hosting.Data;
+using Dealership.Hosting.Polling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,36 +8,16 @@ using Microsoft.Extensions.Logging;
 namespace Dealership.Assignment.Routing;
 
 /// <summary>
-/// Routes the leads that waited for a shift once it has started. Polls every few seconds (wall time)
-/// and compares with the injected clock, so tests move time with a fake clock. Several replicas may
-/// run it: the lead's concurrency token lets one of them route each lead.
+/// Routes the leads that waited for a shift once it has started, by the injected clock, so tests move
+/// time with a fake clock. Several replicas may run it: the lead's concurrency token lets one of them
+/// route each lead.
 /// </summary>
-public sealed class ShiftStartRouter(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ShiftStartRouter> logger) : BackgroundService
+public sealed class ShiftStartRouter(IServiceScopeFactory scopes, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<ShiftStartRouter> logger)
+    : PollingWorker(lifetime, logger)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RouteDueAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Routing leads that waited for a shift failed; trying again");
-            }
-            try { await Task.Delay(PollInterval, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
-
-    public async Task<int> RouteDueAsync(CancellationToken cancellationToken)
+    protected override async Task<bool> PassAsync(CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AssignmentDbContext>();
@@ -57,8 +39,8 @@ public sealed class ShiftStartRouter(IServiceScopeFactory scopes, TimeProvider c
                 var routing = (await assigner.LoadAsync(lead.DealershipId, cancellationToken))!;
                 await assigner.RouteAsync(lead, routing, "shift-started", Assigner.Routing, "the shift started", cancellationToken: cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
-            });
+            }, cancellationToken: cancellationToken);
         }
-        return due.Count;
+        return false;
     }
 }

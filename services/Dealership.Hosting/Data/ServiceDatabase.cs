@@ -1,4 +1,5 @@
 using Dealership.Hosting.Messaging;
+using Dealership.Hosting.Polling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -52,7 +53,7 @@ public static class ServiceDatabase
         }
 
         services.AddSingleton(new MigratedContext(typeof(TContext)));
-        services.AddHostedService<OutboxDispatcher<TContext>>();
+        services.AddPollingWorker<OutboxDispatcher<TContext>>();
         services.AddHealthChecks()
             .AddDbContextCheck<TContext>($"{serviceName}-database", tags: [HealthTags.Ready])
             .AddTypeActivatedCheck<OutboxHealthCheck<TContext>>($"{serviceName}-outbox", failureStatus: null, tags: [HealthTags.Ready], args: serviceName);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dealership.Hosting.Polling;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,21 +29,7 @@ public class OutboxOptions
 }
 
 /// <summary>Wakes a service's dispatcher as soon as a save may have written outbox rows.</summary>
-public sealed class OutboxSignal<TContext> where TContext : ServiceDbContext
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        // Only the first notification between two reads matters; the rest would find nothing new.
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed class OutboxSignal<TContext> : WorkSignal where TContext : ServiceDbContext;
 
 /// <summary>
 /// Publishes a service's outbox rows. Rows are claimed with a lease, so several replicas share the
@@ -55,72 +42,24 @@ public sealed class OutboxDispatcher<TContext>(
     OutboxSignal<TContext> signal,
     IOptions<OutboxOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService where TContext : ServiceDbContext
+    ILogger<OutboxDispatcher<TContext>> logger) : PollingWorker(lifetime, logger, signal) where TContext : ServiceDbContext
 {
     private static readonly ActivitySource Source = new("Dealership.Outbox");
-    private readonly Guid _dispatcherId = Guid.NewGuid();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!await lifetime.WaitForStartAsync(stoppingToken))
-            return;
+    protected override TimeSpan Interval => options.Value.PollInterval;
 
-        var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                int published;
-                do
-                {
-                    published = await DispatchBatchAsync(settings, stoppingToken);
-                } while (published == settings.BatchSize && !stoppingToken.IsCancellationRequested);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Outbox dispatch for {Context} failed; retrying", typeof(TContext).Name);
-            }
-
-            try
-            {
-                await signal.WaitAsync(settings.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override async Task<bool> PassAsync(CancellationToken cancellationToken) =>
+        await DispatchBatchAsync(options.Value, cancellationToken) == options.Value.BatchSize;
 
     /// <summary>Publishes one batch of pending rows; returns how many were published.</summary>
-    public async Task<int> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
+    private async Task<int> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var now = DateTimeOffset.UtcNow;
-
-        var candidates = await db.OutboxMessages
-            .Where(m => m.SentAt == null && (m.LockedUntil == null || m.LockedUntil < now))
-            .OrderBy(m => m.CreatedAt)
-            .Select(m => m.Id)
-            .Take(settings.BatchSize)
-            .ToListAsync(cancellationToken);
-        if (candidates.Count == 0)
+        var claimed = await ClaimAsync<OutboxMessage, DateTimeOffset>(db, m => m.SentAt == null, m => m.CreatedAt,
+            settings.BatchSize, settings.LeaseDuration, cancellationToken);
+        if (claimed.Count == 0)
             return 0;
-
-        var leaseUntil = now + settings.LeaseDuration;
-        await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.LockedUntil == null || m.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, leaseUntil).SetProperty(m => m.LockedBy, _dispatcherId), cancellationToken);
-
-        var claimed = await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.LockedBy == _dispatcherId && m.SentAt == null)
-            .OrderBy(m => m.CreatedAt)
-            .ToListAsync(cancellationToken);
 
         var published = 0;
         for (var i = 0; i < claimed.Count; i++)
@@ -138,7 +77,7 @@ public sealed class OutboxDispatcher<TContext>(
                 // topology setup, entered while a failed one is being torn down, never ends), and the dispatcher
                 // must get on with its work whatever the transport does. The abandoned publish is left to itself.
                 await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, timeout.Token).WaitAsync(timeout.Token);
-                row.SentAt = DateTimeOffset.UtcNow;
+                row.SentAt = RealTime.GetUtcNow();
                 row.LockedUntil = null;
                 published++;
             }
@@ -148,9 +87,9 @@ public sealed class OutboxDispatcher<TContext>(
                 // may still have reached the broker: the receivers' inboxes absorb the second copy.
                 var timedOut = timeout.IsCancellationRequested;
                 row.Attempts++;
-                row.LockedUntil = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Min(60, row.Attempts * row.Attempts));
+                row.LockedUntil = RealTime.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(60, row.Attempts * row.Attempts));
                 row.LastError = Text.Truncate(timedOut ? $"Publish timed out after {settings.PublishTimeout}" : ex.Message, 2000);
-                logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed", row.Id, row.MessageType);
+                Logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed", row.Id, row.MessageType);
 
                 // A failed publish mostly means a dropped broker connection, and the rest of the batch would fail
                 // or hang the same way, the more so on the channel MassTransit is still closing; by the next round

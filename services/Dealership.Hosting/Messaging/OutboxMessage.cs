@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dealership.Contracts;
+using Dealership.Hosting.Polling;
 using MassTransit;
 
 namespace Dealership.Hosting.Messaging;
 
 /// <summary>A message written in the same transaction as the state change that caused it, published afterwards.</summary>
-public class OutboxMessage
+public class OutboxMessage : ILeasedRow
 {
     public Guid Id { get; set; }
     public required string MessageType { get; set; }

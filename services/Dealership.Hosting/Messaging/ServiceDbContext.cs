@@ -1,10 +1,9 @@
 using System.Linq.Expressions;
+using Dealership.Hosting.Data;
 using Dealership.Hosting.Security;
-using MassTransit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Dealership.Hosting.Messaging;
 
@@ -38,25 +37,54 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     public void Publish<T>(T message) where T : class => OutboxMessages.Add(OutboxMessage.Create(message));
 
     /// <summary>
-    /// True the first time <paramref name="consumer"/> sees this message, and then stages the inbox row
-    /// so it commits with the consumer's changes. A concurrent duplicate fails on the inbox's key and is
-    /// retried, and then sees the message as consumed.
+    /// The inbox row of the message being consumed (set by <see cref="InboxFilter{TConsumer}"/>), added to the
+    /// first save that succeeds, so it commits in the same transaction as the consumer's changes and outbox rows.
     /// </summary>
-    public async Task<bool> FirstDeliveryAsync(ConsumeContext context, string consumer)
+    private InboxMessage? _consuming;
+
+    internal void ConsumeOnce(InboxMessage? row) => _consuming = row;
+
+    /// <summary>
+    /// True when the message being consumed has meanwhile been committed by a copy delivered at the same time
+    /// (a save of this one failed on the inbox's key): retrying here would only fail again.
+    /// </summary>
+    internal async Task<bool> ConsumedElsewhereAsync(CancellationToken cancellationToken) =>
+        _consuming is { } row &&
+        await InboxMessages.AsNoTracking().AnyAsync(i => i.MessageId == row.MessageId && i.Consumer == row.Consumer, cancellationToken);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        var messageId = context.MessageId
-            ?? throw new InvalidOperationException("The message has no MessageId, so a redelivery could not be recognised.");
-        if (await InboxMessages.AnyAsync(i => i.MessageId == messageId && i.Consumer == consumer, context.CancellationToken))
+        var consumed = StageInboxRow();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (consumed)
+            _consuming = null;
+        return saved;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var consumed = StageInboxRow();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (consumed)
+            _consuming = null;
+        return saved;
+    }
+
+    private bool StageInboxRow()
+    {
+        if (_consuming is null)
             return false;
-        InboxMessages.Add(new InboxMessage { MessageId = messageId, Consumer = consumer, ConsumedAt = DateTimeOffset.UtcNow });
+        // Added again when a retry cleared the change tracker after a failed save.
+        if (Entry(_consuming).State == EntityState.Detached)
+            InboxMessages.Add(_consuming);
         return true;
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite has no date-time-with-offset type; stored as a sortable number, comparisons and ordering translate.
+        // SQLite has no date-time-with-offset type; stored as a sortable number in UTC, comparisons and ordering translate.
         if (Database.IsSqlite())
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcBinaryConverter>();
     }
 
     /// <summary>Whose rows this context reads: the HTTP request's caller, unless a handler that has checked access sets it.</summary>

@@ -8,8 +8,6 @@ public sealed class ActionAuditedConsumer(IdentityServiceDbContext db) : IConsum
 {
     public async Task Consume(ConsumeContext<ActionAudited> context)
     {
-        if (!await db.FirstDeliveryAsync(context, nameof(ActionAuditedConsumer)))
-            return;
         var m = context.Message;
         db.Audit.Add(new AuditEntry
         {

@@ -9,8 +9,6 @@ public sealed class DealershipsRequestedConsumer(IdentityServiceDbContext db) : 
 {
     public async Task Consume(ConsumeContext<DealershipsRequested> context)
     {
-        if (!await db.FirstDeliveryAsync(context, nameof(DealershipsRequestedConsumer)))
-            return;
         await foreach (var dealership in db.Dealerships.AsNoTracking().AsAsyncEnumerable().WithCancellation(context.CancellationToken))
             db.Publish(DealershipEndpoints.Changed(dealership));
         await db.SaveChangesAsync(context.CancellationToken);

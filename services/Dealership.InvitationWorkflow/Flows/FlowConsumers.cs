@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using Dealership.InvitationWorkflow.Tasks;
 using Dealership.InvitationWorkflow.Workflows;
 using Dealership.Workflows.Runtime;
@@ -23,8 +24,6 @@ public sealed class LeadAcceptedConsumer(InvitationWorkflowDbContext db, TimePro
     public async Task Consume(ConsumeContext<LeadAccepted> context)
     {
         var m = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(LeadAcceptedConsumer)))
-            return;
         if (!await db.KnownLeads.AnyAsync(l => l.Id == m.LeadId, context.CancellationToken))
         {
             db.KnownLeads.Add(new KnownLead
@@ -38,6 +37,8 @@ public sealed class LeadAcceptedConsumer(InvitationWorkflowDbContext db, TimePro
 }
 
 /// <summary>Starts the lead's flow for its source, once per lead, with the lead and consultant as variables.</summary>
+[IdempotentWithoutInbox("one flow per lead: its id derives from the lead, so a copy finds it started and only makes it follow the consultant it already follows; "
+    + "the start and the buffered messages it takes are several commits, which one inbox row could not cover")]
 public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadAssigned>
 {
     public async Task Consume(ConsumeContext<LeadAssigned> context)
@@ -81,10 +82,8 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
     }
 }
 
-/// <summary>
-/// Turns the other services' answers into the messages the flows wait for, correlated by the lead id.
-/// No inbox row: the runtime records each message id per instance it reached (as for CorrelateWorkflowMessage).
-/// </summary>
+/// <summary>Turns the other services' answers into the messages the flows wait for, correlated by the lead id.</summary>
+[IdempotentWithoutInbox("the runtime records each message id per instance it reached and buffers a message once, as for CorrelateWorkflowMessage")]
 public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
     IConsumer<AppointmentBooked>,
     IConsumer<AppointmentRefused>,
@@ -142,6 +141,8 @@ public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
 /// The lead moved to another consultant: the flows of the lead carry on with the new consultant, their
 /// open tasks move, and a <c>reassign-lead</c> step waiting for the move completes.
 /// </summary>
+[IdempotentWithoutInbox("a copy finds the flows already following that consultant with no reassign-lead step waiting, and changes nothing; "
+    + "each flow's step commits on its own, which one inbox row could not cover")]
 public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadReassigned>
 {
     public Task Consume(ConsumeContext<LeadReassigned> context) =>

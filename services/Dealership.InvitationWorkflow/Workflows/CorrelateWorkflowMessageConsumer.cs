@@ -1,15 +1,14 @@
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 
 namespace Dealership.InvitationWorkflow.Workflows;
 
-/// <summary>
-/// Hands a message to the waiting workflow instances. No inbox row here: the runtime commits one
-/// step per instance, each with a delivery row for this message id (WorkflowMessageDeliveries), so a
-/// redelivered or concurrently delivered copy finds every instance it reached already served and
-/// buffers at most once (unique message id).
-/// </summary>
+/// <summary>Hands a message to the waiting workflow instances.</summary>
+[IdempotentWithoutInbox("the runtime commits one step per instance, each with a delivery row for this message id (WorkflowMessageDeliveries), "
+    + "so a redelivered or concurrently delivered copy finds every instance it reached already served and buffers at most once (unique message id); "
+    + "one inbox row could not cover several commits")]
 public sealed class CorrelateWorkflowMessageConsumer(WorkflowRuntime runtime) : IConsumer<CorrelateWorkflowMessage>
 {
     public async Task Consume(ConsumeContext<CorrelateWorkflowMessage> context)

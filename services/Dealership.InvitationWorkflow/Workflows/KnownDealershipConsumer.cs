@@ -1,10 +1,12 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.InvitationWorkflow.Workflows;
 
 /// <summary>Follows each dealership's code, so keys and people scoped to that code may manage its workflows.</summary>
+[IdempotentWithoutInbox("reference data carries its version: a copy of a version already applied, or an older one, changes nothing")]
 public sealed class KnownDealershipConsumer(InvitationWorkflowDbContext db) : IConsumer<DealershipChanged>
 {
     public async Task Consume(ConsumeContext<DealershipChanged> context)

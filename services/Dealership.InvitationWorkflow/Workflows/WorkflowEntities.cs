@@ -1,4 +1,5 @@
 using Dealership.Hosting.Messaging;
+using Dealership.Hosting.Polling;
 
 namespace Dealership.InvitationWorkflow.Workflows;
 
@@ -65,7 +66,7 @@ public class WorkflowJournalEntry
 /// A timer some instance waits for (or the next fire of a timer start event), indexed by due time
 /// so replicas find what is due without reading every instance. Claimed with a lease.
 /// </summary>
-public class WorkflowTimer
+public class WorkflowTimer : ILeasedRow
 {
     public Guid Id { get; set; }
     public Guid? InstanceId { get; set; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dealership.Hosting;
+using Dealership.Hosting.Data;
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -86,12 +87,13 @@ public sealed class WorkflowRuntime(
         return saved is not null;
     }
 
-    /// <summary>Runs and saves one step; returns the instance as saved, or null when the step changed nothing.</summary>
-    private async Task<WorkflowInstance?> StepAsync(Guid instanceId, Step step, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    /// <summary>
+    /// Runs and saves one step; returns the instance as saved, or null when the step changed nothing. When another
+    /// replica saved the instance since it was read, the step is taken again on its state.
+    /// </summary>
+    private Task<WorkflowInstance?> StepAsync(Guid instanceId, Step step, CancellationToken cancellationToken) =>
+        db.RetryOnConflictAsync(async () =>
         {
-            db.ChangeTracker.Clear();
             var record = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
                 ?? throw new WorkflowNotFoundException($"Workflow instance {instanceId} does not exist.");
             var process = await models.GetAsync(record.DefinitionId,
@@ -101,17 +103,9 @@ public sealed class WorkflowRuntime(
             if (!await step(NewEngine(), process, instance))
                 return null;
             await StageAsync(record, process, instance, before, cancellationToken);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return instance;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < options.Value.ConcurrencyRetries)
-            {
-                // Another replica saved this instance since we read it: take the step again on its state.
-            }
-        }
-    }
+            await db.SaveChangesAsync(cancellationToken);
+            return instance;
+        }, options.Value.ConcurrencyRetries, cancellationToken);
 
     /// <summary>Stages the new state, its journal, and the changes to its timer and subscription rows (relative to <paramref name="before"/>).</summary>
     private async Task StageAsync(WorkflowInstanceRecord record, ProcessModel process, WorkflowInstance instance, WorkflowInstance? before, CancellationToken cancellationToken)

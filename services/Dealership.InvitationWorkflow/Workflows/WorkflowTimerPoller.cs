@@ -1,4 +1,4 @@
-using Dealership.Hosting;
+using Dealership.Hosting.Polling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,73 +18,23 @@ public sealed class WorkflowTimerPoller(
     TimeProvider clock,
     IOptions<WorkflowOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<WorkflowTimerPoller> logger) : BackgroundService
+    ILogger<WorkflowTimerPoller> logger) : PollingWorker(lifetime, logger)
 {
-    private readonly Guid _pollerId = Guid.NewGuid();
+    protected override TimeSpan Interval => options.Value.TimerPollInterval;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!await lifetime.WaitForStartAsync(stoppingToken))
-            return;
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var claimed = 0;
-            var pollStarted = DateTimeOffset.UtcNow;
-            try
-            {
-                claimed = await PollOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Reading due workflow timers failed; retrying");
-            }
-            if (claimed >= options.Value.TimerBatchSize)
-                continue;
-            try
-            {
-                // A steady cadence in real time (the injected clock only says what is due): the time
-                // spent firing counts towards the pause, so a busy poll does not delay the next one more.
-                var pause = options.Value.TimerPollInterval - (DateTimeOffset.UtcNow - pollStarted);
-                if (pause > TimeSpan.Zero)
-                    await Task.Delay(pause, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override async Task<bool> PassAsync(CancellationToken cancellationToken) =>
+        await FireDueAsync(cancellationToken) >= options.Value.TimerBatchSize;
 
     /// <summary>Claims one batch of due timers and fires them; returns how many were claimed.</summary>
-    public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
+    private async Task<int> FireDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         List<WorkflowTimer> claimed;
         using (var scope = scopes.CreateScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
             var now = clock.GetUtcNow();
-            var candidates = await db.WorkflowTimers
-                .Where(t => t.DueAt <= now && (t.LockedUntil == null || t.LockedUntil < now))
-                .OrderBy(t => t.DueAt)
-                .Select(t => t.Id)
-                .Take(settings.TimerBatchSize)
-                .ToListAsync(cancellationToken);
-            if (candidates.Count == 0)
-                return 0;
-            var lease = now + settings.TimerLease;
-            await db.WorkflowTimers
-                .Where(t => candidates.Contains(t.Id) && (t.LockedUntil == null || t.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LockedUntil, lease).SetProperty(t => t.LockedBy, _pollerId), cancellationToken);
-            claimed = await db.WorkflowTimers.AsNoTracking()
-                .Where(t => candidates.Contains(t.Id) && t.LockedBy == _pollerId && t.LockedUntil == lease)
-                .OrderBy(t => t.DueAt)
-                .ToListAsync(cancellationToken);
+            claimed = await ClaimAsync<WorkflowTimer, DateTimeOffset>(scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>(),
+                t => t.DueAt <= now, t => t.DueAt, settings.TimerBatchSize, settings.TimerLease, cancellationToken);
         }
 
         // Different instances fire in parallel; the same instance's steps are kept apart by its concurrency stamp.
@@ -104,11 +54,11 @@ public sealed class WorkflowTimerPoller(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Kept, and tried again after a growing pause: late, but never lost.
-            logger.LogWarning(ex, "Firing workflow timer {TimerId} of instance {InstanceId} failed", timer.Id, timer.InstanceId);
+            Logger.LogWarning(ex, "Firing workflow timer {TimerId} of instance {InstanceId} failed", timer.Id, timer.InstanceId);
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
             var attempts = timer.Attempts + 1;
-            var retryAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(300, attempts * attempts));
+            var retryAt = RealTime.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(300, attempts * attempts));
             var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
             await db.WorkflowTimers.Where(t => t.Id == timer.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, attempts).SetProperty(t => t.LockedUntil, retryAt).SetProperty(t => t.LastError, error), CancellationToken.None);

@@ -10,8 +10,6 @@ public sealed class CustomerOptedOutConsumer(LeadIntakeDbContext db) : IConsumer
     public async Task Consume(ConsumeContext<CustomerOptedOut> context)
     {
         var m = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(CustomerOptedOutConsumer)))
-            return;
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.DealershipId == m.DealershipId && c.Phone == m.Phone, context.CancellationToken);
         if (customer is not null)
         {

@@ -1,15 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 
 namespace Dealership.LeadIntake.Intake;
 
-// Intake consumers need no inbox: the pipeline recognises a repeated (source, external id) itself,
-// and a lead that cannot be used is answered with LeadRejected rather than an exception, so the
-// message is consumed either way and nothing is lost.
-
 /// <summary>Leads from OEM systems that publish the MassTransit <see cref="SubmitLead"/> contract.</summary>
+[IdempotentWithoutInbox("the pipeline recognises a repeated (source, external id) and answers it as a duplicate; a lead it cannot use is answered with LeadRejected, so the message is consumed either way")]
 public sealed class SubmitLeadConsumer(LeadIntakePipeline pipeline) : IConsumer<SubmitLead>
 {
     public Task Consume(ConsumeContext<SubmitLead> context)
@@ -30,6 +28,7 @@ public sealed class SubmitLeadConsumer(LeadIntakePipeline pipeline) : IConsumer<
 /// Leads as plain JSON on the queue <see cref="Queue"/>, for publishers that do not use MassTransit.
 /// The JSON is the same object POST /api/leads takes (docs/lead-intake.md).
 /// </summary>
+[IdempotentWithoutInbox("the pipeline recognises a repeated (source, external id) and answers it as a duplicate; a lead it cannot use is answered with LeadRejected, so the message is consumed either way")]
 public sealed class RawLeadConsumer(LeadIntakePipeline pipeline) : IConsumer<SubmitLeadRequest>
 {
     public const string Queue = "lead-intake-raw-leads";

@@ -1,6 +1,7 @@
-using Dealership.Hosting.Messaging;
 using Dealership.Contracts;
 using Dealership.Hosting;
+using Dealership.Hosting.Data;
+using Dealership.Hosting.Messaging;
 using Dealership.LeadIntake.Customers;
 using Dealership.LeadIntake.Leads;
 using MassTransit;
@@ -46,24 +47,10 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
     /// </summary>
     private const int Attempts = 25;
 
-    public async Task<IntakeResult> SubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TrySubmitAsync(request, channel, rawPayload, cancellationToken);
-            }
-            catch (DbUpdateException) when (attempt < Attempts)
-            {
-                // A concurrent arrival for the same enquiry or customer committed first; the next
-                // attempt sees it and answers as a duplicate or a merge.
-                db.ChangeTracker.Clear();
-                // Retried at once, the losers of a round would read the same state and collide again together.
-                await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
-            }
-        }
-    }
+    // A concurrent arrival for the same enquiry or customer committed first: the next attempt sees it
+    // and answers as a duplicate or a merge.
+    public Task<IntakeResult> SubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload, CancellationToken cancellationToken) =>
+        db.RetryOnConflictAsync(() => TrySubmitAsync(request, channel, rawPayload, cancellationToken), Attempts, cancellationToken);
 
     /// <summary>Keeps a submission that cannot be used, with every reason, and announces it.</summary>
     public async Task<IntakeResult> RejectAsync(IntakeChannel channel, string rawPayload, IReadOnlyDictionary<string, string[]> errors,

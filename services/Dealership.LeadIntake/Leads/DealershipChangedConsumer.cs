@@ -1,10 +1,12 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.LeadIntake.Leads;
 
 /// <summary>Takes leads for the dealerships the identity service announces, with their code and phone region.</summary>
+[IdempotentWithoutInbox("reference data carries its version: a copy of a version already applied, or an older one, changes nothing")]
 public sealed class DealershipChangedConsumer(LeadIntakeDbContext db) : IConsumer<DealershipChanged>
 {
     public async Task Consume(ConsumeContext<DealershipChanged> context)

@@ -78,8 +78,15 @@ public static class LeadEndpoints
 
     private static async Task<Results<Ok<LeadView>, NotFoundProblem>> GetAsync(Guid id, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
-        // The parts are read in separate queries while consumers keep committing. The lead row is read
-        // last, so it already holds every change the timeline read before it shows.
+        // The parts are read in separate queries while consumers keep committing, and each timeline entry
+        // commits with the change it reports (a task opened or completed, an enquiry merged, the lead's stage).
+        // So the timeline is read first: the tasks, enquiries and lead row read after it hold every change it
+        // shows. (Read the other way round, a task's completion could be on the timeline and the task still open.)
+        var timeline = await db.Timeline.AsNoTracking()
+            .Where(t => t.LeadId == id)
+            .OrderBy(t => t.At)
+            .Select(t => new TimelineView(t.At, t.Kind, t.Text))
+            .ToListAsync(cancellationToken);
         var enquiries = await db.Enquiries.AsNoTracking()
             .Where(e => e.LeadId == id)
             .OrderBy(e => e.ReceivedAt)
@@ -89,11 +96,6 @@ public static class LeadEndpoints
             .Where(t => t.LeadId == id && t.CompletedAt == null)
             .OrderBy(t => t.DueAt)
             .Select(t => new OpenTaskView(t.Id, t.Kind, t.ConsultantId, t.DueAt))
-            .ToListAsync(cancellationToken);
-        var timeline = await db.Timeline.AsNoTracking()
-            .Where(t => t.LeadId == id)
-            .OrderBy(t => t.At)
-            .Select(t => new TimelineView(t.At, t.Kind, t.Text))
             .ToListAsync(cancellationToken);
         var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         // Another dealership's lead is answered exactly like a missing one.

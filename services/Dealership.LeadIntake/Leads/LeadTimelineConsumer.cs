@@ -170,8 +170,6 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     /// <summary>Adds the event's timeline entry and its change to the lead, once per message, in one commit.</summary>
     private async Task Apply<T>(ConsumeContext<T> context, Func<T, Entry> entry, Func<Lead, T, Task>? change) where T : class
     {
-        if (!await db.FirstDeliveryAsync(context, nameof(LeadTimelineConsumer)))
-            return;
         var (leadId, at, kind, text) = entry(context.Message);
         // Events about a lead follow its LeadAccepted, which this service committed before publishing;
         // a missing lead is a real fault: the message is retried, then parked in the error queue.

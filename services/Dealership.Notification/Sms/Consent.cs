@@ -23,8 +23,6 @@ public sealed class ConsentChangedConsumer(NotificationDbContext db) : IConsumer
     public async Task Consume(ConsumeContext<ConsentChanged> context)
     {
         var m = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(ConsentChangedConsumer)))
-            return;
         var consent = await db.Consents.FindAsync([m.DealershipId, m.Phone, m.Channel], context.CancellationToken);
         if (consent is null)
         {

@@ -1,4 +1,5 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,6 +9,7 @@ namespace Dealership.Notification.Sms;
 /// A new dealership gets the default SMS rules, a signature made of its Chinese name and its own copy of
 /// every default template to edit; a changed one keeps its rules and follows its time zone.
 /// </summary>
+[IdempotentWithoutInbox("reference data carries its version: a copy of a version already applied, or an older one, changes nothing")]
 public sealed class DealershipChangedConsumer(NotificationDbContext db, TimeProvider clock) : IConsumer<DealershipChanged>
 {
     /// <summary>Carriers register signatures of a few characters; a long legal name is cut rather than refused.</summary>

@@ -8,8 +8,6 @@ public sealed class SendSmsConsumer(NotificationDbContext db, TimeProvider clock
     public async Task Consume(ConsumeContext<SendSms> context)
     {
         var m = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(SendSmsConsumer)))
-            return;
         await SmsRequests.RequestAsync(db, new SmsRequest(m.DealershipId, m.LeadId, m.Recipient, m.PhoneNumber, m.Template, m.Parameters, m.IdempotencyKey),
             clock.GetUtcNow(), context.CancellationToken);
         await db.SaveChangesAsync(context.CancellationToken);
@@ -26,8 +24,6 @@ public sealed class LeadAcceptedConsumer(NotificationDbContext db) : IConsumer<L
     public async Task Consume(ConsumeContext<LeadAccepted> context)
     {
         var lead = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(LeadAcceptedConsumer)))
-            return;
         if (await db.Contacts.FindAsync([lead.LeadId], context.CancellationToken) is null)
             db.Contacts.Add(new CustomerContact { LeadId = lead.LeadId, DealershipId = lead.DealershipId, Name = lead.CustomerName, Phone = lead.CustomerPhone });
         if (await db.Settings.FindAsync([lead.DealershipId], context.CancellationToken) is null)
@@ -47,16 +43,12 @@ public sealed class AppointmentBookedConsumer(NotificationDbContext db, TimeProv
     public async Task Consume(ConsumeContext<AppointmentBooked> context)
     {
         var m = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(AppointmentBookedConsumer)))
-            return;
         await ConfirmAsync(context, m.DealershipId, m.LeadId, m.StartsAt, m.Purpose, m.Model, m.Directions, $"{m.LeadId}:appointment-confirmation:{m.AppointmentId}");
     }
 
     public async Task Consume(ConsumeContext<AppointmentRescheduled> context)
     {
         var m = context.Message;
-        if (!await db.FirstDeliveryAsync(context, nameof(AppointmentBookedConsumer)))
-            return;
         await ConfirmAsync(context, m.DealershipId, m.LeadId, m.StartsAt, m.Purpose, m.Model, m.Directions,
             $"{m.LeadId}:appointment-confirmation:{m.AppointmentId}:{m.StartsAt.UtcTicks}");
     }

@@ -1,3 +1,5 @@
+using Dealership.Hosting.Polling;
+
 namespace Dealership.Notification.Sms;
 
 /// <summary>The customer behind a lead, as lead-intake announced it: who a customer SMS goes to.</summary>
@@ -29,7 +31,7 @@ public enum SmsStatus
 }
 
 /// <summary>One SMS, from the request through the rules to the carrier's receipt.</summary>
-public class SmsMessage
+public class SmsMessage : ILeasedRow
 {
     public Guid Id { get; set; }
     public Guid DealershipId { get; set; }

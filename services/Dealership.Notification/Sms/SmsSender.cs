@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dealership.Contracts;
 using Dealership.Hosting;
+using Dealership.Hosting.Polling;
 using Dealership.Notification.Carriers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,20 +25,7 @@ public class SmsSenderOptions
 }
 
 /// <summary>Wakes the sender as soon as a request may have queued a message.</summary>
-public sealed class SmsSenderSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed class SmsSenderSignal : WorkSignal;
 
 /// <summary>
 /// Hands due messages (queued, or held until now) to the carrier. Messages are rows, claimed with a
@@ -52,68 +40,27 @@ public sealed class SmsSender(
     TimeProvider clock,
     IOptions<SmsSenderOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<SmsSender> logger) : BackgroundService
+    ILogger<SmsSender> logger) : PollingWorker(lifetime, logger, signal)
 {
     // The outbox's source: the hosting's telemetry already listens to it, and a send is the SMS's hand-off to the outside.
     private static readonly ActivitySource Source = new("Dealership.Outbox");
-    private readonly Guid _senderId = Guid.NewGuid();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!await lifetime.WaitForStartAsync(stoppingToken))
-            return;
+    protected override TimeSpan Interval => options.Value.PollInterval;
 
-        var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await SendDueAsync(stoppingToken) == settings.BatchSize && !stoppingToken.IsCancellationRequested)
-                {
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Sending due SMS failed; retrying");
-            }
-
-            try { await signal.WaitAsync(settings.PollInterval, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override async Task<bool> PassAsync(CancellationToken cancellationToken) =>
+        await SendDueAsync(cancellationToken) == options.Value.BatchSize;
 
     /// <summary>Sends one batch of due messages; returns how many were claimed.</summary>
-    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
+    private async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationDbContext>();
         var carrier = scope.ServiceProvider.GetRequiredService<ISmsCarrier>();
         var now = clock.GetUtcNow();
-        // Leases run on the wall clock: they guard against crashed processes, not business time.
-        var wall = DateTimeOffset.UtcNow;
-
-        var candidates = await db.Messages
-            .Where(m => (m.Status == SmsStatus.Queued || m.Status == SmsStatus.Held) && m.SendAt <= now && (m.LockedUntil == null || m.LockedUntil < wall))
-            .OrderBy(m => m.SendAt)
-            .Select(m => m.Id)
-            .Take(settings.BatchSize)
-            .ToListAsync(cancellationToken);
-        if (candidates.Count == 0)
-            return 0;
-
-        var leaseUntil = wall + settings.LeaseDuration;
-        await db.Messages
-            .Where(m => candidates.Contains(m.Id) && (m.Status == SmsStatus.Queued || m.Status == SmsStatus.Held) && (m.LockedUntil == null || m.LockedUntil < wall))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, leaseUntil).SetProperty(m => m.LockedBy, _senderId), cancellationToken);
-        var claimed = await db.Messages
-            .Where(m => candidates.Contains(m.Id) && m.LockedBy == _senderId && m.LockedUntil == leaseUntil)
-            .OrderBy(m => m.SendAt)
-            .ToListAsync(cancellationToken);
+        var claimed = await ClaimAsync<SmsMessage, DateTimeOffset>(db,
+            m => (m.Status == SmsStatus.Queued || m.Status == SmsStatus.Held) && m.SendAt <= now, m => m.SendAt,
+            settings.BatchSize, settings.LeaseDuration, cancellationToken);
 
         foreach (var message in claimed)
         {
@@ -123,7 +70,7 @@ public sealed class SmsSender(
             // One save per message: a crash loses at most the record of one send, which the carrier's outId dedupe covers.
             await db.SaveChangesAsync(cancellationToken);
         }
-        return candidates.Count;
+        return claimed.Count;
     }
 
     private async Task SendAsync(NotificationDbContext db, ISmsCarrier carrier, SmsMessage message, CancellationToken cancellationToken)
@@ -175,7 +122,7 @@ public sealed class SmsSender(
                 message.LastError = result.Error;
                 message.Status = SmsStatus.Queued;
                 message.SendAt = now + options.Value.RetryDelay * Math.Pow(2, Math.Min(message.Attempts - 1, 10));
-                logger.LogWarning("SMS {SmsId} to {Phone}: carrier fault ({Error}); attempt {Attempt} of {MaxAttempts}",
+                Logger.LogWarning("SMS {SmsId} to {Phone}: carrier fault ({Error}); attempt {Attempt} of {MaxAttempts}",
                     message.Id, PhoneMask.Mask(message.Phone), result.Error, message.Attempts, options.Value.MaxAttempts);
                 break;
             default:

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.IntegrationTests.Support;
 using Dealership.InvitationWorkflow;
+using Dealership.InvitationWorkflow.Workflows;
 using Dealership.Tests.Support;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -42,6 +43,9 @@ public sealed class Workflow_replicas_Specs(RabbitMqBroker broker) : IClassFixtu
         var data = TestApp.NewDataDirectory();
         await using var one = await StartReplicaAsync(data);
         await using var two = await StartReplicaAsync(data);
+        var consumes = new ConsumeCounter();
+        foreach (var replica in new[] { one, two })
+            replica.Services.GetRequiredService<IBus>().ConnectConsumeObserver(consumes);
         // Each replica's network admin (no identity service runs beside the workflow here).
         var clients = new[] { one.Client, two.Client };
         // Nor does it announce DEMO01: the spec does, on the bus, as the identity service would.
@@ -94,7 +98,12 @@ public sealed class Workflow_replicas_Specs(RabbitMqBroker broker) : IClassFixtu
             return (completed, effects.Select(e => (e.InstanceId, e.Outcome)).ToList());
         }
         await Eventually.Get(ProbeAsync, p => p.Completed == 2 * count, TimeSpan.FromSeconds(60));
-        await Task.Delay(1000);
+        // Nothing more can take effect: every copy of every message has been consumed by one replica or the
+        // other, and each replica's timer poller has run a pass that began after every instance completed.
+        await Eventually.Get(() => Task.FromResult(consumes.Count<CorrelateWorkflowMessage>("invitation-workflow-correlate-workflow-message")),
+            n => n >= 2 * count, TimeSpan.FromSeconds(60), "every copy of every message should be consumed");
+        await Task.WhenAll(one.Services.GetRequiredService<WorkflowTimerPoller>().WaitForNextPassAsync(),
+            two.Services.GetRequiredService<WorkflowTimerPoller>().WaitForNextPassAsync());
         var (done, effects) = await ProbeAsync();
 
         Assert.Equal(2 * count, done);

@@ -37,7 +37,7 @@ public sealed class First_contact_escalation_Specs : IAsyncLifetime
     private Task<LeadView> LeadAsync(Guid id, Func<LeadView, bool> done, string because) =>
         Eventually.Get(async () => (await Client.GetFromJsonAsync<LeadView>($"/api/leads/{id}"))!, done, because: because);
 
-    private Task FireDueTimersAsync() => _app.Services.GetRequiredService<WorkflowTimerPoller>().PollOnceAsync(CancellationToken.None);
+    private Task FireDueTimersAsync() => _app.Services.GetRequiredService<WorkflowTimerPoller>().RunPassAsync();
 
     private Task OverdueConsumedAsync(int times) =>
         Eventually.Get(() => Task.FromResult(_consumes.Count<FirstContactOverdue>(OverdueQueue)), n => n >= times,

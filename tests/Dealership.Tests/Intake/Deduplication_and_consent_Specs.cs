@@ -32,7 +32,9 @@ public sealed class Deduplication_and_consent_Specs : IAsyncLifetime
     public async Task Should_merge_a_new_enquiry_from_the_same_phone_into_the_open_lead_without_a_second_assignment()
     {
         var first = await PostAsync(new { dealershipCode = "DEMO01", source = "oem", externalId = "M-1", name = "蒋先生", phone = "13811110001", vehicleOfInterest = "Lavida" });
-        await Eventually.Get(() => _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{first.Id}")!, l => l!.Timeline.Any(t => t.Kind == "sms-sent"));
+        // Assigned, and the consultant alerted: the two arrive on different queues, in either order.
+        await Eventually.Get(() => _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{first.Id}")!,
+            l => l!.Timeline.Any(t => t.Kind == "assigned") && l.Timeline.Any(t => t.Kind == "sms-sent"));
 
         var second = await PostAsync(new { dealershipCode = "DEMO01", source = "marketing-event", campaign = "双十一", externalId = "M-2", name = "蒋先生", phone = "+86 138 1111 0001", vehicleOfInterest = "Tiguan L" });
 
@@ -41,7 +43,16 @@ public sealed class Deduplication_and_consent_Specs : IAsyncLifetime
         var lead = await Eventually.Get(() => _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{first.Id}")!, l => l!.Timeline.Any(t => t.Kind == "enquiry-merged"));
         Assert.Equal(["oem", "marketing-event"], lead!.Enquiries.Select(e => e.Source));
         Assert.Equal("Tiguan L", lead.Enquiries[1].VehicleOfInterest);
-        await Task.Delay(500);
+        // What the merge committed to announce, before it answered: no second LeadAccepted, the one message that
+        // would start an assignment, a flow and its SMS.
+        using (var scope = _app.Services.CreateScope())
+        {
+            var leadId = first.Id.ToString();
+            var announced = await scope.ServiceProvider.GetRequiredService<LeadIntakeDbContext>().OutboxMessages.AsNoTracking()
+                .Where(m => m.Body.Contains(leadId)).Select(m => m.MessageType).ToListAsync();
+            Assert.Equal(1, announced.Count(t => t == typeof(LeadAccepted).FullName));
+            Assert.Equal(1, announced.Count(t => t == typeof(LeadMerged).FullName));
+        }
         Assert.Single((await _app.Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={first.Id}"))!);
         Assert.Single((await _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{first.Id}"))!.Timeline, t => t.Kind == "assigned");
     }

@@ -10,9 +10,14 @@ namespace Dealership.Tests.Intake;
 
 public sealed class Json_and_bus_channel_Specs : IAsyncLifetime
 {
+    private readonly ConsumeCounter _consumes = new();
     private TestApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync();
+        _app.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumes);
+    }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
@@ -96,11 +101,10 @@ public sealed class Json_and_bus_channel_Specs : IAsyncLifetime
         var lead = new SubmitLead("DEMO01", "oem", "SVW-90003", "冯巩", "13600004444", null, null, DateTimeOffset.UtcNow);
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => bus.Publish(lead)));
 
-        var page = await Eventually.Get(() => _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=oem")!,
-            p => p!.Items.Any(i => i.Name == "冯巩"));
-        // Let every copy be consumed before counting.
-        await Task.Delay(1000);
-        page = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=oem");
+        // Every copy consumed before counting: each has had its chance to make a lead.
+        await Eventually.Get(() => Task.FromResult(_consumes.Count<SubmitLead>("lead-intake-submit-lead")), n => n >= 6,
+            because: "lead intake should take all six copies");
+        var page = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=oem");
         Assert.Single(page!.Items, i => i.Name == "冯巩");
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
+using Dealership.InvitationWorkflow.Workflows;
 using Dealership.Tests.Support;
 using Dealership.Tests.Workflows;
 using MassTransit;
@@ -68,6 +69,9 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         (await Eventually.Get(() => Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}")!,
             l => l!.Count(s => s.Template == template) >= atLeast, because: $"the {template} SMS should be sent"))!
             .Where(s => s.Template == template).ToList();
+
+    /// <summary>Waits until the timer poller has run a pass that began now: every timer due by now has fired, with its effects.</summary>
+    private Task TimersPolledAsync() => _app.Services.GetRequiredService<WorkflowTimerPoller>().WaitForNextPassAsync();
 
     private async Task<JsonObject> FlowOfAsync(Guid leadId) =>
         (JsonObject)(await Client.GetFromJsonAsync<JsonArray>($"/api/workflow-instances?businessKey={leadId}&dealershipCode=DEMO01"))![0]!;
@@ -153,7 +157,8 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         for (var attempt = 2; attempt <= 3; attempt++)
         {
             _clock.Advance(TimeSpan.FromHours(3));
-            await Task.Delay(300);
+            // The retry task opens in the step that fires the retry timer.
+            await TimersPolledAsync();
             Assert.Empty((await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?leadId={leadId}"))!);
             _clock.Advance(TimeSpan.FromHours(1));
             await CompleteAsync(await OpenTaskAsync(leadId, "retry"), new { contact = "no-answer" });
@@ -172,7 +177,10 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         var first = await OpenTaskAsync(leadId, "first-contact");
 
         _clock.Advance(TimeSpan.FromHours(23));
-        await Task.Delay(300);
+        // The escalation starts with the flow's deadline timer, which a pass that began at 23 hours leaves alone.
+        await TimersPolledAsync();
+        var journal = (await Client.GetInstanceAsync((await FlowOfAsync(leadId)).Id()))["journal"]!.AsArray();
+        Assert.DoesNotContain(journal, j => j!["elementId"]!.GetValue<string>() == "Timer_FirstContactOverdue" && j["outcome"]!.GetValue<string>() == "timer-fired");
         Assert.DoesNotContain((await Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}"))!.Timeline, t => t.Kind == "reassigned");
 
         _clock.Advance(TimeSpan.FromHours(1));

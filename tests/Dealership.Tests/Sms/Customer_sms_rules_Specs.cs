@@ -71,7 +71,7 @@ public sealed class Customer_sms_rules_Specs : IAsyncLifetime
         await _app.App.DisposeAsync();
         _clock.SetUtcNow(Showroom.Local(2030, 1, 16, 7, 59));
         _app = await StartAsync();
-        await Task.Delay(500);
+        await _app.Services.GetRequiredService<SmsSender>().WaitForNextPassAsync();
         Assert.Equal("held", (await MessageAsync(leadId, "care", _ => true)).Status);
 
         _clock.SetUtcNow(Showroom.Local(2030, 1, 16, 8));

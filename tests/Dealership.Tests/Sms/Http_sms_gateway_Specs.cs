@@ -6,6 +6,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
+using Dealership.Notification;
+using Dealership.Notification.Sms;
 using Dealership.Tests.Support;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -14,6 +16,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -32,6 +35,7 @@ public sealed class Http_sms_gateway_Specs : IAsyncLifetime
     private TestApp _app = null!;
     private readonly ConcurrentDictionary<string, int> _attempts = new();
     private readonly ConcurrentQueue<(string OutId, string Phone, string Content)> _handset = new();
+    private readonly ConcurrentQueue<Task> _receipts = new();
     private Uri? _callbacks;
 
     private sealed record SendRequest(string OutId, string Phone, string SignName, string Content);
@@ -62,7 +66,7 @@ public sealed class Http_sms_gateway_Specs : IAsyncLifetime
                     var known = _handset.Any(h => h.OutId == request.OutId);
                     if (!known)
                         _handset.Enqueue((request.OutId, request.Phone, request.Content));
-                    _ = ReceiptTwiceAsync(request.OutId);
+                    _receipts.Enqueue(ReceiptTwiceAsync(request.OutId));
                     return Results.Ok(new { code = known ? "DUPLICATE" : "OK", messageId = "c-" + request.OutId });
             }
         });
@@ -126,9 +130,19 @@ public sealed class Http_sms_gateway_Specs : IAsyncLifetime
         Assert.Equal(1, _handset.Count(h => h.Phone == "+8613800138002" && h.Content.Contains("李强")));
         Assert.Equal(3, _attempts[sent.Id.ToString("N")]);
 
-        // Receipts that come twice and requests repeated leave one "sent" per message on the timeline.
-        await Task.Delay(500);
-        var lead = await _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}");
+        // Receipts that come twice and requests repeated leave one "sent" per message on the timeline. Once every
+        // receipt is answered and a pass of the sender has found nothing left to send, notification has committed
+        // every SmsSent it will: one per message.
+        await Task.WhenAll(_receipts);
+        await _app.Services.GetRequiredService<SmsSender>().WaitForNextPassAsync();
+        using (var scope = _app.Services.CreateScope())
+        {
+            var id = leadId.ToString();
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<NotificationDbContext>().OutboxMessages
+                .CountAsync(m => m.MessageType == typeof(SmsSent).FullName && m.Body.Contains(id)));
+        }
+        var lead = await Eventually.Get(() => _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!,
+            l => l!.Timeline.Count(t => t.Kind == "sms-sent") >= 2, because: "lead-intake should hear of both sends");
         Assert.Equal(2, lead!.Timeline.Count(t => t.Kind == "sms-sent"));
         Assert.Equal(2, _handset.Count);
     }

@@ -44,6 +44,9 @@ public class Durable_timers_Specs
         return ids;
     }
 
+    /// <summary>Waits until the app's timer poller has run a pass that began now: whatever it would fire by now, it has.</summary>
+    private static Task PolledAsync(TestApp app) => app.Services.GetRequiredService<WorkflowTimerPoller>().WaitForNextPassAsync();
+
     private static async Task<List<WorkflowJournalEntry>> FiredAsync(TestApp app)
     {
         using var scope = app.Services.CreateScope();
@@ -66,7 +69,8 @@ public class Durable_timers_Specs
         await using var second = await StartAppAsync(clock, data);
 
         await Eventually.Get(() => FiredAsync(second), fired => fired.Count >= 400, TimeSpan.FromSeconds(90), "every overdue timer fires after the restart");
-        await Task.Delay(500); // several more polls: nothing else may fire
+        // A timer fired twice would be fired by a later pass: one that began after every overdue timer had fired.
+        await PolledAsync(second);
         var firedOnce = await FiredAsync(second);
         Assert.Equal(400, firedOnce.Count);
         Assert.Equal(ids.Take(400).Order(), firedOnce.Select(f => f.InstanceId).Order());
@@ -82,7 +86,7 @@ public class Durable_timers_Specs
 
         // The next one fires when its time comes, not before.
         clock.Advance(TimeSpan.FromSeconds(29));
-        await Task.Delay(300);
+        await PolledAsync(second);
         Assert.Equal(400, (await FiredAsync(second)).Count);
         clock.Advance(TimeSpan.FromSeconds(1));
         await Eventually.Get(() => FiredAsync(second), fired => fired.Count == 401);
@@ -100,7 +104,7 @@ public class Durable_timers_Specs
         var poller = app.Services.GetRequiredService<WorkflowTimerPoller>();
 
         clock.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromMilliseconds(1));
-        await poller.PollOnceAsync(CancellationToken.None);
+        await poller.RunPassAsync();
 
         // The earlier timer firing proves this poll read the timers with the clock a millisecond short of the later one.
         Assert.Equal([earlier], (await FiredAsync(app)).Select(f => f.InstanceId));
@@ -111,8 +115,8 @@ public class Durable_timers_Specs
         }
 
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        await poller.PollOnceAsync(CancellationToken.None);
-        await poller.PollOnceAsync(CancellationToken.None);
+        await poller.RunPassAsync();
+        await poller.RunPassAsync();
 
         var fired = await FiredAsync(app);
         Assert.Equal(1, fired.Count(f => f.InstanceId == later));
@@ -135,9 +139,9 @@ public class Durable_timers_Specs
 
         clock.Advance(TimeSpan.FromMinutes(10));
 
-        var fired = await Eventually.Get(() => FiredAsync(one), f => f.Count >= 200, TimeSpan.FromSeconds(90));
-        await Task.Delay(500);
-        fired = await FiredAsync(one);
+        await Eventually.Get(() => FiredAsync(one), f => f.Count >= 200, TimeSpan.FromSeconds(90));
+        await Task.WhenAll(PolledAsync(one), PolledAsync(two));
+        var fired = await FiredAsync(one);
         Assert.Equal(200, fired.Count);
         Assert.Equal(ids.Order(), fired.Select(f => f.InstanceId).Order());
     }
@@ -231,7 +235,7 @@ public class Durable_timers_Specs
         }
 
         clock.Advance(TimeSpan.FromMinutes(59));
-        await Task.Delay(300);
+        await PolledAsync(app);
         Assert.Empty(await StartedVersionsAsync());
         clock.Advance(TimeSpan.FromMinutes(1));
         await Eventually.Get(StartedVersionsAsync, v => v.Count == 1);
@@ -241,7 +245,7 @@ public class Durable_timers_Specs
         // A new version replaces the old one's schedule: its cycle counts from its own publication.
         await ops.PublishDiagramAsync("hourly", Hourly("v2"));
         clock.Advance(TimeSpan.FromMinutes(30));
-        await Task.Delay(300);
+        await PolledAsync(app);
         Assert.Equal(2, (await StartedVersionsAsync()).Count);
         clock.Advance(TimeSpan.FromMinutes(30));
         var started = await Eventually.Get(StartedVersionsAsync, v => v.Count == 3);
