@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dealership.Contracts;
+using Dealership.Hosting.Messaging;
 using MassTransit;
 
 namespace Dealership.Web;
@@ -51,6 +52,7 @@ public sealed class LiveUpdates
 /// Hears of tasks created, completed and moved, visits booked and leads' views changed. Each console process has its own short-lived queue, so every
 /// instance hears every change; a message missed while none ran costs nothing, as a page reads afresh when opened.
 /// </summary>
+[IdempotentWithoutInbox("It changes nothing: a second copy only refreshes the open pages once more.")]
 public sealed class WorkChangedConsumer(LiveUpdates live) :
     IConsumer<ConsultantTaskCreated>, IConsumer<ConsultantTaskCompleted>, IConsumer<ConsultantTaskReassigned>, IConsumer<AppointmentBooked>,
     IConsumer<LeadViewChanged>
