@@ -27,3 +27,8 @@ public sealed record LeadDetail(
 public sealed record SlotView(DateTimeOffset StartsAt, int FreeReceptionDesks, int FreeTestDriveCars);
 
 public sealed record BookingView(Guid Id, Guid LeadId, string DealershipCode, DateTimeOffset StartsAt, string Purpose, string? Model, string Status, DateTimeOffset? ConfirmedAt, DateTimeOffset? ArrivedAt);
+
+public sealed record LeadListItem(Guid Id, string? Name, string MaskedPhone, string Source, string? SourceDetail, string Stage,
+    Guid? AssignedConsultantId, string? AssignedConsultantName, DateTimeOffset CreatedAt);
+
+public sealed record LeadPage(int Page, int PageSize, int Total, IReadOnlyList<LeadListItem> Items);

@@ -41,6 +41,7 @@ public static class LeadEndpoints
         [property: Description("Only leads at this stage.")] LeadStage? Stage,
         [property: Description("Only leads from this source channel: oem, dealership, marketing-event, other, consultant-own, inbound-call, walk-in.")] string? Source,
         [property: Description("Only the leads of this consultant.")] Guid? ConsultantId,
+        [property: Description("Only leads whose customer name contains this text, or whose phone number contains these digits (at least 4).")] string? Search,
         [property: Description("Leads created at or after this time.")] DateTimeOffset? From,
         [property: Description("Leads created before this time.")] DateTimeOffset? To,
         [property: Description("The page, from 1.")] int? Page,
@@ -64,6 +65,14 @@ public static class LeadEndpoints
             query = query.Where(l => l.Source == q.Source.Trim().ToLowerInvariant());
         if (q.ConsultantId is { } consultantId)
             query = query.Where(l => l.AssignedConsultantId == consultantId);
+        if (q.Search?.Trim() is { Length: > 0 } search)
+        {
+            // "138 0013" finds +8613800138002: the digits typed are matched however the number was written.
+            var digits = new string([.. search.Where(char.IsAsciiDigit)]);
+            query = digits.Length >= 4
+                ? query.Where(l => l.Name!.Contains(search) || l.Phone!.Contains(digits))
+                : query.Where(l => l.Name!.Contains(search));
+        }
         if (q.From is { } from)
             query = query.Where(l => l.CreatedAt >= from);
         if (q.To is { } to)

@@ -144,6 +144,33 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Should_find_a_consultant_s_own_leads_by_name_or_phone_and_narrow_them_by_stage()
+    {
+        await LeadOfAsync(WangFang, "WEB-FIND-1", "胡先生", "13912340006");
+        await LeadOfAsync(LiQiang, "WEB-FIND-2", "胡女士", "13912340007");
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/leads?search=" + Uri.EscapeDataString("胡"));
+        await SignInAsync(page, "wangfang", TestApp.DemoPassword);
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "我的线索" })).ToBeVisibleAsync();
+        var list = page.Locator(".lead-list");
+        await Expect(list).ToContainTextAsync("胡先生");
+        await Expect(list).Not.ToContainTextAsync("胡女士");
+        await Expect(page.Locator(".lead-count")).ToHaveTextAsync("共 1 条线索");
+
+        // The digits as a customer reads them out find the number however it was written.
+        await page.GetByLabel("姓名或电话").FillAsync("1234 0006");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查看" }).ClickAsync();
+        await Expect(list).ToContainTextAsync("胡先生");
+        await Expect(list).ToContainTextAsync("139****0006");
+        await Browser.ScreenshotAsync(page, "my-leads-zh");
+
+        await page.GetByLabel("阶段").SelectOptionAsync(new SelectOptionValue { Label = "已预约到店" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "查看" }).ClickAsync();
+        await Expect(list).ToContainTextAsync("没有符合条件的线索。");
+    }
+
+    [Fact]
     public async Task Should_refuse_a_wrong_password_without_saying_which_part_was_wrong_then_lock_the_account()
     {
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
