@@ -87,33 +87,37 @@ public static class LeadEndpoints
 
     private static async Task<Results<Ok<LeadView>, NotFoundProblem>> GetAsync(Guid id, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)
     {
-        // The parts are read in separate queries while consumers keep committing, and each timeline entry
-        // commits with the change it reports (a task opened or completed, an enquiry merged, the lead's stage).
-        // So the timeline is read first: the tasks, enquiries and lead row read after it hold every change it
-        // shows. (Read the other way round, a task's completion could be on the timeline and the task still open.)
-        var timeline = await db.Timeline.AsNoTracking()
-            .Where(t => t.LeadId == id)
-            .OrderBy(t => t.At)
-            .Select(t => new TimelineView(t.At, t.Kind, t.Text))
-            .ToListAsync(cancellationToken);
-        var enquiries = await db.Enquiries.AsNoTracking()
-            .Where(e => e.LeadId == id)
-            .OrderBy(e => e.ReceivedAt)
-            .Select(e => new EnquiryView(e.Source, e.ExternalId, e.SourceDetail, e.VehicleOfInterest, e.Note, e.ReceivedAt))
-            .ToListAsync(cancellationToken);
-        var tasks = await db.Tasks.AsNoTracking()
-            .Where(t => t.LeadId == id && t.CompletedAt == null)
-            .OrderBy(t => t.DueAt)
-            .Select(t => new OpenTaskView(t.Id, t.Kind, t.ConsultantId, t.DueAt))
-            .ToListAsync(cancellationToken);
-        var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
-        // Another dealership's lead is answered exactly like a missing one.
-        if (lead is null || !user.MayActFor(lead.DealershipCode))
-            return Problems.NotFound("lead", id);
+        // The parts are read in separate queries while consumers keep committing. Every change of a lead (a
+        // timeline entry with the stage, task or enquiry it reports) commits with a new Version of the lead row, so
+        // the parts read between two reads of one version are one state; read again if a commit came between.
+        for (var attempt = 1; ; attempt++)
+        {
+            var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+            // Another dealership's lead is answered exactly like a missing one.
+            if (lead is null || !user.MayActFor(lead.DealershipCode))
+                return Problems.NotFound("lead", id);
+            var timeline = await db.Timeline.AsNoTracking()
+                .Where(t => t.LeadId == id)
+                .OrderBy(t => t.At)
+                .Select(t => new TimelineView(t.At, t.Kind, t.Text))
+                .ToListAsync(cancellationToken);
+            var enquiries = await db.Enquiries.AsNoTracking()
+                .Where(e => e.LeadId == id)
+                .OrderBy(e => e.ReceivedAt)
+                .Select(e => new EnquiryView(e.Source, e.ExternalId, e.SourceDetail, e.VehicleOfInterest, e.Note, e.ReceivedAt))
+                .ToListAsync(cancellationToken);
+            var tasks = await db.Tasks.AsNoTracking()
+                .Where(t => t.LeadId == id && t.CompletedAt == null)
+                .OrderBy(t => t.DueAt)
+                .Select(t => new OpenTaskView(t.Id, t.Kind, t.ConsultantId, t.DueAt))
+                .ToListAsync(cancellationToken);
+            if (attempt < 5 && await db.Leads.AsNoTracking().Where(l => l.Id == id).Select(l => l.Version).SingleAsync(cancellationToken) != lead.Version)
+                continue;
 
-        // The whole number is for the lead's consultant and managers; lists and logs mask it.
-        return TypedResults.Ok(new LeadView(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.SourceDetail, lead.Name,
-            PhoneMask.For(user, lead.Phone, lead.AssignedConsultantId), lead.Email,
-            lead.VehicleOfInterest, lead.Stage, lead.AssignedConsultantId, lead.AssignedConsultantName, lead.CreatedAt, enquiries, tasks, timeline));
+            // The whole number is for the lead's consultant and managers; lists and logs mask it.
+            return TypedResults.Ok(new LeadView(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.SourceDetail, lead.Name,
+                PhoneMask.For(user, lead.Phone, lead.AssignedConsultantId), lead.Email,
+                lead.VehicleOfInterest, lead.Stage, lead.AssignedConsultantId, lead.AssignedConsultantName, lead.CreatedAt, enquiries, tasks, timeline));
+        }
     }
 }

@@ -92,11 +92,29 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private static int _nextPort = Random.Shared.Next(12_000);
+
+    /// <summary>
+    /// A free port below Linux's ephemeral range (32768 and up). A port the system picks (port 0) comes from that
+    /// range, where any outgoing connection of the machine may take it between this check and the process binding
+    /// it: the process then fails to start with "address already in use".
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = 20_000 + Interlocked.Increment(ref _nextPort) % 12_000;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("No free port between 20000 and 32000.");
     }
 
     private const string BuildConfiguration =
