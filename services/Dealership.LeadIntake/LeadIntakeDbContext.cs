@@ -43,6 +43,8 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
             e.Property(l => l.Email).HasMaxLength(200);
             e.Property(l => l.VehicleOfInterest).HasMaxLength(200);
             e.Property(l => l.AssignedConsultantName).HasMaxLength(200);
+            e.Property(l => l.FirstConsultantName).HasMaxLength(200);
+            e.Property(l => l.LostReason).HasMaxLength(500);
             e.Property(l => l.Stage).HasConversion<string>().HasMaxLength(40);
             e.Ignore(l => l.IsOpen);
             e.Property(l => l.Version).IsConcurrencyToken();

@@ -35,6 +35,7 @@ public sealed class LeadIntakeModule : ServiceModule
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapLeadEndpoints();
+        endpoints.MapFunnelEndpoints();
         endpoints.MapIntakeEndpoints();
         endpoints.MapLoggedLeadEndpoints();
         endpoints.MapAdfEndpoints();

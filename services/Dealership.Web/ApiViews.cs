@@ -32,3 +32,19 @@ public sealed record LeadListItem(Guid Id, string? Name, string MaskedPhone, str
     Guid? AssignedConsultantId, string? AssignedConsultantName, DateTimeOffset CreatedAt);
 
 public sealed record LeadPage(int Page, int PageSize, int Total, IReadOnlyList<LeadListItem> Items);
+
+public sealed record FunnelRow(string Source, int Leads, int Reached, int Invited, int Booked, int Arrived);
+
+public sealed record FirstFollowUpRow(Guid ConsultantId, string Name, int Assigned, int WithinDeadline, int Late, int Waiting);
+
+public sealed record LostRow(string Reason, int Leads);
+
+public sealed record FunnelView(FunnelRow Total, IReadOnlyList<FunnelRow> BySource, IReadOnlyList<FirstFollowUpRow> FirstFollowUp, IReadOnlyList<LostRow> Lost);
+
+public sealed record PlanSourceFigure(string Source, int Target, int Actual);
+
+public sealed record PlanFigures(int Target, int Actual, IReadOnlyList<PlanSourceFigure> BySource);
+
+public sealed record PlanView(string Month, PlanFigures Dealership);
+
+public sealed record VisitReportRow(string Key, int Booked, int Confirmed, int Arrived, int Missed, int Cancelled);

@@ -12,6 +12,13 @@ public static class Dates
     private static readonly string[] NearDaysZh = ["今天", "明天", "后天"];
     private static readonly string[] NearDaysEn = ["Today", "Tomorrow"];
 
+    /// <summary>Midnight at the start of a day in the dealership's calendar, as an instant.</summary>
+    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
+    }
+
     public static string Format(DateTimeOffset moment, TimeZoneInfo zone, DateTimeOffset now, CultureInfo culture)
     {
         var local = TimeZoneInfo.ConvertTime(moment, zone);

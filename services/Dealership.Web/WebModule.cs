@@ -61,7 +61,8 @@ public sealed class WebModule : ServiceModule
             .AddPolicy(WebSignIn.Policy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireAuthenticatedUser())
             // Pages for the dealership's staff beyond the consultants (reception, supervisors, managers): the services
             // would show a consultant there only his or her own share, which is not what such a page is for.
-            .AddPolicy(WebSignIn.DealershipStaffPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.DealershipWide));
+            .AddPolicy(WebSignIn.DealershipStaffPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.DealershipWide))
+            .AddPolicy(WebSignIn.ManagersPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Managers));
 
         services.AddSingleton<ApiAddress>();
         services.AddHttpClient(DealershipApi.ClientName, (sp, client) => client.BaseAddress = sp.GetRequiredService<ApiAddress>().Uri);

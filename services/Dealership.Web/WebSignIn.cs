@@ -29,6 +29,8 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     public const string ClientName = "identity-sign-in";
     public const string Policy = "web-person";
     public const string DealershipStaffPolicy = "web-dealership-staff";
+    /// <summary>Supervisors, retail managers and admins: the funnel, the supervisor queue, the roster and the plan.</summary>
+    public const string ManagersPolicy = "web-managers";
     public const string DeniedPath = "/denied";
     public const string SignInPath = "/signin";
     public const string SignOutPath = "/signout";

@@ -28,6 +28,15 @@ public enum LeadStage
     Lost,
 }
 
+/// <summary>The steps of the funnel after the lead arrives, in order.</summary>
+public enum Milestone
+{
+    Reached,
+    Invited,
+    Booked,
+    Arrived,
+}
+
 public class Lead
 {
     public Guid Id { get; set; }
@@ -54,6 +63,25 @@ public class Lead
     /// and is retried on the fresh row instead of overwriting it.
     /// </summary>
     public int Version { get; set; }
+
+    // The funnel (销售漏斗) counts how far each lead got. A milestone is when the lead first got there, and a later
+    // one implies the earlier ones: a customer who walked in after booking by SMS was still reached and invited.
+
+    /// <summary>First assignment to a consultant: the start of the first-follow-up-within-24-hours clock.</summary>
+    public DateTimeOffset? FirstAssignedAt { get; set; }
+    /// <summary>The consultant the lead was first assigned to, who owed the first follow-up.</summary>
+    public Guid? FirstConsultantId { get; set; }
+    public string? FirstConsultantName { get; set; }
+    /// <summary>The first call logged on the lead, whatever came of it: the first follow-up.</summary>
+    public DateTimeOffset? FirstCallAt { get; set; }
+    /// <summary>A call reached the customer.</summary>
+    public DateTimeOffset? ReachedAt { get; set; }
+    /// <summary>The customer was invited to the showroom and answered (accepted, declined, undecided or callback).</summary>
+    public DateTimeOffset? InvitedAt { get; set; }
+    public DateTimeOffset? BookedAt { get; set; }
+    public DateTimeOffset? ArrivedAt { get; set; }
+    /// <summary>Why the lead was closed as lost (战败原因).</summary>
+    public string? LostReason { get; set; }
 
     public bool IsOpen => Stage is not (LeadStage.Won or LeadStage.Lost);
 }

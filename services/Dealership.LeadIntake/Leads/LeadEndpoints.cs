@@ -42,6 +42,7 @@ public static class LeadEndpoints
         [property: Description("Only leads from this source channel: oem, dealership, marketing-event, other, consultant-own, inbound-call, walk-in.")] string? Source,
         [property: Description("Only the leads of this consultant.")] Guid? ConsultantId,
         [property: Description("Only leads whose customer name contains this text, or whose phone number contains these digits (at least 4).")] string? Search,
+        [property: Description("Only leads that got at least this far in the funnel: reached, invited, booked or arrived.")] Milestone? Reached,
         [property: Description("Leads created at or after this time.")] DateTimeOffset? From,
         [property: Description("Leads created before this time.")] DateTimeOffset? To,
         [property: Description("The page, from 1.")] int? Page,
@@ -73,6 +74,14 @@ public static class LeadEndpoints
                 ? query.Where(l => l.Name!.Contains(search) || l.Phone!.Contains(digits))
                 : query.Where(l => l.Name!.Contains(search));
         }
+        query = q.Reached switch
+        {
+            Milestone.Reached => query.Where(l => l.ReachedAt != null),
+            Milestone.Invited => query.Where(l => l.InvitedAt != null),
+            Milestone.Booked => query.Where(l => l.BookedAt != null),
+            Milestone.Arrived => query.Where(l => l.ArrivedAt != null),
+            _ => query,
+        };
         if (q.From is { } from)
             query = query.Where(l => l.CreatedAt >= from);
         if (q.To is { } to)

@@ -38,7 +38,12 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
 
     public Task Consume(ConsumeContext<LeadAssigned> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "assigned", $"Assigned to {m.ConsultantName}: {m.Reason}"),
-        (lead, m) => AssignTo(lead, m.ConsultantId, m.ConsultantName));
+        (lead, m) =>
+        {
+            AssignTo(lead, m.ConsultantId, m.ConsultantName);
+            if (lead.FirstAssignedAt is null)
+                (lead.FirstAssignedAt, lead.FirstConsultantId, lead.FirstConsultantName) = (m.OccurredAt, m.ConsultantId, m.ConsultantName);
+        });
 
     public Task Consume(ConsumeContext<LeadReassigned> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}"),
@@ -65,6 +70,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         async (lead, m) =>
         {
             lead.Stage = m.Won ? LeadStage.Won : LeadStage.Lost;
+            lead.LostReason = m.Won ? null : m.Reason;
             // The customer's next enquiry opens a new lead.
             if (lead.CustomerId is { } customerId && await db.Customers.FindAsync([customerId], context.CancellationToken) is { } customer
                 && customer.OpenLeadId == lead.Id)
@@ -90,7 +96,11 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
 
     public Task Consume(ConsumeContext<AppointmentBooked> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})"),
-        (lead, _) => Advance(lead, LeadStage.AppointmentBooked));
+        (lead, m) =>
+        {
+            Advance(lead, LeadStage.AppointmentBooked);
+            Reach(lead, Milestone.Booked, m.OccurredAt);
+        });
 
     public Task Consume(ConsumeContext<AppointmentRefused> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-refused", $"Visit for {m.StartsAt:u} could not be booked: {m.Reason}"));
@@ -106,7 +116,8 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         m => new(m.LeadId, m.OccurredAt, "appointment-confirmed", $"Customer answered '{m.Answer}' for the visit of {m.StartsAt:u} (by {m.Channel})"));
 
     public Task Consume(ConsumeContext<CustomerArrived> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "customer-arrived", $"Customer arrived at the showroom at {m.ArrivedAt:u}"));
+        m => new(m.LeadId, m.OccurredAt, "customer-arrived", $"Customer arrived at the showroom at {m.ArrivedAt:u}"),
+        (lead, m) => Reach(lead, Milestone.Arrived, m.ArrivedAt));
 
     public Task Consume(ConsumeContext<AppointmentMissed> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-missed", $"Customer did not come to the visit of {m.StartsAt:u}"));
@@ -124,7 +135,16 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         m => new(m.LeadId, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}"));
 
     public Task Consume(ConsumeContext<ConsultantCallLogged> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "call-logged", $"Call logged for task {m.Kind}: {CallOutcome(m)}{(string.IsNullOrWhiteSpace(m.Note) ? "" : $" ({m.Note})")}"));
+        m => new(m.LeadId, m.OccurredAt, "call-logged", $"Call logged for task {m.Kind}: {CallOutcome(m)}{(string.IsNullOrWhiteSpace(m.Note) ? "" : $" ({m.Note})")}"),
+        (lead, m) =>
+        {
+            if (lead.FirstCallAt is null || m.OccurredAt < lead.FirstCallAt)
+                lead.FirstCallAt = m.OccurredAt;
+            if (m.Answer is not null)
+                Reach(lead, Milestone.Invited, m.OccurredAt);
+            else if (m.Contact == "reached")
+                Reach(lead, Milestone.Reached, m.OccurredAt);
+        });
 
     public Task Consume(ConsumeContext<ConsultantTaskReassigned> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "task-reassigned", "Open task moved to the new consultant"),
@@ -198,6 +218,22 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             Advance(lead, stage.Value);
         lead.AssignedConsultantId = null;
         lead.AssignedConsultantName = null;
+    }
+
+    /// <summary>
+    /// Records the first time the lead got this far, and the earlier milestones it passed on the way (a booking
+    /// made by the customer's SMS answer still means the customer was reached and invited).
+    /// </summary>
+    private static void Reach(Lead lead, Milestone milestone, DateTimeOffset at)
+    {
+        if (milestone >= Milestone.Arrived && (lead.ArrivedAt is null || at < lead.ArrivedAt))
+            lead.ArrivedAt = at;
+        if (milestone >= Milestone.Booked && (lead.BookedAt is null || at < lead.BookedAt))
+            lead.BookedAt = at;
+        if (milestone >= Milestone.Invited && (lead.InvitedAt is null || at < lead.InvitedAt))
+            lead.InvitedAt = at;
+        if (lead.ReachedAt is null || at < lead.ReachedAt)
+            lead.ReachedAt = at;
     }
 
     /// <summary>

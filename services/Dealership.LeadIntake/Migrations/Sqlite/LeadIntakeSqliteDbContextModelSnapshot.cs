@@ -418,12 +418,18 @@ namespace Dealership.LeadIntake.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ArrivedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("AssignedConsultantId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AssignedConsultantName")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("BookedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -448,6 +454,26 @@ namespace Dealership.LeadIntake.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("FirstAssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstCallAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FirstConsultantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstConsultantName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("InvitedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LostReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -455,6 +481,9 @@ namespace Dealership.LeadIntake.Migrations.Sqlite
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReachedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Source")
                         .IsRequired()

@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using Dealership.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dealership.Tests.Web;
+
+/// <summary>The retail manager's morning: the month's funnel per source channel against the plan, moving as the day's work happens.</summary>
+public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    // 王芳, on the demo roster (appsettings.json, Demo:Roster).
+    private static readonly Guid Wangfang = Guid.Parse("0c0a0000-0000-4000-8000-000000000001");
+
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private sealed record Slot(DateTimeOffset StartsAt, int FreeReceptionDesks);
+    private sealed record FlowTask(Guid Id, string Kind);
+    private sealed record Booking(Guid Id, string Status);
+    private sealed record Lead(string? AssignedConsultantName);
+
+    [Fact]
+    public async Task Should_show_the_month_s_funnel_per_source_against_the_plan_moving_as_a_lead_is_called_booked_and_received()
+    {
+        var month = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai).ToString("yyyy-MM");
+        var plan = await _app.Client.PutAsJsonAsync("/api/plans", new { dealershipCode = "DEMO01", month, targets = new[] { new { consultantId = Wangfang, source = "oem", visits = 4 } } });
+        Assert.True(plan.IsSuccessStatusCode, await plan.Content.ReadAsStringAsync());
+
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/funnel");
+        await page.GetByLabel("用户名").FillAsync("manager");
+        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "销售漏斗" })).ToBeVisibleAsync();
+        var oem = page.Locator(".funnel-table tr", new() { HasText = "厂家分配" });
+        await Expect(oem.Locator(".count-leads")).ToHaveTextAsync("0");
+        await Expect(oem).ToContainTextAsync("4");
+        await Expect(page.Locator(".figure-visits")).ToHaveTextAsync("0 / 4");
+
+        // A lead from the car maker's system appears in the open page's counts.
+        var leadId = await _app.PostLeadAsync("WEB-FUNNEL", "冯先生");
+        await Expect(oem.Locator(".count-leads")).ToHaveTextAsync("1");
+        await Expect(oem.Locator(".count-reached")).ToHaveTextAsync("0");
+        await Expect(page.Locator(".figure-leads")).ToHaveTextAsync("1");
+
+        // The consultant reaches the customer, who accepts a visit; reception then receives the customer.
+        var task = await Eventually.Get(async () => (await _app.Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?leadId={leadId}"))!,
+            tasks => tasks.Count == 1, because: "the flow gives the consultant the first contact");
+        var slot = await FreeSlotAsync();
+        var done = await _app.Client.PostAsJsonAsync($"/api/tasks/{task[0].Id}/complete", new { contact = "reached", answer = "accepted", visitAt = slot.StartsAt });
+        Assert.True(done.IsSuccessStatusCode, await done.Content.ReadAsStringAsync());
+        await Expect(oem.Locator(".count-booked")).ToHaveTextAsync("1");
+        await Expect(oem.Locator(".count-reached")).ToHaveTextAsync("1");
+        await Expect(oem.Locator(".count-invited")).ToHaveTextAsync("1");
+        await Expect(oem.Locator(".count-arrived")).ToHaveTextAsync("0");
+        await Expect(page.Locator(".figure-set-rate")).ToHaveTextAsync("100%");
+        await Expect(page.Locator(".figure-first-follow-up")).ToHaveTextAsync("100%");
+        var consultant = (await _app.Client.GetFromJsonAsync<Lead>($"/api/leads/{leadId}"))!.AssignedConsultantName!;
+        await Expect(page.Locator(".first-follow-up tr", new() { HasText = consultant })).ToContainTextAsync("100%");
+
+        var booking = (await _app.Client.GetFromJsonAsync<List<Booking>>($"/api/appointments?leadId={leadId}"))!.Single();
+        (await _app.Client.PostAsJsonAsync($"/api/appointments/{booking.Id}/arrival", new { })).EnsureSuccessStatusCode();
+        await Expect(oem.Locator(".count-arrived")).ToHaveTextAsync("1");
+        await Expect(page.Locator(".figure-visits")).ToHaveTextAsync("1 / 4");
+        await Browser.ScreenshotAsync(page, "funnel-zh");
+
+        // Each count opens the leads behind it.
+        await oem.Locator(".count-booked").ClickAsync();
+        await Expect(page.Locator(".drill-down")).ToContainTextAsync("至少到达：已预约");
+        await Expect(page.Locator(".lead-list")).ToContainTextAsync("冯先生");
+        await Expect(page.Locator(".lead-count")).ToHaveTextAsync("共 1 条线索");
+
+        await page.GotoAsync("/funnel");
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sales funnel" })).ToBeVisibleAsync();
+        var oemEn = page.Locator(".funnel-table tr", new() { HasText = "OEM" });
+        await Expect(oemEn.Locator(".count-arrived")).ToHaveTextAsync("1");
+        await Expect(page.GetByText("Appointment set rate")).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "funnel-en");
+    }
+
+    [Fact]
+    public async Task Should_keep_the_funnel_from_a_consultant_and_the_receptionist()
+    {
+        foreach (var person in new[] { "wangfang", "reception" })
+        {
+            var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+            await page.GotoAsync("/funnel");
+            await page.GetByLabel("用户名").FillAsync(person);
+            await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+            await Expect(page.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+            await Expect(page.Locator(".main-nav")).Not.ToContainTextAsync("销售漏斗");
+        }
+        var consultant = await _app.SignInAsync("wangfang");
+        var month = DateTimeOffset.UtcNow;
+        var answer = await consultant.GetAsync($"/api/leads/funnel?dealershipCode=DEMO01&from={Uri.EscapeDataString(month.AddDays(-30).ToString("O"))}&to={Uri.EscapeDataString(month.ToString("O"))}");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, answer.StatusCode);
+    }
+
+    private async Task<Slot> FreeSlotAsync()
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai).DateTime);
+        Slot? slot;
+        while ((slot = (await _app.Client.GetFromJsonAsync<List<Slot>>($"/api/appointments/calendar/DEMO01/slots?date={day:yyyy-MM-dd}"))!
+                   .FirstOrDefault(s => s.FreeReceptionDesks > 0 && s.StartsAt > DateTimeOffset.UtcNow.AddMinutes(5))) is null)
+            day = day.AddDays(1);
+        return slot;
+    }
+}
