@@ -48,3 +48,8 @@ public sealed record PlanFigures(int Target, int Actual, IReadOnlyList<PlanSourc
 public sealed record PlanView(string Month, PlanFigures Dealership);
 
 public sealed record VisitReportRow(string Key, int Booked, int Confirmed, int Arrived, int Missed, int Cancelled);
+
+public sealed record ImportView(Guid Id, string DealershipCode, string Source, string? Campaign, string? FileName, string Status,
+    int Rows, int Imported, int Merged, int Duplicates, int Rejected, string? Error, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+
+public sealed record ImportRowView(int Row, string Outcome, Guid? LeadId, Guid? RejectionId, IReadOnlyList<string> Reasons);

@@ -40,6 +40,7 @@ public sealed class ApiAddress(IConfiguration configuration, IServer server)
 public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStateProvider authentication, NavigationManager navigation)
 {
     public const string ClientName = "dealership-api";
+    public const string UploadClientName = "dealership-api-upload";
 
     /// <summary>The answer, or null when the service has no such object for this person (another consultant's lead reads as missing).</summary>
     public async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken = default)
@@ -67,6 +68,17 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
         return (default, await ProblemAsync(response, cancellationToken));
     }
 
+    /// <summary>Streams a file to the service and reads what it answered; the answer is null when it refused, with what it said.</summary>
+    public async Task<(TAnswer? Answer, string? Problem)> PostFileAsync<TAnswer>(string path, Stream file, string contentType, CancellationToken cancellationToken = default)
+    {
+        var content = new StreamContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, cancellationToken, refusalIsAnswer: true, UploadClientName);
+        if (response.IsSuccessStatusCode)
+            return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
+        return (default, await ProblemAsync(response, cancellationToken));
+    }
+
     private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(cancellationToken);
@@ -84,12 +96,12 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
         return dealership;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool refusalIsAnswer = false)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool refusalIsAnswer = false, string client = ClientName)
     {
         var state = await authentication.GetAuthenticationStateAsync();
         var token = state.User.FindFirst(WebSignIn.AccessTokenClaim)?.Value;
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+        var response = await clients.CreateClient(client).SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             // The token ran out while the page stayed open: sign in again and come back here.

@@ -62,10 +62,17 @@ public sealed class WebModule : ServiceModule
             // Pages for the dealership's staff beyond the consultants (reception, supervisors, managers): the services
             // would show a consultant there only his or her own share, which is not what such a page is for.
             .AddPolicy(WebSignIn.DealershipStaffPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.DealershipWide))
-            .AddPolicy(WebSignIn.ManagersPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Managers));
+            .AddPolicy(WebSignIn.ManagersPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Managers))
+            .AddPolicy(WebSignIn.BackOfficePolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole([.. StaffRoles.Managers.Union(StaffRoles.Configurers)]));
 
         services.AddSingleton<ApiAddress>();
         services.AddHttpClient(DealershipApi.ClientName, (sp, client) => client.BaseAddress = sp.GetRequiredService<ApiAddress>().Uri);
+        // A large CSV file streams through for as long as the service takes to import its rows.
+        services.AddHttpClient(DealershipApi.UploadClientName, (sp, client) =>
+        {
+            client.BaseAddress = sp.GetRequiredService<ApiAddress>().Uri;
+            client.Timeout = TimeSpan.FromHours(1);
+        });
         // Sign-ins go to the identity service itself where it has an address of its own (Identity:Url): the
         // gateway would name this server, not the person's browser, as the caller it limits and audits.
         services.AddHttpClient(WebSignIn.ClientName, (sp, client) => client.BaseAddress =

@@ -31,6 +31,8 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     public const string DealershipStaffPolicy = "web-dealership-staff";
     /// <summary>Supervisors, retail managers and admins: the funnel, the supervisor queue, the roster and the plan.</summary>
     public const string ManagersPolicy = "web-managers";
+    /// <summary>The back office: managers and operations staff (imports, rejected leads, templates, routing).</summary>
+    public const string BackOfficePolicy = "web-back-office";
     public const string DeniedPath = "/denied";
     public const string SignInPath = "/signin";
     public const string SignOutPath = "/signout";

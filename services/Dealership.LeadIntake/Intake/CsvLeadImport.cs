@@ -55,6 +55,7 @@ public static class CsvLeadImport
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{id:guid}", GetAsync).WithSummary("An import's progress and counts");
         group.MapGet("/{id:guid}/rows", RowsAsync).WithSummary("What became of each row: imported, merged, duplicate or rejected with reasons");
@@ -68,7 +69,8 @@ public static class CsvLeadImport
         [property: Description("The marketing event the leads were collected at (车展, say); shown as each lead's source detail.")] string? Campaign,
         [property: Description("The source channel; marketing-event unless said otherwise.")] string? Source,
         [property: Description("utf-8, gb18030, or auto (the default: UTF-8 unless the bytes say otherwise).")] string? Encoding,
-        [property: Description("The file's name, kept with the import.")] string? FileName);
+        [property: Description("The file's name, kept with the import.")] string? FileName,
+        [property: Description("An id for the import chosen by the caller, to watch its progress at /api/leads/imports/{id} while the file is still streaming in; a new one unless given.")] Guid? ImportId);
 
     /// <summary>Which rows of an import to list.</summary>
     public record ImportRowsQuery(
@@ -108,9 +110,11 @@ public static class CsvLeadImport
                 return Problems.Invalid("encoding", $"'{encoding}' is not supported: use utf-8, gb18030 or auto.");
         }
 
+        if (q.ImportId is { } chosen && await db.ImportJobs.IgnoreQueryFilters().AnyAsync(j => j.Id == chosen, cancellationToken))
+            return Problems.Conflict("Import exists", $"An import with the id {chosen} was already started; give a new id for another file.");
         var job = new ImportJob
         {
-            Id = NewId.NextGuid(), DealershipId = dealership.Id, DealershipCode = dealership.Code, Source = source,
+            Id = q.ImportId ?? NewId.NextGuid(), DealershipId = dealership.Id, DealershipCode = dealership.Code, Source = source,
             Campaign = string.IsNullOrWhiteSpace(campaign) ? null : campaign.Trim(), FileName = fileName,
             Encoding = textEncoding.WebName, Status = ImportStatus.Running, SubmittedBy = user.Identity?.Name ?? "unknown client", StartedAt = clock.GetUtcNow(),
         };
