@@ -53,3 +53,12 @@ public sealed record ImportView(Guid Id, string DealershipCode, string Source, s
     int Rows, int Imported, int Merged, int Duplicates, int Rejected, string? Error, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
 
 public sealed record ImportRowView(int Row, string Outcome, Guid? LeadId, Guid? RejectionId, IReadOnlyList<string> Reasons);
+
+public sealed record ConsultantView(Guid Id, string Name, string Role, string? Team, bool OnDuty, string Status, int? MaxOpenLeads, int OpenLeads, int MissedFirstContacts);
+
+public sealed record AssignmentView(Guid LeadId, string Source, string? CustomerPhone, string? Vehicle, string State, Guid? ConsultantId, string? Rule, string Reason,
+    DateTimeOffset DecidedAt, DateTimeOffset? WaitUntil);
+
+public sealed record ReassignmentResult(Guid LeadId, string Outcome, Guid? ConsultantId, string Reason);
+
+public sealed record AbsenceResult(ConsultantView Consultant, IReadOnlyList<ReassignmentResult> Redistributed);

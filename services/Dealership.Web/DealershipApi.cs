@@ -53,9 +53,16 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
     /// Sends a change; null when the service took it, else what it said was wrong (its ProblemDetails' detail
     /// and the fields it names), to show the person as it is.
     /// </summary>
-    public async Task<string?> PostAsync<TBody>(string path, TBody body, CancellationToken cancellationToken = default)
+    public Task<string?> PostAsync<TBody>(string path, TBody body, CancellationToken cancellationToken = default) =>
+        ChangeAsync(HttpMethod.Post, path, body, cancellationToken);
+
+    /// <summary>As <see cref="PostAsync{TBody}"/>, for a change that replaces what the service holds.</summary>
+    public Task<string?> PutAsync<TBody>(string path, TBody body, CancellationToken cancellationToken = default) =>
+        ChangeAsync(HttpMethod.Put, path, body, cancellationToken);
+
+    private async Task<string?> ChangeAsync<TBody>(HttpMethod method, string path, TBody body, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
+        using var response = await SendAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
         return response.IsSuccessStatusCode ? null : await ProblemAsync(response, cancellationToken);
     }
 

@@ -70,7 +70,7 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
 
         // An imported row opens its lead.
         await Expect(rows.First).ToContainTextAsync("已拒绝");
-        await page.GetByRole(AriaRole.Link, new() { Name = "已导入" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "已导入", Exact = true }).First.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "访客1" })).ToBeVisibleAsync();
     }
 

@@ -103,6 +103,50 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, answer.StatusCode);
     }
 
+    private sealed record Consultant(Guid Id, string Name, string Role, string Status);
+    private sealed record Assigned(Guid? AssignedConsultantId, string? AssignedConsultantName);
+
+    [Fact]
+    public async Task Should_let_the_supervisor_move_a_consultant_s_leads_to_another_and_send_a_consultant_on_leave()
+    {
+        var first = await _app.PostLeadAsync("WEB-TEAM-1", "韩先生");
+        var holder = await Eventually.Get(async () => (await _app.Client.GetFromJsonAsync<Assigned>($"/api/leads/{first}"))!,
+            l => l.AssignedConsultantId is not null, because: "the lead is given to a consultant");
+        var roster = (await _app.Client.GetFromJsonAsync<List<Consultant>>("/api/consultants?dealershipCode=DEMO01"))!;
+        var other = roster.First(c => c.Role == "consultant" && c.Status == "active" && c.Id != holder.AssignedConsultantId);
+
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync($"/team?consultant={holder.AssignedConsultantId}");
+        await page.GetByLabel("用户名").FillAsync("supervisor");
+        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "团队与线索分配" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        var row = page.Locator(".lead-queue tr", new() { HasText = "韩先生" });
+        await Expect(row).ToContainTextAsync(holder.AssignedConsultantName!);
+        await row.Locator("input[type=checkbox]").CheckAsync();
+        await page.Locator(".move-to").ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText(other.Name).ClickAsync();
+        await page.GetByLabel("原因（记入线索时间线）").FillAsync("客户要求换顾问");
+        await page.GetByRole(AriaRole.Button, new() { Name = "转派所选（1）" }).ClickAsync();
+        await Expect(page.Locator(".team-message")).ToHaveTextAsync("已转派 1 条线索；0 条暂无可分配的顾问，留在待分配队列。");
+        await Eventually.Get(async () => (await _app.Client.GetFromJsonAsync<Assigned>($"/api/leads/{first}"))!,
+            l => l.AssignedConsultantId == other.Id, because: "the lead follows the supervisor's move");
+
+        // The consultant who now holds it goes on leave: the lead goes on to someone at work.
+        var roster_row = page.Locator(".roster tr", new() { HasText = other.Name });
+        await page.GetByRole(AriaRole.Button, new() { Name = $"{other.Name} 请假" }).ClickAsync();
+        await Expect(roster_row.Locator(".consultant-status")).ToHaveTextAsync("休假");
+        await Expect(page.Locator(".team-message")).ToContainTextAsync($"{other.Name} 已请假");
+        var after = await Eventually.Get(async () => (await _app.Client.GetFromJsonAsync<Assigned>($"/api/leads/{first}"))!,
+            l => l.AssignedConsultantId != other.Id, because: "a consultant on leave keeps no open leads");
+        Assert.NotNull(after.AssignedConsultantId);
+        await Browser.ScreenshotAsync(page, "team-zh");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"{other.Name} 返岗" }).ClickAsync();
+        await Expect(roster_row.Locator(".consultant-status")).ToHaveTextAsync("在职");
+    }
+
     private async Task<Slot> FreeSlotAsync()
     {
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai).DateTime);
