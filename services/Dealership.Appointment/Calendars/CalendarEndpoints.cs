@@ -75,6 +75,7 @@ public static class CalendarEndpoints
                 return TypedResults.Ok(ToView(c));
             })
             .WithSummary("Change a showroom's calendar; existing bookings stay as they are")
+            .RequireStaff([.. StaffRoles.Managers, StaffRoles.Operations])
             .WithRequestExample(new CalendarRequest(new TimeOnly(9, 0), new TimeOnly(18, 0), 60, ReceptionDesks: 4, TestDriveCars: 2,
                 NoShowAfterMinutes: 30, [DayOfWeek.Tuesday], [new DateOnly(2027, 2, 6)]), "Times of day in the showroom's time zone; a slot is the length of one visit.");
         group.MapGet("/{dealershipCode}/slots", async Task<Results<Ok<List<SlotView>>, ForbiddenProblem, NotFoundProblem>> (

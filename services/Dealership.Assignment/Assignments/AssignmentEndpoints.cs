@@ -42,9 +42,9 @@ public static class AssignmentEndpoints
         group.MapGet("/{leadId:guid}", GetAsync).WithSummary("Where a lead stands and every decision about it (audit trail)");
         group.MapPost("/{leadId:guid}/claim", ClaimAsync).WithSummary("A consultant claims a lead from the open pool; the first claim wins")
             .WithRequestExample(new ClaimRequest(ExampleConsultant));
-        group.MapPost("/{leadId:guid}/reassign", ReassignOneAsync).WithSummary("A manager moves one lead: to a named consultant, or by the routing rules")
+        group.MapPost("/{leadId:guid}/reassign", ReassignOneAsync).RequireStaff(StaffRoles.Managers).WithSummary("A manager moves one lead: to a named consultant, or by the routing rules")
             .WithRequestExample(new ReassignRequest(ExampleConsultant, "王芳休假，李强接手"), "Leave consultantId out to let the routing rules choose.");
-        group.MapPost("/reassign", ReassignManyAsync).WithSummary("A manager moves many leads at once, in one transaction")
+        group.MapPost("/reassign", ReassignManyAsync).RequireStaff(StaffRoles.Managers).WithSummary("A manager moves many leads at once, in one transaction")
             .WithRequestExample(new BulkReassignRequest("DEMO01", [Guid.Parse("3f2b8c1e-0000-4000-8000-000000000001"), Guid.Parse("3f2b8c1e-0000-4000-8000-000000000002")],
                 ExampleConsultant, "李强负责 ID. 系列车展线索"), "Leave consultantId out to let the routing rules choose for each lead.");
     }

@@ -28,7 +28,7 @@ public static class PlanEndpoints
     public static void MapPlanEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/plans").WithTags("Plans").RequireAuthorization();
-        group.MapPut("/", PutAsync).WithSummary("Set monthly store-visit targets per consultant and source channel (the cells given are replaced)")
+        group.MapPut("/", PutAsync).RequireStaff(StaffRoles.Managers).WithSummary("Set monthly store-visit targets per consultant and source channel (the cells given are replaced)")
             .WithRequestExample(new PlanRequest("DEMO01", "2026-12",
             [
                 new(Guid.Parse("0c0a0000-0000-4000-8000-000000000001"), "oem", 20),

@@ -44,21 +44,23 @@ public static partial class ConsultantEndpoints
         var group = endpoints.MapGroup("/api/consultants").WithTags("Roster").RequireAuthorization();
         group.MapGet("/", ListAsync).WithSummary("The dealership's roster: consultants, supervisors and retail managers");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("One member of the roster");
-        group.MapPost("/", CreateAsync).WithSummary("Add a consultant, supervisor or retail manager")
+        // The roster is read by everyone at the dealership and changed by its supervisors and managers.
+        var manage = group.MapGroup("").RequireStaff(StaffRoles.Managers);
+        manage.MapPost("/", CreateAsync).WithSummary("Add a consultant, supervisor or retail manager")
             .WithRequestExample(Example, "Working hours are HH:mm in the dealership's time zone; a shift that ends at or before its start ends the next day.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Change a member's profile, team, skills, working hours, days off or cap")
+        manage.MapPut("/{id:guid}", UpdateAsync).WithSummary("Change a member's profile, team, skills, working hours, days off or cap")
             .WithRequestExample(Example with { DealershipCode = null });
-        group.MapPut("/{id:guid}/on-duty", SetOnDutyAsync).WithSummary("Flip the on-duty switch")
+        manage.MapPut("/{id:guid}/on-duty", SetOnDutyAsync).WithSummary("Flip the on-duty switch")
             .WithRequestExample(new OnDutyRequest(false));
-        group.MapPost("/{id:guid}/leave", (Guid id, AbsenceRequest? body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken ct) =>
+        manage.MapPost("/{id:guid}/leave", (Guid id, AbsenceRequest? body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken ct) =>
                 AbsentAsync(id, ConsultantStatus.OnLeave, body, user, db, assigner, ct))
             .WithSummary("The consultant goes on leave: open leads are redistributed by the routing rules")
             .WithRequestExample(new AbsenceRequest("年假 annual leave"));
-        group.MapPost("/{id:guid}/departure", (Guid id, AbsenceRequest? body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken ct) =>
+        manage.MapPost("/{id:guid}/departure", (Guid id, AbsenceRequest? body, ClaimsPrincipal user, AssignmentDbContext db, Assigner assigner, CancellationToken ct) =>
                 AbsentAsync(id, ConsultantStatus.Left, body, user, db, assigner, ct))
             .WithSummary("The consultant leaves the dealership: open leads are redistributed by the routing rules")
             .WithRequestExample(new AbsenceRequest("离职 left the company"));
-        group.MapPost("/{id:guid}/return", ReturnAsync).WithSummary("The consultant is back from leave and takes leads again");
+        manage.MapPost("/{id:guid}/return", ReturnAsync).WithSummary("The consultant is back from leave and takes leads again");
     }
 
     public static ConsultantView View(Consultant c, RoutingSettings dealership) => new(

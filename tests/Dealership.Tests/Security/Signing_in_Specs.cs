@@ -139,6 +139,28 @@ public sealed class Signing_in_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_keep_the_roster_the_plan_the_showroom_calendar_and_moving_leads_to_supervisors_and_managers()
+    {
+        var wangfang = Guid.Parse("0c0a0000-0000-4000-8000-000000000001");
+        var lead = await _app.PostLeadAsync("ROLES-1");
+        var plan = new { dealershipCode = "DEMO01", month = "2030-01", targets = new[] { new { consultantId = wangfang, source = "oem", visits = 9 } } };
+        foreach (var person in new[] { "liqiang", "reception" })
+        {
+            using var client = await _app.SignInAsync(person);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/consultants?dealershipCode=DEMO01")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync($"/api/consultants/{wangfang}/leave", new { reason = "by a colleague" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync($"/api/consultants/{wangfang}/on-duty", new { onDuty = false })).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync("/api/plans", plan)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync("/api/appointments/calendar/DEMO01", new { slotMinutes = 60 })).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync($"/api/assignments/{lead}/reassign", new { consultantId = (Guid?)null })).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/assignments/reassign", new { dealershipCode = "DEMO01", leadIds = new[] { lead } })).StatusCode);
+        }
+        using var supervisor = await _app.SignInAsync("supervisor");
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/plans", plan)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync($"/api/consultants/{wangfang}/on-duty", new { onDuty = true })).StatusCode);
+    }
+
+    [Fact]
     public async Task Should_audit_who_did_what_from_where_and_show_managers_their_dealerships_entries_only()
     {
         await SignInAsync("reception", "wrong password");
