@@ -45,7 +45,9 @@ public sealed record PlanSourceFigure(string Source, int Target, int Actual);
 
 public sealed record PlanFigures(int Target, int Actual, IReadOnlyList<PlanSourceFigure> BySource);
 
-public sealed record PlanView(string Month, PlanFigures Dealership);
+public sealed record PlanConsultantFigures(Guid ConsultantId, string Name, string? Team, int Target, int Actual, IReadOnlyList<PlanSourceFigure> BySource);
+
+public sealed record PlanView(string Month, PlanFigures Dealership, IReadOnlyList<PlanConsultantFigures> Consultants);
 
 public sealed record VisitReportRow(string Key, int Booked, int Confirmed, int Arrived, int Missed, int Cancelled);
 

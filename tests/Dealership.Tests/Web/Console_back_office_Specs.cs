@@ -81,6 +81,7 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
         {
             var page = await SignInAsync(person, "/imports");
             await Expect(page.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+            await Expect(page.Locator(".main-nav")).ToContainTextAsync("我的一天");
             await Expect(page.Locator(".main-nav")).Not.ToContainTextAsync("导入");
         }
     }

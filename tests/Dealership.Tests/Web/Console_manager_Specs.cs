@@ -9,9 +9,6 @@ namespace Dealership.Tests.Web;
 public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
 {
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-    // 王芳, on the demo roster (appsettings.json, Demo:Roster).
-    private static readonly Guid Wangfang = Guid.Parse("0c0a0000-0000-4000-8000-000000000001");
-
     private TestApp _app = null!;
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync();
@@ -26,16 +23,22 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
     [Fact]
     public async Task Should_show_the_month_s_funnel_per_source_against_the_plan_moving_as_a_lead_is_called_booked_and_received()
     {
-        var month = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai).ToString("yyyy-MM");
-        var plan = await _app.Client.PutAsJsonAsync("/api/plans", new { dealershipCode = "DEMO01", month, targets = new[] { new { consultantId = Wangfang, source = "oem", visits = 4 } } });
-        Assert.True(plan.IsSuccessStatusCode, await plan.Content.ReadAsStringAsync());
-
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
-        await page.GotoAsync("/funnel");
+        await page.GotoAsync("/plan");
         await page.GetByLabel("用户名").FillAsync("manager");
         await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
 
+        // The month's plan first: four visits from the car maker's leads for 王芳.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "月度计划" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await page.GetByLabel("王芳 Wang Fang 的 厂家分配的潜在客户 到店目标").FillAsync("4");
+        await page.GetByLabel("王芳 Wang Fang 的 厂家分配的潜在客户 到店目标").PressAsync("Tab");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存计划" }).ClickAsync();
+        await Expect(page.Locator(".plan-message")).ToContainTextAsync("的计划已保存。");
+        await Browser.ScreenshotAsync(page, "plan-zh");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "销售漏斗" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "销售漏斗" })).ToBeVisibleAsync();
         var oem = page.Locator(".funnel-table tr", new() { HasText = "厂家分配" });
         await Expect(oem.Locator(".count-leads")).ToHaveTextAsync("0");
@@ -95,6 +98,7 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
             await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
             await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
             await Expect(page.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+            await Expect(page.Locator(".main-nav")).ToContainTextAsync("我的一天");
             await Expect(page.Locator(".main-nav")).Not.ToContainTextAsync("销售漏斗");
         }
         var consultant = await _app.SignInAsync("wangfang");

@@ -71,6 +71,7 @@ public sealed class Console_reception_Specs(Browser browser) : IClassFixture<Bro
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "您好，王芳" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".main-nav")).ToContainTextAsync("我的一天");
         await Expect(page.Locator(".main-nav")).Not.ToContainTextAsync("展厅接待");
         await page.GotoAsync("/reception");
         await Expect(page.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");

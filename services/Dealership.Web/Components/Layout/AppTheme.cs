@@ -16,6 +16,8 @@ public static class AppTheme
             {
                 FontFamily = ["system-ui", "-apple-system", "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"],
             },
+            // Words as written: capitals say nothing in Chinese and shout in English.
+            Button = new ButtonTypography { TextTransform = "none" },
         },
     };
 }
