@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.IntegrationTests.Support;
 using Dealership.Tests.Support;
+using Dealership.Tests.Web;
 using MassTransit;
 using Xunit.Abstractions;
 
@@ -13,7 +14,8 @@ namespace Dealership.IntegrationTests.EndToEnd;
 /// The distributed topology without Docker: each service in its own OS process of the same host
 /// executable, on a real RabbitMQ and its own SQLite file, behind the YARP gateway.
 /// </summary>
-public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutputHelper output) : IClassFixture<RabbitMqBroker>, IAsyncLifetime
+public sealed class Distributed_topology_Specs(RabbitMqBroker broker, Browser browser, ITestOutputHelper output)
+    : IClassFixture<RabbitMqBroker>, IClassFixture<Browser>, IAsyncLifetime
 {
     private static readonly string[] Services = ["identity", "lead-intake", "assignment", "invitation-workflow", "appointment", "notification"];
     private readonly List<ServiceProcess> _processes = [];
@@ -38,15 +40,25 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
             identity ??= process.Address;
             _processes.Add(process);
         }
+        // The console calls the services through the gateway, as the compose file has it; the gateway serves its pages.
+        var gatewayPort = ServiceProcess.FreePort();
+        _processes.Add(ServiceProcess.Start("web", "services/Dealership.Host",
+        [
+            "--services=web",
+            $"--ConnectionStrings:RabbitMq={broker.Url}",
+            $"--Database:DataDirectory={_dataDirectory}",
+            $"--Identity:Url={identity}",
+            $"--Web:ApiBaseUrl=http://127.0.0.1:{gatewayPort}",
+        ]));
         var routes = _processes.Select(p => $"--ReverseProxy:Clusters:{p.Name}:Destinations:{p.Name}-1:Address={p.Address}");
         // The gateway checks callers as the services do: the same signing key, API keys exchanged at the identity service.
         var gateway = ServiceProcess.Start("gateway", "gateway/Dealership.Gateway",
-            [.. routes, $"--Database:DataDirectory={_dataDirectory}", $"--Identity:Url={identity}"]);
+            [.. routes, $"--Database:DataDirectory={_dataDirectory}", $"--Identity:Url={identity}"], gatewayPort);
         _processes.Add(gateway);
 
         try
         {
-            // Seven processes start at once on two cores: generous, since only a hang should fail here.
+            // Eight processes start at once on two cores: generous, since only a hang should fail here.
             await Task.WhenAll(_processes.Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(180))));
         }
         catch
@@ -73,8 +85,19 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
     }
 
     [Fact]
-    public async Task Should_assign_task_and_notify_leads_posted_through_the_gateway()
+    public async Task Should_assign_task_and_notify_leads_posted_through_the_gateway_while_the_manager_s_console_counts_them()
     {
+        // The retail manager has the month's funnel open in the console, served and called through the gateway.
+        var page = await browser.NewPageAsync(_gateway.BaseAddress!);
+        // Eight cold processes on two cores: the first pages take seconds, not the fraction the embedded host needs.
+        page.SetDefaultTimeout(60_000);
+        await page.GotoAsync("/funnel");
+        await page.GetByLabel("用户名").FillAsync("manager");
+        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator(".figure-leads")).ToHaveTextAsync("0");
+
         var ids = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
@@ -104,6 +127,9 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, ITestOutpu
             var sms = await _gateway.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={lead.Id}");
             Assert.Equal("consultant", Assert.Single(sms!).Recipient);
         }
+        // The console heard of the leads on the broker and read the figures again, without a reload.
+        await Microsoft.Playwright.Assertions.Expect(page.Locator(".figure-leads")).ToHaveTextAsync("3", new() { Timeout = 60_000 });
+        await Browser.ScreenshotAsync(page, "funnel-through-gateway-zh");
     }
 
     [Fact]

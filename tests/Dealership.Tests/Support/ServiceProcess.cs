@@ -21,15 +21,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Name { get; }
     public Uri Address { get; }
 
-    /// <summary>Starts <c>dotnet &lt;project&gt;.dll</c> from the project's build output with the given settings on a free port.</summary>
-    public static ServiceProcess Start(string name, string projectFolder, IEnumerable<string> settings)
+    /// <summary>
+    /// Starts <c>dotnet &lt;project&gt;.dll</c> from the project's build output with the given settings on a free port, or on
+    /// <paramref name="port"/> (from <see cref="FreePort"/>) when another process must be told the address first.
+    /// </summary>
+    public static ServiceProcess Start(string name, string projectFolder, IEnumerable<string> settings, int? port = null)
     {
         var assembly = Path.GetFileName(projectFolder) + ".dll";
         var dll = Path.Combine(Repository.Root, projectFolder, "bin", BuildConfiguration, "net10.0", assembly);
         if (!File.Exists(dll))
             throw new FileNotFoundException($"{dll} is missing: build the solution first (dotnet build Dealership.sln -c {BuildConfiguration}).");
 
-        var port = FreePort();
+        port ??= FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -43,7 +46,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
-        var service = new ServiceProcess(name, port, process);
+        var service = new ServiceProcess(name, port.Value, process);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -99,7 +102,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// range, where any outgoing connection of the machine may take it between this check and the process binding
     /// it: the process then fails to start with "address already in use".
     /// </summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         for (var attempt = 0; attempt < 1000; attempt++)
         {
