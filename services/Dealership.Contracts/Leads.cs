@@ -34,7 +34,9 @@ public record LeadAccepted(
     DateTimeOffset OccurredAt,
     // Lead attributes routing matches consultants' skills against; optional so older senders still fit.
     string? VehicleOfInterest = null,
-    string? Language = null);
+    string? Language = null,
+    // The consultant whose own contact the lead is (销售顾问掌握的潜在客户): it is his or hers, not the routing rules' to give.
+    Guid? OwnerConsultantId = null);
 
 public record LeadRejected(
     Guid DealershipId,

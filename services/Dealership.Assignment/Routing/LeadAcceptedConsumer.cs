@@ -1,3 +1,4 @@
+using Dealership.Assignment.Roster;
 using Dealership.Contracts;
 using Dealership.Hosting.Data;
 using MassTransit;
@@ -33,7 +34,12 @@ public sealed class LeadAcceptedConsumer(AssignmentDbContext db, Assigner assign
                 State = AssignmentState.Waiting,
             };
             db.Assignments.Add(assignment);
-            await assigner.RouteAsync(assignment, routing, "assigned", Assigner.Routing, cancellationToken: cancellationToken);
+            // A consultant's own contact stays with the consultant while he or she works here; the cap is for what others hand out.
+            if (lead.OwnerConsultantId is { } owner && routing.Find(owner) is { Role: StaffRole.Consultant, Status: ConsultantStatus.Active } consultant)
+                assigner.Apply(assignment, new RoutingDecision(DecisionKind.Assign, consultant, "own contact", null,
+                    $"{consultant.Name}'s own contact, entered by {consultant.Name}"), routing, "assigned", Assigner.Routing);
+            else
+                await assigner.RouteAsync(assignment, routing, "assigned", Assigner.Routing, cancellationToken: cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         });
     }

@@ -31,7 +31,8 @@ public sealed record IntakeResult(IntakeOutcome Outcome, Guid? LeadId, Guid? Rej
 }
 
 /// <summary>How a submission came in, for the enquiry record and for rejections.</summary>
-public sealed record IntakeChannel(string Name, string SubmittedBy);
+/// <param name="Owner">The consultant who entered the lead as an own contact, who keeps it.</param>
+public sealed record IntakeChannel(string Name, string SubmittedBy, Guid? Owner = null);
 
 /// <summary>
 /// The one path every channel's leads take: validate, recognise a repeat, merge into the customer's
@@ -157,7 +158,8 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             db.Leads.Add(lead);
             AddEnquiry(lead, submission, channel, now);
             AddTimeline(lead.Id, now, "received", $"Lead received from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}");
-            db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now, lead.VehicleOfInterest));
+            db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now, lead.VehicleOfInterest,
+                OwnerConsultantId: channel.Owner));
             result = new IntakeResult(IntakeOutcome.Accepted, lead.Id, null, IntakeResult.NoErrors);
         }
 

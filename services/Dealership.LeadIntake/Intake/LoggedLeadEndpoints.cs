@@ -63,6 +63,6 @@ public static class LoggedLeadEndpoints
                 : new ConsentStatement { Sms = contact.SmsConsent, Phone = contact.PhoneConsent, Source = $"given to consultant {consultant}" },
         };
         return IntakeEndpoints.SubmitOneAsync(lead, JsonSerializer.Serialize(contact, IntakeEndpoints.Json), user, pipeline,
-            new IntakeChannel("own-contact", consultant), cancellationToken);
+            new IntakeChannel("own-contact", consultant, user.ConsultantId()), cancellationToken);
     }
 }

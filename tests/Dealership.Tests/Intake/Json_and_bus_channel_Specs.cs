@@ -155,6 +155,35 @@ public sealed class Json_and_bus_channel_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_give_a_consultant_s_own_contacts_to_that_consultant_not_to_the_routing_rules()
+    {
+        var wangfang = Guid.Parse("0c0a0000-0000-4000-8000-000000000001");
+        using var consultant = await _app.SignInAsync("wangfang");
+        var ids = new List<Guid>();
+        // Round robin would spread three leads over the three consultants.
+        for (var i = 0; i < 3; i++)
+        {
+            var own = await consultant.PostAsJsonAsync("/api/leads/own-contacts", new { dealershipCode = "DEMO01", name = $"朋友{i}", phone = $"1351111300{i}" });
+            Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+            ids.Add((await own.Content.ReadFromJsonAsync<SubmitResult>())!.Id);
+        }
+        foreach (var id in ids)
+        {
+            var lead = await Eventually.Get(() => _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{id}")!, l => l!.AssignedConsultantId is not null,
+                because: "the own contact is assigned");
+            Assert.Equal(wangfang, lead!.AssignedConsultantId);
+            Assert.Contains("own contact", lead.Timeline.Single(t => t.Kind == "assigned").Text);
+        }
+        // A receptionist's inbound call is the routing rules' to give.
+        using var reception = await _app.SignInAsync("reception");
+        var call = await reception.PostAsJsonAsync("/api/leads/inbound-calls", new { dealershipCode = "DEMO01", phone = "13511113100" });
+        var callId = (await call.Content.ReadFromJsonAsync<SubmitResult>())!.Id;
+        var routed = await Eventually.Get(() => _app.Client.GetFromJsonAsync<FullLeadView>($"/api/leads/{callId}")!, l => l!.AssignedConsultantId is not null,
+            because: "the call's lead is assigned");
+        Assert.DoesNotContain("own contact", routed!.Timeline.Single(t => t.Kind == "assigned").Text);
+    }
+
+    [Fact]
     public async Task Should_list_leads_filtered_and_paged_with_phone_numbers_masked()
     {
         for (var i = 0; i < 5; i++)
