@@ -142,6 +142,8 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
                 Stage = LeadStage.New,
                 CreatedAt = now,
                 UpdatedAt = now,
+                // A walk-in is a visit already: the funnel counts it as arrived, though nobody invited the customer.
+                ArrivedAt = submission.Source == LeadSources.WalkIn ? now : null,
             };
             if (submission.Phone is not null)
             {

@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Dealership.Tests.Web;
 
-/// <summary>The showroom's reception in the console: the day's expected visits with check-in, and inbound calls logged as leads.</summary>
+/// <summary>The showroom's reception in the console: the day's expected visits with check-in, inbound calls and walk-ins logged as leads.</summary>
 public sealed class Console_reception_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
 {
     private TestApp _app = null!;
@@ -55,10 +55,18 @@ public sealed class Console_reception_Specs(Browser browser) : IClassFixture<Bro
         await call.GetByLabel("来电咨询内容").FillAsync("途观L 有没有现车？");
         await call.GetByRole(AriaRole.Button, new() { Name = "保存来电" }).ClickAsync();
         await Expect(page.Locator(".call-result")).ToHaveTextAsync("来电已登记，线索将分配给销售顾问回电跟进。");
+
+        var walkIn = page.Locator(".walk-in");
+        await walkIn.GetByLabel("电话").FillAsync("138 3333 0002");
+        await walkIn.GetByLabel("客户姓名").FillAsync("谢先生");
+        await walkIn.GetByRole(AriaRole.Button, new() { Name = "登记到店" }).ClickAsync();
+        await Expect(page.Locator(".walk-in-result")).ToHaveTextAsync("已登记，系统正在分配在岗销售顾问接待。");
         await Browser.ScreenshotAsync(page, "reception-zh");
 
         var leads = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=inbound-call");
         Assert.Contains(leads!.Items, l => l.Name == "郑女士");
+        var walkIns = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=walk-in");
+        Assert.Contains(walkIns!.Items, l => l.Name == "谢先生");
     }
 
     [Fact]

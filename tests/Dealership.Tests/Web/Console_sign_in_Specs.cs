@@ -171,6 +171,27 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Should_let_a_consultant_add_an_own_contact_that_becomes_her_lead()
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/leads");
+        await SignInAsync(page, "wangfang", TestApp.DemoPassword);
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+
+        await page.GetByText("新增我的客户").ClickAsync();
+        var form = page.Locator(".own-contact");
+        await form.GetByLabel("电话").FillAsync("137 2222 0001");
+        await form.GetByLabel("客户姓名").FillAsync("老同学 邓");
+        await form.GetByLabel("意向车型").FillAsync("ID.7");
+        await form.GetByRole(AriaRole.Button, new() { Name = "保存客户" }).ClickAsync();
+        await Expect(page.Locator(".own-contact-result")).ToHaveTextAsync("已新增，线索归您跟进，请在24小时内首次跟进。");
+
+        // Hers, not the routing rules': it is on her day as soon as the flow gives her the first follow-up.
+        await page.GetByRole(AriaRole.Link, new() { Name = "我的一天" }).ClickAsync();
+        await Expect(page.Locator(".open-tasks")).ToContainTextAsync("老同学 邓");
+    }
+
+    [Fact]
     public async Task Should_refuse_a_wrong_password_without_saying_which_part_was_wrong_then_lock_the_account()
     {
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
