@@ -64,3 +64,9 @@ public sealed record AssignmentView(Guid LeadId, string Source, string? Customer
 public sealed record ReassignmentResult(Guid LeadId, string Outcome, Guid? ConsultantId, string Reason);
 
 public sealed record AbsenceResult(ConsultantView Consultant, IReadOnlyList<ReassignmentResult> Redistributed);
+
+public sealed record RejectionSummary(Guid Id, string? DealershipCode, string Channel, string? Source, string? ExternalId, IReadOnlyList<string> Reasons,
+    string Status, DateTimeOffset ReceivedAt);
+
+public sealed record RejectionView(Guid Id, string? DealershipCode, string Channel, string? Source, string? ExternalId, IReadOnlyList<string> Reasons,
+    string Status, string SubmittedBy, DateTimeOffset ReceivedAt, string RawPayload, Guid? ResubmittedAsLeadId);

@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Dealership.Tests.Web;
 
-/// <summary>Operations staff at work in the console: a marketing event's CSV file imported with its progress and every row's result.</summary>
+/// <summary>Operations staff at work in the console: a marketing event's CSV file imported with its progress and every row's result, rejected leads fixed.</summary>
 public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
 {
     private TestApp _app = null!;
@@ -72,6 +72,34 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
         await Expect(rows.First).ToContainTextAsync("已拒绝");
         await page.GetByRole(AriaRole.Link, new() { Name = "已导入", Exact = true }).First.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "访客1" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Should_let_operations_fix_a_rejected_lead_and_submit_it_again()
+    {
+        var bad = await _app.KeyClient().PostAsJsonAsync("/api/leads",
+            new { dealershipCode = "DEMO01", name = "蒋先生", phone = "12345", source = "oem", externalId = "OEM-TYPO-1", vehicleOfInterest = "凌渡L" });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+
+        var page = await SignInAsync("ops", "/rejected");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "被拒线索" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        var row = page.Locator(".rejected-list tr", new() { HasText = "OEM-TYPO-1" });
+        await Expect(row.Locator(".rejection-reasons")).ToContainTextAsync("phone");
+        await row.GetByRole(AriaRole.Button, new() { Name = "修正被拒线索 OEM-TYPO-1" }).ClickAsync();
+
+        // The form starts from what the car maker's system sent.
+        var editor = page.Locator(".rejected-editor");
+        await Expect(editor.GetByLabel("客户姓名")).ToHaveValueAsync("蒋先生");
+        await Expect(editor.GetByLabel("意向车型")).ToHaveValueAsync("凌渡L");
+        await Browser.ScreenshotAsync(page, "rejected-zh");
+        await editor.GetByLabel("电话").FillAsync("139 1234 5000");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "重新提交" }).ClickAsync();
+        await Expect(page.Locator(".rejected-message")).ToHaveTextAsync("已重新提交，线索已接收。");
+        await Expect(page.Locator(".rejected-list")).Not.ToContainTextAsync("OEM-TYPO-1");
+
+        var leads = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&search=" + Uri.EscapeDataString("蒋先生"));
+        Assert.Equal(1, leads!.Total);
     }
 
     [Fact]
