@@ -60,13 +60,12 @@ public sealed class AppointmentBookedConsumer(NotificationDbContext db, TimeProv
             ?? throw new InvalidOperationException($"Lead {leadId} is not known to notification yet.");
         if (contact.Phone is not null)
         {
-            var settings = await SmsRequests.SettingsAsync(db, dealershipId, context.CancellationToken);
-            var local = TimeZoneInfo.ConvertTime(startsAt, settings.Zone());
             await SmsRequests.RequestAsync(db, new SmsRequest(dealershipId, leadId, SmsRecipients.Customer, contact.Phone, "appointment-confirmation",
                 new Dictionary<string, string>
                 {
                     ["customer"] = contact.Name ?? "",
-                    ["startsAt"] = local.ToString("yyyy-MM-dd HH:mm"),
+                    // Written out in the dealership's time and the message's language when the text is made.
+                    ["startsAt"] = startsAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
                     ["purpose"] = model is null ? purpose : $"{purpose} {model}",
                     ["model"] = model ?? "",
                     ["directions"] = directions ?? "",

@@ -44,7 +44,7 @@ public static class SmsRequests
             Phone = request.Phone,
             Template = purpose.Name,
             Language = language,
-            Text = SmsTemplates.Render(body, InLocalTime(request.Parameters, settings), request.Recipient == SmsRecipients.Customer, settings.Signature, language),
+            Text = SmsTemplates.Render(body, InLocalTime(request.Parameters, settings, language), request.Recipient == SmsRecipients.Customer, settings.Signature, language),
             IdempotencyKey = request.IdempotencyKey,
             Status = SmsStatus.Queued,
             CreatedAt = now,
@@ -113,13 +113,13 @@ public static class SmsRequests
 
     /// <summary>
     /// Other services send a moment as an ISO 8601 timestamp (a task's due time); the reader is sent it as the
-    /// dealership's wall-clock time, the way the showroom speaks of it, not as UTC.
+    /// dealership's wall-clock time in the message's language, the way the showroom speaks of it, not as UTC.
     /// </summary>
-    internal static IReadOnlyDictionary<string, string> InLocalTime(IReadOnlyDictionary<string, string> parameters, DealershipSmsSettings settings) =>
+    internal static IReadOnlyDictionary<string, string> InLocalTime(IReadOnlyDictionary<string, string> parameters, DealershipSmsSettings settings, string language) =>
         parameters.ToDictionary(p => p.Key, p =>
             p.Value.Length >= 20 && p.Value[10] == 'T'
             && DateTimeOffset.TryParseExact(p.Value, "o", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var moment)
-                ? TimeZoneInfo.ConvertTime(moment, settings.Zone()).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)
+                ? SmsDates.Format(moment, settings.Zone(), language)
                 : p.Value);
 
     /// <summary>The dealership's settings, or the defaults while notification has not heard of it.</summary>

@@ -101,8 +101,8 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         // The customer was told the booked time and, once moved, the new one, with the directions.
         var sms = await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<SmsDetailView>>($"/api/sms/messages?leadId={a}")!,
             l => l!.Count(s => s.Template == "appointment-confirmation" && s.Status == "delivered") == 2);
-        Assert.Contains(sms!, s => s.Text.Contains("2030-01-15 10:00") && s.Text.Contains("金科路站"));
-        Assert.Contains(sms!, s => s.Text.Contains("2030-01-15 11:00") && s.Text.Contains("金科路站"));
+        Assert.Contains(sms!, s => s.Text.Contains("1月15日（周二）上午10:00") && s.Text.Contains("金科路站"));
+        Assert.Contains(sms!, s => s.Text.Contains("1月15日（周二）上午11:00") && s.Text.Contains("金科路站"));
     }
 
     [Fact]

@@ -189,8 +189,8 @@ public sealed class Customer_sms_rules_Specs : IAsyncLifetime
 
         var alert = await MessageAsync(leadId, "new-lead", s => s.Status == "delivered");
 
-        // Assigned at 15:00 Shanghai time, first contact within 24 hours: the consultant reads 15:00 the next day, as the showroom's clock shows it.
-        Assert.Contains("2030-01-16 15:00", alert.Text);
+        // Assigned at 15:00 Shanghai time, first contact within 24 hours: the consultant reads 3 pm the next day, as the showroom says it.
+        Assert.Contains("1月16日（周三）下午3:00", alert.Text);
         Assert.DoesNotContain("UTC", alert.Text);
     }
 

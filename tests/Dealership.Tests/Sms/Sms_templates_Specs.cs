@@ -33,6 +33,19 @@ public sealed class Sms_templates_Specs : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("zh-CN", "1月15日（周二）上午10:00")]
+    [InlineData("en", "Tue 15 Jan, 10:00 AM")]
+    [InlineData("zh-CN@evening", "1月15日（周二）下午6:30")]
+    public void Should_write_a_moment_as_the_showroom_says_it_in_the_message_s_language(string language, string expected)
+    {
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var moment = language.EndsWith("@evening", StringComparison.Ordinal)
+            ? new DateTimeOffset(2030, 1, 15, 10, 30, 0, TimeSpan.Zero)
+            : new DateTimeOffset(2030, 1, 15, 2, 0, 0, TimeSpan.Zero);
+        Assert.Equal(expected, Dealership.Notification.Sms.SmsDates.Format(moment, shanghai, language.Split('@')[0]));
+    }
+
+    [Theory]
     [InlineData("{customer}您好，{carModel}已到店。", "{carModel}")]
     [InlineData("Dear {customer}, see you at {startsAt} in {showroom}.", "{showroom}")]
     public async Task Should_refuse_a_template_with_an_unknown_placeholder_naming_it(string body, string placeholder)
