@@ -70,3 +70,7 @@ public sealed record RejectionSummary(Guid Id, string? DealershipCode, string Ch
 
 public sealed record RejectionView(Guid Id, string? DealershipCode, string Channel, string? Source, string? ExternalId, IReadOnlyList<string> Reasons,
     string Status, string SubmittedBy, DateTimeOffset ReceivedAt, string RawPayload, Guid? ResubmittedAsLeadId);
+
+public sealed record SmsTemplateView(string Purpose, string Language, string Recipient, string Body, bool Custom, IReadOnlyList<string> Placeholders);
+
+public sealed record SmsPreview(string Text, int Characters, int Segments, IReadOnlyList<string> UnknownPlaceholders);

@@ -1,3 +1,4 @@
+using Dealership.Contracts;
 using System.Security.Claims;
 using Dealership.Hosting;
 using Dealership.Hosting.Api;
@@ -21,6 +22,8 @@ public static class SmsSettingsEndpoints
     public record SettingsRequest(
         TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap,
         int DailySpendingCapFen, int PricePerSegmentFen, string? Signature, string Language);
+    /// <summary>A draft rendered: its length, the SMS segments it costs, and placeholders the purpose does not offer (left empty).</summary>
+    public record PreviewView(string Text, int Characters, int Segments, IReadOnlyList<string> UnknownPlaceholders);
     public record TemplateView(string Purpose, string Language, string Recipient, string Body, bool Custom, IReadOnlyCollection<string> Placeholders);
     public record TemplateRequest(string? Body);
 
@@ -129,6 +132,47 @@ public static class SmsSettingsEndpoints
             .WithSummary("Save a dealership's text for one purpose and language; placeholders are checked (the signature and opt-out line are added to every customer SMS)")
             .WithRequestExample(new TemplateRequest("{customer}您好，您预约的{startsAt}到店{purpose}已确认，{consultant}将在{dealership}等您。"),
                 "The text with the placeholders the purpose offers, in braces (GET the templates to see them).");
+        templates.MapPost("/{dealershipCode}/{purpose}/{language}/preview", async Task<Results<Ok<PreviewView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
+                string dealershipCode, string purpose, string language, TemplateRequest request,
+                ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+            {
+                var code = dealershipCode.Trim().ToUpperInvariant();
+                if (!user.MayActFor(code))
+                    return Problems.NotAllowed(code);
+                if (await FindAsync(db, code, cancellationToken) is not { } s)
+                    return Problems.NotFound("dealership", code);
+                if (!SmsTemplates.Purposes.TryGetValue(purpose, out var smsPurpose))
+                    return Problems.Invalid("purpose", $"'{purpose}' is not a purpose; use one of: {string.Join(", ", SmsTemplates.Purposes.Keys)}.");
+                if (!SmsLanguages.All.Contains(language))
+                    return Problems.Invalid("language", $"Use one of: {string.Join(", ", SmsLanguages.All)}.");
+                var body = request.Body?.Trim() ?? "";
+                var text = SmsTemplates.Render(body, SmsRequests.InLocalTime(Sample(language, s, clock.GetUtcNow()), s, language),
+                    smsPurpose.Recipient == SmsRecipients.Customer, s.Signature, language);
+                return TypedResults.Ok(new PreviewView(text, text.Length, SmsSender.Segments(text), SmsTemplates.UnknownPlaceholders(smsPurpose, body)));
+            })
+            .WithSummary("The text a handset would show for a draft template, with a sample lead's values; nothing is saved or sent")
+            .WithRequestExample(new TemplateRequest("{customer}您好，您预约的{startsAt}到店{purpose}已确认。"));
+    }
+
+    /// <summary>A sample lead's values for every placeholder, in the template's language, for the preview.</summary>
+    private static Dictionary<string, string> Sample(string language, DealershipSmsSettings settings, DateTimeOffset now)
+    {
+        var english = language == SmsLanguages.English;
+        // Tomorrow at 3 pm in the showroom: the kind of moment a real message carries.
+        var zone = settings.Zone();
+        var local = TimeZoneInfo.ConvertTime(now, zone).Date.AddDays(1).AddHours(15);
+        var moment = new DateTimeOffset(local, zone.GetUtcOffset(local)).ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+        return new()
+        {
+            ["customer"] = english ? "Mr Chen" : "陈先生",
+            ["consultant"] = english ? "Wang Fang" : "王芳",
+            // The dealership's own name, as its signature carries it.
+            ["dealership"] = settings.Signature.Trim('【', '】', '[', ']', ' '),
+            ["startsAt"] = moment, ["dueAt"] = moment, ["callbackAt"] = moment,
+            ["purpose"] = english ? "test drive" : "试驾",
+            ["model"] = "ID.4 CROZZ",
+            ["directions"] = english ? "Metro line 2, Jinke Road, exit 3." : "地铁2号线金科路站3号口出。",
+        };
     }
 
     /// <summary>The SMS rules of the dealership a request names by its code: each dealership notification knows has them.</summary>

@@ -103,6 +103,31 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
     }
 
     [Fact]
+    public async Task Should_preview_an_sms_template_with_a_sample_lead_while_it_is_written_and_use_it_once_saved()
+    {
+        var page = await SignInAsync("ops", "/sms-templates");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "短信模板" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await page.Locator(".template-list .mud-list-item", new() { HasText = "关怀短信" }).Filter(new() { HasText = "中文" }).ClickAsync();
+
+        var body = page.GetByLabel("短信内容");
+        await Expect(body).ToHaveValueAsync("{customer}您好，感谢您今天接听{consultant}的电话。如有任何需要，欢迎随时联系我们。");
+        await body.FillAsync("{customer}您好，感谢您今天与{consultant}通话，{carModel}到店请找我。");
+        await Expect(page.Locator(".unknown-placeholders")).ToContainTextAsync("{carModel}");
+        await body.FillAsync("{customer}您好，感谢您今天与{consultant}通话，{dealership}随时为您服务。");
+        await Expect(page.Locator(".sms-preview")).ToHaveTextAsync("【演示汽车上海店】陈先生您好，感谢您今天与王芳通话，演示汽车上海店随时为您服务。 回复TD退订");
+        await Expect(page.Locator(".unknown-placeholders")).ToHaveCountAsync(0);
+        await Browser.ScreenshotAsync(page, "sms-template-zh");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存模板" }).ClickAsync();
+        await Expect(page.Locator(".template-message")).ToHaveTextAsync("已保存，之后的短信将使用此内容。");
+
+        var templates = await _app.Client.GetFromJsonAsync<List<Template>>("/api/sms/templates/DEMO01");
+        Assert.Equal("{customer}您好，感谢您今天与{consultant}通话，{dealership}随时为您服务。", templates!.Single(t => t.Purpose == "care" && t.Language == "zh-CN").Body);
+    }
+
+    private sealed record Template(string Purpose, string Language, string Body);
+
+    [Fact]
     public async Task Should_keep_imports_from_consultants_and_reception()
     {
         foreach (var person in new[] { "wangfang", "reception" })
