@@ -69,8 +69,9 @@ public sealed class Invariants(IReadOnlyDictionary<string, ServiceProcess> servi
         // Each lead of the stream has a phone number of its own: two leads for one external id would be a duplicate.
         var duplicateLeads = leads.Where(l => l.ExternalId is not null).GroupBy(l => $"{l.Source}/{l.ExternalId}").Where(g => g.Count() > 1).ToList();
         var storedUnanswered = stream.Unanswered.Keys.Count(k => byKey.ContainsKey("oem/" + k));
-        log.WriteLine($"    leads: {stream.Accepted.Count + otherAccepted.Count} accepted, {leads.Count} stored; {stream.Unanswered.Count} posts got no answer " +
-                      $"(of them {storedUnanswered} stored anyway, which is allowed); {stream.Skipped} ticks skipped by the driver");
+        var why = string.Join(", ", stream.Unanswered.Values.GroupBy(v => v).Select(g => $"{g.Count()} {g.Key}"));
+        log.WriteLine($"    leads: {stream.Accepted.Count + otherAccepted.Count} accepted, {leads.Count} stored; {stream.Unanswered.Count} posts got no lead back{(why.Length > 0 ? $" ({why})" : "")}, " +
+                      $"of them {storedUnanswered} stored anyway (allowed: a retry would get the same lead); {stream.Skipped} ticks skipped by the driver");
         if (missing.Count > 0)
             broken.Add($"{missing.Count} accepted leads are not stored, e.g. {string.Join(", ", missing.Take(3).Select(m => m.Key))}");
         if (leadsPerExternalId.Count > 0 || duplicateLeads.Count > 0)
