@@ -140,7 +140,7 @@ public sealed class Invariants(IReadOnlyDictionary<string, ServiceProcess> servi
                 var ours = (id is not null && InjectedPoison.Contains(id)) || InjectedPoison.Contains(payload);
                 string? reason = null;
                 if (properties.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object)
-                    reason = headers.TryGetProperty("MT-Fault-Message", out var r) ? r.ToString() : headers.TryGetProperty("MT-Reason", out var why) ? why.ToString() : null;
+                    reason = headers.TryGetProperty("MT-Fault-Message", out var r) ? r.ToString() : headers.TryGetProperty("MT-Reason", out var mtReason) ? mtReason.ToString() : null;
                 if (!ours)
                     broken.Add($"{queue}: a message this program did not inject ({id ?? payload[..Math.Min(80, payload.Length)]}): {reason ?? "no reason header"}");
                 else if (string.IsNullOrWhiteSpace(reason))

@@ -67,6 +67,15 @@ foreach (var name in names)
     ], signing);
 }
 
+// Stopped from outside (Ctrl-C, SIGTERM): the services must not outlive the program.
+void KillServices()
+{
+    foreach (var service in services.Values)
+        service.KillIfRunning();
+}
+AppDomain.CurrentDomain.ProcessExit += (_, _) => KillServices();
+Console.CancelKeyPress += (_, _) => KillServices();
+
 var failures = new List<string>();
 var figures = new List<string>();
 IBusControl? bus = null;

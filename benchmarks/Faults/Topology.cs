@@ -168,6 +168,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not ready within {timeout}.{Environment.NewLine}{Output}");
     }
 
+    public void KillIfRunning()
+    {
+        try
+        {
+            if (_process is { HasExited: false })
+                _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException) { }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
