@@ -1,9 +1,10 @@
 // Runs each service as its own OS process of the host (--services=<name>) on a real RabbitMQ (a virtual host of this
 // run's own) with its own SQLite folder, drives a steady stream of leads through lead-intake's public HTTP intake,
 // injects faults one at a time, and after each lets the system settle and checks the invariants. Exits 1 when one breaks.
-// Usage: dotnet run -c Release --project benchmarks/Faults -- [--smoke] [--rate 100] [--repeat 50] [--lock-seconds 60]
-//        [--only kill,connections,broker,lock,duplicates,poison,carrier,clock] [--targets lead-intake,...] [--keep]
-// (--targets: the services to kill and to lock, instead of all of them.)
+// Usage: dotnet run -c Release --project benchmarks/Faults -- [--smoke] [--rate 100] [--steady 20] [--repeat 50] [--lock-seconds 60]
+//        [--only kill,connections,broker,lock,duplicates,poison,carrier,clock] [--targets lead-intake,...] [--own-broker] [--keep]
+// (--targets: the services to kill and to lock, instead of all of them. --own-broker: start a RabbitMQ node of the
+// program's own on other ports, which the broker-restart fault may restart.)
 // The broker: RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672), management API at RABBITMQ_MANAGEMENT_URL or :15672.
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -18,9 +19,10 @@ using RabbitMQ.Client;
 
 var smoke = args.Contains("--smoke");
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-var rate = double.Parse(Option("--rate") ?? (smoke ? "10" : "100"), System.Globalization.CultureInfo.InvariantCulture);
+var rate = double.Parse(Option("--rate") ?? (smoke ? "5" : "100"), System.Globalization.CultureInfo.InvariantCulture);
 var repeat = int.Parse(Option("--repeat") ?? (smoke ? "3" : "50"));
 var lockSeconds = int.Parse(Option("--lock-seconds") ?? "60");
+var steadySeconds = int.Parse(Option("--steady") ?? (smoke ? "10" : "20"));
 var only = Option("--only")?.Split(',').ToHashSet();
 var targets = Option("--targets")?.Split(',');
 bool Runs(string fault) => only is null ? !smoke || fault is "kill" or "connections" or "duplicates" or "poison" : only.Contains(fault);
@@ -41,7 +43,11 @@ const string configuration = "Release";
 #endif
 var hostDll = Path.Combine(repository, "services", "Dealership.Host", "bin", configuration, "net10.0", "Dealership.Host.dll");
 
-await using var broker = await Broker.CreateAsync(amqp, Environment.GetEnvironmentVariable("RABBITMQ_MANAGEMENT_URL"));
+// Only a broker of the program's own may be restarted; the one RABBITMQ_URL names belongs to others as well.
+await using var node = args.Contains("--own-broker") ? await BrokerNode.StartAsync(run) : null;
+if (node is not null)
+    amqp = node.AmqpUrl;
+await using var broker = await Broker.CreateAsync(amqp, node?.ManagementUrl ?? Environment.GetEnvironmentVariable("RABBITMQ_MANAGEMENT_URL"));
 Say($"{(smoke ? "smoke run" : "full run")}: {Environment.ProcessorCount} cores, target {rate} leads/s, virtual host {broker.VirtualHost} on {new Uri(amqp).Host}, data in {root}");
 
 // Each service has a data folder of its own, so none generates its own signing key: they all take this one.
@@ -73,8 +79,8 @@ void KillServices()
     foreach (var service in services.Values)
         service.KillIfRunning();
 }
-AppDomain.CurrentDomain.ProcessExit += (_, _) => KillServices();
-Console.CancelKeyPress += (_, _) => KillServices();
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => KillServices());
+using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => KillServices());
 
 var failures = new List<string>();
 var figures = new List<string>();
@@ -102,7 +108,7 @@ try
     stream = new LeadStream(services["lead-intake"].Address, rate, run);
     stream.Resume();
     await Until(() => stream.Accepted.Count > 0 && invariants.Progress().Tasked > 0, TimeSpan.FromMinutes(3), "a first lead should reach its first-contact task");
-    Say($"leads flow end to end; steady stream for {(smoke ? 10 : 20)} s before the first fault");
+    Say($"leads flow end to end; steady stream for {steadySeconds} s before the first fault");
 
     var samples = new List<(double At, long Leads, long Tasked, int Accepted)>();
     using var sampling = new CancellationTokenSource();
@@ -119,11 +125,11 @@ try
             try { await Task.Delay(1000, sampling.Token); } catch (OperationCanceledException) { }
         }
     });
-    await Task.Delay(TimeSpan.FromSeconds(smoke ? 10 : 20));
+    await Task.Delay(TimeSpan.FromSeconds(steadySeconds));
 
     var faultNumber = 0;
 
-    var resumedAt = clock.Elapsed.TotalSeconds - (smoke ? 10 : 20);
+    var resumedAt = clock.Elapsed.TotalSeconds - steadySeconds;
 
     // One fault: inject, time how long until throughput is back, pause the stream, let the system settle, check.
     async Task Fault(string title, Func<Task> inject)
@@ -273,8 +279,10 @@ try
     }
 
     // 3. Broker restart: only a broker this program started may be restarted; it starts none.
-    if (Runs("broker"))
-        Say("fault: broker restart: skipped: broker not ours");
+    if (Runs("broker") && node is not null)
+        await Fault($"the broker restarted (rabbitmqctl shutdown, 5 s down, started again)", () => node.RestartAsync(TimeSpan.FromSeconds(5)));
+    else if (Runs("broker"))
+        Say("fault: broker restart: skipped: broker not ours (--own-broker starts one of the program's own)");
 
     // 4. A service's SQLite database held by an exclusive transaction from outside.
     if (Runs("lock"))
