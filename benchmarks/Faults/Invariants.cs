@@ -12,6 +12,7 @@ public sealed class Invariants(IReadOnlyDictionary<string, ServiceProcess> servi
 {
     /// <summary>Message ids (or, for plain payloads, the payload) of poison this program put on a queue, by queue.</summary>
     public HashSet<string> InjectedPoison { get; } = [];
+    public int PoisonMessages { get; set; }
 
     public static SqliteConnection Open(string file)
     {
@@ -148,7 +149,7 @@ public sealed class Invariants(IReadOnlyDictionary<string, ServiceProcess> servi
             }
         }
         log.WriteLine($"    error queues: {parked} messages parked ({string.Join(", ", errorQueues.Where(q => q.Messages > 0).Select(q => $"{q.Name} {q.Messages}"))}), " +
-                      $"{InjectedPoison.Count} poison injected so far");
+                      $"{PoisonMessages} poison messages injected so far");
         return broken;
     }
 }

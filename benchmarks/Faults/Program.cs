@@ -146,7 +146,7 @@ try
         var start = clock.Elapsed.TotalSeconds;
         var failedBefore = stream.Unanswered.Count;
         var injecting = inject();
-        var measuring = ThroughputBackAsync(start, injecting, steadyTasked, baselineBacklog, TimeSpan.FromMinutes(smoke ? 2 : 4));
+        var measuring = ThroughputBackAsync(start, injecting, steadyTasked, baselineBacklog, TimeSpan.FromMinutes(smoke ? 1 : 4));
         await injecting;
         var injected = clock.Elapsed.TotalSeconds;
         var (back, caughtUp) = await measuring;
@@ -156,7 +156,7 @@ try
         Say($"  before: {steadyIntake:F1} leads/s accepted, {steadyTasked:F1}/s reached their task, backlog up to {baselineBacklog}; fault took {injected - start:F1} s; " +
             $"posts refused or timed out: {unanswered}; backlog peaked at {worst}");
         Say($"  throughput back {(back is { } b ? $"{b:F1} s" : "NOT within the limit")} after the fault began; " +
-            $"backlog back to its level before {(caughtUp is { } c ? $"{c:F1} s" : "not within the limit")} after");
+            (smoke ? "backlog not followed (smoke)" : $"backlog back to its level before {(caughtUp is { } c ? $"{c:F1} s" : "not within the limit")} after"));
 
         await stream.PauseAsync();
         var settled = await SettleAsync(TimeSpan.FromMinutes(smoke ? 2 : 4));
@@ -171,12 +171,12 @@ try
                     $"(peak {worst}), {unanswered} posts unanswered, {(broken.Count == 0 ? "invariants hold" : $"{broken.Count} invariants broken")}");
         stream.Resume();
         resumedAt = clock.Elapsed.TotalSeconds;
-        await Task.Delay(TimeSpan.FromSeconds(smoke ? 6 : 15));
+        await Task.Delay(TimeSpan.FromSeconds(smoke ? 5 : 15));
     }
 
-    // Throughput is healthy in a second when intake took nine tenths of the offered leads over the last 3 s without a
-    // failure and leads reached their first-contact task at nine tenths of the rate they did before the fault (over the
-    // last 5 s). It is back after the last unhealthy second, once the fault is over and 3 healthy seconds followed (0: it
+    // Throughput is healthy in a second when, over the last 5 s, intake took 85 % of the offered leads without a
+    // failure and leads reached their first-contact task at 85 % of the rate they did before the fault (one second's
+    // jitter at 5 leads/s is 20 %). It is back after the last unhealthy second, once the fault is over and 3 healthy seconds followed (0: it
     // never dropped). The backlog (stored leads without their task) is back when no larger than before plus 2 s of leads.
     async Task<(double? Back, double? CaughtUp)> ThroughputBackAsync(double since, Task fault, double taskedBefore, long backlogBefore, TimeSpan limit)
     {
@@ -186,18 +186,19 @@ try
         while (clock.Elapsed.TotalSeconds < deadline)
         {
             await Task.Delay(1000);
-            var window = Stopwatch.GetTimestamp() - 3 * Stopwatch.Frequency;
+            var window = Stopwatch.GetTimestamp() - 5 * Stopwatch.Frequency;
             List<(double At, long Leads, long Tasked, int Accepted)> recent;
             lock (samples) recent = samples.Where(s => s.At >= clock.Elapsed.TotalSeconds - 5.5).ToList();
             if (recent.Count < 2)
                 continue;
             var tasked = (recent[^1].Tasked - recent[0].Tasked) / (recent[^1].At - recent[0].At);
-            var healthy = stream.AcceptedSince(window) >= 0.9 * rate * 3 && stream.FailedSince(window) == 0 && tasked >= 0.9 * taskedBefore;
+            var healthy = stream.AcceptedSince(window) >= 0.85 * rate * 5 && stream.FailedSince(window) == 0 && tasked >= 0.85 * taskedBefore;
             if (!healthy)
                 lastUnhealthy = clock.Elapsed.TotalSeconds;
             good = healthy && fault.IsCompleted ? good + 1 : 0;
-            if (good >= 3 && recent[^1].Leads - recent[^1].Tasked <= backlogBefore + (long)(2 * rate) + 2)
-                return (lastUnhealthy is { } t ? t - since : 0, clock.Elapsed.TotalSeconds - since);
+            // The smoke run does not wait for the backlog while the stream runs: the settling drains it sooner.
+            if (good >= 3 && (smoke || recent[^1].Leads - recent[^1].Tasked <= backlogBefore + (long)(2 * rate) + 2))
+                return (lastUnhealthy is { } t ? t - since : 0, smoke ? null : clock.Elapsed.TotalSeconds - since);
         }
         return (good >= 3 ? lastUnhealthy is { } t2 ? t2 - since : 0 : null, null);
     }
@@ -378,6 +379,7 @@ try
                 var id = Guid.NewGuid().ToString();
                 invariants.InjectedPoison.Add(id);
                 invariants.InjectedPoison.Add(body);
+                invariants.PoisonMessages++;
                 injected.Add((queue, id, what));
                 await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { ContentType = contentType, Persistent = true, MessageId = id }, Encoding.UTF8.GetBytes(body));
             }
