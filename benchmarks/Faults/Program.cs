@@ -182,10 +182,13 @@ try
     {
         double? lastUnhealthy = null;
         var good = 0;
+        // The limit counts from the end of the fault: a series of 50 connection closes alone takes longer.
         var deadline = since + limit.TotalSeconds;
-        while (clock.Elapsed.TotalSeconds < deadline)
+        while (!fault.IsCompleted || clock.Elapsed.TotalSeconds < deadline)
         {
             await Task.Delay(1000);
+            if (!fault.IsCompleted)
+                deadline = clock.Elapsed.TotalSeconds + limit.TotalSeconds;
             var window = Stopwatch.GetTimestamp() - 5 * Stopwatch.Frequency;
             List<(double At, long Leads, long Tasked, int Accepted)> recent;
             lock (samples) recent = samples.Where(s => s.At >= clock.Elapsed.TotalSeconds - 5.5).ToList();
