@@ -130,6 +130,7 @@ public sealed class Invariants(IReadOnlyDictionary<string, ServiceProcess> servi
         // 5. Only the poison this program put there sits in the error queues, each with the reason it failed.
         var errorQueues = (await broker.QueuesAsync()).Where(q => q.Name.EndsWith("_error") || q.Name.EndsWith("_skipped")).ToList();
         var parked = 0;
+        var notInjected = new List<(string Queue, string Id, string Reason)>();
         foreach (var (queue, count) in errorQueues.Where(q => q.Messages > 0))
         {
             foreach (var message in await broker.PeekAsync(queue, Math.Max(count, 1) + 10))
@@ -143,11 +144,14 @@ public sealed class Invariants(IReadOnlyDictionary<string, ServiceProcess> servi
                 if (properties.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object)
                     reason = headers.TryGetProperty("MT-Fault-Message", out var r) ? r.ToString() : headers.TryGetProperty("MT-Reason", out var mtReason) ? mtReason.ToString() : null;
                 if (!ours)
-                    broken.Add($"{queue}: a message this program did not inject ({id ?? payload[..Math.Min(80, payload.Length)]}): {reason ?? "no reason header"}");
+                    notInjected.Add((queue, id ?? payload[..Math.Min(80, payload.Length)], reason ?? "no reason header"));
                 else if (string.IsNullOrWhiteSpace(reason))
                     broken.Add($"{queue}: injected poison {id} has no reason header");
             }
         }
+        // One line per queue, however many messages a fault parked there.
+        foreach (var group in notInjected.GroupBy(m => m.Queue))
+            broken.Add($"{group.Key}: {group.Count()} messages this program did not inject, e.g. {group.First().Id}: {group.First().Reason}");
         log.WriteLine($"    error queues: {parked} messages parked ({string.Join(", ", errorQueues.Where(q => q.Messages > 0).Select(q => $"{q.Name} {q.Messages}"))}), " +
                       $"{PoisonMessages} poison messages injected so far");
         return broken;

@@ -81,8 +81,13 @@ void KillServices()
     foreach (var service in services.Values)
         service.KillIfRunning();
 }
-using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => KillServices());
-using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => KillServices());
+void Stop(System.Runtime.InteropServices.PosixSignalContext _)
+{
+    KillServices();
+    Environment.Exit(2);
+}
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
 
 var failures = new List<string>();
 var figures = new List<string>();
@@ -214,9 +219,13 @@ try
         {
             try
             {
+                // Quiet: every lead has its task, or nothing is left to deliver (a lead whose message went to an
+                // error queue never gets one: waiting for it would only delay the check that says so).
                 var (leads, tasked) = invariants.Progress();
-                quiet = leads == tasked && invariants.UnsentOutbox().Values.Sum() == 0 ? quiet + 1 : 0;
-                if (quiet == 3)
+                var idle = leads == tasked || (await broker.QueuesAsync()).All(q => q.Name.EndsWith("_error") || q.Name.EndsWith("_skipped") || q.Messages == 0);
+                quiet = idle && invariants.UnsentOutbox().Values.Sum() == 0 ? quiet + 1 : 0;
+                // The broker's queue figures lag a few seconds behind: counted out longer when only they say so.
+                if (quiet == (leads == tasked ? 3 : 10))
                     return (true, clock.Elapsed.TotalSeconds - started);
             }
             catch (SqliteException) { quiet = 0; }
