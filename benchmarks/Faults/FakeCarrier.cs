@@ -55,8 +55,6 @@ public sealed class FakeCarrier : IAsyncDisposable
 
     public Task StartAsync() => _app.StartAsync();
 
-    /// <summary>Texts that reached one phone more than once under different outIds: an SMS sent twice.</summary>
-    public int SentTwice() => Sent.Values.GroupBy(s => s).Count(g => g.Count() > 1);
 
     private sealed record SendRequest(string OutId, string Phone, string SignName, string Content);
 

@@ -41,6 +41,8 @@ public sealed class Invariants(IReadOnlyDictionary<string, ServiceProcess> servi
 
     private string Db(string service) => services[service].DatabaseFile;
 
+    public HashSet<Guid> Ids(string service, string sql) => Query(Db(service), sql).Select(r => Guid.Parse((string)r[0]!)).ToHashSet();
+
     public long Count(string service, string sql) => Convert.ToInt64(Query(Db(service), sql)[0][0]);
 
     /// <summary>Leads lead-intake holds, and of them those that have their first-contact task in the workflow service: the pipeline's backlog.</summary>
