@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -52,37 +53,58 @@ public sealed class ApiKeyAuthenticationHandler(
 /// service (as OAuth's client credentials grant does) and keeps the answer briefly, so a revoked key
 /// stops working within <see cref="CacheFor"/>.
 /// </summary>
+/// <remarks>
+/// Only the identity service's verdict is kept: a token, or 401/403 for a key it does not know. Any other answer
+/// (429 past the sign-in limit, a 5xx) says nothing about the key, so it fails this request and is not remembered;
+/// kept, it would refuse a valid key with 401 for a minute. Requests that find no answer kept share one exchange per
+/// key: when the kept answer ran out under load, each of them asking at once went past the limit of the exchange.
+/// </remarks>
 public sealed class IdentityServiceApiKeyValidator(HttpClient http, IConfiguration configuration, SecurityKeyHolder signingKey, TimeProvider clock) : IApiKeyValidator
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, (ClaimsIdentity? Identity, DateTimeOffset Until)> _cache = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<ClaimsIdentity?>>> _exchanges = new();
     private readonly JsonWebTokenHandler _tokens = new() { MapInboundClaims = false };
 
     public async Task<ClaimsIdentity?> ValidateAsync(string key, CancellationToken cancellationToken)
     {
         var hash = ApiKeyHash.Of(key);
-        var now = clock.GetUtcNow();
-        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
+        if (_cache.TryGetValue(hash, out var cached) && cached.Until > clock.GetUtcNow())
             return cached.Identity;
 
+        var exchange = _exchanges.GetOrAdd(hash, _ => new Lazy<Task<ClaimsIdentity?>>(() => ExchangeAsync(key, hash)));
+        try
+        {
+            return await exchange.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // The next request after this one finds the answer kept, or (when it was not a verdict) asks again.
+            _exchanges.TryRemove(new KeyValuePair<string, Lazy<Task<ClaimsIdentity?>>>(hash, exchange));
+        }
+    }
+
+    // Not tied to the first request's cancellation: the others wait for the same exchange (HttpClient's timeout bounds it).
+    private async Task<ClaimsIdentity?> ExchangeAsync(string key, string hash)
+    {
         var baseUrl = configuration["Identity:Url"]
             ?? throw new InvalidOperationException("Identity:Url is not set: a service without the identity module asks the identity service to check API keys.");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(baseUrl), "/api/auth/client-token"));
         request.Headers.Add(ApiKeyAuthenticationHandler.Header, key);
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await http.SendAsync(request);
         ClaimsIdentity? identity = null;
         if (response.IsSuccessStatusCode)
         {
-            var token = await response.Content.ReadFromJsonAsync<TokenAnswer>(cancellationToken);
+            var token = await response.Content.ReadFromJsonAsync<TokenAnswer>();
             var result = await _tokens.ValidateTokenAsync(token?.AccessToken, SigningKey.ValidationParameters(signingKey.Key));
             if (result.IsValid)
                 identity = new ClaimsIdentity(result.ClaimsIdentity.Claims, ApiKeyAuthenticationHandler.SchemeName, DealershipClaims.Name, DealershipClaims.Role);
         }
-        else if ((int)response.StatusCode >= 500)
+        else if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
         {
             throw new HttpRequestException($"The identity service answered {(int)response.StatusCode} while checking an API key.");
         }
-        _cache[hash] = (identity, now + CacheFor);
+        _cache[hash] = (identity, clock.GetUtcNow() + CacheFor);
         return identity;
     }
 
