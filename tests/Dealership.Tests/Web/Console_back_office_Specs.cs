@@ -31,14 +31,14 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
     [Fact]
     public async Task Should_import_an_event_s_csv_file_showing_its_progress_and_what_became_of_every_row()
     {
-        // 300 visitors of the motor show, as Excel saves them; one typed a short number, one was entered twice,
+        // 150 visitors of the motor show, as Excel saves them; one typed a short number, one was entered twice,
         // and one came back under a second event number with the same phone.
         var csv = new StringBuilder("编号,姓名,手机,意向车型,短信同意\n");
-        for (var i = 1; i <= 297; i++)
+        for (var i = 1; i <= 147; i++)
             csv.Append($"AUTO-{i},访客{i},139{i:D8},途观L,是\n");
-        csv.Append("AUTO-298,号码短,12345,帕萨特,是\n");
+        csv.Append("AUTO-148,号码短,12345,帕萨特,是\n");
         csv.Append("AUTO-1,访客1,13900000001,途观L,是\n");
-        csv.Append("AUTO-300,访客2,13900000002,ID.4,否\n");
+        csv.Append("AUTO-150,访客2,13900000002,ID.4,否\n");
 
         var page = await SignInAsync("ops", "/imports");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "导入线索（CSV）" })).ToBeVisibleAsync();
@@ -51,21 +51,21 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
 
         // While the rows go through intake one by one, the bar and the words say so.
         await Expect(page.Locator(".import-percent")).ToContainTextAsync("正在导入");
-        await Expect(page.Locator(".import-percent")).ToHaveTextAsync("导入完成", new() { Timeout = 120_000 });
+        await Expect(page.Locator(".import-percent")).ToHaveTextAsync("导入完成", new() { Timeout = 180_000 });
         await Expect(page.Locator(".import-bar")).ToHaveAttributeAsync("aria-valuenow", "100");
-        await Expect(page.Locator(".import-counts")).ToHaveTextAsync("共 300 行：导入 297，合并到已有线索 1，重复 1，拒绝 1");
+        await Expect(page.Locator(".import-counts")).ToHaveTextAsync("共 150 行：导入 147，合并到已有线索 1，重复 1，拒绝 1");
 
         var rows = page.Locator(".import-rows tbody tr");
-        await Expect(rows).ToHaveCountAsync(300);
+        await Expect(rows).ToHaveCountAsync(150);
         var rejected = page.Locator(".import-rows tr", new() { Has = page.Locator(".outcome-rejected") });
-        await Expect(rejected).ToContainTextAsync("299");
+        await Expect(rejected).ToContainTextAsync("149");
         await Expect(rejected).ToContainTextAsync("phone");
-        await Expect(page.Locator(".import-rows tr", new() { Has = page.Locator(".outcome-duplicate") })).ToContainTextAsync("300");
-        await Expect(page.Locator(".import-rows tr", new() { Has = page.Locator(".outcome-merged") })).ToContainTextAsync("301");
+        await Expect(page.Locator(".import-rows tr", new() { Has = page.Locator(".outcome-duplicate") })).ToContainTextAsync("150");
+        await Expect(page.Locator(".import-rows tr", new() { Has = page.Locator(".outcome-merged") })).ToContainTextAsync("151");
         await Browser.ScreenshotAsync(page, "import-zh");
 
         var leads = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=marketing-event&pageSize=1");
-        Assert.Equal(297, leads!.Total);
+        Assert.Equal(147, leads!.Total);
         Assert.Equal("2026 广州车展", leads.Items[0].SourceDetail);
 
         // An imported row opens its lead.
