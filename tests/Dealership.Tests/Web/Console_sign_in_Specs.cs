@@ -158,13 +158,17 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await Expect(list).Not.ToContainTextAsync("胡女士");
         await Expect(page.Locator(".lead-count")).ToHaveTextAsync("共 1 条线索");
 
-        // The digits as a customer reads them out find the number however it was written.
+        // The digits as a customer reads them out find the number however it was written. What is typed before
+        // the page is live would be replaced by the live page, as a person's would: wait for it, after each load.
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         await page.GetByLabel("姓名或电话").FillAsync("1234 0006");
         await page.GetByRole(AriaRole.Button, new() { Name = "查看" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("search=1234"));
         await Expect(list).ToContainTextAsync("胡先生");
         await Expect(list).ToContainTextAsync("139****0006");
         await Browser.ScreenshotAsync(page, "my-leads-zh");
 
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         await page.GetByLabel("阶段").SelectOptionAsync(new SelectOptionValue { Label = "已预约到店" });
         await page.GetByRole(AriaRole.Button, new() { Name = "查看" }).ClickAsync();
         await Expect(list).ToContainTextAsync("没有符合条件的线索。");
