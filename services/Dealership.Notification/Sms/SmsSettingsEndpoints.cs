@@ -102,10 +102,8 @@ public static class SmsSettingsEndpoints
                     return Problems.NotAllowed(code);
                 if (await FindAsync(db, code, cancellationToken) is not { } s)
                     return Problems.NotFound("dealership", code);
-                if (!SmsTemplates.Purposes.TryGetValue(purpose, out var smsPurpose))
-                    return Problems.Invalid("purpose", $"'{purpose}' is not a purpose; use one of: {string.Join(", ", SmsTemplates.Purposes.Keys)}.");
-                if (!SmsLanguages.All.Contains(language))
-                    return Problems.Invalid("language", $"Use one of: {string.Join(", ", SmsLanguages.All)}.");
+                if (Unknown(purpose, language, out var smsPurpose) is { } unknownTemplate)
+                    return unknownTemplate;
                 var body = request.Body?.Trim();
                 if (string.IsNullOrEmpty(body))
                     return Problems.Invalid("body", "The text is required.");
@@ -141,10 +139,8 @@ public static class SmsSettingsEndpoints
                     return Problems.NotAllowed(code);
                 if (await FindAsync(db, code, cancellationToken) is not { } s)
                     return Problems.NotFound("dealership", code);
-                if (!SmsTemplates.Purposes.TryGetValue(purpose, out var smsPurpose))
-                    return Problems.Invalid("purpose", $"'{purpose}' is not a purpose; use one of: {string.Join(", ", SmsTemplates.Purposes.Keys)}.");
-                if (!SmsLanguages.All.Contains(language))
-                    return Problems.Invalid("language", $"Use one of: {string.Join(", ", SmsLanguages.All)}.");
+                if (Unknown(purpose, language, out var smsPurpose) is { } unknownTemplate)
+                    return unknownTemplate;
                 var body = request.Body?.Trim() ?? "";
                 var text = SmsTemplates.Render(body, SmsRequests.InLocalTime(Sample(language, s, clock.GetUtcNow()), s, language),
                     smsPurpose.Recipient == SmsRecipients.Customer, s.Signature, language);
@@ -152,6 +148,16 @@ public static class SmsSettingsEndpoints
             })
             .WithSummary("The text a handset would show for a draft template, with a sample lead's values; nothing is saved or sent")
             .WithRequestExample(new TemplateRequest("{customer}您好，您预约的{startsAt}到店{purpose}已确认。"));
+    }
+
+    /// <summary>Why a purpose and a language name no template (null when they do, with the purpose).</summary>
+    private static ValidationProblem? Unknown(string purpose, string language, out SmsPurpose smsPurpose)
+    {
+        if (!SmsTemplates.Purposes.TryGetValue(purpose, out smsPurpose!))
+            return Problems.Invalid("purpose", $"'{purpose}' is not a purpose; use one of: {string.Join(", ", SmsTemplates.Purposes.Keys)}.");
+        if (!SmsLanguages.All.Contains(language))
+            return Problems.Invalid("language", $"Use one of: {string.Join(", ", SmsLanguages.All)}.");
+        return null;
     }
 
     /// <summary>A sample lead's values for every placeholder, in the template's language, for the preview.</summary>
