@@ -92,9 +92,7 @@ public sealed class Distributed_topology_Specs(RabbitMqBroker broker, Browser br
         // Eight cold processes on two cores: the first pages take seconds, not the fraction the embedded host needs.
         page.SetDefaultTimeout(60_000);
         await page.GotoAsync("/funnel");
-        await page.GetByLabel("用户名").FillAsync("manager");
-        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
-        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Browser.SignInAsync(page, "manager");
         await Microsoft.Playwright.Assertions.Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         await Microsoft.Playwright.Assertions.Expect(page.Locator(".figure-leads")).ToHaveTextAsync("0");
 

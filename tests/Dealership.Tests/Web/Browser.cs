@@ -1,3 +1,4 @@
+using Dealership.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Dealership.Tests.Web;
@@ -32,6 +33,14 @@ public sealed class Browser : IAsyncLifetime
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = new() { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs a demo person in on the console's sign-in form, as it reads in a Chinese browser.</summary>
+    public static async Task SignInAsync(IPage page, string userName)
+    {
+        await page.GetByLabel("用户名").FillAsync(userName);
+        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
     }
 
     /// <summary>Keeps what a person saw, for a human to look at (TestResults/screenshots); nothing is asserted on it.</summary>

@@ -22,9 +22,7 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
     {
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
         await page.GotoAsync(path);
-        await page.GetByLabel("用户名").FillAsync(person);
-        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Browser.SignInAsync(page, person);
         return page;
     }
 

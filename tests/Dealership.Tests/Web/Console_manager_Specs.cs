@@ -25,9 +25,7 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
     {
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
         await page.GotoAsync("/plan");
-        await page.GetByLabel("用户名").FillAsync("manager");
-        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Browser.SignInAsync(page, "manager");
 
         // The month's plan first: four visits from the car maker's leads for 王芳.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "月度计划" })).ToBeVisibleAsync();
@@ -94,9 +92,7 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
         {
             var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
             await page.GotoAsync("/funnel");
-            await page.GetByLabel("用户名").FillAsync(person);
-            await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
-            await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+            await Browser.SignInAsync(page, person);
             await Expect(page.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
             await Expect(page.Locator(".main-nav")).ToContainTextAsync("我的一天");
             await Expect(page.Locator(".main-nav")).Not.ToContainTextAsync("销售漏斗");
@@ -121,9 +117,7 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
 
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
         await page.GotoAsync($"/team?consultant={holder.AssignedConsultantId}");
-        await page.GetByLabel("用户名").FillAsync("supervisor");
-        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Browser.SignInAsync(page, "supervisor");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "团队与线索分配" })).ToBeVisibleAsync();
         await Expect(page.Locator(".page-live")).ToBeVisibleAsync();

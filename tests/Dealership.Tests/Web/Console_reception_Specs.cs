@@ -37,9 +37,7 @@ public sealed class Console_reception_Specs(Browser browser) : IClassFixture<Bro
 
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
         await page.GotoAsync($"/reception?date={day:yyyy-MM-dd}");
-        await page.GetByLabel("用户名").FillAsync("reception");
-        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Browser.SignInAsync(page, "reception");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "展厅接待" })).ToBeVisibleAsync();
         var row = page.Locator(".todays-visits tr", new() { HasText = "吴先生" });
@@ -74,9 +72,7 @@ public sealed class Console_reception_Specs(Browser browser) : IClassFixture<Bro
     {
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
         await page.GotoAsync("/signin");
-        await page.GetByLabel("用户名").FillAsync("wangfang");
-        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Browser.SignInAsync(page, "wangfang");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "您好，王芳" })).ToBeVisibleAsync();
         await Expect(page.Locator(".main-nav")).ToContainTextAsync("我的一天");
