@@ -2,6 +2,12 @@ namespace Dealership.Web;
 
 // The parts of the services' answers the pages show; the services' OpenAPI documents describe them whole.
 
+/// <summary>The source channels lead-intake takes, in the order the source process names them.</summary>
+public static class LeadSources
+{
+    public static readonly string[] All = ["oem", "dealership", "marketing-event", "other", "consultant-own", "inbound-call", "walk-in"];
+}
+
 public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active)
 {
     public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dealership.Hosting;
 
 namespace Dealership.Web;
 
@@ -8,34 +9,24 @@ namespace Dealership.Web;
 /// </summary>
 public static class Dates
 {
-    private static readonly string[] WeekdaysZh = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
     private static readonly string[] NearDaysZh = ["今天", "明天", "后天"];
     private static readonly string[] NearDaysEn = ["Today", "Tomorrow"];
 
-    /// <summary>Midnight at the start of a day in the dealership's calendar, as an instant.</summary>
-    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
-    {
-        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
-    }
-
     public static string Format(DateTimeOffset moment, TimeZoneInfo zone, DateTimeOffset now, CultureInfo culture)
     {
-        var local = TimeZoneInfo.ConvertTime(moment, zone);
-        var days = local.Date.Subtract(TimeZoneInfo.ConvertTime(now, zone).Date).Days;
-        if (culture.TwoLetterISOLanguageName == "zh")
-        {
-            var time = $"{(local.Hour < 12 ? "上午" : "下午")}{(local.Hour % 12 == 0 ? 12 : local.Hour % 12)}:{local.Minute:00}";
+        var local = TimeZoneInfo.ConvertTime(moment, zone).DateTime;
+        var today = TimeZoneInfo.ConvertTime(now, zone).DateTime;
+        var days = local.Date.Subtract(today.Date).Days;
+        var chinese = culture.TwoLetterISOLanguageName == "zh";
+        var time = ShowroomDates.Time(local, chinese);
+        if (chinese)
             return days is >= 0 and < 3 ? NearDaysZh[days] + time
                 : days == -1 ? "昨天" + time
-                : $"{(local.Year == TimeZoneInfo.ConvertTime(now, zone).Year ? "" : local.Year + "年")}{local.Month}月{local.Day}日（{WeekdaysZh[(int)local.DayOfWeek]}）{time}";
-        }
-        var clock = local.ToString("h:mm tt", CultureInfo.InvariantCulture);
+                : $"{(local.Year == today.Year ? "" : local.Year + "年")}{ShowroomDates.Day(local, true)}{time}";
         if (days is >= 0 and < 2)
-            return $"{NearDaysEn[days]} {clock}";
+            return $"{NearDaysEn[days]} {time}";
         if (days == -1)
-            return $"Yesterday {clock}";
-        var format = local.Year == TimeZoneInfo.ConvertTime(now, zone).Year ? "ddd d MMM" : "ddd d MMM yyyy";
-        return $"{local.ToString(format, CultureInfo.InvariantCulture)}, {clock}";
+            return $"Yesterday {time}";
+        return $"{ShowroomDates.Day(local, false)}{(local.Year == today.Year ? "" : " " + local.Year)}, {time}";
     }
 }

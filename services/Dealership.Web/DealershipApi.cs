@@ -95,6 +95,30 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
 
     private readonly Dictionary<string, DealershipView?> _dealerships = new(StringComparer.OrdinalIgnoreCase);
 
+    private readonly Dictionary<Guid, string?> _customerNames = [];
+
+    /// <summary>
+    /// The customer's name of each lead, read once per page session: lists that refresh on every change (the day's
+    /// visits, the supervisor queue) ask lead-intake only about leads they have not shown before.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, string?>> CustomerNamesAsync(IEnumerable<Guid> leadIds)
+    {
+        var unknown = leadIds.Distinct().Where(id => !_customerNames.ContainsKey(id)).ToList();
+        var leads = await Task.WhenAll(unknown.Select(id => GetAsync<LeadDetail>($"/api/leads/{id}")));
+        for (var i = 0; i < unknown.Count; i++)
+            _customerNames[unknown[i]] = leads[i]?.Name;
+        return _customerNames;
+    }
+
+    /// <summary>The code of the signed-in person's own dealership; null for network-wide staff, who have none.</summary>
+    public async Task<string?> PersonsDealershipCodeAsync() =>
+        (await authentication.GetAuthenticationStateAsync()).User.FindFirst(Dealership.Hosting.Security.DealershipClaims.DealershipCode)?.Value is { } code && code != "*"
+            ? code : null;
+
+    /// <summary>The signed-in person's own dealership, or null (network-wide staff, or a dealership the services do not know).</summary>
+    public async Task<DealershipView?> PersonsDealershipAsync() =>
+        await PersonsDealershipCodeAsync() is { } code ? await DealershipAsync(code) : null;
+
     /// <summary>A dealership's names and time zone, read once per page session.</summary>
     public async Task<DealershipView?> DealershipAsync(string code)
     {

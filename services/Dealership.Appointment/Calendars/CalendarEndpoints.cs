@@ -112,7 +112,7 @@ public static class CalendarEndpoints
                 if (await FindAsync(db, code, cancellationToken) is not { } c)
                     return Problems.NotFound("dealership", code);
                 var zone = c.Zone();
-                var (start, end) = (Local(date, zone), Local(date.AddDays(1), zone));
+                var (start, end) = (ShowroomDates.StartOf(date, zone), ShowroomDates.StartOf(date.AddDays(1), zone));
                 var bookings = await db.Bookings.AsNoTracking()
                     .Where(b => b.DealershipId == c.DealershipId && b.StartsAt >= start && b.StartsAt < end)
                     .ToListAsync(cancellationToken);
@@ -133,8 +133,8 @@ public static class CalendarEndpoints
                 if (to < from || to.DayNumber - from.DayNumber > 366)
                     return Problems.Invalid("to", "Give a range of at most a year, to on or after from.");
                 var zone = c.Zone();
-                var start = Local(from, zone);
-                var end = Local(to.AddDays(1), zone);
+                var start = ShowroomDates.StartOf(from, zone);
+                var end = ShowroomDates.StartOf(to.AddDays(1), zone);
                 var bookings = await db.Bookings.AsNoTracking()
                     .Where(b => b.DealershipId == c.DealershipId && b.StartsAt >= start && b.StartsAt < end)
                     .ToListAsync(cancellationToken);
@@ -152,12 +152,6 @@ public static class CalendarEndpoints
                 return TypedResults.Ok(rows);
             })
             .WithSummary("Visits booked, confirmed, arrived, missed and cancelled, by the day of the visit, consultant or source channel");
-    }
-
-    private static DateTimeOffset Local(DateOnly day, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
     /// <summary>The showroom calendar of the dealership a request names by its code: each dealership appointment knows has one.</summary>
