@@ -12,6 +12,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
 
     public DbSet<ConsultantTask> Tasks => Set<ConsultantTask>();
     public DbSet<KnownLead> KnownLeads => Set<KnownLead>();
+    public DbSet<WaitingAssignment> WaitingAssignments => Set<WaitingAssignment>();
     public DbSet<WorkflowDefinition> WorkflowDefinitions => Set<WorkflowDefinition>();
     public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
     public DbSet<WorkflowJournalEntry> WorkflowJournal => Set<WorkflowJournalEntry>();
@@ -50,6 +51,13 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(l => l.CustomerName).HasMaxLength(200);
             e.Property(l => l.CustomerPhone).HasMaxLength(20);
             e.Property(l => l.VehicleOfInterest).HasMaxLength(200);
+        });
+        modelBuilder.Entity<WaitingAssignment>(e =>
+        {
+            e.ToTable("WaitingAssignments");
+            e.HasKey(w => w.LeadId);
+            e.Property(w => w.ConsultantName).HasMaxLength(200);
+            e.Property(w => w.ConsultantPhone).HasMaxLength(20);
         });
         modelBuilder.Entity<WorkflowDefinition>(e =>
         {

@@ -18,21 +18,34 @@ public static class FlowKeys
     public static string ForSource(string source) => source == "inbound-call" ? InboundCall : ActiveInvitation;
 }
 
-/// <summary>Keeps the lead's source and customer: the flow is chosen by source and the calls need the customer.</summary>
-public sealed class LeadAcceptedConsumer(InvitationWorkflowDbContext db, TimeProvider clock) : IConsumer<LeadAccepted>
+/// <summary>
+/// Keeps the lead's source and customer (the flow is chosen by source and the calls need the customer), and starts
+/// the lead's flow when its assignment got here first.
+/// </summary>
+[IdempotentWithoutInbox("the lead is stored once by its id and the flow started once by an id derived from the lead; "
+    + "the store and the start are several commits, and an inbox row taken with the first would let a redelivery skip the start")]
+public sealed class LeadAcceptedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadAccepted>
 {
     public async Task Consume(ConsumeContext<LeadAccepted> context)
     {
         var m = context.Message;
-        if (!await db.KnownLeads.AnyAsync(l => l.Id == m.LeadId, context.CancellationToken))
+        var lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken);
+        if (lead is null)
         {
-            db.KnownLeads.Add(new KnownLead
+            lead = new KnownLead
             {
                 Id = m.LeadId, DealershipId = m.DealershipId, Source = m.Source, CustomerName = m.CustomerName,
                 CustomerPhone = m.CustomerPhone, VehicleOfInterest = m.VehicleOfInterest, AcceptedAt = clock.GetUtcNow(),
-            });
+            };
+            db.KnownLeads.Add(lead);
+            await db.SaveChangesAsync(context.CancellationToken);
+            db.ChangeTracker.Clear();
         }
-        await db.SaveChangesAsync(context.CancellationToken);
+        // Read after the lead is committed: an assignment stored before this read is started here, and one stored
+        // after it finds the lead (LeadAssignedConsumer reads the lead after storing), so none is left waiting.
+        var waiting = await db.WaitingAssignments.AsNoTracking().SingleOrDefaultAsync(w => w.LeadId == m.LeadId, context.CancellationToken);
+        if (waiting is not null)
+            await LeadFlows.StartOnceAsync(db, runtime, lead, waiting, context.CancellationToken);
     }
 }
 
@@ -44,8 +57,7 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
     public async Task Consume(ConsumeContext<LeadAssigned> context)
     {
         var m = context.Message;
-        var businessKey = m.LeadId.ToString();
-        if (await db.WorkflowInstances.AnyAsync(i => i.BusinessKey == businessKey && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation), context.CancellationToken))
+        if (await LeadFlows.IsStartedAsync(db, m.LeadId, context.CancellationToken))
         {
             // Assigned again (e.g. a manager routed it from the supervisor queue): the running flow follows the consultant.
             await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, clock, m.LeadId,
@@ -53,32 +65,77 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
                 m.ConsultantId, completeWaitingReassignment: false, context.CancellationToken);
             return;
         }
-        // LeadAccepted and LeadAssigned travel separately; the retry policy waits for the first.
-        var lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken)
-            ?? throw new InvalidOperationException($"Lead {m.LeadId} is not known here yet (LeadAccepted not consumed).");
-        var processKey = FlowKeys.ForSource(lead.Source);
-        var definition = await runtime.FindPublishedAsync(processKey, m.DealershipId, context.CancellationToken)
-            ?? throw new WorkflowNotFoundException($"No published version of '{processKey}'.");
-        var variables = new JsonObject
+        // LeadAccepted and LeadAssigned travel separately and either may come first (a slow or restarted consumer,
+        // a redelivery): the assignment is kept until the lead is known, and whichever of the two comes second starts the flow.
+        var assignment = await db.WaitingAssignments.SingleOrDefaultAsync(w => w.LeadId == m.LeadId, context.CancellationToken);
+        if (assignment is null)
+            db.WaitingAssignments.Add(assignment = new WaitingAssignment { LeadId = m.LeadId, ReceivedAt = clock.GetUtcNow() });
+        if (assignment.AssignedAt <= m.OccurredAt)
         {
-            ["leadId"] = m.LeadId.ToString(),
-            ["dealershipId"] = m.DealershipId.ToString(),
-            ["source"] = lead.Source,
-            ["customerName"] = lead.CustomerName,
-            ["customerPhone"] = lead.CustomerPhone,
-            ["vehicleOfInterest"] = lead.VehicleOfInterest,
-            ["consultantId"] = m.ConsultantId.ToString(),
-            ["consultantName"] = m.ConsultantName,
-            ["consultantPhone"] = m.ConsultantPhone,
-            // The first-contact promise runs from the assignment, not from when this service got to it.
-            ["assignedAt"] = m.OccurredAt.ToString("O"),
-            ["noAnswerCount"] = 0,
-            ["flowVersion"] = definition.Version,
-        };
-        // One flow per lead: the id comes from the lead, so a concurrent copy of LeadAssigned fails on the key and,
-        // retried, finds the flow started.
-        await runtime.StartAsync(definition, m.DealershipId, variables, businessKey, null, context.CancellationToken,
-            WorkflowRuntime.DerivedId(m.LeadId, "invitation-flow"));
+            assignment.DealershipId = m.DealershipId;
+            assignment.ConsultantId = m.ConsultantId;
+            assignment.ConsultantName = m.ConsultantName;
+            assignment.ConsultantPhone = m.ConsultantPhone;
+            assignment.AssignedAt = m.OccurredAt;
+        }
+        await db.SaveChangesAsync(context.CancellationToken);
+        db.ChangeTracker.Clear();
+
+        var lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken);
+        if (lead is not null && !await LeadFlows.StartOnceAsync(db, runtime, lead, assignment, context.CancellationToken))
+        {
+            // Started meanwhile by the acceptance, perhaps with an earlier assignment: the flow follows this one.
+            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, clock, m.LeadId,
+                new JsonObject { ["consultantId"] = m.ConsultantId.ToString(), ["consultantName"] = m.ConsultantName, ["consultantPhone"] = m.ConsultantPhone },
+                m.ConsultantId, completeWaitingReassignment: false, context.CancellationToken);
+        }
+    }
+}
+
+/// <summary>The start of a lead's invitation flow, from whichever of its acceptance and its assignment came second.</summary>
+internal static class LeadFlows
+{
+    public static Task<bool> IsStartedAsync(InvitationWorkflowDbContext db, Guid leadId, CancellationToken cancellationToken)
+    {
+        var businessKey = leadId.ToString();
+        return db.WorkflowInstances.AnyAsync(
+            i => i.BusinessKey == businessKey && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation), cancellationToken);
+    }
+
+    /// <summary>Starts the flow unless it runs already; says whether it started it.</summary>
+    public static async Task<bool> StartOnceAsync(
+        InvitationWorkflowDbContext db, WorkflowRuntime runtime, KnownLead lead, WaitingAssignment assignment, CancellationToken cancellationToken)
+    {
+        var started = false;
+        if (!await IsStartedAsync(db, lead.Id, cancellationToken))
+        {
+            var processKey = FlowKeys.ForSource(lead.Source);
+            var definition = await runtime.FindPublishedAsync(processKey, assignment.DealershipId, cancellationToken)
+                ?? throw new WorkflowNotFoundException($"No published version of '{processKey}'.");
+            var variables = new JsonObject
+            {
+                ["leadId"] = lead.Id.ToString(),
+                ["dealershipId"] = assignment.DealershipId.ToString(),
+                ["source"] = lead.Source,
+                ["customerName"] = lead.CustomerName,
+                ["customerPhone"] = lead.CustomerPhone,
+                ["vehicleOfInterest"] = lead.VehicleOfInterest,
+                ["consultantId"] = assignment.ConsultantId.ToString(),
+                ["consultantName"] = assignment.ConsultantName,
+                ["consultantPhone"] = assignment.ConsultantPhone,
+                // The first-contact promise runs from the assignment, not from when this service got to it.
+                ["assignedAt"] = assignment.AssignedAt.ToString("O"),
+                ["noAnswerCount"] = 0,
+                ["flowVersion"] = definition.Version,
+            };
+            // One flow per lead: the id comes from the lead, so a concurrent start fails on the key and, retried,
+            // finds the flow started.
+            await runtime.StartAsync(definition, assignment.DealershipId, variables, lead.Id.ToString(), null, cancellationToken,
+                WorkflowRuntime.DerivedId(lead.Id, "invitation-flow"));
+            started = true;
+        }
+        await db.WaitingAssignments.Where(w => w.LeadId == lead.Id).ExecuteDeleteAsync(cancellationToken);
+        return started;
     }
 }
 
@@ -145,9 +202,18 @@ public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
     + "each flow's step commits on its own, which one inbox row could not cover")]
 public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadReassigned>
 {
-    public Task Consume(ConsumeContext<LeadReassigned> context) =>
-        FollowConsultantAsync(db, runtime, clock, context.Message.LeadId, ConsultantTaskMirror.Reassigned(context.Message),
-            context.Message.ConsultantId, completeWaitingReassignment: true, context.CancellationToken);
+    public async Task Consume(ConsumeContext<LeadReassigned> context)
+    {
+        var m = context.Message;
+        // Moved before its flow started (the lead's acceptance still on its way): the flow starts with the new consultant.
+        await db.WaitingAssignments.Where(w => w.LeadId == m.LeadId && w.AssignedAt <= m.OccurredAt).ExecuteUpdateAsync(w => w
+            .SetProperty(x => x.ConsultantId, m.ConsultantId)
+            .SetProperty(x => x.ConsultantName, m.ConsultantName)
+            .SetProperty(x => x.ConsultantPhone, m.ConsultantPhone)
+            .SetProperty(x => x.AssignedAt, m.OccurredAt), context.CancellationToken);
+        await FollowConsultantAsync(db, runtime, clock, m.LeadId, ConsultantTaskMirror.Reassigned(m),
+            m.ConsultantId, completeWaitingReassignment: true, context.CancellationToken);
+    }
 
     /// <summary>Gives the lead's running flows the consultant: variables, open tasks, and a waiting reassign-lead step.</summary>
     internal static async Task FollowConsultantAsync(

@@ -46,3 +46,18 @@ public class KnownLead
     public string? VehicleOfInterest { get; set; }
     public DateTimeOffset AcceptedAt { get; set; }
 }
+
+/// <summary>
+/// A lead's assignment that came before its <c>LeadAccepted</c>: kept until the lead is known, then its flow starts
+/// with this consultant and the row goes.
+/// </summary>
+public class WaitingAssignment
+{
+    public Guid LeadId { get; set; }
+    public Guid DealershipId { get; set; }
+    public Guid ConsultantId { get; set; }
+    public string ConsultantName { get; set; } = "";
+    public string ConsultantPhone { get; set; } = "";
+    public DateTimeOffset AssignedAt { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+}

@@ -91,6 +91,74 @@ public sealed class Consumer_Specs : IAsyncLifetime
         Assert.False(await scope.ServiceProvider.GetRequiredService<NotificationDbContext>().Messages.AnyAsync(m => m.LeadId == leadId));
     }
 
+    [Fact]
+    public async Task Should_start_the_flow_when_the_assignment_comes_before_the_lead_s_acceptance()
+    {
+        // Assignment's LeadAssigned overtook the LeadAccepted it answers (a slow or restarted consumer, a redelivery).
+        var lead = NewLead();
+        var assignedId = NewId.NextGuid();
+        var consultantId = Guid.NewGuid();
+        await _harness.Bus.Publish(new LeadAssigned(lead.LeadId, lead.DealershipId, consultantId, "王芳", "+8613800138001", "rules", DateTimeOffset.UtcNow),
+            ctx => ctx.MessageId = assignedId);
+        await Eventually.Get(() => Task.FromResult(_consumes.Count(assignedId, "invitation-workflow-lead-assigned")), n => n == 1,
+            because: "the assignment should be taken and kept, not retried into the error queue while the lead is unknown");
+        using (var scope = _app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+            Assert.False(await db.WorkflowInstances.AnyAsync(i => i.BusinessKey == lead.LeadId.ToString()));
+        }
+
+        // The acceptance sent to invitation-workflow alone (assignment would answer a published one with an assignment
+        // of its own), so the flow and its first call can only come from the assignment kept above.
+        var acceptedId = NewId.NextGuid();
+        await InvitationWorkflowsAcceptance(lead, acceptedId);
+        await Eventually.Get(() => Task.FromResult(_consumes.Count(acceptedId, "invitation-workflow-lead-accepted")), n => n == 1,
+            because: "invitation-workflow should take the lead");
+        var task = await Eventually.Get(async () =>
+        {
+            using var scope = _app.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>().Tasks.IgnoreQueryFilters()
+                .SingleOrDefaultAsync(t => t.LeadId == lead.LeadId && t.ConsultantId == consultantId);
+        }, t => t is not null, because: "the lead's flow should start and give 王芳 the first call");
+        Assert.Equal("first-contact", task!.Kind);
+        Assert.Null(_harness.Published.Select<Fault<LeadAssigned>>(x => x.Context.Message.Message.LeadId == lead.LeadId).FirstOrDefault());
+    }
+
+    [Fact]
+    public async Task Should_start_one_flow_per_lead_whichever_of_acceptance_and_assignment_comes_first()
+    {
+        var leads = Enumerable.Range(0, 20).Select(_ => NewLead()).ToList();
+        var consultantId = Guid.NewGuid();
+        await Task.WhenAll(leads.SelectMany(lead => new[]
+        {
+            _harness.Bus.Publish(new LeadAssigned(lead.LeadId, lead.DealershipId, consultantId, "王芳", "+8613800138001", "rules", DateTimeOffset.UtcNow)),
+            InvitationWorkflowsAcceptance(lead, NewId.NextGuid()),
+        }));
+
+        var ids = leads.Select(l => l.LeadId).ToList();
+        var keys = ids.Select(id => id.ToString()).ToList();
+        await Eventually.Get(() => Task.FromResult(_consumes.Count<LeadAssigned>("invitation-workflow-lead-assigned")), n => n >= 20,
+            because: "invitation-workflow should take every assignment");
+        await Eventually.Get(() => Task.FromResult(_consumes.Count<LeadAccepted>("invitation-workflow-lead-accepted")), n => n >= 20,
+            because: "invitation-workflow should take every lead");
+        using var scope = _app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+        var flows = await db.WorkflowInstances.Where(i => keys.Contains(i.BusinessKey!)).GroupBy(i => i.BusinessKey).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(20, flows.Count);
+        Assert.All(flows, n => Assert.Equal(1, n));
+        var firstCalls = await db.Tasks.IgnoreQueryFilters().Where(t => ids.Contains(t.LeadId) && t.Kind == "first-contact")
+            .GroupBy(t => t.LeadId).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(20, firstCalls.Count);
+        Assert.All(firstCalls, n => Assert.Equal(1, n));
+        Assert.False(await db.WaitingAssignments.AnyAsync(w => ids.Contains(w.LeadId)));
+    }
+
+    private async Task InvitationWorkflowsAcceptance(LeadAccepted lead, Guid messageId)
+    {
+        var queue = await _harness.Bus.GetSendEndpoint(new Uri("queue:invitation-workflow-lead-accepted"));
+        await queue.Send(lead, ctx => ctx.MessageId = messageId);
+    }
+
     private Task<T> Published<T>(Func<T, bool> match) where T : class =>
         Eventually.Get(
             () => Task.FromResult(_harness.Published.Select<T>(x => match(x.Context.Message)).Select(x => x.Context.Message).FirstOrDefault()),

@@ -202,6 +202,39 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("KnownLeads", (string)null);
                 });
 
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.WaitingAssignment", b =>
+                {
+                    b.Property<Guid>("LeadId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConsultantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsultantName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsultantPhone")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DealershipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("LeadId");
+
+                    b.ToTable("WaitingAssignments", (string)null);
+                });
+
             modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.BufferedWorkflowMessage", b =>
                 {
                     b.Property<Guid>("Id")
