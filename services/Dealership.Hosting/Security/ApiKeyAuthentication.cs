@@ -5,6 +5,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using Dealership.Hosting.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -58,10 +59,13 @@ public sealed class ApiKeyAuthenticationHandler(
 /// (429 past the sign-in limit, a 5xx) says nothing about the key, so it fails this request and is not remembered;
 /// kept, it would refuse a valid key with 401 for a minute. Requests that find no answer kept share one exchange per
 /// key: when the kept answer ran out under load, each of them asking at once went past the limit of the exchange.
+/// Without a verdict the request is answered 503 with Retry-After (<see cref="ServiceUnavailableException"/>): the key
+/// could not be checked, so nothing is let through, but the caller is told to try again rather than shown a 500.
 /// </remarks>
 public sealed class IdentityServiceApiKeyValidator(HttpClient http, IConfiguration configuration, SecurityKeyHolder signingKey, TimeProvider clock) : IApiKeyValidator
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, (ClaimsIdentity? Identity, DateTimeOffset Until)> _cache = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<ClaimsIdentity?>>> _exchanges = new();
     private readonly JsonWebTokenHandler _tokens = new() { MapInboundClaims = false };
@@ -91,7 +95,16 @@ public sealed class IdentityServiceApiKeyValidator(HttpClient http, IConfigurati
             ?? throw new InvalidOperationException("Identity:Url is not set: a service without the identity module asks the identity service to check API keys.");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(baseUrl), "/api/auth/client-token"));
         request.Headers.Add(ApiKeyAuthenticationHandler.Header, key);
-        using var response = await http.SendAsync(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            throw new ServiceUnavailableException("The identity service could not be reached to check the API key; try again shortly.", RetryAfter, ex);
+        }
+        using var _ = response;
         ClaimsIdentity? identity = null;
         if (response.IsSuccessStatusCode)
         {
@@ -102,7 +115,9 @@ public sealed class IdentityServiceApiKeyValidator(HttpClient http, IConfigurati
         }
         else if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
         {
-            throw new HttpRequestException($"The identity service answered {(int)response.StatusCode} while checking an API key.");
+            throw new ServiceUnavailableException(
+                $"The identity service answered {(int)response.StatusCode} while checking the API key; try again shortly.",
+                response.Headers.RetryAfter?.Delta ?? RetryAfter);
         }
         _cache[hash] = (identity, clock.GetUtcNow() + CacheFor);
         return identity;

@@ -39,6 +39,8 @@ public static class Authentication
         services.AddSingleton<SecurityKeyHolder>();
         services.AddHttpClient<IdentityServiceApiKeyValidator>();
         services.TryAddSingleton<IApiKeyValidator>(sp => sp.GetRequiredService<IdentityServiceApiKeyValidator>());
+        // A key that cannot be checked while the identity service is down is answered 503 with Retry-After, not 500.
+        services.AddExceptionHandler<Api.UnavailableProblems>();
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer token or API key", o => o.ForwardDefaultSelector = context =>

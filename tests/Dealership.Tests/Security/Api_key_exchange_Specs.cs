@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
+using Dealership.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -38,7 +40,7 @@ public sealed class Api_key_exchange_Specs : IDisposable
     {
         _identity.Answers.Enqueue(HttpStatusCode.TooManyRequests);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => _validator.ValidateAsync("demo-oem-key", CancellationToken.None));
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => _validator.ValidateAsync("demo-oem-key", CancellationToken.None));
         var identity = await _validator.ValidateAsync("demo-oem-key", CancellationToken.None);
 
         Assert.NotNull(identity);
@@ -65,6 +67,30 @@ public sealed class Api_key_exchange_Specs : IDisposable
         Assert.Null(await _validator.ValidateAsync("revoked-key", CancellationToken.None));
         Assert.Equal(1, _identity.Calls);
     }
+
+    [Fact]
+    public async Task Should_tell_an_integration_to_try_again_later_while_the_identity_service_is_down()
+    {
+        // Lead intake on its own, with the identity service it asks about keys not running (its port is closed).
+        await using var intake = await TestApp.StartAsync(settings:
+        [
+            "--services=lead-intake",
+            $"--Identity:Url=http://127.0.0.1:{ServiceProcess.FreePort()}",
+        ]);
+
+        using var response = await intake.KeyClient().PostAsJsonAsync("/api/leads", new
+        {
+            externalId = "OEM-DOWN-1", dealershipCode = "DEMO01", source = "oem", name = "陈先生", phone = "13912345678",
+        });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemAnswer>();
+        Assert.Contains("identity service could not be reached", problem!.Detail);
+    }
+
+    private sealed record ProblemAnswer(int Status, string Title, string Detail);
 
     private static string Token(RSA rsa) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
