@@ -34,6 +34,9 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(t => t.Why).HasMaxLength(1000);
             e.Property(t => t.Offer).HasMaxLength(1000);
             e.Property(t => t.Steps).HasMaxLength(2000);
+            e.Property(t => t.WhyZh).HasMaxLength(1000);
+            e.Property(t => t.OfferZh).HasMaxLength(1000);
+            e.Property(t => t.StepsZh).HasMaxLength(2000);
             e.Property(t => t.CustomerName).HasMaxLength(200);
             e.Property(t => t.CustomerPhone).HasMaxLength(20);
             e.Property(t => t.Source).HasMaxLength(60);

@@ -132,6 +132,8 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
         var state = await authentication.GetAuthenticationStateAsync();
         var token = state.User.FindFirst(WebSignIn.AccessTokenClaim)?.Value;
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // The services answer in the reader's language where they have it (a task's guidance).
+        request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue(System.Globalization.CultureInfo.CurrentUICulture.Name));
         var response = await clients.CreateClient(client).SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {

@@ -29,6 +29,10 @@ public class ConsultantTask
     public string? Why { get; set; }
     public string? Offer { get; set; }
     public string? Steps { get; set; }
+    /// <summary>The guidance in Chinese (the step's <c>-zh</c> headers), for the consultants who read it so.</summary>
+    public string? WhyZh { get; set; }
+    public string? OfferZh { get; set; }
+    public string? StepsZh { get; set; }
     public string? CustomerName { get; set; }
     public string? CustomerPhone { get; set; }
     public string? Source { get; set; }

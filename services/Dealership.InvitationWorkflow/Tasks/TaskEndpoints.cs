@@ -33,7 +33,7 @@ public static class TaskEndpoints
         var group = endpoints.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization();
         group.MapGet("/", async Task<Results<Ok<List<TaskView>>, ValidationProblem>> (
                 [Description("The consultant whose open tasks to list.")] Guid? consultantId, [Description("The lead whose open tasks to list.")] Guid? leadId,
-                ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
+                HttpRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
             {
                 if (consultantId is null && leadId is null)
                     return Problems.Invalid("consultantId", "Give a consultantId or a leadId.");
@@ -43,13 +43,13 @@ public static class TaskEndpoints
                 if (leadId is not null)
                     query = query.Where(t => t.LeadId == leadId);
                 var tasks = await query.OrderBy(t => t.DueAt).ToListAsync(cancellationToken);
-                return TypedResults.Ok(tasks.Select(t => View(user, t)).ToList());
+                return TypedResults.Ok(tasks.Select(t => View(request, user, t)).ToList());
             })
             .WithSummary("Open tasks by due time, for a consultant or a lead, with the call guidance");
 
-        group.MapGet("/{id:guid}", async Task<Results<Ok<TaskView>, NotFoundProblem>> (Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet("/{id:guid}", async Task<Results<Ok<TaskView>, NotFoundProblem>> (Guid id, HttpRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken) =>
                 await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken) is { } task
-                    ? TypedResults.Ok(View(user, task)) : Problems.NotFound("task", id))
+                    ? TypedResults.Ok(View(request, user, task)) : Problems.NotFound("task", id))
             .WithSummary("One task, open or done");
 
         group.MapPost("/{id:guid}/complete", CompleteAsync)
@@ -59,12 +59,18 @@ public static class TaskEndpoints
     }
 
     // The consultant who makes the call reads the whole number; others read it masked.
-    private static TaskView View(ClaimsPrincipal user, ConsultantTask t) => new(t.Id, t.LeadId, t.ConsultantId, t.Kind, t.Title, t.CreatedAt, t.DueAt,
-        new Guidance(t.CustomerName, PhoneMask.For(user, t.CustomerPhone, t.ConsultantId), t.Source, t.VehicleOfInterest, t.Why, t.Offer, t.Steps),
-        t.CompletedAt, t.Outcome);
+    // The guidance in the caller's language where the step has it (the console asks in its reader's language).
+    private static TaskView View(HttpRequest request, ClaimsPrincipal user, ConsultantTask t)
+    {
+        var chinese = request.PrefersChinese();
+        return new(t.Id, t.LeadId, t.ConsultantId, t.Kind, t.Title, t.CreatedAt, t.DueAt,
+            new Guidance(t.CustomerName, PhoneMask.For(user, t.CustomerPhone, t.ConsultantId), t.Source, t.VehicleOfInterest,
+                chinese ? t.WhyZh ?? t.Why : t.Why, chinese ? t.OfferZh ?? t.Offer : t.Offer, chinese ? t.StepsZh ?? t.Steps : t.Steps),
+            t.CompletedAt, t.Outcome);
+    }
 
     private static async Task<Results<Ok<TaskView>, ValidationProblem, NotFoundProblem, ConflictProblem>> CompleteAsync(
-        Guid id, CompleteTask body, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, CompleteTask body, HttpContext http, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var now = clock.GetUtcNow();
@@ -112,6 +118,6 @@ public static class TaskEndpoints
         }, cancellationToken);
         if (!done)
             return Problems.Conflict("Already done", "The task is already done.");
-        return TypedResults.Ok(View(user, await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken)));
+        return TypedResults.Ok(View(http.Request, user, await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken)));
     }
 }

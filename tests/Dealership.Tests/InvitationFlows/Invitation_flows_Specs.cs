@@ -129,6 +129,12 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         Assert.Equal("Inbound call: answer and invite", task.Title);
         Assert.Contains("phoned the showroom", task.Guidance.Why);
         Assert.Contains("Answer the phone", task.Guidance.Steps);
+        // A caller that reads Chinese gets the step's Chinese guidance.
+        using var chinese = new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{task.Id}") { Headers = { { "Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8" } } };
+        using var answer = await Client.SendAsync(chinese);
+        var inChinese = (await answer.Content.ReadFromJsonAsync<FlowTask>())!;
+        Assert.Equal("客户来电咨询。", inChinese.Guidance.Why);
+        Assert.StartsWith("接听电话，自我介绍", inChinese.Guidance.Steps);
         Assert.Equal("inbound-call", (await FlowOfAsync(leadId))["processKey"]!.GetValue<string>());
         var sms = Assert.Single(await SmsAsync(leadId, "new-lead"));
         Assert.Equal("consultant", sms.Recipient);

@@ -119,6 +119,9 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await page.GotoAsync($"/leads/{leadId}");
         await SignInAsync(page, "wangfang", TestApp.DemoPassword);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "冯先生" })).ToBeVisibleAsync();
+        // The step's guidance in the consultant's language.
+        await Expect(page.Locator(".log-call")).ToContainTextAsync("须在 24 小时内进行第一次跟进");
+        await Expect(page.Locator(".log-call")).ToContainTextAsync("邀约客户到店");
 
         await page.GetByRole(AriaRole.Radio, new() { Name = "已接通" }).CheckAsync();
         await page.GetByRole(AriaRole.Radio, new() { Name = "接受邀约" }).CheckAsync();

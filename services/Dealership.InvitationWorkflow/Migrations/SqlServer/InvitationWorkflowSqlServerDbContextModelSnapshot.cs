@@ -135,6 +135,10 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
+                    b.Property<string>("OfferZh")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
@@ -144,6 +148,10 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasColumnType("nvarchar(60)");
 
                     b.Property<string>("Steps")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("StepsZh")
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
@@ -159,6 +167,10 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasColumnType("nvarchar(200)");
 
                     b.Property<string>("Why")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("WhyZh")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 

@@ -129,6 +129,10 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OfferZh")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -138,6 +142,10 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Steps")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepsZh")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
@@ -153,6 +161,10 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Why")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WhyZh")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
