@@ -12,6 +12,14 @@ public static class Dates
     private static readonly string[] NearDaysZh = ["今天", "明天", "后天"];
     private static readonly string[] NearDaysEn = ["Today", "Tomorrow"];
 
+    /// <summary>A day of the showroom's calendar as a heading says it: 12月1日（周二） or Tue 1 Dec, with the year when not this year's.</summary>
+    public static string Day(DateOnly day, DateOnly today, CultureInfo culture)
+    {
+        var chinese = culture.TwoLetterISOLanguageName == "zh";
+        var words = ShowroomDates.Day(day.ToDateTime(TimeOnly.MinValue), chinese);
+        return day.Year == today.Year ? words : chinese ? $"{day.Year}年{words}" : $"{words} {day.Year}";
+    }
+
     public static string Format(DateTimeOffset moment, TimeZoneInfo zone, DateTimeOffset now, CultureInfo culture)
     {
         var local = TimeZoneInfo.ConvertTime(moment, zone).DateTime;

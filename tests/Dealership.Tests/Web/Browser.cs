@@ -28,9 +28,13 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>A browser window of its own, as a new visitor (no cookies) with a Chinese browser by default.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress, string locale = "zh-CN")
+    /// <summary>A page of a new browser session: a desktop's screen, or another size (a showroom tablet's 768 × 1024).</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, string locale = "zh-CN", ViewportSize? viewport = null)
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = viewport ?? new() { Width = 1280, Height = 900 },
+        });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }

@@ -61,6 +61,14 @@ public sealed class Console_reception_Specs(Browser browser) : IClassFixture<Bro
         await Expect(page.Locator(".walk-in-result")).ToHaveTextAsync("已登记，系统正在分配在岗销售顾问接待。");
         await Browser.ScreenshotAsync(page, "reception-zh");
 
+        // Another day's visits, headed by the day as the showroom writes it.
+        var later = day.AddDays(9);
+        await page.GotoAsync($"/reception?date={later:yyyy-MM-dd}");
+        string[] weekdays = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
+        var year = later.Year == TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, shanghai).Year ? "" : $"{later.Year}年";
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 2 }).First)
+            .ToHaveTextAsync($"{year}{later.Month}月{later.Day}日（{weekdays[(int)later.DayOfWeek]}）预约到店");
+
         var leads = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=inbound-call");
         Assert.Contains(leads!.Items, l => l.Name == "郑女士");
         var walkIns = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=walk-in");
