@@ -110,10 +110,12 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
         return _customerNames;
     }
 
-    /// <summary>The code of the signed-in person's own dealership; null for network-wide staff, who have none.</summary>
+    /// <summary>
+    /// The code of the dealership the signed-in person works for: their own, or for network-wide staff the one they
+    /// chose to work on (null until they choose).
+    /// </summary>
     public async Task<string?> PersonsDealershipCodeAsync() =>
-        (await authentication.GetAuthenticationStateAsync()).User.FindFirst(Dealership.Hosting.Security.DealershipClaims.DealershipCode)?.Value is { } code && code != "*"
-            ? code : null;
+        WebSignIn.WorkingDealership((await authentication.GetAuthenticationStateAsync()).User);
 
     /// <summary>The signed-in person's own dealership, or null (network-wide staff, or a dealership the services do not know).</summary>
     public async Task<DealershipView?> PersonsDealershipAsync() =>

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -39,6 +40,9 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     public const string CulturePath = "/culture";
     /// <summary>The person's bearer token, kept among the session's claims for the pages' API calls.</summary>
     public const string AccessTokenClaim = "access_token";
+    /// <summary>The dealership network-wide staff chose to work on, kept in their session.</summary>
+    public const string ChosenDealershipClaim = "chosen_dealership";
+    public const string DealershipPath = "/console/dealership";
 
     private sealed record TokenAnswer(string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
 
@@ -114,6 +118,26 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .ExcludeFromDescription();
 
+        // Network-wide staff (admin, network operations) work on one dealership at a time in the pages: the choice
+        // lives in their session, so every page and every refresh of it reads the same one.
+        app.MapPost(DealershipPath, async ([FromForm] string? code, [FromForm] string? returnUrl, HttpContext http) =>
+            {
+                var session = await http.AuthenticateAsync(Scheme);
+                if (session.Principal is not { } person || session.Properties is null
+                    || !IsNetworkWide(person))
+                    return Results.Forbid();
+                var identity = (ClaimsIdentity)person.Identity!;
+                foreach (var old in identity.FindAll(ChosenDealershipClaim).ToList())
+                    identity.RemoveClaim(old);
+                if (!string.IsNullOrWhiteSpace(code) && code.Length <= 20 && code.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+                    identity.AddClaim(new Claim(ChosenDealershipClaim, code.ToUpperInvariant()));
+                await http.SignInAsync(Scheme, person, session.Properties);
+                return Results.LocalRedirect(LocalUrl(returnUrl));
+            })
+            .RequireAuthorization(Policy)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .ExcludeFromDescription();
+
         // The reader's language, kept in a cookie; a GET so a plain link switches it on every page, the sign-in included.
         app.MapGet(CulturePath, (string? culture, string? returnUrl, HttpContext http) =>
             {
@@ -126,6 +150,13 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
             .AllowAnonymous()
             .ExcludeFromDescription();
     }
+
+    /// <summary>The person's own dealership, or the one network-wide staff chose to work on; null when there is none yet.</summary>
+    public static string? WorkingDealership(ClaimsPrincipal user) =>
+        IsNetworkWide(user) ? user.FindFirst(ChosenDealershipClaim)?.Value : user.FindFirst(DealershipClaims.DealershipCode)?.Value;
+
+    /// <summary>Staff of the whole network (admin, network operations), who belong to no one dealership.</summary>
+    public static bool IsNetworkWide(ClaimsPrincipal user) => user.FindFirst(DealershipClaims.Dealership)?.Value == DealershipClaims.AnyDealership;
 
     /// <summary>A return address on this site, never elsewhere (an open redirect would let a link lead away after sign-in).</summary>
     public static string LocalUrl(string? url) =>

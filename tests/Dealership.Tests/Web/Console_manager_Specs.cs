@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using Dealership.Tests.Support;
 using Microsoft.Playwright;
@@ -105,6 +106,30 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
 
     private sealed record Consultant(Guid Id, string Name, string Role, string Status);
     private sealed record Assigned(Guid? AssignedConsultantId, string? AssignedConsultantName);
+
+    [Fact]
+    public async Task Should_let_network_wide_staff_choose_the_dealership_the_pages_show()
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/reception");
+        await Browser.SignInAsync(page, "admin");
+
+        // The administrator (English in the profile) belongs to no dealership: the page asks which one to show.
+        await Expect(page.GetByText("This page shows one dealership: choose it at the top of the page.")).ToBeVisibleAsync();
+        await page.GetByLabel("Dealership to work on").SelectOptionAsync("DEMO02");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/reception$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Today's visits" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Dealership to work on")).ToHaveValueAsync("DEMO02");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Today's visits" })).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "reception-network-admin-en");
+        // The choice stays for the session: the next page shows the same dealership.
+        await page.GotoAsync("/plan");
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await Expect(page.Locator(".plan-grid")).ToContainTextAsync("周杰");
+    }
 
     [Fact]
     public async Task Should_let_the_supervisor_move_a_consultant_s_leads_to_another_and_send_a_consultant_on_leave()
