@@ -21,7 +21,7 @@ public sealed record TaskView(Guid Id, Guid LeadId, Guid ConsultantId, string Ki
 
 public sealed record LeadOpenTask(Guid Id, string Kind, Guid ConsultantId, DateTimeOffset DueAt);
 
-public sealed record LeadTimelineEntry(DateTimeOffset At, string Kind, string Text);
+public sealed record LeadTimelineEntry(DateTimeOffset At, string Kind, string Text, IReadOnlyDictionary<string, string>? Facts);
 
 public sealed record LeadEnquiry(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest, string? Note, DateTimeOffset ReceivedAt);
 

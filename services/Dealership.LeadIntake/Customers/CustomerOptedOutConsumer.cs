@@ -26,6 +26,7 @@ public sealed class CustomerOptedOutConsumer(LeadIntakeDbContext db) : IConsumer
                 {
                     Id = NewId.NextGuid(), LeadId = leadId, At = m.OccurredAt, Kind = "opted-out",
                     Text = $"The customer opted out of {m.Channel} ({source}); consent withdrawn",
+                    Facts = Leads.TimelineFacts.Write(new Dictionary<string, string?> { ["channel"] = m.Channel, ["keyword"] = m.Keyword }),
                 });
             }
         }

@@ -120,7 +120,7 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             openLead.Name ??= submission.Name;
             openLead.Email ??= submission.Email;
             AddTimeline(openLead.Id, now, "enquiry-merged",
-                $"New enquiry from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}, merged into this open lead");
+                $"New enquiry from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}, merged into this open lead", submission, channel);
             db.Publish(new LeadMerged(openLead.Id, dealership.Id, submission.Source, submission.ExternalId, now));
             customer!.Version++;
             result = new IntakeResult(IntakeOutcome.Merged, openLead.Id, null, IntakeResult.NoErrors);
@@ -159,7 +159,7 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             }
             db.Leads.Add(lead);
             AddEnquiry(lead, submission, channel, now);
-            AddTimeline(lead.Id, now, "received", $"Lead received from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}");
+            AddTimeline(lead.Id, now, "received", $"Lead received from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}", submission, channel);
             db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now, lead.VehicleOfInterest,
                 OwnerConsultantId: channel.Owner));
             result = new IntakeResult(IntakeOutcome.Accepted, lead.Id, null, IntakeResult.NoErrors);
@@ -211,8 +211,16 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             ReceivedAt = now,
         });
 
-    private void AddTimeline(Guid leadId, DateTimeOffset at, string kind, string text) =>
-        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = leadId, At = at, Kind = kind, Text = Text.Truncate(text, 1000)! });
+    private void AddTimeline(Guid leadId, DateTimeOffset at, string kind, string text, LeadSubmission submission, IntakeChannel channel) =>
+        db.Timeline.Add(new TimelineEntry
+        {
+            Id = NewId.NextGuid(), LeadId = leadId, At = at, Kind = kind, Text = Text.Truncate(text, 1000)!,
+            Facts = TimelineFacts.Write(new Dictionary<string, string?>
+            {
+                ["source"] = submission.Source, ["sourceDetail"] = submission.SourceDetail, ["channel"] = channel.Name,
+                ["submittedBy"] = channel.SubmittedBy, ["externalId"] = submission.ExternalId,
+            }),
+        });
 
     private static string Describe(LeadSubmission s) => s.SourceDetail is null ? s.Source : $"{s.Source} ({s.SourceDetail})";
 

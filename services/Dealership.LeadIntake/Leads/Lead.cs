@@ -125,4 +125,6 @@ public class TimelineEntry
     public DateTimeOffset At { get; set; }
     public required string Kind { get; set; }
     public required string Text { get; set; }
+    /// <summary>The facts the entry is made of, as JSON (<see cref="TimelineFacts"/>); null on entries older than them.</summary>
+    public string? Facts { get; set; }
 }

@@ -21,11 +21,35 @@ public static class LeadEndpoints
         leads.MapGet("/", ListAsync)
             .WithSummary("Leads of a dealership, newest first, filtered and paged; phone numbers masked");
         leads.MapGet("/{id:guid}", GetAsync)
-            .WithSummary("A lead with its stage, consultant, enquiries, open tasks and timeline");
+            .WithSummary("A lead with its stage, consultant, enquiries, open tasks and timeline")
+            .WithDescription("Each timeline entry has its English text and, since they are kept, its facts by name (see TimelineView.facts), "
+                + "from which a client writes the entry in the reader's language and the dealership's time zone.");
     }
 
     public record OpenTaskView(Guid Id, string Kind, Guid ConsultantId, DateTimeOffset DueAt);
-    public record TimelineView(DateTimeOffset At, string Kind, string Text);
+    /// <summary>One entry of a lead's timeline.</summary>
+    public record TimelineView(
+        DateTimeOffset At,
+        [property: Description("What happened: received, enquiry-merged, assigned, reassigned, unassigned, pooled, awaiting-shift, supervisor-alerted, "
+            + "closed, task-created, task-completed, task-reassigned, call-logged, appointment-booked, appointment-refused, appointment-rescheduled, "
+            + "appointment-cancelled, appointment-confirmed, customer-arrived, appointment-missed, sms-sent, sms-held, sms-refused, sms-failed, "
+            + "opted-out or flow-event.")]
+        string Kind,
+        [property: Description("The entry as an English sentence, times in UTC.")] string Text,
+        [property: Description(FactsDescription)] IReadOnlyDictionary<string, string>? Facts);
+
+    private const string FactsDescription =
+        "The facts the entry is made of, to write it in another language or time zone; null on entries recorded before facts were kept. "
+        + "Names by kind: received and enquiry-merged: source, sourceDetail, channel, submittedBy, externalId; "
+        + "assigned and reassigned: consultant, reason; unassigned and pooled: reason; awaiting-shift: waitUntil, reason; "
+        + "supervisor-alerted: supervisor (absent when nobody is on the roster), reason; closed: outcome (won or lost), reason; "
+        + "task-created: taskKind, dueAt; task-completed: outcome; task-reassigned: none; "
+        + "call-logged: taskKind, contact (reached, no-answer, wrong-number), answer (accepted, declined, undecided, callback), visitAt, callbackAt, note; "
+        + "appointment-booked: visitAt, purpose, model, by; appointment-refused: visitAt, reason; appointment-rescheduled: previousVisitAt, visitAt, by; "
+        + "appointment-cancelled: visitAt, by, reason; appointment-confirmed: visitAt, answer, channel; customer-arrived: arrivedAt; appointment-missed: visitAt; "
+        + "sms-sent: template, recipient, maskedPhone; sms-held: the same and sendAt, reason; sms-refused and sms-failed: the same and reason; "
+        + "opted-out: channel, keyword; flow-event: name, processKey, version. "
+        + "Times (dueAt, visitAt, ...) are ISO 8601 in UTC; a fact that does not apply is left out. Reasons are English text of the service that decided.";
     public record EnquiryView(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest, string? Note, DateTimeOffset ReceivedAt);
     public record LeadView(
         Guid Id, Guid DealershipId, string DealershipCode, string Source, string ExternalId, string? SourceDetail, string? Name, string? Phone, string? Email,
@@ -108,7 +132,7 @@ public static class LeadEndpoints
             var timeline = await db.Timeline.AsNoTracking()
                 .Where(t => t.LeadId == id)
                 .OrderBy(t => t.At)
-                .Select(t => new TimelineView(t.At, t.Kind, t.Text))
+                .Select(t => new TimelineView(t.At, t.Kind, t.Text, TimelineFacts.Read(t.Facts)))
                 .ToListAsync(cancellationToken);
             var enquiries = await db.Enquiries.AsNoTracking()
                 .Where(e => e.LeadId == id)

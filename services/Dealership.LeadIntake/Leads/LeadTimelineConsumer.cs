@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dealership.Contracts;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,7 @@ namespace Dealership.LeadIntake.Leads;
 /// <summary>
 /// Keeps lead-intake's view of each lead (stage, consultant, open tasks, timeline) from the other
 /// services' events, so one request shows the whole story of a lead. Each event is one timeline
-/// entry, and some also change the lead.
+/// entry, in English and as its facts (<see cref="TimelineFacts"/>), and some also change the lead.
 /// </summary>
 public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<LeadAssigned>,
@@ -34,10 +35,11 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<ConsultantTaskReassigned>,
     IConsumer<InvitationFlowEvent>
 {
-    private sealed record Entry(Guid LeadId, DateTimeOffset At, string Kind, string Text);
+    private sealed record Entry(Guid LeadId, DateTimeOffset At, string Kind, string Text, Dictionary<string, string?> Facts);
 
     public Task Consume(ConsumeContext<LeadAssigned> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "assigned", $"Assigned to {m.ConsultantName}: {m.Reason}"),
+        m => new(m.LeadId, m.OccurredAt, "assigned", $"Assigned to {m.ConsultantName}: {m.Reason}",
+            new() { ["consultant"] = m.ConsultantName, ["reason"] = m.Reason }),
         (lead, m) =>
         {
             AssignTo(lead, m.ConsultantId, m.ConsultantName);
@@ -46,27 +48,31 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         });
 
     public Task Consume(ConsumeContext<LeadReassigned> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}"),
+        m => new(m.LeadId, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}",
+            new() { ["consultant"] = m.ConsultantName, ["reason"] = m.Reason }),
         (lead, m) => AssignTo(lead, m.ConsultantId, m.ConsultantName));
 
     // Escalation may take a lead away from its consultant into the supervisor queue or the pool.
     public Task Consume(ConsumeContext<LeadUnassigned> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "unassigned", $"Not assigned: {m.Reason}"),
+        m => new(m.LeadId, m.OccurredAt, "unassigned", $"Not assigned: {m.Reason}", new() { ["reason"] = m.Reason }),
         (lead, _) => Unassign(lead, LeadStage.Unassigned));
 
     public Task Consume(ConsumeContext<LeadPooled> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "pooled", $"In the open pool: {m.Reason}"),
+        m => new(m.LeadId, m.OccurredAt, "pooled", $"In the open pool: {m.Reason}", new() { ["reason"] = m.Reason }),
         (lead, _) => Unassign(lead, LeadStage.Unassigned));
 
     public Task Consume(ConsumeContext<LeadAwaitingShift> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "awaiting-shift", $"Waiting for the next shift ({m.WaitUntil:u}): {m.Reason}"),
+        m => new(m.LeadId, m.OccurredAt, "awaiting-shift", $"Waiting for the next shift ({m.WaitUntil:u}): {m.Reason}",
+            new() { ["waitUntil"] = TimelineFacts.Moment(m.WaitUntil), ["reason"] = m.Reason }),
         (lead, _) => Unassign(lead, null));
 
     public Task Consume(ConsumeContext<SupervisorAlerted> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}"));
+        m => new(m.LeadId, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}",
+            new() { ["supervisor"] = m.SupervisorName, ["reason"] = m.Reason }));
 
     public Task Consume(ConsumeContext<LeadClosed> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "closed", $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}"),
+        m => new(m.LeadId, m.OccurredAt, "closed", $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}",
+            new() { ["outcome"] = m.Won ? "won" : "lost", ["reason"] = m.Reason }),
         async (lead, m) =>
         {
             lead.Stage = m.Won ? LeadStage.Won : LeadStage.Lost;
@@ -81,7 +87,8 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         });
 
     public Task Consume(ConsumeContext<ConsultantTaskCreated> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "task-created", $"Task {m.Kind} created, due {m.DueAt:u}"),
+        m => new(m.LeadId, m.OccurredAt, "task-created", $"Task {m.Kind} created, due {m.DueAt:u}",
+            new() { ["taskKind"] = m.Kind, ["dueAt"] = TimelineFacts.Moment(m.DueAt) }),
         async (_, m) =>
         {
             var task = await TaskAsync(m.TaskId, m.LeadId, context.CancellationToken);
@@ -91,11 +98,12 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         });
 
     public Task Consume(ConsumeContext<ConsultantTaskCompleted> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "task-completed", $"Task completed: {m.Outcome}"),
+        m => new(m.LeadId, m.OccurredAt, "task-completed", $"Task completed: {m.Outcome}", new() { ["outcome"] = m.Outcome }),
         async (_, m) => (await TaskAsync(m.TaskId, m.LeadId, context.CancellationToken)).CompletedAt = m.OccurredAt);
 
     public Task Consume(ConsumeContext<AppointmentBooked> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})"),
+        m => new(m.LeadId, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})",
+            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt), ["purpose"] = m.Purpose, ["model"] = m.Model, ["by"] = m.BookedBy }),
         (lead, m) =>
         {
             Advance(lead, LeadStage.AppointmentBooked);
@@ -103,39 +111,54 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         });
 
     public Task Consume(ConsumeContext<AppointmentRefused> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "appointment-refused", $"Visit for {m.StartsAt:u} could not be booked: {m.Reason}"));
+        m => new(m.LeadId, m.OccurredAt, "appointment-refused", $"Visit for {m.StartsAt:u} could not be booked: {m.Reason}",
+            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt), ["reason"] = m.Reason }));
 
     public Task Consume(ConsumeContext<AppointmentRescheduled> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "appointment-rescheduled", $"Visit moved from {m.PreviousStartsAt:u} to {m.StartsAt:u} by the {m.By}"));
+        m => new(m.LeadId, m.OccurredAt, "appointment-rescheduled", $"Visit moved from {m.PreviousStartsAt:u} to {m.StartsAt:u} by the {m.By}",
+            new() { ["previousVisitAt"] = TimelineFacts.Moment(m.PreviousStartsAt), ["visitAt"] = TimelineFacts.Moment(m.StartsAt), ["by"] = m.By }));
 
     public Task Consume(ConsumeContext<AppointmentCancelled> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-cancelled",
-            $"Visit of {m.StartsAt:u} cancelled by the {m.By}{(string.IsNullOrEmpty(m.Reason) ? "" : ": " + m.Reason)}"));
+            $"Visit of {m.StartsAt:u} cancelled by the {m.By}{(string.IsNullOrEmpty(m.Reason) ? "" : ": " + m.Reason)}",
+            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt), ["by"] = m.By, ["reason"] = m.Reason }));
 
     public Task Consume(ConsumeContext<AppointmentConfirmed> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "appointment-confirmed", $"Customer answered '{m.Answer}' for the visit of {m.StartsAt:u} (by {m.Channel})"));
+        m => new(m.LeadId, m.OccurredAt, "appointment-confirmed", $"Customer answered '{m.Answer}' for the visit of {m.StartsAt:u} (by {m.Channel})",
+            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt), ["answer"] = m.Answer, ["channel"] = m.Channel }));
 
     public Task Consume(ConsumeContext<CustomerArrived> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "customer-arrived", $"Customer arrived at the showroom at {m.ArrivedAt:u}"),
+        m => new(m.LeadId, m.OccurredAt, "customer-arrived", $"Customer arrived at the showroom at {m.ArrivedAt:u}",
+            new() { ["arrivedAt"] = TimelineFacts.Moment(m.ArrivedAt) }),
         (lead, m) => Reach(lead, Milestone.Arrived, m.ArrivedAt));
 
     public Task Consume(ConsumeContext<AppointmentMissed> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "appointment-missed", $"Customer did not come to the visit of {m.StartsAt:u}"));
+        m => new(m.LeadId, m.OccurredAt, "appointment-missed", $"Customer did not come to the visit of {m.StartsAt:u}",
+            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt) }));
 
     public Task Consume(ConsumeContext<SmsSent> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "sms-sent", $"SMS '{m.Template}' sent to the {m.Recipient} ({m.MaskedPhone})"));
+        m => new(m.LeadId, m.OccurredAt, "sms-sent", $"SMS '{m.Template}' sent to the {m.Recipient} ({m.MaskedPhone})",
+            Sms(m.Template, m.Recipient, m.MaskedPhone)));
 
     public Task Consume(ConsumeContext<SmsHeld> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "sms-held", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) held until {m.SendAt:u}: {m.Reason}"));
+        m => new(m.LeadId, m.OccurredAt, "sms-held", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) held until {m.SendAt:u}: {m.Reason}",
+            Sms(m.Template, m.Recipient, m.MaskedPhone, m.Reason, m.SendAt)));
 
     public Task Consume(ConsumeContext<SmsRefused> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "sms-refused", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) not sent: {m.Reason}"));
+        m => new(m.LeadId, m.OccurredAt, "sms-refused", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) not sent: {m.Reason}",
+            Sms(m.Template, m.Recipient, m.MaskedPhone, m.Reason)));
 
     public Task Consume(ConsumeContext<SmsFailed> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}"));
+        m => new(m.LeadId, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}",
+            Sms(m.Template, m.Recipient, m.MaskedPhone, m.Reason)));
 
     public Task Consume(ConsumeContext<ConsultantCallLogged> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "call-logged", $"Call logged for task {m.Kind}: {CallOutcome(m)}{(string.IsNullOrWhiteSpace(m.Note) ? "" : $" ({m.Note})")}"),
+        m => new(m.LeadId, m.OccurredAt, "call-logged", $"Call logged for task {m.Kind}: {CallOutcome(m)}{(string.IsNullOrWhiteSpace(m.Note) ? "" : $" ({m.Note})")}",
+            new()
+            {
+                ["taskKind"] = m.Kind, ["contact"] = m.Contact, ["answer"] = m.Answer, ["visitAt"] = TimelineFacts.Moment(m.VisitAt),
+                ["callbackAt"] = TimelineFacts.Moment(m.CallbackAt), ["note"] = m.Note?.Trim(),
+            }),
         (lead, m) =>
         {
             if (lead.FirstCallAt is null || m.OccurredAt < lead.FirstCallAt)
@@ -147,7 +170,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         });
 
     public Task Consume(ConsumeContext<ConsultantTaskReassigned> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "task-reassigned", "Open task moved to the new consultant"),
+        m => new(m.LeadId, m.OccurredAt, "task-reassigned", "Open task moved to the new consultant", []),
         async (_, m) =>
         {
             if (await db.Tasks.FindAsync([m.TaskId], context.CancellationToken) is { } task)
@@ -155,7 +178,8 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         });
 
     public Task Consume(ConsumeContext<InvitationFlowEvent> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "flow-event", $"{m.Name} ({m.ProcessKey} v{m.Version})"));
+        m => new(m.LeadId, m.OccurredAt, "flow-event", $"{m.Name} ({m.ProcessKey} v{m.Version})",
+            new() { ["name"] = m.Name, ["processKey"] = m.ProcessKey, ["version"] = m.Version.ToString(CultureInfo.InvariantCulture) }));
 
     /// <summary>
     /// The task's row, or a new one with no kind yet. The workflow announces a task's creation first, but a
@@ -171,6 +195,9 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         db.Tasks.Add(task);
         return task;
     }
+
+    private static Dictionary<string, string?> Sms(string template, string recipient, string maskedPhone, string? reason = null, DateTimeOffset? sendAt = null) =>
+        new() { ["template"] = template, ["recipient"] = recipient, ["maskedPhone"] = maskedPhone, ["reason"] = reason, ["sendAt"] = TimelineFacts.Moment(sendAt) };
 
     private static string? CallOutcome(ConsultantCallLogged m) => m.Answer switch
     {
@@ -190,7 +217,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     /// <summary>Adds the event's timeline entry and its change to the lead, once per message, in one commit.</summary>
     private async Task Apply<T>(ConsumeContext<T> context, Func<T, Entry> entry, Func<Lead, T, Task>? change) where T : class
     {
-        var (leadId, at, kind, text) = entry(context.Message);
+        var (leadId, at, kind, text, facts) = entry(context.Message);
         // Events about a lead follow its LeadAccepted, which this service committed before publishing;
         // a missing lead is a real fault: the message is retried, then parked in the error queue.
         var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, context.CancellationToken)
@@ -200,7 +227,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         if (at > lead.UpdatedAt)
             lead.UpdatedAt = at;
         lead.Version++;
-        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text });
+        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text, Facts = TimelineFacts.Write(facts) });
         db.Publish(new LeadViewChanged(lead.Id, lead.DealershipId, lead.Version, at));
         await db.SaveChangesAsync(context.CancellationToken);
     }

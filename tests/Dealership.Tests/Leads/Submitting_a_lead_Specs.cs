@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -44,6 +45,31 @@ public sealed class Submitting_a_lead_Specs : IAsyncLifetime
         Assert.Equal("consultant", sms.Recipient);
         Assert.Equal("new-lead", sms.Template);
         Assert.Contains("****", sms.Phone);
+    }
+
+    [Fact]
+    public async Task Should_give_each_timeline_entry_the_facts_it_is_made_of_with_its_times_in_utc()
+    {
+        var leadId = await _app.PostLeadAsync("OEM-1002");
+
+        var lead = await Eventually.Get(() => _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!,
+            l => l!.OpenTasks.Count == 1 && l.Timeline.Any(t => t.Kind == "sms-sent"), because: "the lead should be assigned, tasked and notified");
+
+        var received = lead!.Timeline.Single(t => t.Kind == "received").Facts!;
+        Assert.Equal(("oem", "http", "OEM-1002"), (received["source"], received["channel"], received["externalId"]));
+        Assert.Equal(lead.AssignedConsultantName, lead.Timeline.Single(t => t.Kind == "assigned").Facts!["consultant"]);
+        var created = lead.Timeline.Single(t => t.Kind == "task-created").Facts!;
+        Assert.Equal("first-contact", created["taskKind"]);
+        // A moment is ISO 8601 in UTC: the reader converts it to the showroom's clock. (The task's own row keeps milliseconds.)
+        Assert.EndsWith("Z", created["dueAt"]);
+        Assert.Equal(Assert.Single(lead.OpenTasks).DueAt, DateTimeOffset.Parse(created["dueAt"], CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(1));
+        // What does not apply (a reason, a later time) is left out, not sent empty.
+        var sms = lead.Timeline.Single(t => t.Kind == "sms-sent").Facts!;
+        Assert.Equal(["maskedPhone", "recipient", "template"], sms.Keys.Order());
+        Assert.Equal(("new-lead", "consultant"), (sms["template"], sms["recipient"]));
+        Assert.Contains("****", sms["maskedPhone"]);
+        // The sentence API callers read is still there.
+        Assert.StartsWith("Task first-contact created, due ", lead.Timeline.Single(t => t.Kind == "task-created").Text);
     }
 
     [Fact]
@@ -151,7 +177,9 @@ public sealed class Submitting_a_lead_Specs : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
         var lead = await Eventually.Get(() => _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!,
             l => l!.Timeline.Count(t => t.Kind == "sms-sent") == 2 && l.Stage == "appointmentBooked");
-        Assert.Contains(lead!.Timeline, t => t.Kind == "appointment-booked");
+        var bookedFacts = Assert.Single(lead!.Timeline, t => t.Kind == "appointment-booked").Facts!;
+        Assert.Equal(startsAt, DateTimeOffset.Parse(bookedFacts["visitAt"], CultureInfo.InvariantCulture));
+        Assert.Equal("test-drive", bookedFacts["purpose"]);
         var sms = await _app.Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}");
         var confirmation = Assert.Single(sms!, m => m.Recipient == "customer");
         Assert.Equal("appointment-confirmation", confirmation.Template);

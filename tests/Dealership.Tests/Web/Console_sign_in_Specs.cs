@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Dealership.Tests.Support;
@@ -142,8 +143,69 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await Expect(booking).ToContainTextAsync(spoken, new() { Timeout = 20_000 });
         await Expect(booking).ToContainTextAsync("已预约");
         await Expect(page.Locator(".lead-summary")).ToContainTextAsync("已预约到店");
-        await Expect(page.GetByText("首次跟进（24小时内）")).ToHaveCountAsync(0);
+        // Done: no longer among the open tasks (the timeline still tells of it).
+        await Expect(page.Locator(".log-call").GetByText("首次跟进（24小时内）")).ToHaveCountAsync(0);
         await Browser.ScreenshotAsync(page, "lead-card-booked-zh");
+
+        // The call and the booking on the timeline, at the visit time on the showroom's clock.
+        var visit = (day.DayNumber - today.DayNumber) switch
+        {
+            1 => "明天",
+            2 => "后天",
+            _ => $"{day.Month}月{day.Day}日（周{"日一二三四五六"[(int)day.DayOfWeek]}）",
+        } + spoken;
+        var timeline = page.Locator(".lead-timeline");
+        await Expect(timeline).ToContainTextAsync($"首次跟进（24小时内）：接受邀约，到店时间：{visit}");
+        await Expect(timeline).ToContainTextAsync($"{visit} · 到店看车");
+        await NoTimestampAsync(timeline);
+        await timeline.Locator(".mud-timeline-item").Last.ScrollIntoViewIfNeededAsync();
+        await Browser.ScreenshotAsync(page, "lead-timeline-booked-zh");
+    }
+
+    [Fact]
+    public async Task Should_write_the_lead_s_timeline_in_the_reader_s_language_with_times_on_the_showroom_s_clock()
+    {
+        var leadId = await LeadOfAsync(WangFang, "WEB-TIMELINE", "韩先生", "13912340008");
+        var lead = await Eventually.Get(() => _app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!,
+            l => l!.Timeline.Any(t => t.Kind == "sms-sent"), because: "the consultant should be told of the lead");
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var due = TimeZoneInfo.ConvertTime(DateTimeOffset.Parse(lead!.Timeline.Single(t => t.Kind == "task-created").Facts!["dueAt"], CultureInfo.InvariantCulture), shanghai);
+        var days = (due.Date - TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, shanghai).Date).Days;
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync($"/leads/{leadId}");
+        await Browser.SignInAsync(page, "wangfang");
+        await Expect(page).ToHaveURLAsync(new Regex($"/leads/{leadId}$"));
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+
+        // The first follow-up's deadline, 24 hours on: tomorrow on the showroom's clock, in the glossary's words.
+        var timeline = page.Locator(".lead-timeline");
+        var zhDay = days switch { 0 => "今天", 1 => "明天", 2 => "后天", _ => $"{due.Month}月{due.Day}日" };
+        var zhTime = $"{(due.Hour < 12 ? "上午" : "下午")}{(due.Hour % 12 == 0 ? 12 : due.Hour % 12)}:{due.Minute:00}";
+        await Expect(timeline).ToContainTextAsync($"首次跟进（24小时内），截止时间：{zhDay}{zhTime}");
+        await Expect(timeline).ToContainTextAsync("新线索提醒（顾问），发给顾问（");
+        await Expect(timeline).ToContainTextAsync("厂家分配的潜在客户 · 渠道：HTTP 接口");
+        await NoTimestampAsync(timeline);
+        await timeline.ScrollIntoViewIfNeededAsync();
+        await Browser.ScreenshotAsync(page, "lead-timeline-zh");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page).ToHaveURLAsync(new Regex($"/leads/{leadId}$"));
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        var enDay = days switch { 0 => "Today ", 1 => "Tomorrow ", _ => due.ToString("ddd d MMM, ", CultureInfo.InvariantCulture) };
+        await Expect(timeline).ToContainTextAsync($"First follow-up (within 24 hours) · due: {enDay}{due.ToString("h:mm tt", CultureInfo.InvariantCulture)}");
+        await Expect(timeline).ToContainTextAsync("New lead for a consultant, to the consultant (");
+        await Expect(timeline).ToContainTextAsync("OEM-assigned lead · channel: HTTP API");
+        await NoTimestampAsync(timeline);
+        await timeline.ScrollIntoViewIfNeededAsync();
+        await Browser.ScreenshotAsync(page, "lead-timeline-en");
+    }
+
+    /// <summary>No UTC timestamp as lead-intake's English sentences wrote them (2026-12-01 10:41:28Z), nor an ISO one.</summary>
+    private static async Task NoTimestampAsync(ILocator timeline)
+    {
+        var text = await timeline.InnerTextAsync();
+        Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}:\d{2}|\d\s?Z\b", text);
     }
 
     [Fact]
