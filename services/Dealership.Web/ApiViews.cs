@@ -80,3 +80,8 @@ public sealed record RejectionView(Guid Id, string? DealershipCode, string Chann
 public sealed record SmsTemplateView(string Purpose, string Language, string Recipient, string Body, bool Custom, IReadOnlyList<string> Placeholders);
 
 public sealed record SmsPreview(string Text, int Characters, int Segments, IReadOnlyList<string> UnknownPlaceholders);
+
+/// <summary>A routing rule as assignment holds it; steps are the service's names (roundRobin, pool…), tried in order.</summary>
+public sealed record RoutingRuleView(string Name, List<string> Sources, string? VehicleContains, string? Language, string? Team, List<string> Steps);
+
+public sealed record RoutingView(Guid DealershipId, string DealershipCode, string TimeZone, string OutsideHours, string OnFirstContactOverdue, List<RoutingRuleView> Rules);

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using Dealership.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dealership.Tests.Web;
+
+/// <summary>
+/// The console's administration: the routing rules edited by operations staff.
+/// </summary>
+public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
+{
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<IPage> SignInAsync(string person, string path)
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync(path);
+        await Browser.SignInAsync(page, person);
+        return page;
+    }
+
+    private sealed record Rule(string Name, List<string> Sources, List<string> Steps);
+    private sealed record Routing(string OutsideHours, List<Rule> Rules);
+    private sealed record Assignment(string? Rule);
+    private sealed record AssignmentDetail(Assignment Assignment);
+
+    [Fact]
+    public async Task Should_save_the_routing_rules_edited_on_the_page_and_route_the_next_lead_by_them()
+    {
+        var page = await SignInAsync("ops", "/routing");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "线索分配规则" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await Expect(page.Locator(".no-rules")).ToHaveTextAsync("暂无本店规则：所有线索按默认方式分配。");
+
+        // A rule without a name is refused, and the page says so beside the rule's name.
+        await page.GetByRole(AriaRole.Button, new() { Name = "添加规则" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存规则" }).ClickAsync();
+        var rules = page.Locator(".routing-rule");
+        await Expect(rules.Nth(0)).ToContainTextAsync("请填写规则名称，它会显示在该规则的每次分配记录中。");
+        await Expect(page.Locator(".routing-message")).ToContainTextAsync("未保存：");
+        await Browser.ScreenshotAsync(page, "routing-invalid-zh");
+        await rules.Nth(0).GetByLabel("规则名称").FillAsync("其他线索");
+
+        // The motor show's visitors go to the open pool, before every other rule.
+        await page.GetByRole(AriaRole.Button, new() { Name = "添加规则" }).ClickAsync();
+        var show = rules.Nth(1);
+        await show.GetByLabel("规则名称").FillAsync("车展线索进公共池");
+        await show.GetByText("市场活动收集的潜在客户").ClickAsync();
+        await show.GetByRole(AriaRole.Button, new() { Name = "为规则 2 添加步骤" }).ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText("公共线索池（先抢先得）").ClickAsync();
+        await show.GetByRole(AriaRole.Button, new() { Name = "从规则 2 中删除“轮流分配”" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "上移规则 2" }).ClickAsync();
+        await Expect(rules.Nth(0).Locator(".rule-title")).ToHaveTextAsync("规则 1：车展线索进公共池");
+        await Expect(rules.Nth(1).Locator(".rule-title")).ToHaveTextAsync("规则 2：其他线索");
+
+        await page.Locator(".outside-hours").ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText("分配给当前在岗的销售顾问").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存规则" }).ClickAsync();
+        await Expect(page.Locator(".routing-message")).ToHaveTextAsync("已保存，新线索将按这些规则分配。");
+        await Browser.ScreenshotAsync(page, "routing-zh");
+
+        var routing = (await _app.Client.GetFromJsonAsync<Routing>("/api/routing-rules?dealershipCode=DEMO01"))!;
+        Assert.Equal("whoeverIsOnDuty", routing.OutsideHours);
+        Assert.Equal(["车展线索进公共池", "其他线索"], routing.Rules.Select(r => r.Name));
+        Assert.Equal(["marketing-event"], routing.Rules[0].Sources);
+        Assert.Equal(["pool"], routing.Rules[0].Steps);
+        var lead = await _app.PostLeadAsync("ROUTING-PAGE-1", "卫先生", source: "marketing-event");
+        await Eventually.Get(async () =>
+            {
+                // Not found until assignment has taken the lead in.
+                using var answer = await _app.Client.GetAsync($"/api/assignments/{lead}");
+                return answer.IsSuccessStatusCode ? await answer.Content.ReadFromJsonAsync<AssignmentDetail>() : null;
+            },
+            a => a?.Assignment.Rule == "车展线索进公共池", because: "the motor show's lead goes by the rule saved on the page");
+
+        // The same rules, read in English.
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Routing rules" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await Expect(rules.Nth(0).Locator(".rule-title")).ToHaveTextAsync("Rule 1: 车展线索进公共池");
+        await Expect(rules.Nth(0).Locator(".steps")).ToHaveTextAsync("Open pool: first to claim gets it");
+        await Expect(page.GetByLabel("A lead outside working hours")).ToHaveValueAsync("Goes to whoever is on duty");
+        await Browser.ScreenshotAsync(page, "routing-en");
+    }
+}
