@@ -85,3 +85,6 @@ public sealed record SmsPreview(string Text, int Characters, int Segments, IRead
 public sealed record RoutingRuleView(string Name, List<string> Sources, string? VehicleContains, string? Language, string? Team, List<string> Steps);
 
 public sealed record RoutingView(Guid DealershipId, string DealershipCode, string TimeZone, string OutsideHours, string OnFirstContactOverdue, List<RoutingRuleView> Rules);
+
+public sealed record PersonView(Guid Id, string UserName, string DisplayName, Guid? DealershipId, string? DealershipCode, Guid? ConsultantId, string Language,
+    IReadOnlyList<string> Roles, DateTimeOffset? LockedUntil);

@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Dealership.Tests.Web;
 
 /// <summary>
-/// The console's administration: the routing rules edited by operations staff.
+/// The console's administration: the routing rules edited by operations staff, and the sign-ins the retail manager makes and unlocks.
 /// </summary>
 public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
 {
@@ -87,5 +87,64 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
         await Expect(rules.Nth(0).Locator(".steps")).ToHaveTextAsync("Open pool: first to claim gets it");
         await Expect(page.GetByLabel("A lead outside working hours")).ToHaveValueAsync("Goes to whoever is on duty");
         await Browser.ScreenshotAsync(page, "routing-en");
+    }
+
+    [Fact]
+    public async Task Should_let_the_retail_manager_give_a_consultant_of_the_roster_a_sign_in_that_works()
+    {
+        var page = await SignInAsync("manager", "/people");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "人员与登录账号" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await Expect(page.Locator(".people-list tr", new() { HasText = "wangfang" })).ToContainTextAsync("销售顾问");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "添加人员" }).ClickAsync();
+        var editor = page.Locator(".person-editor");
+        await editor.GetByLabel("姓名", new() { Exact = true }).FillAsync("张伟");
+        await editor.GetByLabel("用户名", new() { Exact = true }).FillAsync("zhangwei");
+        // Only the roster's consultants without a sign-in are offered.
+        await editor.Locator(".person-consultant").ClickAsync();
+        var offered = page.Locator(".mud-popover-open");
+        await Expect(offered).ToContainTextAsync("张伟 Zhang Wei");
+        await Expect(offered).Not.ToContainTextAsync("王芳");
+        await offered.GetByText("张伟 Zhang Wei").ClickAsync();
+
+        // A weak password is refused beside the password field, in the reader's language.
+        await editor.GetByLabel("初始密码").FillAsync("zhangwei");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "创建账号" }).ClickAsync();
+        await Expect(editor).ToContainTextAsync("密码至少 8 位，须包含大写字母、小写字母和数字。");
+        await Expect(page.Locator(".people-message")).ToContainTextAsync("未保存：");
+        await Browser.ScreenshotAsync(page, "people-zh");
+        await editor.GetByLabel("初始密码").FillAsync("Zhangwei2026");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "创建账号" }).ClickAsync();
+        await Expect(page.Locator(".people-message")).ToHaveTextAsync("张伟 现在可以用 zhangwei 登录。");
+        await Expect(page.Locator(".people-list tr", new() { HasText = "zhangwei" })).ToContainTextAsync("DEMO01");
+        await page.SetViewportSizeAsync(820, 1180);
+        await Browser.ScreenshotAsync(page, "people-tablet-zh");
+
+        var his = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await his.GotoAsync("/");
+        await Browser.SignInAsync(his, "zhangwei", "Zhangwei2026");
+        await Expect(his.GetByRole(AriaRole.Heading, new() { Name = "您好，张伟" })).ToBeVisibleAsync();
+        await Expect(his.Locator(".who-am-i")).ToContainTextAsync("销售顾问");
+    }
+
+    [Fact]
+    public async Task Should_let_the_retail_manager_unlock_a_consultant_locked_out_by_wrong_passwords()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _app.Client.BaseAddress };
+        for (var i = 0; i < 5; i++)
+            await anonymous.PostAsJsonAsync("/api/auth/token", new { userName = "liqiang", password = "wrong password" });
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await anonymous.PostAsJsonAsync("/api/auth/token", new { userName = "liqiang", password = TestApp.DemoPassword })).StatusCode);
+
+        var page = await SignInAsync("manager", "/people");
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        var row = page.Locator(".people-list tr", new() { HasText = "liqiang" });
+        await Expect(row.Locator(".sign-in-status")).ToContainTextAsync("锁定至");
+        await row.GetByRole(AriaRole.Button, new() { Name = "解锁 李强" }).ClickAsync();
+        await Expect(page.Locator(".people-message")).ToHaveTextAsync("李强 已解锁，可以再次登录。");
+        await Expect(row.Locator(".sign-in-status")).ToHaveTextAsync("可以登录");
+
+        using var liqiang = await _app.SignInAsync("liqiang");
     }
 }
