@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Dealership.Tests.Web;
 
 /// <summary>
-/// The console's administration: the routing rules edited by operations staff, and the sign-ins the retail manager makes and unlocks.
+/// The console's administration: the routing rules edited by operations staff, the sign-ins the retail manager makes and unlocks, and the dealerships the admin keeps.
 /// </summary>
 public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
 {
@@ -146,5 +146,45 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
         await Expect(row.Locator(".sign-in-status")).ToHaveTextAsync("可以登录");
 
         using var liqiang = await _app.SignInAsync("liqiang");
+    }
+
+    [Fact]
+    public async Task Should_let_the_admin_open_a_dealership_that_the_other_services_then_know_and_rename_it()
+    {
+        var page = await SignInAsync("admin", "/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Administrator" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await page.Locator(".main-nav").GetByRole(AriaRole.Link, new() { Name = "Dealerships" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/dealerships"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dealerships" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "New dealership" }).ClickAsync();
+        var editor = page.Locator(".dealership-editor");
+        await editor.GetByLabel("Code").FillAsync("DEMO01");
+        await editor.GetByLabel("Chinese name").FillAsync("演示汽车杭州店");
+        await editor.GetByLabel("English name").FillAsync("Demo Motors Hangzhou");
+        await editor.GetByLabel("Time zone").FillAsync("Hangzhou");
+        await editor.GetByLabel("Showroom address").FillAsync("杭州市西湖区文三路 100 号");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(editor).ToContainTextAsync("Not a time zone: use an id such as Asia/Shanghai.");
+        await editor.GetByLabel("Time zone").FillAsync("Asia/Shanghai");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(editor).ToContainTextAsync("A dealership with this code exists already.");
+        await Browser.ScreenshotAsync(page, "dealerships-en");
+        await editor.GetByLabel("Code").FillAsync("DEMO03");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator(".dealership-message")).ToHaveTextAsync("DEMO03 is saved; the other services follow within moments.");
+        await Expect(page.Locator(".dealership-list tr", new() { HasText = "DEMO03" })).ToContainTextAsync("Demo Motors Hangzhou");
+
+        // Assignment learns of it: the new dealership has routing settings of its own.
+        await Eventually.Get(async () => (await _app.Client.GetAsync("/api/routing-rules?dealershipCode=DEMO03")).StatusCode,
+            status => status == HttpStatusCode.OK, because: "assignment follows the new dealership");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit DEMO03" }).ClickAsync();
+        await Expect(editor.GetByLabel("English name")).ToHaveValueAsync("Demo Motors Hangzhou");
+        await editor.GetByLabel("English name").FillAsync("Demo Motors Hangzhou West Lake");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator(".dealership-list tr", new() { HasText = "DEMO03" })).ToContainTextAsync("Demo Motors Hangzhou West Lake");
     }
 }
