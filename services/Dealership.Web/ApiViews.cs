@@ -88,3 +88,9 @@ public sealed record RoutingView(Guid DealershipId, string DealershipCode, strin
 
 public sealed record PersonView(Guid Id, string UserName, string DisplayName, Guid? DealershipId, string? DealershipCode, Guid? ConsultantId, string Language,
     IReadOnlyList<string> Roles, DateTimeOffset? LockedUntil);
+
+public sealed record ApiClientView(Guid Id, string Name, string KeyPrefix, IReadOnlyList<string> Scopes, IReadOnlyList<string> Dealerships,
+    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? RevokedBy);
+
+/// <summary>A new integration client and its key, which the identity service answers this once and never again.</summary>
+public sealed record CreatedApiClient(ApiClientView Client, string Key);

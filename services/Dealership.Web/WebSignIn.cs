@@ -36,7 +36,7 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     /// <summary>The people who sign in: <see cref="PeopleManagers"/>, as the identity service's people API allows.</summary>
     public const string PeoplePolicy = "web-people";
     public static readonly string[] PeopleManagers = [StaffRoles.RetailManager, StaffRoles.Admin];
-    /// <summary>Admins only: the network's dealerships.</summary>
+    /// <summary>Admins only: the dealerships and the integration keys.</summary>
     public const string AdminPolicy = "web-admin";
     public const string DeniedPath = "/denied";
     public const string SignInPath = "/signin";

@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Dealership.Tests.Web;
 
 /// <summary>
-/// The console's administration: the routing rules edited by operations staff, the sign-ins the retail manager makes and unlocks, and the dealerships the admin keeps.
+/// The console's administration: the routing rules edited by operations staff, the sign-ins the retail manager makes and unlocks, and the dealerships and integration keys the admin keeps.
 /// </summary>
 public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
 {
@@ -146,6 +146,56 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
         await Expect(row.Locator(".sign-in-status")).ToHaveTextAsync("可以登录");
 
         using var liqiang = await _app.SignInAsync("liqiang");
+    }
+
+    [Fact]
+    public async Task Should_show_a_new_integration_key_once_let_it_submit_leads_and_refuse_it_once_revoked()
+    {
+        // The admin chose English in the profile.
+        var page = await SignInAsync("admin", "/api-clients");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Integration keys" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "New integration key" }).ClickAsync();
+        var editor = page.Locator(".api-client-editor");
+        await editor.GetByLabel("System", new() { Exact = true }).FillAsync("Autohome lead portal");
+        await editor.GetByText("DEMO01 · Demo Motors Shanghai").ClickAsync();
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Create the key" }).ClickAsync();
+
+        var shown = page.Locator(".new-key");
+        await Expect(shown).ToContainTextAsync("it is shown only this once and cannot be shown again");
+        var key = await shown.GetByLabel("API key").InputValueAsync();
+        Assert.StartsWith("dk_", key);
+        await Browser.ScreenshotAsync(page, "api-clients-en");
+        using var portal = _app.KeyClient(key);
+        var submitted = await portal.PostAsJsonAsync("/api/leads", Lead());
+        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+
+        // Once put away, the key is nowhere on the page again, only its first letters to tell it by.
+        await shown.GetByRole(AriaRole.Button, new() { Name = "I have kept it" }).ClickAsync();
+        await page.GotoAsync("/api-clients");
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        var row = page.Locator(".api-client-list tr", new() { HasText = "Autohome lead portal" });
+        await Expect(row).ToContainTextAsync(key[..8] + "…");
+        Assert.DoesNotContain(key, await page.ContentAsync());
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke the key of Autohome lead portal" }).ClickAsync();
+        await Expect(page.Locator(".revoke-confirmation")).ToContainTextAsync("cannot be undone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke the key", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".api-client-message")).ToHaveTextAsync("The key of Autohome lead portal is revoked.");
+        await Expect(row.Locator(".key-status")).ToContainTextAsync("Revoked");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await portal.PostAsJsonAsync("/api/leads", Lead())).StatusCode);
+
+        // The page in Chinese on a tablet, for the screenshot.
+        await page.GetByRole(AriaRole.Link, new() { Name = "中文" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "系统对接与接口密钥" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await page.SetViewportSizeAsync(820, 1180);
+        await Browser.ScreenshotAsync(page, "api-clients-tablet-zh");
+
+        static object Lead() => new
+        {
+            dealershipCode = "DEMO01", name = "钱女士", phone = TestApp.UniquePhone(), source = "other", channelName = "Autohome", externalId = "AH-" + Guid.NewGuid(),
+        };
     }
 
     [Fact]
