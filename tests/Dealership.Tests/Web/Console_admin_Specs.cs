@@ -7,7 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Dealership.Tests.Web;
 
 /// <summary>
-/// The console's administration: the routing rules edited by operations staff, the sign-ins the retail manager makes and unlocks, and the dealerships and integration keys the admin keeps.
+/// The console's administration: routing rules edited by operations staff, sign-ins made and unlocked by the
+/// retail manager, dealerships and integration keys kept by the admin, and each page kept from other roles.
 /// </summary>
 public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
 {
@@ -236,5 +237,33 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
         await editor.GetByLabel("English name").FillAsync("Demo Motors Hangzhou West Lake");
         await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator(".dealership-list tr", new() { HasText = "DEMO03" })).ToContainTextAsync("Demo Motors Hangzhou West Lake");
+    }
+
+    [Fact]
+    public async Task Should_keep_each_page_from_the_roles_whose_work_it_is_not()
+    {
+        var consultant = await SignInAsync("wangfang", "/people");
+        await Expect(consultant.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+        await consultant.GotoAsync("/routing");
+        await Expect(consultant.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+        await Expect(consultant.Locator(".main-nav")).ToContainTextAsync("我的一天");
+        await Expect(consultant.Locator(".main-nav")).Not.ToContainTextAsync("分配规则");
+        await Expect(consultant.Locator(".main-nav")).Not.ToContainTextAsync("人员账号");
+
+        // The retail manager keeps the dealership's people and routing, not the network's dealerships and keys.
+        var manager = await SignInAsync("manager", "/api-clients");
+        await Expect(manager.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+        await manager.GotoAsync("/dealerships");
+        await Expect(manager.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+        await Expect(manager.Locator(".main-nav")).ToContainTextAsync("人员账号");
+        await Expect(manager.Locator(".main-nav")).ToContainTextAsync("分配规则");
+        await Expect(manager.Locator(".main-nav")).Not.ToContainTextAsync("接口密钥");
+        await Expect(manager.Locator(".main-nav")).Not.ToContainTextAsync("经销商");
+
+        // Operations staff edit routing, but do not make sign-ins.
+        var ops = await SignInAsync("ops", "/people");
+        await Expect(ops.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
+        await Expect(ops.Locator(".main-nav")).ToContainTextAsync("分配规则");
+        await Expect(ops.Locator(".main-nav")).Not.ToContainTextAsync("人员账号");
     }
 }
