@@ -8,7 +8,7 @@ public static class LeadSources
     public static readonly string[] All = ["oem", "dealership", "marketing-event", "other", "consultant-own", "inbound-call", "walk-in"];
 }
 
-public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active)
+public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active, string? PhoneRegion = null, string? ShowroomAddress = null)
 {
     public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
@@ -80,3 +80,17 @@ public sealed record RejectionView(Guid Id, string? DealershipCode, string Chann
 public sealed record SmsTemplateView(string Purpose, string Language, string Recipient, string Body, bool Custom, IReadOnlyList<string> Placeholders);
 
 public sealed record SmsPreview(string Text, int Characters, int Segments, IReadOnlyList<string> UnknownPlaceholders);
+
+/// <summary>A routing rule as assignment holds it; steps are the service's names (roundRobin, pool…), tried in order.</summary>
+public sealed record RoutingRuleView(string Name, List<string> Sources, string? VehicleContains, string? Language, string? Team, List<string> Steps);
+
+public sealed record RoutingView(Guid DealershipId, string DealershipCode, string TimeZone, string OutsideHours, string OnFirstContactOverdue, List<RoutingRuleView> Rules);
+
+public sealed record PersonView(Guid Id, string UserName, string DisplayName, Guid? DealershipId, string? DealershipCode, Guid? ConsultantId, string Language,
+    IReadOnlyList<string> Roles, DateTimeOffset? LockedUntil);
+
+public sealed record ApiClientView(Guid Id, string Name, string KeyPrefix, IReadOnlyList<string> Scopes, IReadOnlyList<string> Dealerships,
+    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? RevokedBy);
+
+/// <summary>A new integration client and its key, which the identity service answers this once and never again.</summary>
+public sealed record CreatedApiClient(ApiClientView Client, string Key);

@@ -33,6 +33,13 @@ public sealed class ApiAddress(IConfiguration configuration, IServer server)
     }
 }
 
+/// <summary>What a service said when it refused a change: its own words, and those for each field it named.</summary>
+public sealed record ServiceProblem(int Status, string? Detail, IReadOnlyDictionary<string, string[]> Fields)
+{
+    /// <summary>All of it as one text, as the service wrote it.</summary>
+    public string Text => string.Join(" ", new[] { Detail }.Concat(Fields.SelectMany(f => f.Value)).Where(t => !string.IsNullOrWhiteSpace(t)));
+}
+
 /// <summary>
 /// The pages' one way to the services: each call carries the signed-in person's token, so every service
 /// decides what this person may read or change, as it does for any API caller.
@@ -63,13 +70,23 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
     private async Task<string?> ChangeAsync<TBody>(HttpMethod method, string path, TBody body, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
-        return response.IsSuccessStatusCode ? null : await ProblemAsync(response, cancellationToken);
+        return response.IsSuccessStatusCode ? null : (await ProblemAsync(response, cancellationToken)).Text;
     }
 
     /// <summary>Sends a change and reads what the service answered; the answer is null when it refused, with what it said.</summary>
     public async Task<(TAnswer? Answer, string? Problem)> PostForAsync<TBody, TAnswer>(string path, TBody body, CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
+        var (answer, problem) = await SubmitAsync<TBody, TAnswer>(HttpMethod.Post, path, body, cancellationToken);
+        return (answer, problem?.Text);
+    }
+
+    /// <summary>
+    /// Sends a change and reads what the service answered; when it refused, what it said field by field, so that a
+    /// form can put each problem beside its field.
+    /// </summary>
+    public async Task<(TAnswer? Answer, ServiceProblem? Problem)> SubmitAsync<TBody, TAnswer>(HttpMethod method, string path, TBody body, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
         if (response.IsSuccessStatusCode)
             return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
         return (default, await ProblemAsync(response, cancellationToken));
@@ -83,14 +100,18 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, cancellationToken, refusalIsAnswer: true, UploadClientName);
         if (response.IsSuccessStatusCode)
             return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
-        return (default, await ProblemAsync(response, cancellationToken));
+        return (default, (await ProblemAsync(response, cancellationToken)).Text);
     }
 
-    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<ServiceProblem> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        var status = (int)response.StatusCode;
+        // A refusal by the gateway or the framework (a 403 of a role check) may come without a ProblemDetails body.
+        if (response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json"))
+            return new ServiceProblem(status, response.ReasonPhrase, new Dictionary<string, string[]>());
         var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(cancellationToken);
-        var fields = problem?.Errors.SelectMany(e => e.Value) ?? [];
-        return string.Join(" ", new[] { problem?.Detail ?? problem?.Title }.Concat(fields).Where(t => !string.IsNullOrWhiteSpace(t)));
+        return new ServiceProblem(status, problem?.Detail ?? problem?.Title,
+            new Dictionary<string, string[]>(problem?.Errors ?? new Dictionary<string, string[]>(), StringComparer.OrdinalIgnoreCase));
     }
 
     private readonly Dictionary<string, DealershipView?> _dealerships = new(StringComparer.OrdinalIgnoreCase);

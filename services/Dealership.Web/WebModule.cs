@@ -63,7 +63,9 @@ public sealed class WebModule : ServiceModule
             // would show a consultant there only his or her own share, which is not what such a page is for.
             .AddPolicy(WebSignIn.DealershipStaffPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.DealershipWide))
             .AddPolicy(WebSignIn.ManagersPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Managers))
-            .AddPolicy(WebSignIn.BackOfficePolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole([.. StaffRoles.Managers.Union(StaffRoles.Configurers)]));
+            .AddPolicy(WebSignIn.BackOfficePolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole([.. StaffRoles.Managers.Union(StaffRoles.Configurers)]))
+            .AddPolicy(WebSignIn.PeoplePolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(WebSignIn.PeopleManagers))
+            .AddPolicy(WebSignIn.AdminPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Admin));
 
         services.AddSingleton<ApiAddress>();
         services.AddHttpClient(DealershipApi.ClientName, (sp, client) => client.BaseAddress = sp.GetRequiredService<ApiAddress>().Uri);

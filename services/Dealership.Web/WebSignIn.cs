@@ -34,6 +34,11 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     public const string ManagersPolicy = "web-managers";
     /// <summary>The back office: managers and operations staff (imports, rejected leads, templates, routing).</summary>
     public const string BackOfficePolicy = "web-back-office";
+    /// <summary>The people who sign in: <see cref="PeopleManagers"/>, as the identity service's people API allows.</summary>
+    public const string PeoplePolicy = "web-people";
+    public static readonly string[] PeopleManagers = [StaffRoles.RetailManager, StaffRoles.Admin];
+    /// <summary>Admins only: the dealerships and the integration keys.</summary>
+    public const string AdminPolicy = "web-admin";
     public const string DeniedPath = "/denied";
     public const string SignInPath = "/signin";
     public const string SignOutPath = "/signout";

@@ -39,11 +39,11 @@ public sealed class Browser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>Signs a demo person in on the console's sign-in form, as it reads in a Chinese browser.</summary>
-    public static async Task SignInAsync(IPage page, string userName)
+    /// <summary>Signs a person in on the console's sign-in form, as it reads in a Chinese browser (a demo person by default).</summary>
+    public static async Task SignInAsync(IPage page, string userName, string password = TestApp.DemoPassword)
     {
         await page.GetByLabel("用户名").FillAsync(userName);
-        await page.GetByLabel("密码").FillAsync(TestApp.DemoPassword);
+        await page.GetByLabel("密码").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
     }
 
