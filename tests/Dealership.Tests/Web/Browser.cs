@@ -18,6 +18,9 @@ public sealed class Browser : IAsyncLifetime
     {
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"No Chromium at {ExecutablePath}: install Debian's chromium (apt-get install chromium), as .ci/run does.");
+        // An assertion waits for its condition up to this long (Playwright's default is 5 s): on a loaded 2-core machine
+        // a live page's refresh after a bus message took longer than that, and the funnel spec failed without a fault.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
