@@ -91,6 +91,42 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task Should_let_network_staff_edit_the_routing_of_the_dealership_they_chose_and_start_new_sign_ins_there()
+    {
+        // The administrator (English in the profile) belongs to no dealership: the page asks which one to show.
+        var page = await SignInAsync("admin", "/routing");
+        await Expect(page.GetByText("This page shows one dealership: choose it at the top of the page.")).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await page.GetByLabel("Dealership to work on").SelectOptionAsync("DEMO02");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/routing$"));
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await Expect(page.Locator(".no-rules")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a rule" }).ClickAsync();
+        await page.Locator(".routing-rule").GetByLabel("Rule name").FillAsync("苏州店轮流分配");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the rules" }).ClickAsync();
+        await Expect(page.Locator(".routing-message")).ToHaveTextAsync("Saved: new leads are routed by these rules.");
+        Assert.Equal(["苏州店轮流分配"], (await _app.Client.GetFromJsonAsync<Routing>("/api/routing-rules?dealershipCode=DEMO02"))!.Rules.Select(r => r.Name));
+        Assert.Empty((await _app.Client.GetFromJsonAsync<Routing>("/api/routing-rules?dealershipCode=DEMO01"))!.Rules);
+
+        // A new sign-in starts at the chosen dealership; only a network role may have the whole network.
+        await page.GotoAsync("/people");
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
+        await Expect(page.Locator(".people-list")).ToContainTextAsync("sz-manager");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a person" }).ClickAsync();
+        var editor = page.Locator(".person-editor");
+        await Expect(editor.GetByLabel("Dealership", new() { Exact = true })).ToHaveValueAsync("DEMO02 · Demo Motors Suzhou");
+        await editor.Locator(".person-dealership").ClickAsync();
+        await Expect(page.Locator(".mud-popover-open")).Not.ToContainTextAsync("Whole network");
+        await page.Keyboard.PressAsync("Escape");
+        await editor.Locator(".person-role").ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText("operations staff").ClickAsync();
+        await editor.Locator(".person-dealership").ClickAsync();
+        await Expect(page.Locator(".mud-popover-open")).ToContainTextAsync("Whole network");
+    }
+
+    [Fact]
     public async Task Should_let_the_retail_manager_give_a_consultant_of_the_roster_a_sign_in_that_works()
     {
         var page = await SignInAsync("manager", "/people");
