@@ -40,7 +40,7 @@ public sealed class Console_tablet_and_keyboard_Specs(Browser browser) : IClassF
         await Expect(page).ToHaveURLAsync(new Regex("/funnel$"));
         await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
 
-        foreach (var path in new[] { "/", "/leads", "/reception", "/funnel", "/team", "/plan", "/imports", "/rejected", "/sms-templates" })
+        foreach (var path in new[] { "/", "/leads", "/reception", "/funnel", "/team", "/plan", "/imports", "/rejected", "/sms-templates", "/routing", "/people" })
         {
             await page.GotoAsync(path);
             await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
