@@ -20,7 +20,7 @@ public sealed class Browser : IAsyncLifetime
             throw new InvalidOperationException($"No Chromium at {ExecutablePath}: install Debian's chromium (apt-get install chromium), as .ci/run does.");
         // An assertion waits for its condition up to this long (Playwright's default is 5 s): on a loaded 2-core machine
         // a live page's refresh after a bus message took longer than that, and the funnel spec failed without a fault.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -38,7 +38,9 @@ public sealed class Browser : IAsyncLifetime
         {
             BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = viewport ?? new() { Width = 1280, Height = 900 },
         });
-        context.SetDefaultTimeout(15_000);
+        // A page's load and an action's navigation wait this long before failing: under a load average of 80 (a
+        // 2-core machine building and testing at once) a sign-in's redirect took more than 15 s.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
