@@ -138,7 +138,7 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
     public async Task<string?> PersonsDealershipCodeAsync() =>
         WebSignIn.WorkingDealership((await authentication.GetAuthenticationStateAsync()).User);
 
-    /// <summary>The signed-in person's own dealership, or null (network-wide staff, or a dealership the services do not know).</summary>
+    /// <summary>The dealership the signed-in person works for (<see cref="PersonsDealershipCodeAsync"/>), or null (none chosen yet, or one the services do not know).</summary>
     public async Task<DealershipView?> PersonsDealershipAsync() =>
         await PersonsDealershipCodeAsync() is { } code ? await DealershipAsync(code) : null;
 
