@@ -31,6 +31,7 @@ public sealed class AssignmentModule : ServiceModule
         AddConsumer<LeadAcceptedConsumer>(bus);
         AddConsumer<FirstContactOverdueConsumer>(bus);
         AddConsumer<CustomerArrivedConsumer>(bus);
+        AddConsumer<LeadClosedConsumer>(bus);
         FollowDealerships<DealershipChangedConsumer>(bus);
     }
 

@@ -46,13 +46,33 @@ public record LeadRejected(
     IReadOnlyList<string> Reasons,
     DateTimeOffset OccurredAt);
 
-/// <summary>The lead's invitation ended: won (the customer came and bought, or was handed over) or lost, with the reason.</summary>
+/// <summary>
+/// The lead's invitation ended: won (the customer came and bought, or was handed over) or lost, with the reason.
+/// Its flow ends, its tasks and timers with it, what waits to be sent to the customer is withdrawn, and the consultant's
+/// capacity is freed, whichever service or person closed it. <paramref name="ClosedBy"/> names a person or client
+/// who closed it by hand (null when the flow did), <paramref name="Note"/> what they wrote.
+/// </summary>
 public record LeadClosed(
     Guid LeadId,
     Guid DealershipId,
     bool Won,
     string Reason,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string? ClosedBy = null,
+    string? Note = null);
+
+/// <summary>Why a person or a client closes a lead by hand (the flow closes with its own: arrived, no-answer, wrong-number, ...).</summary>
+public static class LeadCloseReasons
+{
+    public const string Purchased = "purchased";
+    public const string BoughtElsewhere = "bought-elsewhere";
+    public const string NotInterested = "not-interested";
+    public const string Duplicate = "duplicate";
+    public const string Other = "other";
+
+    public static readonly string[] Won = [Purchased];
+    public static readonly string[] Lost = [BoughtElsewhere, NotInterested, Duplicate, Other];
+}
 
 /// <summary>A new enquiry from the same customer joined an open lead instead of opening a second one.</summary>
 public record LeadMerged(

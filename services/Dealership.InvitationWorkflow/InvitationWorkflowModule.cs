@@ -37,6 +37,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
         AddConsumer<LeadAssignedConsumer>(bus);
         AddConsumer<FlowReplyConsumers>(bus);
         AddConsumer<LeadReassignedConsumer>(bus);
+        AddConsumer<LeadClosedConsumer>(bus);
         AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
         FollowDealerships<KnownDealershipConsumer>(bus);
     }

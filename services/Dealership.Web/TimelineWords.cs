@@ -64,9 +64,11 @@ public static class TimelineWords
             "supervisor-alerted" => Because(
                 Fact("supervisor") is { } supervisor ? Words("TimelineText_supervisor-alerted", supervisor) : Words("TimelineText_supervisor-alerted-nobody"),
                 Reason()),
-            "closed" => Fact("reason") is { } reason
-                ? Words("TimelineText_closed", Named("Stage_", Fact("outcome")), CloseReason(reason))
-                : Named("Stage_", Fact("outcome")),
+            "closed" => Noted(Fact("reason") is { } reason
+                ? Fact("by") is { } by
+                    ? Words("TimelineText_closed-by", Named("Stage_", Fact("outcome")), CloseReason(reason), by)
+                    : Words("TimelineText_closed", Named("Stage_", Fact("outcome")), CloseReason(reason))
+                : Named("Stage_", Fact("outcome"))),
             "task-created" => Words("TimelineText_task-created", Named("TaskKind_", Fact("taskKind")), Moment("dueAt")),
             "task-completed" => Words("TimelineText_task-completed", TaskOutcome(Fact("outcome"))),
             "task-reassigned" => Words("TimelineText_task-reassigned"),
@@ -82,7 +84,7 @@ public static class TimelineWords
             "appointment-missed" => Words("TimelineText_appointment-missed", Moment("visitAt")),
             "sms-sent" => Sms(),
             "sms-held" => Because(Words("TimelineText_sms-held", Sms(), Moment("sendAt")), Reason()),
-            "sms-refused" or "sms-failed" => Because(Sms(), Reason()),
+            "sms-refused" or "sms-failed" or "sms-withdrawn" => Because(Sms(), Reason()),
             "opted-out" => Words("TimelineText_opted-out", Named("ConsentChannel_", Fact("channel")), Fact("keyword")),
             "flow-event" => Words("TimelineText_flow-event", Named("FlowEvent_", Fact("name")), Named("Flow_", Fact("processKey")), Fact("version")),
             _ => null,

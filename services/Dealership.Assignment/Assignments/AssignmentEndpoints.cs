@@ -29,7 +29,7 @@ public static class AssignmentEndpoints
     /// <summary>Which of a dealership's leads to list.</summary>
     public record AssignmentQuery(
         [property: Description("The dealership's code, e.g. DEMO01.")] string DealershipCode,
-        [property: Description("assigned, pooled (the open pool), supervisorQueue or waiting (for a shift).")] AssignmentState? State,
+        [property: Description("assigned, pooled (the open pool), supervisorQueue, waiting (for a shift) or closed.")] AssignmentState? State,
         [property: Description("Only the leads of this consultant.")] Guid? ConsultantId);
 
     // Li Qiang, a consultant of the demo dealership.
@@ -165,6 +165,8 @@ public static class AssignmentEndpoints
                 var lead = leads.FirstOrDefault(l => l.LeadId == leadId);
                 if (lead is null)
                     results.Add(new(leadId, "notFound", null, "The lead is not known to assignment for this dealership."));
+                else if (lead.State == AssignmentState.Closed)
+                    results.Add(new(leadId, "skipped", null, $"The lead is {lead.Reason}; a closed lead is not reassigned."));
                 else if (target is null)
                 {
                     var decision = await assigner.RouteAsync(lead, routing, "reassigned", actor, why, exclude: lead.ConsultantId, cancellationToken);

@@ -6,6 +6,8 @@ public enum AssignmentState
     Pooled,
     SupervisorQueue,
     Waiting,
+    /// <summary>The lead closed: it holds no consultant's capacity and is never routed again.</summary>
+    Closed,
 }
 
 /// <summary>

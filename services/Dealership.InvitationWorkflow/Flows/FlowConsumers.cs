@@ -240,3 +240,35 @@ public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, Workf
         }
     }
 }
+
+/// <summary>
+/// A lead closed anywhere (by hand, by an integration) ends its flow: the running instance is cancelled, which
+/// withdraws its tasks, timers and message waits in the same commit. A flow that closed the lead itself has ended
+/// already and is left as it is.
+/// </summary>
+[IdempotentWithoutInbox("a copy finds the flow no longer active and changes nothing; each flow's cancellation commits on its own")]
+public sealed class LeadClosedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime) : IConsumer<LeadClosed>
+{
+    public async Task Consume(ConsumeContext<LeadClosed> context)
+    {
+        var m = context.Message;
+        var businessKey = m.LeadId.ToString();
+        // An assignment still waiting for the lead must not start a flow for a closed lead.
+        await db.WaitingAssignments.Where(w => w.LeadId == m.LeadId).ExecuteDeleteAsync(context.CancellationToken);
+        var instanceIds = await db.WorkflowInstances.AsNoTracking()
+            .Where(i => i.BusinessKey == businessKey && i.Status == InstanceStatus.Active
+                && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation))
+            .Select(i => i.Id).ToListAsync(context.CancellationToken);
+        var reason = $"lead closed as {(m.Won ? "won" : "lost")}: {m.Reason}{(m.ClosedBy is null ? "" : $" by {m.ClosedBy}")}";
+        foreach (var instanceId in instanceIds)
+        {
+            await runtime.ExecuteAsync(instanceId, async (engine, process, instance) =>
+            {
+                if (instance.Status != InstanceStatus.Active)
+                    return false;
+                await engine.CancelAsync(process, instance, reason, context.CancellationToken);
+                return true;
+            }, context.CancellationToken);
+        }
+    }
+}

@@ -1,6 +1,9 @@
 using System.ComponentModel;
 using System.Security.Claims;
+using Dealership.Contracts;
 using Dealership.Hosting;
+using Dealership.Hosting.Api;
+using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +27,23 @@ public static class LeadEndpoints
             .WithSummary("A lead with its stage, consultant, enquiries, open tasks and timeline")
             .WithDescription("Each timeline entry has its English text and, since they are kept, its facts by name (see TimelineView.facts), "
                 + "from which a client writes the entry in the reader's language and the dealership's time zone.");
+        // Receptionists and operations staff take no lead decisions; a consultant finds only his or her own leads.
+        leads.MapPost("/{id:guid}/close", CloseAsync)
+            .RequireStaff(StaffRoles.Consultant, StaffRoles.SalesSupervisor, StaffRoles.RetailManager)
+            .WithSummary("Close a lead by hand: won (purchased) or lost with the reason")
+            .WithDescription("The lead's flow ends with its tasks and timers, SMS waiting to go to the customer are withdrawn and the "
+                + "consultant's capacity is freed, as when the flow closes it; the stage and the timeline follow within moments. "
+                + "Lost reasons: bought-elsewhere, not-interested, duplicate, other (with a note); won: purchased.")
+            .WithRequestExample(new CloseLeadRequest(false, LeadCloseReasons.BoughtElsewhere, "客户已在其他4S店购买 ID.4"));
     }
+
+    public record CloseLeadRequest(
+        [property: Description("True when the customer bought (reason purchased); false or left out when the lead is lost.")] bool? Won,
+        [property: Description("Why: purchased when won; bought-elsewhere, not-interested, duplicate or other when lost.")] string? Reason,
+        [property: Description("What the person wants the timeline to say; required with reason other, at most 500 characters.")] string? Note);
+    public record LeadClosing(Guid LeadId, bool Won, string Reason);
+
+    public const int MaxCloseNoteLength = 500;
 
     public record OpenTaskView(Guid Id, string Kind, Guid ConsultantId, DateTimeOffset DueAt);
     /// <summary>One entry of a lead's timeline.</summary>
@@ -32,7 +51,7 @@ public static class LeadEndpoints
         DateTimeOffset At,
         [property: Description("What happened: received, enquiry-merged, assigned, reassigned, unassigned, pooled, awaiting-shift, supervisor-alerted, "
             + "closed, task-created, task-completed, task-reassigned, call-logged, appointment-booked, appointment-refused, appointment-rescheduled, "
-            + "appointment-cancelled, appointment-confirmed, customer-arrived, appointment-missed, sms-sent, sms-held, sms-refused, sms-failed, "
+            + "appointment-cancelled, appointment-confirmed, customer-arrived, appointment-missed, sms-sent, sms-held, sms-refused, sms-failed, sms-withdrawn, "
             + "opted-out or flow-event.")]
         string Kind,
         [property: Description("The entry as an English sentence, times in UTC.")] string Text,
@@ -42,12 +61,12 @@ public static class LeadEndpoints
         "The facts the entry is made of, to write it in another language or time zone; null on entries recorded before facts were kept. "
         + "Names by kind: received and enquiry-merged: source, sourceDetail, channel, submittedBy, externalId; "
         + "assigned and reassigned: consultant, reason; unassigned and pooled: reason; awaiting-shift: waitUntil, reason; "
-        + "supervisor-alerted: supervisor (absent when nobody is on the roster), reason; closed: outcome (won or lost), reason; "
+        + "supervisor-alerted: supervisor (absent when nobody is on the roster), reason; closed: outcome (won or lost), reason, by (who closed it by hand) and note; "
         + "task-created: taskKind, dueAt; task-completed: outcome; task-reassigned: none; "
         + "call-logged: taskKind, contact (reached, no-answer, wrong-number), answer (accepted, declined, undecided, callback), visitAt, callbackAt, note; "
         + "appointment-booked: visitAt, purpose, model, by; appointment-refused: visitAt, reason; appointment-rescheduled: previousVisitAt, visitAt, by; "
         + "appointment-cancelled: visitAt, by, reason; appointment-confirmed: visitAt, answer, channel; customer-arrived: arrivedAt; appointment-missed: visitAt; "
-        + "sms-sent: template, recipient, maskedPhone; sms-held: the same and sendAt, reason; sms-refused and sms-failed: the same and reason; "
+        + "sms-sent: template, recipient, maskedPhone; sms-held: the same and sendAt, reason; sms-refused, sms-failed and sms-withdrawn: the same and reason; "
         + "opted-out: channel, keyword; flow-event: name, processKey, version. "
         + "Times (dueAt, visitAt, ...) are ISO 8601 in UTC; a fact that does not apply is left out. Reasons are English text of the service that decided.";
     public record EnquiryView(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest, string? Note, DateTimeOffset ReceivedAt);
@@ -116,6 +135,34 @@ public static class LeadEndpoints
         var items = rows.Select(l => new LeadSummary(l.Id, l.Name, PhoneMask.Mask(l.Phone), l.Source, l.SourceDetail, l.Stage,
             l.AssignedConsultantId, l.AssignedConsultantName, l.CreatedAt)).ToList();
         return TypedResults.Ok(new LeadPage(dealership.Id, dealership.Code, number, size, total, items));
+    }
+
+    private static async Task<Results<Accepted<LeadClosing>, ValidationProblem, NotFoundProblem, ConflictProblem>> CloseAsync(
+        Guid id, CloseLeadRequest body, ClaimsPrincipal user, LeadIntakeDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var won = body.Won ?? false;
+        var reasons = won ? LeadCloseReasons.Won : LeadCloseReasons.Lost;
+        var reason = body.Reason?.Trim().ToLowerInvariant();
+        var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note.Trim();
+        var errors = new Dictionary<string, string[]>();
+        if (reason is null || !reasons.Contains(reason))
+            errors["reason"] = [$"Give the reason the lead is {(won ? "won" : "lost")}: {string.Join(", ", reasons)}."];
+        if (reason == LeadCloseReasons.Other && note is null)
+            errors["note"] = ["Say in a note why the lead is closed."];
+        if (note is { Length: > MaxCloseNoteLength })
+            errors["note"] = [$"The note is {note.Length} characters; at most {MaxCloseNoteLength}."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (lead is null || !user.MayActFor(lead.DealershipCode))
+            return Problems.NotFound("lead", id);
+        if (!lead.IsOpen)
+            return Problems.Conflict("Lead already closed", $"The lead was closed as {(lead.Stage == LeadStage.Won ? "won" : "lost")}{(lead.LostReason is { } why ? $" ({why})" : "")}.");
+        // The stage changes when this comes back to the timeline, as every other close does, so one path writes it.
+        db.Publish(new LeadClosed(lead.Id, lead.DealershipId, won, reason!, clock.GetUtcNow(), user.ActorName(), note));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted($"/api/leads/{id}", new LeadClosing(id, won, reason!));
     }
 
     private static async Task<Results<Ok<LeadView>, NotFoundProblem>> GetAsync(Guid id, ClaimsPrincipal user, LeadIntakeDbContext db, CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<SmsHeld>,
     IConsumer<SmsRefused>,
     IConsumer<SmsFailed>,
+    IConsumer<SmsWithdrawn>,
     IConsumer<ConsultantCallLogged>,
     IConsumer<ConsultantTaskReassigned>,
     IConsumer<InvitationFlowEvent>
@@ -70,21 +71,28 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         m => new(m.LeadId, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}",
             new() { ["supervisor"] = m.SupervisorName, ["reason"] = m.Reason }));
 
-    public Task Consume(ConsumeContext<LeadClosed> context) => Apply(context,
-        m => new(m.LeadId, m.OccurredAt, "closed", $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}",
-            new() { ["outcome"] = m.Won ? "won" : "lost", ["reason"] = m.Reason }),
-        async (lead, m) =>
-        {
-            lead.Stage = m.Won ? LeadStage.Won : LeadStage.Lost;
-            lead.LostReason = m.Won ? null : m.Reason;
-            // The customer's next enquiry opens a new lead.
-            if (lead.CustomerId is { } customerId && await db.Customers.FindAsync([customerId], context.CancellationToken) is { } customer
-                && customer.OpenLeadId == lead.Id)
+    public async Task Consume(ConsumeContext<LeadClosed> context)
+    {
+        // A closed lead stays closed: a person and the flow closing it at the same moment leave the first close.
+        if (await db.Leads.AsNoTracking().AnyAsync(l => l.Id == context.Message.LeadId && (l.Stage == LeadStage.Won || l.Stage == LeadStage.Lost), context.CancellationToken))
+            return;
+        await Apply(context,
+            m => new(m.LeadId, m.OccurredAt, "closed",
+                $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}{(m.ClosedBy is null ? "" : $" by {m.ClosedBy}")}{(m.Note is null ? "" : $" ({m.Note})")}",
+                new() { ["outcome"] = m.Won ? "won" : "lost", ["reason"] = m.Reason, ["by"] = m.ClosedBy, ["note"] = m.Note }),
+            async (lead, m) =>
             {
-                customer.OpenLeadId = null;
-                customer.Version++;
-            }
-        });
+                lead.Stage = m.Won ? LeadStage.Won : LeadStage.Lost;
+                lead.LostReason = m.Won ? null : m.Reason;
+                // The customer's next enquiry opens a new lead.
+                if (lead.CustomerId is { } customerId && await db.Customers.FindAsync([customerId], context.CancellationToken) is { } customer
+                    && customer.OpenLeadId == lead.Id)
+                {
+                    customer.OpenLeadId = null;
+                    customer.Version++;
+                }
+            });
+    }
 
     public Task Consume(ConsumeContext<ConsultantTaskCreated> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "task-created", $"Task {m.Kind} created, due {m.DueAt:u}",
@@ -121,7 +129,8 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     public Task Consume(ConsumeContext<AppointmentCancelled> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-cancelled",
             $"Visit of {m.StartsAt:u} cancelled by the {m.By}{(string.IsNullOrEmpty(m.Reason) ? "" : ": " + m.Reason)}",
-            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt), ["by"] = m.By, ["reason"] = m.Reason }));
+            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt), ["by"] = m.By, ["reason"] = m.Reason }),
+        (lead, _) => NoLongerBooked(lead));
 
     public Task Consume(ConsumeContext<AppointmentConfirmed> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-confirmed", $"Customer answered '{m.Answer}' for the visit of {m.StartsAt:u} (by {m.Channel})",
@@ -134,7 +143,8 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
 
     public Task Consume(ConsumeContext<AppointmentMissed> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-missed", $"Customer did not come to the visit of {m.StartsAt:u}",
-            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt) }));
+            new() { ["visitAt"] = TimelineFacts.Moment(m.StartsAt) }),
+        (lead, _) => NoLongerBooked(lead));
 
     public Task Consume(ConsumeContext<SmsSent> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "sms-sent", $"SMS '{m.Template}' sent to the {m.Recipient} ({m.MaskedPhone})",
@@ -150,6 +160,10 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
 
     public Task Consume(ConsumeContext<SmsFailed> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "sms-failed", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) failed: {m.Reason}",
+            Sms(m.Template, m.Recipient, m.MaskedPhone, m.Reason)));
+
+    public Task Consume(ConsumeContext<SmsWithdrawn> context) => Apply(context,
+        m => new(m.LeadId, m.OccurredAt, "sms-withdrawn", $"SMS '{m.Template}' to the {m.Recipient} ({m.MaskedPhone}) withdrawn: {m.Reason}",
             Sms(m.Template, m.Recipient, m.MaskedPhone, m.Reason)));
 
     public Task Consume(ConsumeContext<ConsultantCallLogged> context) => Apply(context,
@@ -268,6 +282,16 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     /// may be booked before the assignment is heard of), and a late one must not take the lead back.
     /// Assigned and unassigned are one step: escalation moves a lead between them both ways.
     /// </summary>
+    /// <summary>
+    /// A cancelled or missed visit sends the lead back to its consultant's follow-up (the process invites again), as
+    /// where it stood before the booking; the funnel keeps that it was booked once (<see cref="Lead.BookedAt"/>).
+    /// </summary>
+    private static void NoLongerBooked(Lead lead)
+    {
+        if (lead.Stage == LeadStage.AppointmentBooked)
+            lead.Stage = lead.AssignedConsultantId is null ? LeadStage.Unassigned : LeadStage.Assigned;
+    }
+
     private static void Advance(Lead lead, LeadStage stage)
     {
         static int Rank(LeadStage s) => s switch

@@ -82,7 +82,7 @@ public sealed class Request_problems_Specs : IAsyncLifetime
     [Theory]
     [InlineData("/api/leads/rejected?dealershipCode=DEMO01&status=closed", "status", "open, resubmitted, dismissed")]
     [InlineData("/api/leads/rejected?dealershipCode=DEMO01&status=2", "status", "open, resubmitted, dismissed")]
-    [InlineData("/api/assignments?dealershipCode=DEMO01&state=queued", "state", "assigned, pooled, supervisorQueue, waiting")]
+    [InlineData("/api/assignments?dealershipCode=DEMO01&state=queued", "state", "assigned, pooled, supervisorQueue, waiting, closed")]
     [InlineData("/api/appointments/reports/DEMO01?from=2030-01-01&to=2030-01-31&by=week", "by", "day, consultant, source")]
     public async Task Should_refuse_an_enum_value_it_does_not_know_listing_the_ones_it_takes(string url, string parameter, string values)
     {

@@ -38,6 +38,16 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         return leadId;
     }
 
+    /// <summary>A time as a Chinese reader says it: 凌晨0:30, 上午10:00, 中午12:30, 下午3:00, 晚上8:00.</summary>
+    private static string ChineseTime(int hour, int minute) => hour switch
+    {
+        < 6 => $"凌晨{hour}:{minute:00}",
+        < 12 => $"上午{hour}:{minute:00}",
+        12 => $"中午12:{minute:00}",
+        < 18 => $"下午{hour - 12}:{minute:00}",
+        _ => $"晚上{hour - 12}:{minute:00}",
+    };
+
     private static async Task SignInAsync(IPage page, string userName, string password, string signInButton = "登录")
     {
         await page.GetByLabel(signInButton == "登录" ? "用户名" : "User name").FillAsync(userName);
@@ -139,7 +149,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         // The flow books the visit at the time chosen; the card shows it without a reload.
         var booking = page.Locator(".bookings .booking");
         var hour = int.Parse(time[..2]);
-        var spoken = $"{(hour < 12 ? "上午" : "下午")}{(hour % 12 == 0 ? 12 : hour % 12)}:{time[3..]}";
+        var spoken = ChineseTime(hour, int.Parse(time[3..]));
         await Expect(booking).ToContainTextAsync(spoken, new() { Timeout = 20_000 });
         await Expect(booking).ToContainTextAsync("已预约");
         await Expect(page.Locator(".lead-summary")).ToContainTextAsync("已预约到店");
@@ -180,7 +190,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         // The first follow-up's deadline, 24 hours on: tomorrow on the showroom's clock, in the glossary's words.
         var timeline = page.Locator(".lead-timeline");
         var zhDay = days switch { 0 => "今天", 1 => "明天", 2 => "后天", _ => $"{due.Month}月{due.Day}日" };
-        var zhTime = $"{(due.Hour < 12 ? "上午" : "下午")}{(due.Hour % 12 == 0 ? 12 : due.Hour % 12)}:{due.Minute:00}";
+        var zhTime = ChineseTime(due.Hour, due.Minute);
         await Expect(timeline).ToContainTextAsync($"首次跟进（24小时内），截止时间：{zhDay}{zhTime}");
         await Expect(timeline).ToContainTextAsync("新线索提醒（顾问），发给顾问（");
         await Expect(timeline).ToContainTextAsync("厂家分配的潜在客户 · 渠道：HTTP 接口");
@@ -206,6 +216,32 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
     {
         var text = await timeline.InnerTextAsync();
         Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}:\d{2}|\d\s?Z\b", text);
+    }
+
+    [Fact]
+    public async Task Should_let_a_consultant_close_a_lead_whose_customer_bought_elsewhere_ending_its_tasks_and_saying_why()
+    {
+        var leadId = await LeadOfAsync(WangFang, "WEB-CLOSE", "邓先生", "13912340031");
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync($"/leads/{leadId}");
+        await SignInAsync(page, "wangfang", TestApp.DemoPassword);
+        await Expect(page.Locator(".log-call")).ToHaveCountAsync(1);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "关闭线索" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "确认关闭" }).ClickAsync();
+        await Expect(page.Locator(".close-error")).ToHaveTextAsync("请选择关闭原因。");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "已在他处购车" }).CheckAsync();
+        await page.Locator(".close-note textarea").FillAsync("上周在别家4S店订了车");
+        await Browser.ScreenshotAsync(page, "lead-close-zh");
+        await page.GetByRole(AriaRole.Button, new() { Name = "确认关闭" }).ClickAsync();
+
+        // The card follows the close as it travels: lost, no task left to call, and the reason on the timeline.
+        await Expect(page.Locator(".lead-summary")).ToContainTextAsync("战败");
+        await Expect(page.Locator(".log-call")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "关闭线索" })).ToHaveCountAsync(0);
+        await Expect(page.Locator(".lead-timeline")).ToContainTextAsync("战败：已在他处购车（王芳操作），备注：上周在别家4S店订了车");
+        await Browser.ScreenshotAsync(page, "lead-closed-zh");
+        Assert.Empty((await _app.Client.GetFromJsonAsync<List<OpenTask>>($"/api/tasks?leadId={leadId}"))!);
     }
 
     [Fact]
