@@ -45,3 +45,17 @@ public record SmsReplyReceived(
     string Text,
     DateTimeOffset ReceivedAt,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// An SMS that waited (queued, or held for quiet hours or the spending cap) no longer applies and will not be sent: the lead
+/// closed, or the visit it speaks of was cancelled, moved, missed or attended. <paramref name="Reason"/> says which.
+/// </summary>
+public record SmsWithdrawn(
+    Guid SmsId,
+    Guid LeadId,
+    Guid DealershipId,
+    string Recipient,
+    string Template,
+    string MaskedPhone,
+    string Reason,
+    DateTimeOffset OccurredAt);

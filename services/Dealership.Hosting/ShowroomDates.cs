@@ -21,11 +21,24 @@ public static class ShowroomDates
     public static string Day(DateTime local, bool chinese) =>
         chinese ? $"{local.Month}月{local.Day}日（{WeekdaysZh[(int)local.DayOfWeek]}）" : local.ToString("ddd d MMM", CultureInfo.InvariantCulture);
 
-    /// <summary>上午10:00 or 下午3:00, or 10:00 AM.</summary>
-    public static string Time(DateTime local, bool chinese) =>
-        chinese
-            ? $"{(local.Hour < 12 ? "上午" : "下午")}{(local.Hour % 12 == 0 ? 12 : local.Hour % 12)}:{local.Minute:00}"
-            : local.ToString("h:mm tt", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// 上午10:00, 中午12:30, 下午3:00, 晚上8:00, 凌晨0:30; or 10:00 AM. Chinese names the part of the day as people say it:
+    /// 下午8:00 and 上午12:30 (for half past midnight) read wrong to a customer.
+    /// </summary>
+    public static string Time(DateTime local, bool chinese)
+    {
+        if (!chinese)
+            return local.ToString("h:mm tt", CultureInfo.InvariantCulture);
+        var (part, hour) = local.Hour switch
+        {
+            < 6 => ("凌晨", local.Hour),
+            < 12 => ("上午", local.Hour),
+            12 => ("中午", 12),
+            < 18 => ("下午", local.Hour - 12),
+            _ => ("晚上", local.Hour - 12),
+        };
+        return $"{part}{hour}:{local.Minute:00}";
+    }
 
     /// <summary>1月15日（周二）上午10:00, or Tue 15 Jan, 10:00 AM.</summary>
     public static string DayAndTime(DateTime local, bool chinese) =>

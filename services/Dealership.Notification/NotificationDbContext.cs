@@ -14,6 +14,7 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
     public DbSet<CustomerConsent> Consents => Set<CustomerConsent>();
     public DbSet<DealershipSmsSettings> Settings => Set<DealershipSmsSettings>();
     public DbSet<SmsTemplate> Templates => Set<SmsTemplate>();
+    public DbSet<KnownVisit> Visits => Set<KnownVisit>();
 
     protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
@@ -23,6 +24,13 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
             e.HasKey(c => c.LeadId);
             e.Property(c => c.Name).HasMaxLength(200);
             e.Property(c => c.Phone).HasMaxLength(32);
+            e.Property(c => c.CloseReason).HasMaxLength(100);
+        });
+        modelBuilder.Entity<KnownVisit>(e =>
+        {
+            e.ToTable("Visits");
+            e.HasKey(v => v.AppointmentId);
+            e.Property(v => v.State).HasMaxLength(20);
         });
         modelBuilder.Entity<SmsMessage>(e =>
         {
@@ -64,6 +72,9 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
             e.Property(s => s.TimeZone).HasMaxLength(64);
             e.Property(s => s.Signature).HasMaxLength(40);
             e.Property(s => s.Language).HasMaxLength(10);
+            e.Property(s => s.NameZh).HasMaxLength(200);
+            e.Property(s => s.NameEn).HasMaxLength(200);
+            e.Property(s => s.ShowroomAddress).HasMaxLength(500);
         });
         modelBuilder.Entity<SmsTemplate>(e =>
         {

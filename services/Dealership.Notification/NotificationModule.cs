@@ -51,6 +51,7 @@ public sealed class NotificationModule : ServiceModule
         AddConsumer<SendSmsConsumer>(bus);
         AddConsumer<LeadAcceptedConsumer>(bus);
         AddConsumer<AppointmentBookedConsumer>(bus);
+        AddConsumer<VisitChangesConsumer>(bus);
         AddConsumer<ConsentChangedConsumer>(bus);
         FollowDealerships<DealershipChangedConsumer>(bus);
     }

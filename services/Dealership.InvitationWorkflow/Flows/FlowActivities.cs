@@ -84,6 +84,8 @@ public static class FlowActivities
         Add("customer", Text(variables, "customerName"));
         Add("consultant", Text(variables, "consultantName"));
         Add("startsAt", Text(variables, "appointment.startsAt"));
+        // Not a placeholder: it lets notification withdraw the SMS when that visit is cancelled or moved.
+        Add("appointmentId", Text(variables, "appointment.id"));
         Add("purpose", Text(variables, "appointment.purpose"));
         Add("model", Text(variables, "appointment.model"));
         Add("directions", Text(variables, "appointment.directions"));

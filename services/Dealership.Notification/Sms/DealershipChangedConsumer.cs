@@ -33,6 +33,9 @@ public sealed class DealershipChangedConsumer(NotificationDbContext db, TimeProv
             return;
         settings.DealershipCode = changed.Code;
         settings.TimeZone = changed.TimeZone;
+        settings.NameZh = changed.NameZh.Trim();
+        settings.NameEn = changed.NameEn.Trim();
+        settings.ShowroomAddress = string.IsNullOrWhiteSpace(changed.ShowroomAddress) ? null : changed.ShowroomAddress.Trim();
         settings.ReferenceVersion = changed.Version;
         if (!await db.Templates.AnyAsync(t => t.DealershipId == changed.DealershipId, context.CancellationToken))
             AddDefaultTemplates(db, changed.DealershipId, clock.GetUtcNow());

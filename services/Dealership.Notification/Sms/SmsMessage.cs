@@ -10,6 +10,29 @@ public class CustomerContact
     public string? Name { get; set; }
     /// <summary>E.164, or null when the lead came without a phone number.</summary>
     public string? Phone { get; set; }
+    /// <summary>When the lead closed; what still waits to go to the customer is withdrawn from then on.</summary>
+    public DateTimeOffset? ClosedAt { get; set; }
+    public bool ClosedWon { get; set; }
+    public string? CloseReason { get; set; }
+}
+
+public static class VisitStates
+{
+    public const string Booked = "booked";
+    public const string Cancelled = "cancelled";
+    public const string Arrived = "arrived";
+    public const string Missed = "missed";
+}
+
+/// <summary>Where a booked visit stands, as the appointment service announced it: what an SMS about it is checked against.</summary>
+public class KnownVisit
+{
+    public Guid AppointmentId { get; set; }
+    public Guid LeadId { get; set; }
+    public Guid DealershipId { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public string State { get; set; } = VisitStates.Booked;
+    public DateTimeOffset ChangedAt { get; set; }
 }
 
 public enum SmsStatus
@@ -28,6 +51,8 @@ public enum SmsStatus
     Refused,
     /// <summary>The carrier refused it or kept failing.</summary>
     Failed,
+    /// <summary>Never sent: it waited, and the lead or the visit it speaks of changed so that it no longer applies.</summary>
+    Withdrawn,
 }
 
 /// <summary>One SMS, from the request through the rules to the carrier's receipt.</summary>
@@ -43,6 +68,9 @@ public class SmsMessage : ILeasedRow
     public required string Text { get; set; }
     /// <summary>The business reason (lead, template, workflow step): one SMS per key, whatever is redelivered or retried.</summary>
     public required string IdempotencyKey { get; set; }
+    /// <summary>The visit the text speaks of, and the time it names, so that a cancelled or moved visit withdraws it.</summary>
+    public Guid? AppointmentId { get; set; }
+    public DateTimeOffset? VisitAt { get; set; }
     public SmsStatus Status { get; set; }
     /// <summary>Why it is held, refused or failed, in words shown on the lead's timeline.</summary>
     public string? Reason { get; set; }

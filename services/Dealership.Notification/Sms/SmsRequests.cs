@@ -44,8 +44,13 @@ public static class SmsRequests
             Phone = request.Phone,
             Template = purpose.Name,
             Language = language,
-            Text = SmsTemplates.Render(body, InLocalTime(request.Parameters, settings, language), request.Recipient == SmsRecipients.Customer, settings.Signature, language),
+            Text = Compose(body, request.Parameters, settings, language, request.Recipient == SmsRecipients.Customer),
             IdempotencyKey = request.IdempotencyKey,
+            AppointmentId = request.Parameters.TryGetValue("appointmentId", out var appointment) && Guid.TryParse(appointment, out var appointmentId) ? appointmentId : null,
+            // Only a text that names the visit's time is wrong once the visit moves (directions stay right).
+            VisitAt = SmsTemplates.Uses(body, "startsAt") && request.Parameters.TryGetValue("startsAt", out var startsAt)
+                && DateTimeOffset.TryParseExact(startsAt, "o", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var visitAt)
+                    ? visitAt : null,
             Status = SmsStatus.Queued,
             CreatedAt = now,
             SendAt = now,
@@ -57,6 +62,12 @@ public static class SmsRequests
         if (!message.ForCustomer)
             return;
 
+        // Asked for after the visit or the lead changed (a flow's step and the change crossing on the bus).
+        if (await StaleSms.ReasonAsync(db, message, cancellationToken) is { } stale)
+        {
+            StaleSms.Withdraw(db, message, stale, now);
+            return;
+        }
         if (await RefusalAsync(db, message, cancellationToken) is { } refusal)
         {
             Refuse(db, message, refusal, now);
@@ -111,16 +122,34 @@ public static class SmsRequests
             db.Publish(new SmsHeld(message.Id, message.LeadId, message.DealershipId, message.Recipient, message.Template, PhoneMask.Mask(message.Phone), reason, until, now));
     }
 
+    /// <summary>The text a handset shows: the template with the values as its reader says them, the signature and, for a customer, the opt-out line.</summary>
+    public static string Compose(string body, IReadOnlyDictionary<string, string> parameters, DealershipSmsSettings settings, string language, bool forCustomer) =>
+        SmsTemplates.Render(body, ForReader(parameters, settings, language, body), forCustomer, settings.Signature, language);
+
     /// <summary>
-    /// Other services send a moment as an ISO 8601 timestamp (a task's due time); the reader is sent it as the
-    /// dealership's wall-clock time in the message's language, the way the showroom speaks of it, not as UTC.
+    /// The values as the reader says them. Other services send a moment as an ISO 8601 timestamp (a task's due time): it is
+    /// written as the dealership's wall-clock time in the message's language, not as UTC. A visit's purpose comes as its code
+    /// (test-drive) and is written in words, with the model when the text has no place of its own for it. The dealership's name
+    /// and, when a booking gave no directions, its showroom address come from what the identity service announced.
     /// </summary>
-    internal static IReadOnlyDictionary<string, string> InLocalTime(IReadOnlyDictionary<string, string> parameters, DealershipSmsSettings settings, string language) =>
-        parameters.ToDictionary(p => p.Key, p =>
+    internal static Dictionary<string, string> ForReader(IReadOnlyDictionary<string, string> parameters, DealershipSmsSettings settings, string language, string body)
+    {
+        var values = parameters.ToDictionary(p => p.Key, p =>
             p.Value.Length >= 20 && p.Value[10] == 'T'
             && DateTimeOffset.TryParseExact(p.Value, "o", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var moment)
                 ? SmsDates.Format(moment, settings.Zone(), language)
                 : p.Value);
+        if (values.TryGetValue("purpose", out var purpose))
+        {
+            var words = SmsWords.Purpose(purpose, language);
+            values["purpose"] = values.TryGetValue("model", out var model) && model.Length > 0 && !SmsTemplates.Uses(body, "model") ? $"{words} {model}" : words;
+        }
+        if ((!values.TryGetValue("dealership", out var name) || name.Length == 0) && settings.Name(language) is { Length: > 0 } known)
+            values["dealership"] = known;
+        if ((!values.TryGetValue("directions", out var directions) || directions.Length == 0) && settings.ShowroomAddress is { } address)
+            values["directions"] = address;
+        return values;
+    }
 
     /// <summary>The dealership's settings, or the defaults while notification has not heard of it.</summary>
     public static async Task<DealershipSmsSettings> SettingsAsync(NotificationDbContext db, Guid dealershipId, CancellationToken cancellationToken) =>

@@ -30,9 +30,10 @@ public sealed class SmsSenderSignal : WorkSignal;
 /// <summary>
 /// Hands due messages (queued, or held until now) to the carrier. Messages are rows, claimed with a
 /// lease as the outbox does, so held messages survive restarts, replicas share the work and a
-/// crashed sender's messages are taken over. Before sending, the rules that may have changed since
-/// the request are checked again: consent (an opt-out in the meantime), quiet hours and the
-/// dealership's daily spending cap (customer messages only).
+/// crashed sender's messages are taken over. Before sending, what may have changed since the request
+/// is checked again (customer messages only): the lead and the visit the text speaks of (closed,
+/// cancelled, moved, attended), consent (an opt-out in the meantime), quiet hours and the dealership's
+/// daily spending cap.
 /// </summary>
 public sealed class SmsSender(
     IServiceScopeFactory scopes,
@@ -79,6 +80,11 @@ public sealed class SmsSender(
         var settings = await SmsRequests.SettingsAsync(db, message.DealershipId, cancellationToken);
         if (message.ForCustomer)
         {
+            if (await StaleSms.ReasonAsync(db, message, cancellationToken) is { } stale)
+            {
+                StaleSms.Withdraw(db, message, stale, now);
+                return;
+            }
             if (await SmsRequests.RefusalAsync(db, message, cancellationToken) is { } refusal)
             {
                 SmsRequests.Refuse(db, message, refusal, now);

@@ -25,6 +25,14 @@ public class DealershipSmsSettings
     /// <summary>The sender signature the carrier registered for the dealership, e.g. 【演示汽车上海店】; it heads every customer SMS.</summary>
     public string Signature { get; set; } = "【经销商】";
     public string Language { get; set; } = SmsLanguages.Chinese;
+    /// <summary>The dealership's names and showroom address as the identity service announces them: {dealership} and the directions' default.</summary>
+    public string? NameZh { get; set; }
+    public string? NameEn { get; set; }
+    public string? ShowroomAddress { get; set; }
+
+    /// <summary>The dealership as a customer reading this language knows it.</summary>
+    public string? Name(string language) =>
+        language == SmsLanguages.English && !string.IsNullOrWhiteSpace(NameEn) ? NameEn : NameZh;
 
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 

@@ -142,8 +142,7 @@ public static class SmsSettingsEndpoints
                 if (Unknown(purpose, language, out var smsPurpose) is { } unknownTemplate)
                     return unknownTemplate;
                 var body = request.Body?.Trim() ?? "";
-                var text = SmsTemplates.Render(body, SmsRequests.InLocalTime(Sample(language, s, clock.GetUtcNow()), s, language),
-                    smsPurpose.Recipient == SmsRecipients.Customer, s.Signature, language);
+                var text = SmsRequests.Compose(body, Sample(language, s, clock.GetUtcNow()), s, language, smsPurpose.Recipient == SmsRecipients.Customer);
                 return TypedResults.Ok(new PreviewView(text, text.Length, SmsSender.Segments(text), SmsTemplates.UnknownPlaceholders(smsPurpose, body)));
             })
             .WithSummary("The text a handset would show for a draft template, with a sample lead's values; nothing is saved or sent")
@@ -175,7 +174,7 @@ public static class SmsSettingsEndpoints
             // The dealership's own name, as its signature carries it.
             ["dealership"] = settings.Signature.Trim('【', '】', '[', ']', ' '),
             ["startsAt"] = moment, ["dueAt"] = moment, ["callbackAt"] = moment,
-            ["purpose"] = english ? "test drive" : "试驾",
+            ["purpose"] = "test-drive",
             ["model"] = "ID.4 CROZZ",
             ["directions"] = english ? "Metro line 2, Jinke Road, exit 3." : "地铁2号线金科路站3号口出。",
         };

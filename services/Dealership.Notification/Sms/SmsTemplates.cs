@@ -43,11 +43,11 @@ public static partial class SmsTemplates
             "{customer}您好，{dealership}到店指引：{directions}",
             "Dear {customer}, how to find {dealership}: {directions}"),
         new SmsPurpose("confirmation-request", SmsRecipients.Customer, Set("customer", "startsAt", "purpose", "dealership"),
-            "{customer}您好，您预约了明天 {startsAt} 到店（{purpose}）。确认请回复1，取消请回复2，改期请回复3。",
-            "Dear {customer}, your visit ({purpose}) is tomorrow, {startsAt}. Reply 1 to confirm, 2 to cancel, 3 to change the time."),
+            "{customer}您好，您预约了 {startsAt} 到店（{purpose}）。确认请回复1，取消请回复2，改期请回复3。",
+            "Dear {customer}, your visit ({purpose}) is on {startsAt}. Reply 1 to confirm, 2 to cancel, 3 to change the time."),
         new SmsPurpose("reminder", SmsRecipients.Customer, Set("customer", "startsAt", "dealership", "consultant"),
-            "{customer}您好，提醒您今天 {startsAt} 到店，{consultant}将在展厅接待您。",
-            "Dear {customer}, a reminder of your visit today, {startsAt}; {consultant} will welcome you."),
+            "{customer}您好，提醒您 {startsAt} 到店，{consultant}将在展厅接待您。",
+            "Dear {customer}, a reminder of your visit on {startsAt}; {consultant} will welcome you."),
         new SmsPurpose("care", SmsRecipients.Customer, Set("customer", "consultant", "dealership"),
             "{customer}您好，感谢您今天接听{consultant}的电话。如有任何需要，欢迎随时联系我们。",
             "Dear {customer}, thank you for talking with {consultant} today. Whenever you need us, we are here."),
@@ -60,6 +60,9 @@ public static partial class SmsTemplates
 
     [GeneratedRegex(@"\{([^{}]*)\}")]
     private static partial Regex Placeholder();
+
+    /// <summary>Whether the text writes out <paramref name="placeholder"/>.</summary>
+    public static bool Uses(string body, string placeholder) => Placeholder().Matches(body).Any(m => m.Groups[1].Value == placeholder);
 
     /// <summary>The placeholders a text uses that its purpose does not offer (empty when the text is fine).</summary>
     public static IReadOnlyList<string> UnknownPlaceholders(SmsPurpose purpose, string body) =>

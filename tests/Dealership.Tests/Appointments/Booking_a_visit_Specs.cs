@@ -71,6 +71,11 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, (await BookAsync(leads[^1], TuesdayEleven, consultantId: consultant)).StatusCode);
     }
 
+    private async Task<List<SmsDetailView>> ConfirmationsDeliveredAsync(Guid leadId, int count) =>
+        (await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<SmsDetailView>>($"/api/sms/messages?leadId={leadId}")!,
+            l => l!.Count(s => s.Template == "appointment-confirmation" && s.Status == "delivered") == count,
+            because: $"{count} visit confirmation(s) should reach the customer"))!;
+
     [Fact]
     public async Task Should_reschedule_and_cancel_freeing_the_place_and_show_both_on_the_timeline()
     {
@@ -82,6 +87,8 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         var booking = (await booked.Content.ReadFromJsonAsync<BookingView>())!;
         Assert.Equal("ID.4 CROZZ", booking.Model);
         Assert.Equal(HttpStatusCode.Conflict, (await BookAsync(b, TuesdayTen, "test-drive")).StatusCode);
+        // Each confirmation goes before the next change: one still waiting when its visit moves or is cancelled is withdrawn.
+        await ConfirmationsDeliveredAsync(a, 1);
 
         var outside = await _app.Client.PostAsJsonAsync($"/api/appointments/{booking.Id}/reschedule", new { startsAt = Showroom.Local(2030, 1, 15, 20) });
         Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
@@ -89,6 +96,7 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         Assert.Equal(TuesdayEleven, (await moved.Content.ReadFromJsonAsync<BookingView>())!.StartsAt);
         Assert.Equal(HttpStatusCode.Created, (await BookAsync(b, TuesdayTen, "test-drive")).StatusCode);
+        await ConfirmationsDeliveredAsync(a, 2);
 
         var cancelled = await _app.Client.PostAsJsonAsync($"/api/appointments/{booking.Id}/cancel", new { reason = "customer is travelling", by = "consultant" });
         Assert.Equal("cancelled", (await cancelled.Content.ReadFromJsonAsync<BookingView>())!.Status);
@@ -99,8 +107,7 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
             lead.Timeline.Where(t => t.Kind.StartsWith("appointment-")).Select(t => t.Kind));
         Assert.Contains("customer is travelling", lead.Timeline.Single(t => t.Kind == "appointment-cancelled").Text);
         // The customer was told the booked time and, once moved, the new one, with the directions.
-        var sms = await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<SmsDetailView>>($"/api/sms/messages?leadId={a}")!,
-            l => l!.Count(s => s.Template == "appointment-confirmation" && s.Status == "delivered") == 2);
+        var sms = await ConfirmationsDeliveredAsync(a, 2);
         Assert.Contains(sms!, s => s.Text.Contains("1月15日（周二）上午10:00") && s.Text.Contains("金科路站"));
         Assert.Contains(sms!, s => s.Text.Contains("1月15日（周二）上午11:00") && s.Text.Contains("金科路站"));
     }

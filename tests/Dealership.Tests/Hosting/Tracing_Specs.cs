@@ -44,7 +44,8 @@ public sealed class Tracing_Specs : IAsyncLifetime
             () => Task.FromResult(_activities.Where(a => a.TraceId == traceId && a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
                     && a.DisplayName.EndsWith(" process", StringComparison.Ordinal))
                 .Select(a => a.DisplayName[..^" process".Length]).ToList()),
-            names => names.Count(n => n == "lead-intake-lead-timeline") == 3,
+            // At least: a consumer that lost a race on the lead row is retried, and its retry is a span of the same trace.
+            names => names.Count(n => n == "lead-intake-lead-timeline") >= 3,
             because: "lead-intake should see the assignment, the task and the SMS within the submission's trace");
 
         Assert.Contains("assignment-lead-accepted", queues);

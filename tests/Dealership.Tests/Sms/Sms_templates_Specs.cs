@@ -35,7 +35,7 @@ public sealed class Sms_templates_Specs : IAsyncLifetime
     [Theory]
     [InlineData("zh-CN", "1月15日（周二）上午10:00")]
     [InlineData("en", "Tue 15 Jan, 10:00 AM")]
-    [InlineData("zh-CN@evening", "1月15日（周二）下午6:30")]
+    [InlineData("zh-CN@evening", "1月15日（周二）晚上6:30")]
     public void Should_write_a_moment_as_the_showroom_says_it_in_the_message_s_language(string language, string expected)
     {
         var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");

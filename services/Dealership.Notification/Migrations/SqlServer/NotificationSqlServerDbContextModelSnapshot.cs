@@ -122,6 +122,16 @@ namespace Dealership.Notification.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("ClosedWon")
+                        .HasColumnType("bit");
+
                     b.Property<Guid>("DealershipId")
                         .HasColumnType("uniqueidentifier");
 
@@ -157,6 +167,14 @@ namespace Dealership.Notification.Migrations.SqlServer
                         .HasMaxLength(10)
                         .HasColumnType("nvarchar(10)");
 
+                    b.Property<string>("NameEn")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("NameZh")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<int>("PricePerSegmentFen")
                         .HasColumnType("int");
 
@@ -168,6 +186,10 @@ namespace Dealership.Notification.Migrations.SqlServer
 
                     b.Property<long>("ReferenceVersion")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ShowroomAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
 
                     b.Property<string>("Signature")
                         .IsRequired()
@@ -189,10 +211,41 @@ namespace Dealership.Notification.Migrations.SqlServer
                     b.ToTable("DealershipSettings", "notification");
                 });
 
+            modelBuilder.Entity("Dealership.Notification.Sms.KnownVisit", b =>
+                {
+                    b.Property<Guid>("AppointmentId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("DealershipId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.HasKey("AppointmentId");
+
+                    b.ToTable("Visits", "notification");
+                });
+
             modelBuilder.Entity("Dealership.Notification.Sms.SmsMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("AppointmentId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Attempts")
@@ -275,6 +328,9 @@ namespace Dealership.Notification.Migrations.SqlServer
                     b.Property<string>("TraceParent")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset?>("VisitAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.HasKey("Id");
 

@@ -116,6 +116,16 @@ namespace Dealership.Notification.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ClosedWon")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("DealershipId")
                         .HasColumnType("TEXT");
 
@@ -151,6 +161,14 @@ namespace Dealership.Notification.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameEn")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameZh")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PricePerSegmentFen")
                         .HasColumnType("INTEGER");
 
@@ -162,6 +180,10 @@ namespace Dealership.Notification.Migrations.Sqlite
 
                     b.Property<long>("ReferenceVersion")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShowroomAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Signature")
                         .IsRequired()
@@ -183,10 +205,41 @@ namespace Dealership.Notification.Migrations.Sqlite
                     b.ToTable("DealershipSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Dealership.Notification.Sms.KnownVisit", b =>
+                {
+                    b.Property<Guid>("AppointmentId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("DealershipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AppointmentId");
+
+                    b.ToTable("Visits", (string)null);
+                });
+
             modelBuilder.Entity("Dealership.Notification.Sms.SmsMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AppointmentId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
@@ -269,6 +322,9 @@ namespace Dealership.Notification.Migrations.Sqlite
                     b.Property<string>("TraceParent")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("VisitAt")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
