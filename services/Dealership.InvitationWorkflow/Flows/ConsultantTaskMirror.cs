@@ -70,7 +70,8 @@ public static class ConsultantTaskMirror
                 AsksPurpose = Header("asks")?.Split(',', StringSplitOptions.TrimEntries).Contains("purpose") == true,
                 Why = Header("why"),
                 Offer = Header("offer"),
-                Steps = Header("steps") ?? element?.Documentation,
+                // Not the documentation: it holds the element's English description, which a Chinese reader would get as steps.
+                Steps = Header("steps"),
                 WhyZh = Header("why-zh"),
                 OfferZh = Header("offer-zh"),
                 StepsZh = Header("steps-zh"),
