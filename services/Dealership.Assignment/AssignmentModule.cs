@@ -30,6 +30,7 @@ public sealed class AssignmentModule : ServiceModule
     {
         AddConsumer<LeadAcceptedConsumer>(bus);
         AddConsumer<FirstContactOverdueConsumer>(bus);
+        AddConsumer<AlertSupervisorConsumer>(bus);
         AddConsumer<CustomerArrivedConsumer>(bus);
         AddConsumer<LeadClosedConsumer>(bus);
         FollowDealerships<DealershipChangedConsumer>(bus);

@@ -24,3 +24,16 @@ public record FirstContactOverdue(
     Guid TaskId,
     DateTimeOffset DueAt,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A step of the lead's flow is late (a promised answer not given by its time): the supervisor is to be told.
+/// Unlike <see cref="FirstContactOverdue"/>, the lead stays with its consultant.
+/// </summary>
+public record AlertSupervisor(
+    Guid LeadId,
+    Guid DealershipId,
+    Guid ConsultantId,
+    Guid TaskId,
+    DateTimeOffset DueAt,
+    string Reason,
+    DateTimeOffset OccurredAt);

@@ -31,6 +31,9 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(t => t.Outcome).HasMaxLength(200);
             e.Property(t => t.ElementId).HasMaxLength(200);
             e.Property(t => t.Title).HasMaxLength(300);
+            e.Property(t => t.TitleEn).HasMaxLength(300);
+            e.Property(t => t.Role).HasMaxLength(60);
+            e.Property(t => t.Outcomes).HasMaxLength(300);
             e.Property(t => t.Why).HasMaxLength(1000);
             e.Property(t => t.Offer).HasMaxLength(1000);
             e.Property(t => t.Steps).HasMaxLength(2000);
@@ -45,6 +48,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             // One consultant task per user task of a flow instance.
             e.HasIndex(t => new { t.InstanceId, t.UserTaskKey }).IsUnique();
             e.HasIndex(t => new { t.ConsultantId, t.CompletedAt, t.DueAt });
+            e.HasIndex(t => new { t.DealershipId, t.Role, t.CompletedAt, t.DueAt });
         });
         VisibleToOwnConsultant<ConsultantTask>(modelBuilder, t => t.ConsultantId);
         modelBuilder.Entity<KnownLead>(e =>

@@ -17,7 +17,9 @@ public sealed record DealershipView(Guid Id, string Code, string NameZh, string 
 
 public sealed record TaskGuidance(string? Customer, string? Phone, string? Source, string? VehicleOfInterest, string? Why, string? Offer, string? Steps);
 
-public sealed record TaskView(Guid Id, Guid LeadId, Guid ConsultantId, string Kind, string? Title, DateTimeOffset CreatedAt, DateTimeOffset DueAt, TaskGuidance Guidance);
+/// <summary>A step of a lead's flow: a consultant's own, or a role's (<see cref="Role"/>); <see cref="Outcomes"/> are what the step lets a person record (none: a call's).</summary>
+public sealed record TaskView(Guid Id, Guid LeadId, Guid ConsultantId, string Kind, string? Title, DateTimeOffset CreatedAt, DateTimeOffset DueAt, TaskGuidance Guidance,
+    string? Role = null, IReadOnlyList<string>? Outcomes = null, bool AsksPurpose = false);
 
 public sealed record LeadOpenTask(Guid Id, string Kind, Guid ConsultantId, DateTimeOffset DueAt);
 

@@ -48,12 +48,16 @@ public static class ConsultantTaskMirror
             var consultantId = Guid.TryParse(userTask.Assignee, out var assignee) ? assignee
                 : Guid.TryParse(FlowActivities.Text(variables, "consultantId"), out var c) ? c
                 : Guid.Empty;
+            // A step of a role (reception's) belongs to no one person: the lead's consultant stays its owner, so he or she
+            // sees it on the lead's card and may take it, and anyone of the role at the dealership finds it in the role's list.
+            var role = userTask.Assignee is null ? userTask.CandidateGroups?.FirstOrDefault() : null;
             var task = new ConsultantTask
             {
                 Id = NewId.NextGuid(),
                 LeadId = leadId,
                 DealershipId = dealershipId,
                 ConsultantId = consultantId,
+                Role = role,
                 Kind = Header("kind") ?? userTask.ElementId,
                 CreatedAt = now,
                 DueAt = userTask.DueAt ?? now,
@@ -61,9 +65,13 @@ public static class ConsultantTaskMirror
                 UserTaskKey = userTask.Key,
                 ElementId = userTask.ElementId,
                 Title = userTask.Name,
+                TitleEn = Header("name-en"),
+                Outcomes = Header("outcomes") is { } outcomes ? string.Join(",", outcomes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) : null,
+                AsksPurpose = Header("asks")?.Split(',', StringSplitOptions.TrimEntries).Contains("purpose") == true,
                 Why = Header("why"),
                 Offer = Header("offer"),
-                Steps = Header("steps") ?? element?.Documentation,
+                // Not the documentation: it holds the element's English description, which a Chinese reader would get as steps.
+                Steps = Header("steps"),
                 WhyZh = Header("why-zh"),
                 OfferZh = Header("offer-zh"),
                 StepsZh = Header("steps-zh"),
@@ -75,7 +83,7 @@ public static class ConsultantTaskMirror
             db.Tasks.Add(task);
             db.Publish(new ConsultantTaskCreated(task.Id, leadId, dealershipId, consultantId, task.Kind, task.DueAt, now));
             // A step may tell the consultant by SMS that the task is theirs (the first contact does: "new-lead").
-            if (Header("alertTemplate") is { } template && FlowActivities.Text(variables, "consultantPhone") is { } phone)
+            if (role is null && Header("alertTemplate") is { } template && FlowActivities.Text(variables, "consultantPhone") is { } phone)
             {
                 var parameters = FlowActivities.SmsParameters(variables);
                 // As a moment: notification writes it in the dealership's time zone.
@@ -89,7 +97,8 @@ public static class ConsultantTaskMirror
     /// <summary>Moves the instance's open tasks to the lead's new consultant (user task assignees included).</summary>
     public static async Task MoveAsync(InvitationWorkflowDbContext db, WorkflowInstance instance, Guid consultantId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var userTask in instance.UserTasks)
+        // A role's step has no assignee and keeps none: it stays the role's.
+        foreach (var userTask in instance.UserTasks.Where(u => u.Assignee is not null))
             userTask.Assignee = consultantId.ToString();
         var open = await db.Tasks.Where(t => t.InstanceId == instance.Id && t.CompletedAt == null && t.ConsultantId != consultantId).ToListAsync(cancellationToken);
         foreach (var task in open)

@@ -19,6 +19,7 @@ public static class FlowActivities
         .Register("send-sms", Scoped(SendSms))
         .Register("schedule-appointment", Scoped(ScheduleAppointment))
         .Register("notify-supervisor", ScopedAsync(NotifySupervisorAsync))
+        .Register("alert-supervisor", ScopedAsync(AlertSupervisorAsync))
         .Register("reassign-lead", Scoped((_, _) => ActivityResult.Wait))
         .Register("close-lead", Scoped(CloseLead))
         .Register("publish-event", Scoped(PublishEvent));
@@ -116,6 +117,21 @@ public static class FlowActivities
             .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         var dueAt = task?.DueAt ?? c.Clock.GetUtcNow();
         db.Publish(new FirstContactOverdue(leadId, dealershipId, consultantId, task?.Id ?? Guid.Empty, dueAt, c.Clock.GetUtcNow()));
+        return ActivityResult.Complete();
+    }
+
+    /// <summary>
+    /// A late step (a promised answer not given by its time) is the supervisor's to know of; the lead stays with its
+    /// consultant. The late task is the one the step's boundary timer is attached to: the flow's open task due first.
+    /// </summary>
+    private static async Task<ActivityResult> AlertSupervisorAsync(InvitationWorkflowDbContext db, ActivityContext c, CancellationToken cancellationToken)
+    {
+        var (leadId, dealershipId) = Lead(c);
+        var consultantId = Guid.Parse(Text(c.Variables, "consultantId") ?? throw new InvalidOperationException("The flow has no consultantId variable."));
+        var task = await db.Tasks.Where(t => t.InstanceId == c.InstanceId && t.CompletedAt == null)
+            .OrderBy(t => t.DueAt).FirstOrDefaultAsync(cancellationToken);
+        db.Publish(new AlertSupervisor(leadId, dealershipId, task?.ConsultantId ?? consultantId, task?.Id ?? Guid.Empty, task?.DueAt ?? c.Clock.GetUtcNow(),
+            Header(c, "reason"), c.Clock.GetUtcNow()));
         return ActivityResult.Complete();
     }
 

@@ -14,7 +14,13 @@ public class ConsultantTask
     public Guid Id { get; set; }
     public Guid LeadId { get; set; }
     public Guid DealershipId { get; set; }
+    /// <summary>The lead's consultant: the task's owner, and the one who does it unless <see cref="Role"/> names a role.</summary>
     public Guid ConsultantId { get; set; }
+    /// <summary>
+    /// The role whose work the step is (its candidate group, e.g. <c>receptionist</c>): anyone of that role at the
+    /// dealership takes it. Null: the consultant's own task.
+    /// </summary>
+    public string? Role { get; set; }
     public required string Kind { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset DueAt { get; set; }
@@ -24,7 +30,16 @@ public class ConsultantTask
     public Guid? InstanceId { get; set; }
     public long? UserTaskKey { get; set; }
     public string? ElementId { get; set; }
+    /// <summary>The step's name in the diagram (the staff's Chinese) and in English (its <c>name-en</c> header).</summary>
     public string? Title { get; set; }
+    public string? TitleEn { get; set; }
+    /// <summary>
+    /// The outcomes the step offers, comma-separated (its <c>outcomes</c> header, e.g. <c>answered,handed-over</c>); null: the
+    /// outcomes of a call (reached or not, and the customer's answer).
+    /// </summary>
+    public string? Outcomes { get; set; }
+    /// <summary>The step asks for the purpose of the customer's call (its <c>asks</c> header names <c>purpose</c>).</summary>
+    public bool AsksPurpose { get; set; }
     /// <summary>Call guidance: why we call and what to offer (the step's headers), who the customer is.</summary>
     public string? Why { get; set; }
     public string? Offer { get; set; }

@@ -118,29 +118,6 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_follow_the_inbound_call_flow_for_a_lead_from_a_phone_call()
-    {
-        var logged = await Client.PostAsJsonAsync("/api/leads/inbound-calls",
-            new { dealershipCode = "DEMO01", phone = TestApp.UniquePhone(), name = "王女士", question = "Is the ID.4 in stock?", loggedBy = "Reception", callId = "CALL-1" });
-        logged.EnsureSuccessStatusCode();
-        var leadId = (await logged.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;
-
-        var task = await OpenTaskAsync(leadId, "first-contact");
-        Assert.Equal("Inbound call: answer and invite", task.Title);
-        Assert.Contains("phoned the showroom", task.Guidance.Why);
-        Assert.Contains("Answer the phone", task.Guidance.Steps);
-        // A caller that reads Chinese gets the step's Chinese guidance.
-        using var chinese = new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{task.Id}") { Headers = { { "Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8" } } };
-        using var answer = await Client.SendAsync(chinese);
-        var inChinese = (await answer.Content.ReadFromJsonAsync<FlowTask>())!;
-        Assert.Equal("客户来电咨询。", inChinese.Guidance.Why);
-        Assert.StartsWith("接听电话，自我介绍", inChinese.Guidance.Steps);
-        Assert.Equal("inbound-call", (await FlowOfAsync(leadId))["processKey"]!.GetValue<string>());
-        var sms = Assert.Single(await SmsAsync(leadId, "new-lead"));
-        Assert.Equal("consultant", sms.Recipient);
-    }
-
-    [Fact]
     public async Task Should_thank_a_declining_customer_with_a_care_SMS_and_call_again_after_the_set_time()
     {
         var leadId = await NewLeadAsync();

@@ -76,6 +76,45 @@ public sealed class Console_reception_Specs(Browser browser) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task Should_list_reception_s_steps_of_a_call_and_record_its_purpose_and_the_hand_over_on_the_lead_card()
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
+        await page.GotoAsync("/reception");
+        await Browser.SignInAsync(page, "reception");
+        await Expect(page.Locator(".reception-tasks")).ToContainTextAsync("前台暂无待办。");
+
+        var call = page.Locator(".inbound-call");
+        await call.GetByLabel("电话").FillAsync("021 6234 5680");
+        await call.GetByLabel("客户姓名").FillAsync("冯女士");
+        await call.GetByRole(AriaRole.Button, new() { Name = "保存来电" }).ClickAsync();
+
+        // The call's first step is reception's: it appears in reception's list without a reload.
+        var row = page.Locator(".reception-tasks tr", new() { HasText = "冯女士" });
+        await Expect(row).ToContainTextAsync("接听电话，确认来电目的");
+        await Browser.ScreenshotAsync(page, "reception-tasks-zh");
+        await row.GetByRole(AriaRole.Link, new() { Name = "冯女士" }).ClickAsync();
+
+        // The step offers what reception can record of a call, and asks its purpose first.
+        var step = page.Locator(".log-call", new() { HasText = "接听电话，确认来电目的" });
+        await Expect(step.GetByRole(AriaRole.Radio)).ToHaveCountAsync(2);
+        await step.GetByRole(AriaRole.Radio, new() { Name = "转销售顾问" }).CheckAsync();
+        await step.GetByRole(AriaRole.Button, new() { Name = "保存通话记录" }).ClickAsync();
+        await Expect(step.Locator(".call-error")).ToHaveTextAsync("请填写客户来电目的。");
+        await step.GetByLabel("客户来电目的").FillAsync("问贷款政策");
+        await step.GetByRole(AriaRole.Button, new() { Name = "保存通话记录" }).ClickAsync();
+
+        // Handed over: the consultant's step follows on the card, with the consultant's outcomes.
+        await Expect(page.Locator(".log-call", new() { HasText = "接听电话，确认来电目的" })).ToHaveCountAsync(0);
+        var consultant = page.Locator(".log-call", new() { HasText = "解答客户问题" });
+        await Expect(consultant.GetByRole(AriaRole.Radio, new() { Name = "已当场解答" })).ToBeVisibleAsync();
+        await Expect(consultant.GetByRole(AriaRole.Radio, new() { Name = "无法当场解答，约定答复时间" })).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "lead-card-handed-over-zh");
+
+        await page.GotoAsync("/reception");
+        await Expect(page.Locator(".reception-tasks")).Not.ToContainTextAsync("冯女士");
+    }
+
+    [Fact]
     public async Task Should_keep_reception_from_a_consultant()
     {
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);

@@ -93,6 +93,9 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<bool>("AsksPurpose")
+                        .HasColumnType("bit");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -143,6 +146,14 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("Outcomes")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
                     b.Property<string>("Source")
                         .HasMaxLength(60)
                         .HasColumnType("nvarchar(60)");
@@ -156,6 +167,10 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasColumnType("nvarchar(2000)");
 
                     b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("TitleEn")
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
@@ -183,6 +198,8 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasFilter("[InstanceId] IS NOT NULL AND [UserTaskKey] IS NOT NULL");
 
                     b.HasIndex("ConsultantId", "CompletedAt", "DueAt");
+
+                    b.HasIndex("DealershipId", "Role", "CompletedAt", "DueAt");
 
                     b.ToTable("ConsultantTasks", "workflow");
                 });

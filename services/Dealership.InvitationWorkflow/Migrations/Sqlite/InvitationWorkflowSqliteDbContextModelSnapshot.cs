@@ -87,6 +87,9 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AsksPurpose")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -137,6 +140,14 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Outcomes")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Source")
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
@@ -150,6 +161,10 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TitleEn")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
@@ -176,6 +191,8 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("ConsultantId", "CompletedAt", "DueAt");
+
+                    b.HasIndex("DealershipId", "Role", "CompletedAt", "DueAt");
 
                     b.ToTable("ConsultantTasks", (string)null);
                 });
