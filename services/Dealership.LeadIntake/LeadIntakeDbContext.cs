@@ -4,6 +4,7 @@ using Dealership.LeadIntake.Customers;
 using Dealership.LeadIntake.Intake;
 using Dealership.LeadIntake.Leads;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dealership.LeadIntake;
@@ -22,6 +23,10 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
     public DbSet<ImportRow> ImportRows => Set<ImportRow>();
     public DbSet<LeadTask> Tasks => Set<LeadTask>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
+
+    // A timeframe or an address whose every column is empty is none, which is what EF Core warns it will read back.
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ConfigureWarnings(w => w.Ignore(RelationalEventId.OptionalDependentWithoutIdentifyingPropertyWarning));
 
     protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
@@ -151,7 +156,6 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
         });
     }
 
-    // A timeframe whose every column is empty is no timeframe: EF Core reads it back as null, which is what is meant.
     private static void Timeframe<TOwner>(OwnedNavigationBuilder<TOwner, PurchaseTimeframe> t) where TOwner : class =>
         t.Property(x => x.Description).HasMaxLength(200);
 }
