@@ -99,6 +99,15 @@ public class IdentityServiceDbContext(DbContextOptions options) : ServiceDbConte
             e.Property(c => c.CreatedBy).HasMaxLength(200);
             e.Property(c => c.RevokedBy).HasMaxLength(200);
             e.HasIndex(c => c.KeyHash).IsUnique();
+            e.OwnsMany(c => c.Vendors, v =>
+            {
+                v.ToTable("ApiClientVendors");
+                // A key of its own made here: SQLite numbers no column of a two-column key.
+                v.Property<Guid>("Id");
+                v.HasKey("Id");
+                v.Property(x => x.Vendor).HasMaxLength(ApiClientEndpoints.MaxVendorLength);
+                v.Property(x => x.DealershipCode).HasMaxLength(32);
+            });
         });
         modelBuilder.Entity<AuditEntry>(e =>
         {

@@ -4,6 +4,8 @@ using Dealership.LeadIntake.Customers;
 using Dealership.LeadIntake.Intake;
 using Dealership.LeadIntake.Leads;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dealership.LeadIntake;
 
@@ -21,6 +23,10 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
     public DbSet<ImportRow> ImportRows => Set<ImportRow>();
     public DbSet<LeadTask> Tasks => Set<LeadTask>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
+
+    // A timeframe or an address whose every column is empty is none, which is what EF Core warns it will read back.
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ConfigureWarnings(w => w.Ignore(RelationalEventId.OptionalDependentWithoutIdentifyingPropertyWarning));
 
     protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
@@ -45,6 +51,17 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
             e.Property(l => l.AssignedConsultantName).HasMaxLength(200);
             e.Property(l => l.FirstConsultantName).HasMaxLength(200);
             e.Property(l => l.LostReason).HasMaxLength(500);
+            e.OwnsOne(l => l.Timeframe, Timeframe);
+            e.OwnsOne(l => l.Address, a =>
+            {
+                a.Property(x => x.Street).HasMaxLength(500);
+                a.Property(x => x.City).HasMaxLength(200);
+                a.Property(x => x.Region).HasMaxLength(200);
+                a.Property(x => x.PostalCode).HasMaxLength(200);
+                a.Property(x => x.Country).HasMaxLength(200);
+            });
+            e.Property(l => l.PreferredContact).HasMaxLength(40);
+            e.Property(l => l.PreferredContactTime).HasMaxLength(40);
             e.Property(l => l.Stage).HasConversion<string>().HasMaxLength(40);
             e.Ignore(l => l.IsOpen);
             e.Property(l => l.Version).IsConcurrencyToken();
@@ -61,6 +78,23 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
             e.Property(q => q.VehicleOfInterest).HasMaxLength(200);
             e.Property(q => q.Note).HasMaxLength(1000);
             e.Property(q => q.SubmittedBy).HasMaxLength(200);
+            e.OwnsOne(q => q.Timeframe, Timeframe);
+            e.OwnsMany(q => q.Vehicles, v =>
+            {
+                v.ToTable("EnquiryVehicles");
+                // The vehicles come back in the order the enquiry named them: its first is the one the customer wants most.
+                v.HasKey("EnquiryId", nameof(LeadVehicle.Position));
+                v.Property(x => x.Position).ValueGeneratedNever();
+                v.Property(x => x.Interest).HasMaxLength(40);
+                v.Property(x => x.Status).HasMaxLength(40);
+                v.Property(x => x.Make).HasMaxLength(200);
+                v.Property(x => x.Model).HasMaxLength(200);
+                v.Property(x => x.Trim).HasMaxLength(200);
+                v.Property(x => x.Vin).HasMaxLength(40);
+                v.Property(x => x.OdometerUnits).HasMaxLength(40);
+                v.Property(x => x.Condition).HasMaxLength(200);
+                v.Property(x => x.Comments).HasMaxLength(1000);
+            });
             // The same source and external id is the same arrival, also when two copies arrive at once.
             e.HasIndex(q => new { q.DealershipId, q.Source, q.ExternalId }).IsUnique();
             e.HasIndex(q => q.LeadId);
@@ -121,6 +155,9 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
             e.HasIndex(t => new { t.LeadId, t.At });
         });
     }
+
+    private static void Timeframe<TOwner>(OwnedNavigationBuilder<TOwner, PurchaseTimeframe> t) where TOwner : class =>
+        t.Property(x => x.Description).HasMaxLength(200);
 }
 
 public sealed class LeadIntakeSqliteDbContext(DbContextOptions<LeadIntakeSqliteDbContext> options) : LeadIntakeDbContext(options);

@@ -25,12 +25,24 @@ public sealed record LeadOpenTask(Guid Id, string Kind, Guid ConsultantId, DateT
 
 public sealed record LeadTimelineEntry(DateTimeOffset At, string Kind, string Text, IReadOnlyDictionary<string, string>? Facts);
 
-public sealed record LeadEnquiry(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest, string? Note, DateTimeOffset ReceivedAt);
+public sealed record LeadEnquiry(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest, string? Note, DateTimeOffset ReceivedAt,
+    PurchaseTimeframe? Timeframe = null, IReadOnlyList<LeadVehicle>? Vehicles = null);
+
+/// <summary>How soon the customer means to buy: the sender's words, and the window of dates where given.</summary>
+public sealed record PurchaseTimeframe(string? Description, DateOnly? EarliestDate, DateOnly? LatestDate);
+
+/// <summary>A vehicle an enquiry names; interest trade-in for the one the customer means to trade in.</summary>
+public sealed record LeadVehicle(string Interest, string? Status, int? Year, string? Make, string? Model, string? Trim, string? Vin,
+    int? Odometer, string? OdometerUnits, string? Condition, string? Comments);
+
+public sealed record PostalAddress(string? Street, string? City, string? Region, string? PostalCode, string? Country);
 
 public sealed record LeadDetail(
     Guid Id, Guid DealershipId, string DealershipCode, string Source, string? SourceDetail, string? Name, string? Phone, string? Email,
     string? VehicleOfInterest, string Stage, Guid? AssignedConsultantId, string? AssignedConsultantName,
-    DateTimeOffset CreatedAt, IReadOnlyList<LeadEnquiry> Enquiries, IReadOnlyList<LeadOpenTask> OpenTasks, IReadOnlyList<LeadTimelineEntry> Timeline);
+    DateTimeOffset CreatedAt, IReadOnlyList<LeadEnquiry> Enquiries, IReadOnlyList<LeadOpenTask> OpenTasks, IReadOnlyList<LeadTimelineEntry> Timeline,
+    PurchaseTimeframe? Timeframe = null, LeadVehicle? TradeIn = null, PostalAddress? Address = null, string? PreferredContact = null,
+    string? PreferredContactTime = null);
 
 public sealed record SlotView(DateTimeOffset StartsAt, int FreeReceptionDesks, int FreeTestDriveCars);
 

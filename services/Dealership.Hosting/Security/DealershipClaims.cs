@@ -20,6 +20,11 @@ public static class DealershipClaims
     public const string Consultant = "consultant";
     /// <summary>What an integration client may do (<see cref="ClientScopes"/>).</summary>
     public const string Scope = "scope";
+    /// <summary>
+    /// One of an integration client's names for a dealership, as <c>CODE name</c>: the vendor id or name its documents
+    /// carry (an ADF prospect's <c>&lt;vendor&gt;</c>), for the dealership of that code. Set by an admin per client.
+    /// </summary>
+    public const string VendorDealership = "vendor_dealership";
     /// <summary><c>person</c> or <c>client</c>.</summary>
     public const string Kind = "kind";
     public const string AnyDealership = "*";
@@ -39,6 +44,23 @@ public static class DealershipClaims
 
     public static IReadOnlyList<Guid> DealershipIds(this ClaimsPrincipal user) =>
         user.FindAll(Dealership).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToList();
+
+    /// <summary>The claim that says a client's documents name the dealership <paramref name="code"/> as <paramref name="vendor"/>.</summary>
+    public static Claim VendorClaim(string vendor, string code) => new(VendorDealership, $"{code} {vendor}");
+
+    /// <summary>The caller's vendor ids and names, each with the code of its dealership; matched regardless of case.</summary>
+    public static IReadOnlyDictionary<string, string> VendorDealerships(this ClaimsPrincipal user)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var claim in user.FindAll(VendorDealership))
+        {
+            // Codes are letters and digits, so the first space ends the code; the vendor's name may hold more.
+            var space = claim.Value.IndexOf(' ');
+            if (space > 0)
+                map.TryAdd(claim.Value[(space + 1)..], claim.Value[..space]);
+        }
+        return map;
+    }
 
     public static bool IsClient(this ClaimsPrincipal user) => user.FindFirst(Kind)?.Value == ClientKind;
 

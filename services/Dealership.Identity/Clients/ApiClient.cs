@@ -20,4 +20,17 @@ public class ApiClient
     public string? RevokedBy { get; set; }
     /// <summary>Set for clients written in configuration, which are kept in step with it on each start.</summary>
     public bool FromConfiguration { get; set; }
+    /// <summary>The client's own names for its dealerships, as its documents carry them (ADF's vendor id or name).</summary>
+    public List<ApiClientVendor> Vendors { get; set; } = [];
+}
+
+/// <summary>
+/// A lead portal names a dealer by its own id or name; this says which of the client's dealerships that is. It only
+/// finds a dealership: whether the client may send it leads is still decided by its dealerships.
+/// </summary>
+public class ApiClientVendor
+{
+    /// <summary>The vendor's id or name, matched regardless of case.</summary>
+    public required string Vendor { get; set; }
+    public required string DealershipCode { get; set; }
 }

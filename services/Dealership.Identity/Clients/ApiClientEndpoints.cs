@@ -13,7 +13,14 @@ namespace Dealership.Identity.Clients;
 public static class ApiClientEndpoints
 {
     public sealed record ClientView(Guid Id, string Name, string KeyPrefix, IReadOnlyList<string> Scopes, IReadOnlyList<string> Dealerships,
-        DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? RevokedBy);
+        DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? RevokedBy, IReadOnlyList<VendorMapping> Vendors);
+    /// <summary>The client's documents name the dealership <c>dealershipCode</c> as <c>vendor</c> (an ADF vendor's id or name).</summary>
+    public sealed record VendorMapping(string? Vendor, string? DealershipCode);
+    /// <summary>Every vendor id or name the client's documents use, each with the dealership it is; replaces the ones before.</summary>
+    public sealed record VendorMap(List<VendorMapping>? Vendors);
+
+    public const int MaxVendors = 200;
+    public const int MaxVendorLength = 200;
     /// <summary>A new client. <c>scopes</c>: leads:submit, workflows:manage. <c>dealerships</c>: codes, or "*" for the whole network.</summary>
     public sealed record NewClient(string? Name, List<string>? Scopes, List<string>? Dealerships);
     /// <summary>The key is shown here once and never again: only its hash is kept.</summary>
@@ -28,6 +35,11 @@ public static class ApiClientEndpoints
         group.MapPost("/", CreateAsync)
             .WithSummary("Create an integration client; the answer holds its API key, shown once (admins)")
             .WithRequestExample(new NewClient("Car maker lead portal", [ClientScopes.SubmitLeads], ["DEMO01"]));
+        group.MapPut("/{id:guid}/vendors", SetVendorsAsync)
+            .WithSummary("Set which of a client's dealerships each vendor id or name in its ADF documents is (admins)")
+            .WithDescription("A prospect whose request names no dealershipCode goes to the dealership its <vendor>'s id or name is mapped to here. "
+                + "Only dealerships the client may act for can be mapped. Services that check keys learn the change within a minute.")
+            .WithRequestExample(new VendorMap([new("AP-SH-0042", "DEMO01"), new("上汽大众演示上海店", "DEMO01")]));
         group.MapPost("/{id:guid}/revoke", RevokeAsync)
             .WithSummary("Revoke a client's key: it stops working at once here, within a minute in every service (admins)");
     }
@@ -83,6 +95,48 @@ public static class ApiClientEndpoints
         return TypedResults.Ok(View(client));
     }
 
+    private static async Task<Results<Ok<ClientView>, ValidationProblem, NotFoundProblem>> SetVendorsAsync(
+        Guid id, VendorMap input, HttpContext http, IdentityServiceDbContext db, CancellationToken cancellationToken)
+    {
+        var client = await db.ApiClients.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (client is null)
+            return Problems.NotFound("integration client", id);
+        var given = input.Vendors ?? [];
+        if (given.Count > MaxVendors)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["vendors"] = [$"At most {MaxVendors} vendors per client; {given.Count} were sent."] });
+
+        var allowed = ApiKeys.Split(client.Dealerships);
+        var anyDealership = allowed.Contains(DealershipClaims.AnyDealership);
+        var named = given.Select(v => v?.DealershipCode?.Trim().ToUpperInvariant()).OfType<string>().Distinct().ToList();
+        var known = await db.Dealerships.Where(d => named.Contains(d.Code)).Select(d => d.Code).ToListAsync(cancellationToken);
+        var errors = new Dictionary<string, string[]>();
+        var vendors = new List<ApiClientVendor>();
+        for (var i = 0; i < given.Count; i++)
+        {
+            var vendor = given[i]?.Vendor?.Trim();
+            var code = given[i]?.DealershipCode?.Trim().ToUpperInvariant();
+            if (string.IsNullOrEmpty(vendor) || vendor.Length > MaxVendorLength)
+                errors[$"vendors[{i}].vendor"] = [$"The vendor's id or name, 1 to {MaxVendorLength} characters."];
+            else if (vendors.Any(v => string.Equals(v.Vendor, vendor, StringComparison.OrdinalIgnoreCase)))
+                errors[$"vendors[{i}].vendor"] = [$"'{vendor}' is mapped twice: a vendor is one dealership."];
+            // Only a dealership the key is for: the map finds a dealership, it never opens one.
+            if (string.IsNullOrEmpty(code) || !known.Contains(code))
+                errors[$"vendors[{i}].dealershipCode"] = [$"'{code}' is not a dealership."];
+            else if (!anyDealership && !allowed.Contains(code))
+                errors[$"vendors[{i}].dealershipCode"] = [$"{client.Name} does not act for dealership {code} (only {string.Join(", ", allowed)})."];
+            if (!string.IsNullOrEmpty(vendor) && !string.IsNullOrEmpty(code))
+                vendors.Add(new ApiClientVendor { Vendor = vendor, DealershipCode = code });
+        }
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        client.Vendors = vendors;
+        db.Record(http, "api-key-vendors-changed", null, client.Name,
+            Text.Truncate(vendors.Count == 0 ? "none" : string.Join("; ", vendors.Select(v => $"{v.Vendor} → {v.DealershipCode}")), 2000));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(View(client));
+    }
+
     private static ClientView View(ApiClient c) => new(c.Id, c.Name, c.KeyPrefix, ApiKeys.Split(c.Scopes), ApiKeys.Split(c.Dealerships),
-        c.CreatedAt, c.CreatedBy, c.RevokedAt, c.RevokedBy);
+        c.CreatedAt, c.CreatedBy, c.RevokedAt, c.RevokedBy, [.. c.Vendors.Select(v => new VendorMapping(v.Vendor, v.DealershipCode))]);
 }

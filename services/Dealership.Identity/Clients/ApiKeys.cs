@@ -42,6 +42,8 @@ public static class ApiKeys
             // A code the identity service does not know yet still names the dealership for code-based checks.
             claims.AddRange(codes.Select(c => new Claim(DealershipClaims.DealershipCode, c)));
         }
+        // With the key's other facts, so every service that checks the key knows them (and a change reaches it within a minute).
+        claims.AddRange(client.Vendors.Select(v => DealershipClaims.VendorClaim(v.Vendor, v.DealershipCode)));
         return claims;
     }
 

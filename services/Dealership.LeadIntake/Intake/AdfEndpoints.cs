@@ -6,6 +6,7 @@ using System.Xml;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.LeadIntake.Intake;
 
@@ -18,26 +19,30 @@ public static class AdfEndpoints
             .MapPost("/adf", SubmitAsync)
             .WithSummary("Submit an ADF 1.0 XML document with one or more prospects; each is answered in its row")
             .Accepts<string>("application/xml", "text/xml")
-            .WithRequestExample(Example, "An ADF 1.0 document (UTF-8). A prospect's dealership is its <vendor>'s <id>, else the dealershipCode parameter.")
+            .WithRequestExample(Example, "An ADF 1.0 document. A prospect's dealership is the one this client's vendor map names for its <vendor>'s id or name, "
+                + "else its <vendor>'s <id> when that is a dealership's code, else the dealershipCode parameter.")
             .Produces<List<ItemResult>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
     private const string Example = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <?adf version="1.0"?>
+        <?ADF VERSION "1.0"?>
+        <?XML VERSION "1.0"?>
         <adf>
           <prospect status="new">
             <id sequence="1" source="OEM-CRM">CRM-2026-118201</id>
             <requestdate>2026-11-20T10:15:00+08:00</requestdate>
             <vehicle interest="buy" status="new"><make>Volkswagen</make><model>ID.4 CROZZ</model></vehicle>
+            <vehicle interest="trade-in" status="used"><year>2018</year><make>Volkswagen</make><model>Lavida</model><odometer units="km">86000</odometer></vehicle>
             <customer>
               <contact primarycontact="1">
                 <name part="first">建国</name>
                 <name part="last">王</name>
-                <phone type="mobile">139 1234 8801</phone>
+                <phone type="mobile" time="evening" preferredcontact="1">139 1234 8801</phone>
+                <address><street line="1">浦东新区张杨路 500 号</street><city>上海</city><postalcode>200120</postalcode></address>
               </contact>
+              <timeframe><description>两周内</description><earliestdate>2026-12-01</earliestdate><latestdate>2026-12-14</latestdate></timeframe>
               <comments>想周末来试驾</comments>
             </customer>
             <vendor><id source="dealer code">DEMO01</id></vendor>
@@ -47,9 +52,9 @@ public static class AdfEndpoints
 
     // The body is read by hand: a document that is not ADF is kept as a rejected lead, with why.
     private static async Task<IResult> SubmitAsync(HttpRequest request,
-        [Description("The dealership of prospects whose <vendor> carries no id, by its code.")] string? dealershipCode,
+        [Description("The dealership, by its code, of prospects whose <vendor> neither this client's vendor map names nor carries a dealership's code as its id.")] string? dealershipCode,
         [Description("The source channel the document came through; oem unless said otherwise.")] string? source, ClaimsPrincipal user,
-        LeadIntakePipeline pipeline, RequestBodyLimits limits, CancellationToken cancellationToken)
+        LeadIntakePipeline pipeline, LeadIntakeDbContext db, RequestBodyLimits limits, CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(request, limits.For(request.HttpContext), cancellationToken);
         if (tooLarge is not null)
@@ -59,7 +64,7 @@ public static class AdfEndpoints
         IReadOnlyList<AdfProspect> prospects;
         try
         {
-            prospects = AdfReader.Read(new MemoryStream(body!), dealershipCode, string.IsNullOrWhiteSpace(source) ? LeadSources.Oem : source);
+            prospects = AdfReader.Read(body!, string.IsNullOrWhiteSpace(source) ? LeadSources.Oem : source);
         }
         catch (Exception ex) when (ex is XmlException or FormatException)
         {
@@ -70,9 +75,34 @@ public static class AdfEndpoints
             return TypedResults.ValidationProblem(reasons, extensions: new Dictionary<string, object?> { ["rejectionId"] = rejected.RejectionId });
         }
 
+        var vendors = user.VendorDealerships();
+        var codes = (await db.Dealerships.AsNoTracking().Select(d => d.Code).ToListAsync(cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var results = new List<ItemResult>(prospects.Count);
         for (var i = 0; i < prospects.Count; i++)
-            results.Add(await IntakeEndpoints.SubmitItemAsync(i, prospects[i].Lead, prospects[i].Xml, user, pipeline, channel, cancellationToken));
+        {
+            var (lead, xml, vendor) = prospects[i];
+            var code = DealershipOf(vendor, vendors, codes) ?? dealershipCode;
+            if (string.IsNullOrWhiteSpace(code))
+            {
+                var reasons = IntakeEndpoints.Errors("dealershipCode", $"No dealership for this prospect: its <vendor> (id '{vendor.Id}', name '{vendor.Name}') "
+                    + "is not in this client's vendor map nor a dealership's code, and the request names no dealershipCode.");
+                results.Add(IntakeEndpoints.ToItem(i, await pipeline.RejectAsync(channel, xml, reasons, lead, Guid.Empty, cancellationToken)));
+                continue;
+            }
+            // Whichever way the dealership was found, the client must be allowed to act for it (SubmitItemAsync checks).
+            results.Add(await IntakeEndpoints.SubmitItemAsync(i, lead with { DealershipCode = code }, xml, user, pipeline, channel, cancellationToken));
+        }
         return TypedResults.Ok(results);
     }
+
+    /// <summary>
+    /// The dealership a prospect's vendor names, by its code: as this client's vendor map names the vendor's id, else
+    /// its name (a portal's dealer ids are its own), else the vendor's id itself when it is a dealership's code (as the
+    /// car maker's systems write it); null when the document does not say.
+    /// </summary>
+    private static string? DealershipOf(AdfVendor vendor, IReadOnlyDictionary<string, string> vendors, HashSet<string> codes) =>
+        vendor.Id is { } id && vendors.TryGetValue(id, out var byId) ? byId
+        : vendor.Name is { } name && vendors.TryGetValue(name, out var byName) ? byName
+        : vendor.Id is { } code && codes.Contains(code) ? code
+        : null;
 }

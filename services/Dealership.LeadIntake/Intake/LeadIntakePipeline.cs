@@ -119,6 +119,11 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             openLead.Version++;
             openLead.Name ??= submission.Name;
             openLead.Email ??= submission.Email;
+            // How soon the customer means to buy changes as the customer gets closer: the latest word counts.
+            openLead.Timeframe = submission.Timeframe?.Copy() ?? openLead.Timeframe;
+            openLead.Address ??= submission.Address;
+            openLead.PreferredContact ??= submission.PreferredContact;
+            openLead.PreferredContactTime ??= submission.PreferredContactTime;
             AddTimeline(openLead.Id, now, "enquiry-merged",
                 $"New enquiry from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}, merged into this open lead", submission, channel);
             db.Publish(new LeadMerged(openLead.Id, dealership.Id, submission.Source, submission.ExternalId, now));
@@ -139,6 +144,10 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
                 Phone = submission.Phone,
                 Email = submission.Email,
                 VehicleOfInterest = submission.VehicleOfInterest,
+                Timeframe = submission.Timeframe?.Copy(),
+                Address = submission.Address,
+                PreferredContact = submission.PreferredContact,
+                PreferredContactTime = submission.PreferredContactTime,
                 Stage = LeadStage.New,
                 CreatedAt = now,
                 UpdatedAt = now,
@@ -207,6 +216,9 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             SourceDetail = submission.SourceDetail,
             VehicleOfInterest = submission.VehicleOfInterest,
             Note = submission.Note,
+            // The enquiry keeps its own copy: EF Core maps an owned object to one owner only.
+            Timeframe = submission.Timeframe?.Copy(),
+            Vehicles = [.. submission.Vehicles ?? []],
             SubmittedBy = Text.Truncate($"{channel.Name}: {channel.SubmittedBy}", 200)!,
             ReceivedAt = now,
         });

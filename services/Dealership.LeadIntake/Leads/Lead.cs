@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dealership.LeadIntake.Leads;
 
 /// <summary>A dealership that leads may be submitted for, with its intake rules.</summary>
@@ -53,6 +55,13 @@ public class Lead
     public string? Phone { get; set; }
     public string? Email { get; set; }
     public string? VehicleOfInterest { get; set; }
+    /// <summary>How soon the customer means to buy, as last said: a merged enquiry that says it again replaces it.</summary>
+    public PurchaseTimeframe? Timeframe { get; set; }
+    public PostalAddress? Address { get; set; }
+    /// <summary>How the customer wants to be contacted: phone, email, sms, or the sender's own word.</summary>
+    public string? PreferredContact { get; set; }
+    /// <summary>When the customer wants to be called: morning, afternoon, evening, day, nopreference, or the sender's own words.</summary>
+    public string? PreferredContactTime { get; set; }
     public LeadStage Stage { get; set; }
     public Guid? AssignedConsultantId { get; set; }
     public string? AssignedConsultantName { get; set; }
@@ -100,10 +109,69 @@ public class Enquiry
     public required string ExternalId { get; set; }
     public string? SourceDetail { get; set; }
     public string? VehicleOfInterest { get; set; }
+    /// <summary>The customer's comments.</summary>
     public string? Note { get; set; }
+    public PurchaseTimeframe? Timeframe { get; set; }
+    /// <summary>Every vehicle the arrival names, in its order: those the customer wants and the one to trade in.</summary>
+    public List<LeadVehicle> Vehicles { get; set; } = [];
     /// <summary>Who sent it: the API client, the import, the person who logged it.</summary>
     public required string SubmittedBy { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
+}
+
+/// <summary>When the customer means to buy: the sender's words (两周内, "within 30 days") and, where given, the window of dates.</summary>
+public class PurchaseTimeframe
+{
+    public string? Description { get; set; }
+    public DateOnly? EarliestDate { get; set; }
+    public DateOnly? LatestDate { get; set; }
+
+    public PurchaseTimeframe Copy() => (PurchaseTimeframe)MemberwiseClone();
+}
+
+/// <summary>The customer's address as the sender wrote it.</summary>
+public class PostalAddress
+{
+    /// <summary>The street lines, one per line.</summary>
+    public string? Street { get; set; }
+    public string? City { get; set; }
+    /// <summary>Province or state (ADF's regioncode).</summary>
+    public string? Region { get; set; }
+    public string? PostalCode { get; set; }
+    public string? Country { get; set; }
+}
+
+/// <summary>A vehicle an enquiry names: one the customer wants (to buy, lease, test-drive) or one to trade in.</summary>
+public class LeadVehicle
+{
+    public const string Buy = "buy";
+    public const string TradeIn = "trade-in";
+
+    /// <summary>Where the enquiry named it, from 0 (set by <see cref="Intake.LeadSubmission.Validate"/>).</summary>
+    [JsonIgnore]
+    public int Position { get; set; }
+
+    /// <summary>buy, lease, test-drive, trade-in, sell, or the sender's own word.</summary>
+    public string Interest { get; set; } = Buy;
+    /// <summary>new or used.</summary>
+    public string? Status { get; set; }
+    public int? Year { get; set; }
+    public string? Make { get; set; }
+    public string? Model { get; set; }
+    public string? Trim { get; set; }
+    public string? Vin { get; set; }
+    public int? Odometer { get; set; }
+    /// <summary>km or mi.</summary>
+    public string? OdometerUnits { get; set; }
+    public string? Condition { get; set; }
+    public string? Comments { get; set; }
+
+    /// <summary>Year, make, model and trim, as a vehicle of interest is written on the lead (2026 Volkswagen ID.4 CROZZ Pro).</summary>
+    public string? Describe()
+    {
+        var parts = new[] { Year?.ToString(System.Globalization.CultureInfo.InvariantCulture), Make, Model, Trim }.Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
+        return parts.Count == 0 ? null : string.Join(' ', parts);
+    }
 }
 
 /// <summary>A consultant's task on the lead, as the workflow service announced it.</summary>

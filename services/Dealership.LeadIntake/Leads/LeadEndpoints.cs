@@ -69,11 +69,20 @@ public static class LeadEndpoints
         + "sms-sent: template, recipient, maskedPhone; sms-held: the same and sendAt, reason; sms-refused, sms-failed and sms-withdrawn: the same and reason; "
         + "opted-out: channel, keyword; flow-event: name, processKey, version. "
         + "Times (dueAt, visitAt, ...) are ISO 8601 in UTC; a fact that does not apply is left out. Reasons are English text of the service that decided.";
-    public record EnquiryView(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest, string? Note, DateTimeOffset ReceivedAt);
+    public record EnquiryView(string Source, string ExternalId, string? SourceDetail, string? VehicleOfInterest,
+        [property: Description("The customer's comments.")] string? Note, DateTimeOffset ReceivedAt,
+        [property: Description("How soon the customer means to buy, as this enquiry said it.")] PurchaseTimeframe? Timeframe,
+        [property: Description("Every vehicle the enquiry names: interest buy, lease or test-drive for those the customer wants, trade-in for the one to trade in.")]
+        IReadOnlyList<LeadVehicle> Vehicles);
     public record LeadView(
         Guid Id, Guid DealershipId, string DealershipCode, string Source, string ExternalId, string? SourceDetail, string? Name, string? Phone, string? Email,
         string? VehicleOfInterest, LeadStage Stage, Guid? AssignedConsultantId, string? AssignedConsultantName,
-        DateTimeOffset CreatedAt, IReadOnlyList<EnquiryView> Enquiries, IReadOnlyList<OpenTaskView> OpenTasks, IReadOnlyList<TimelineView> Timeline);
+        DateTimeOffset CreatedAt, IReadOnlyList<EnquiryView> Enquiries, IReadOnlyList<OpenTaskView> OpenTasks, IReadOnlyList<TimelineView> Timeline,
+        [property: Description("How soon the customer means to buy, as last said (a later enquiry that says it again replaces it).")] PurchaseTimeframe? Timeframe,
+        [property: Description("The vehicle the customer means to trade in, as the latest enquiry that names one said it.")] LeadVehicle? TradeIn,
+        PostalAddress? Address,
+        [property: Description("How the customer wants to be contacted: phone, email, sms, or the sender's own word.")] string? PreferredContact,
+        [property: Description("When the customer wants to be called: morning, afternoon, evening, day, nopreference, or the sender's own words.")] string? PreferredContactTime);
     public record LeadSummary(Guid Id, string? Name, string MaskedPhone, string Source, string? SourceDetail, LeadStage Stage,
         Guid? AssignedConsultantId, string? AssignedConsultantName, DateTimeOffset CreatedAt);
     public record LeadPage(Guid DealershipId, string DealershipCode, int Page, int PageSize, int Total, IReadOnlyList<LeadSummary> Items);
@@ -181,11 +190,12 @@ public static class LeadEndpoints
                 .OrderBy(t => t.At)
                 .Select(t => new TimelineView(t.At, t.Kind, t.Text, TimelineFacts.Read(t.Facts)))
                 .ToListAsync(cancellationToken);
-            var enquiries = await db.Enquiries.AsNoTracking()
-                .Where(e => e.LeadId == id)
-                .OrderBy(e => e.ReceivedAt)
-                .Select(e => new EnquiryView(e.Source, e.ExternalId, e.SourceDetail, e.VehicleOfInterest, e.Note, e.ReceivedAt))
-                .ToListAsync(cancellationToken);
+            var enquiries = (await db.Enquiries.AsNoTracking()
+                    .Where(e => e.LeadId == id)
+                    .OrderBy(e => e.ReceivedAt)
+                    .ToListAsync(cancellationToken))
+                .Select(e => new EnquiryView(e.Source, e.ExternalId, e.SourceDetail, e.VehicleOfInterest, e.Note, e.ReceivedAt, e.Timeframe, e.Vehicles))
+                .ToList();
             var tasks = await db.Tasks.AsNoTracking()
                 .Where(t => t.LeadId == id && t.CompletedAt == null)
                 .OrderBy(t => t.DueAt)
@@ -197,7 +207,9 @@ public static class LeadEndpoints
             // The whole number is for the lead's consultant and managers; lists and logs mask it.
             return TypedResults.Ok(new LeadView(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.SourceDetail, lead.Name,
                 PhoneMask.For(user, lead.Phone, lead.AssignedConsultantId), lead.Email,
-                lead.VehicleOfInterest, lead.Stage, lead.AssignedConsultantId, lead.AssignedConsultantName, lead.CreatedAt, enquiries, tasks, timeline));
+                lead.VehicleOfInterest, lead.Stage, lead.AssignedConsultantId, lead.AssignedConsultantName, lead.CreatedAt, enquiries, tasks, timeline,
+                lead.Timeframe, enquiries.Select(e => e.Vehicles.FirstOrDefault(v => v.Interest == LeadVehicle.TradeIn)).LastOrDefault(v => v is not null), lead.Address,
+                lead.PreferredContact, lead.PreferredContactTime));
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dealership.LeadIntake.Intake;
+using Dealership.LeadIntake.Leads;
 using Dealership.Tests.Support;
 
 namespace Dealership.Tests.Intake;
@@ -217,6 +218,53 @@ public class When_a_submission_is_checked
         Assert.Equal("The campaign is longer than 200 characters.", Assert.Single(errors["campaign"]));
         Assert.Equal("The channelName is longer than 200 characters.", Assert.Single(errors["channelName"]));
         Assert.Equal("The note is longer than 1000 characters.", Assert.Single(errors["note"]));
+    }
+
+    [Fact]
+    public void Should_take_the_first_vehicle_wanted_as_the_vehicle_of_interest_and_keep_every_vehicle_in_order()
+    {
+        var (submission, errors) = LeadSubmission.Validate(Good() with
+        {
+            VehicleOfInterest = null,
+            Vehicles =
+            [
+                new LeadVehicle { Interest = "Trade-In", Year = 2018, Make = " Volkswagen ", Model = "Lavida", Vin = "lsvam4187j2012345" },
+                new LeadVehicle { Interest = " ", Make = "Volkswagen", Model = "ID.4 CROZZ" },
+                new LeadVehicle { Interest = "test-drive", Model = "ID.7" },
+            ],
+        });
+
+        Assert.Empty(errors);
+        Assert.Equal("Volkswagen ID.4 CROZZ", submission!.VehicleOfInterest);
+        Assert.Equal([("trade-in", 0), ("buy", 1), ("test-drive", 2)], submission.Vehicles!.Select(v => (v.Interest, v.Position)));
+        Assert.Equal(("Volkswagen", "LSVAM4187J2012345"), (submission.Vehicles![0].Make, submission.Vehicles[0].Vin));
+    }
+
+    [Fact]
+    public void Should_refuse_a_timeframe_that_ends_before_it_begins_and_vehicles_past_the_limit()
+    {
+        var errors = Errors(Good() with
+        {
+            Timeframe = new PurchaseTimeframe { EarliestDate = new DateOnly(2026, 12, 14), LatestDate = new DateOnly(2026, 12, 1) },
+            Vehicles = [.. Enumerable.Range(0, LeadSubmission.MaxVehicles + 1).Select(_ => new LeadVehicle { Model = "ID.4" })],
+        });
+
+        Assert.Equal("The latest date 2026-12-01 is before the earliest 2026-12-14.", Assert.Single(errors["timeframe.latestDate"]));
+        Assert.Equal("A lead names at most 20 vehicles; this one names 21.", Assert.Single(errors["vehicles"]));
+        Assert.Equal("2101 is not a model year.", Assert.Single(Errors(Good() with { Vehicles = [new LeadVehicle { Year = 2101 }] })["vehicles[0].year"]));
+    }
+
+    [Fact]
+    public void Should_keep_no_timeframe_or_address_when_every_part_is_blank()
+    {
+        var (submission, _) = LeadSubmission.Validate(Good() with
+        {
+            Timeframe = new PurchaseTimeframe { Description = " " }, Address = new PostalAddress { City = "" }, PreferredContact = " Phone ",
+        });
+
+        Assert.Null(submission!.Timeframe);
+        Assert.Null(submission.Address);
+        Assert.Equal("phone", submission.PreferredContact);
     }
 
     [Theory]

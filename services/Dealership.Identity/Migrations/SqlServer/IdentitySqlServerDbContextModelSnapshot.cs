@@ -461,6 +461,40 @@ namespace Dealership.Identity.Migrations.SqlServer
                     b.ToTable("PersonTokens", "identity");
                 });
 
+            modelBuilder.Entity("Dealership.Identity.Clients.ApiClient", b =>
+                {
+                    b.OwnsMany("Dealership.Identity.Clients.ApiClientVendor", "Vendors", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<Guid>("ApiClientId")
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<string>("DealershipCode")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)");
+
+                            b1.Property<string>("Vendor")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("ApiClientId");
+
+                            b1.ToTable("ApiClientVendors", "identity");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApiClientId");
+                        });
+
+                    b.Navigation("Vendors");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Dealership.Identity.People.Role", null)

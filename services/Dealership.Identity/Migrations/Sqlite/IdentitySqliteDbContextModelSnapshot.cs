@@ -447,6 +447,40 @@ namespace Dealership.Identity.Migrations.Sqlite
                     b.ToTable("PersonTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Dealership.Identity.Clients.ApiClient", b =>
+                {
+                    b.OwnsMany("Dealership.Identity.Clients.ApiClientVendor", "Vendors", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<Guid>("ApiClientId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("DealershipCode")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Vendor")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("ApiClientId");
+
+                            b1.ToTable("ApiClientVendors", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApiClientId");
+                        });
+
+                    b.Navigation("Vendors");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Dealership.Identity.People.Role", null)

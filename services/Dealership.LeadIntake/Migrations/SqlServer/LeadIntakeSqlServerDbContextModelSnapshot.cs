@@ -488,6 +488,14 @@ namespace Dealership.LeadIntake.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<string>("PreferredContact")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("PreferredContactTime")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
                     b.Property<DateTimeOffset?>("ReachedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -587,6 +595,158 @@ namespace Dealership.LeadIntake.Migrations.SqlServer
                     b.HasIndex("LeadId", "At");
 
                     b.ToTable("Timeline", "leads");
+                });
+
+            modelBuilder.Entity("Dealership.LeadIntake.Leads.Enquiry", b =>
+                {
+                    b.OwnsOne("Dealership.LeadIntake.Leads.PurchaseTimeframe", "Timeframe", b1 =>
+                        {
+                            b1.Property<Guid>("EnquiryId")
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<string>("Description")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<DateOnly?>("EarliestDate")
+                                .HasColumnType("date");
+
+                            b1.Property<DateOnly?>("LatestDate")
+                                .HasColumnType("date");
+
+                            b1.HasKey("EnquiryId");
+
+                            b1.ToTable("Enquiries", "leads");
+
+                            b1.WithOwner()
+                                .HasForeignKey("EnquiryId");
+                        });
+
+                    b.OwnsMany("Dealership.LeadIntake.Leads.LeadVehicle", "Vehicles", b1 =>
+                        {
+                            b1.Property<Guid>("EnquiryId")
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<int>("Position")
+                                .HasColumnType("int");
+
+                            b1.Property<string>("Comments")
+                                .HasMaxLength(1000)
+                                .HasColumnType("nvarchar(1000)");
+
+                            b1.Property<string>("Condition")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("Interest")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("nvarchar(40)");
+
+                            b1.Property<string>("Make")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("Model")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<int?>("Odometer")
+                                .HasColumnType("int");
+
+                            b1.Property<string>("OdometerUnits")
+                                .HasMaxLength(40)
+                                .HasColumnType("nvarchar(40)");
+
+                            b1.Property<string>("Status")
+                                .HasMaxLength(40)
+                                .HasColumnType("nvarchar(40)");
+
+                            b1.Property<string>("Trim")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("Vin")
+                                .HasMaxLength(40)
+                                .HasColumnType("nvarchar(40)");
+
+                            b1.Property<int?>("Year")
+                                .HasColumnType("int");
+
+                            b1.HasKey("EnquiryId", "Position");
+
+                            b1.ToTable("EnquiryVehicles", "leads");
+
+                            b1.WithOwner()
+                                .HasForeignKey("EnquiryId");
+                        });
+
+                    b.Navigation("Timeframe");
+
+                    b.Navigation("Vehicles");
+                });
+
+            modelBuilder.Entity("Dealership.LeadIntake.Leads.Lead", b =>
+                {
+                    b.OwnsOne("Dealership.LeadIntake.Leads.PurchaseTimeframe", "Timeframe", b1 =>
+                        {
+                            b1.Property<Guid>("LeadId")
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<string>("Description")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<DateOnly?>("EarliestDate")
+                                .HasColumnType("date");
+
+                            b1.Property<DateOnly?>("LatestDate")
+                                .HasColumnType("date");
+
+                            b1.HasKey("LeadId");
+
+                            b1.ToTable("Leads", "leads");
+
+                            b1.WithOwner()
+                                .HasForeignKey("LeadId");
+                        });
+
+                    b.OwnsOne("Dealership.LeadIntake.Leads.PostalAddress", "Address", b1 =>
+                        {
+                            b1.Property<Guid>("LeadId")
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<string>("City")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("Country")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("PostalCode")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("Region")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("Street")
+                                .HasMaxLength(500)
+                                .HasColumnType("nvarchar(500)");
+
+                            b1.HasKey("LeadId");
+
+                            b1.ToTable("Leads", "leads");
+
+                            b1.WithOwner()
+                                .HasForeignKey("LeadId");
+                        });
+
+                    b.Navigation("Address");
+
+                    b.Navigation("Timeframe");
                 });
 #pragma warning restore 612, 618
         }

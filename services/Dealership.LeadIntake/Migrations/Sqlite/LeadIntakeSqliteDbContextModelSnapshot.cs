@@ -482,6 +482,14 @@ namespace Dealership.LeadIntake.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreferredContact")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreferredContactTime")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ReachedAt")
                         .HasColumnType("INTEGER");
 
@@ -581,6 +589,158 @@ namespace Dealership.LeadIntake.Migrations.Sqlite
                     b.HasIndex("LeadId", "At");
 
                     b.ToTable("Timeline", (string)null);
+                });
+
+            modelBuilder.Entity("Dealership.LeadIntake.Leads.Enquiry", b =>
+                {
+                    b.OwnsOne("Dealership.LeadIntake.Leads.PurchaseTimeframe", "Timeframe", b1 =>
+                        {
+                            b1.Property<Guid>("EnquiryId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Description")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<DateOnly?>("EarliestDate")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<DateOnly?>("LatestDate")
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("EnquiryId");
+
+                            b1.ToTable("Enquiries");
+
+                            b1.WithOwner()
+                                .HasForeignKey("EnquiryId");
+                        });
+
+                    b.OwnsMany("Dealership.LeadIntake.Leads.LeadVehicle", "Vehicles", b1 =>
+                        {
+                            b1.Property<Guid>("EnquiryId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Position")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Comments")
+                                .HasMaxLength(1000)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Condition")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Interest")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Make")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Model")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int?>("Odometer")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("OdometerUnits")
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Status")
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Trim")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Vin")
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int?>("Year")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("EnquiryId", "Position");
+
+                            b1.ToTable("EnquiryVehicles", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("EnquiryId");
+                        });
+
+                    b.Navigation("Timeframe");
+
+                    b.Navigation("Vehicles");
+                });
+
+            modelBuilder.Entity("Dealership.LeadIntake.Leads.Lead", b =>
+                {
+                    b.OwnsOne("Dealership.LeadIntake.Leads.PurchaseTimeframe", "Timeframe", b1 =>
+                        {
+                            b1.Property<Guid>("LeadId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Description")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<DateOnly?>("EarliestDate")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<DateOnly?>("LatestDate")
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("LeadId");
+
+                            b1.ToTable("Leads");
+
+                            b1.WithOwner()
+                                .HasForeignKey("LeadId");
+                        });
+
+                    b.OwnsOne("Dealership.LeadIntake.Leads.PostalAddress", "Address", b1 =>
+                        {
+                            b1.Property<Guid>("LeadId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("City")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Country")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("PostalCode")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Region")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Street")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("LeadId");
+
+                            b1.ToTable("Leads");
+
+                            b1.WithOwner()
+                                .HasForeignKey("LeadId");
+                        });
+
+                    b.Navigation("Address");
+
+                    b.Navigation("Timeframe");
                 });
 #pragma warning restore 612, 618
         }
