@@ -65,13 +65,20 @@ public sealed class NotificationModule : ServiceModule
     public override Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         RequestDealershipsAsync(services.GetRequiredService<NotificationDbContext>(), services, cancellationToken);
 
-    /// <summary>SMS that reached an end; those still queued or held wait for their time whatever their age.</summary>
+    /// <summary>
+    /// SMS that reached an end; those still queued or held wait for their time whatever their age. Visits long past, which
+    /// no SMS still waiting can speak of.
+    /// </summary>
     public override async Task<IReadOnlyDictionary<string, int>> PruneAsync(IServiceProvider services, DateTimeOffset now, RetentionOptions retention, CancellationToken cancellationToken)
     {
         var before = now - retention.Sms;
-        var deleted = await services.GetRequiredService<NotificationDbContext>().Messages
+        var db = services.GetRequiredService<NotificationDbContext>();
+        var deleted = await db.Messages
             .Where(m => m.Status != SmsStatus.Queued && m.Status != SmsStatus.Held && m.CreatedAt < before)
             .ExecuteDeleteAsync(cancellationToken);
-        return new Dictionary<string, int> { ["Notification.Messages"] = deleted };
+        var visits = await db.Visits
+            .Where(v => v.StartsAt < before && !db.Messages.Any(m => m.AppointmentId == v.AppointmentId && (m.Status == SmsStatus.Queued || m.Status == SmsStatus.Held)))
+            .ExecuteDeleteAsync(cancellationToken);
+        return new Dictionary<string, int> { ["Notification.Messages"] = deleted, ["Notification.Visits"] = visits };
     }
 }
