@@ -125,6 +125,30 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
         });
     }
 
+    /// <summary>
+    /// The lead closed: it leaves its holder's count and is never routed again, through the same counters and audit
+    /// trail as every other decision. <paramref name="holder"/> is the consultant holding it, when one does.
+    /// </summary>
+    public void Close(LeadAssignment lead, Consultant? holder, string reason, string actor)
+    {
+        if (lead.State == AssignmentState.Assigned && holder is not null)
+        {
+            Track(holder);
+            holder.OpenLeads = Math.Max(0, holder.OpenLeads - 1);
+            holder.Touch();
+        }
+        lead.State = AssignmentState.Closed;
+        lead.Reason = reason.Length <= 900 ? reason : reason[..899] + "…";
+        lead.WaitUntil = null;
+        lead.DecidedAt = Now;
+        lead.Version++;
+        db.Audit.Add(new AssignmentAudit
+        {
+            Id = NewId.NextGuid(), DealershipId = lead.DealershipId, LeadId = lead.LeadId, Action = "closed",
+            FromConsultantId = lead.ConsultantId, Reason = lead.Reason, Actor = actor, At = Now,
+        });
+    }
+
     /// <summary>Tells the consultant's supervisor (or, without one, the dealership's first supervisor or retail manager).</summary>
     public void AlertSupervisor(LeadAssignment lead, Consultant? about, RoutingContext context, string reason)
     {

@@ -21,32 +21,17 @@ public sealed class LeadClosedConsumer(AssignmentDbContext db, Assigner assigner
             if (lead is { State: AssignmentState.Closed })
                 return;
             var reason = $"closed as {(closed.Won ? "won" : "lost")}: {closed.Reason}";
+            var actor = closed.ClosedBy ?? Assigner.Routing;
             if (lead is null)
             {
                 // Closed before its acceptance reached assignment: the row makes the late acceptance find the lead decided.
-                db.Assignments.Add(new LeadAssignment
+                db.Assignments.Add(lead = new LeadAssignment
                 {
-                    LeadId = closed.LeadId, DealershipId = closed.DealershipId, Reason = reason, DecidedAt = assigner.Now, State = AssignmentState.Closed,
+                    LeadId = closed.LeadId, DealershipId = closed.DealershipId, Reason = reason, DecidedAt = assigner.Now, State = AssignmentState.Waiting,
                 });
             }
-            else
-            {
-                if (lead.State == AssignmentState.Assigned && await db.Consultants.SingleOrDefaultAsync(c => c.Id == lead.ConsultantId, cancellationToken) is { } holder)
-                {
-                    holder.OpenLeads = Math.Max(0, holder.OpenLeads - 1);
-                    holder.Touch();
-                }
-                lead.State = AssignmentState.Closed;
-                lead.Reason = reason.Length <= 900 ? reason : reason[..899] + "…";
-                lead.WaitUntil = null;
-                lead.DecidedAt = assigner.Now;
-                lead.Version++;
-            }
-            db.Audit.Add(new AssignmentAudit
-            {
-                Id = NewId.NextGuid(), DealershipId = closed.DealershipId, LeadId = closed.LeadId, Action = "closed",
-                FromConsultantId = lead?.ConsultantId, Reason = reason, Actor = closed.ClosedBy ?? Assigner.Routing, At = assigner.Now,
-            });
+            var holder = lead.ConsultantId is { } id ? await db.Consultants.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) : null;
+            assigner.Close(lead, holder, reason, actor);
             await db.SaveChangesAsync(cancellationToken);
         });
     }

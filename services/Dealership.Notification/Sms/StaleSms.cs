@@ -40,7 +40,7 @@ public static class StaleSms
     public static void Withdraw(NotificationDbContext db, SmsMessage message, string reason, DateTimeOffset now)
     {
         message.Status = SmsStatus.Withdrawn;
-        message.Reason = reason.Length <= 300 ? reason : reason[..300];
+        message.Reason = Text.Truncate(reason, 300)!;
         message.LockedUntil = null;
         db.Publish(new SmsWithdrawn(message.Id, message.LeadId, message.DealershipId, message.Recipient, message.Template,
             PhoneMask.Mask(message.Phone), message.Reason, now));
