@@ -344,6 +344,30 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_ask_the_consultant_to_call_a_customer_who_cancelled_the_visit_by_sms_reply()
+    {
+        var leadId = await NewLeadAsync();
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "accepted", visitAt = TuesdayTen });
+        await BookingAsync(leadId);
+        _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 10));
+        await SmsAsync(leadId, "confirmation-request");
+
+        // "2" answers the confirmation request with a cancellation.
+        var reply = await Client.PostAsJsonAsync("/api/sms/replies", new { phone = await _app.PhoneOfAsync(leadId), text = "2" });
+        Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+
+        // The flow does not wait for a visit that will not happen: the consultant is asked to call, the lead is no longer booked.
+        var call = await OpenTaskAsync(leadId, "missed-visit");
+        Assert.Contains("cancelled", call.Guidance.Why);
+        var lead = await LeadAsync(leadId, l => l.Stage == "assigned" && l.Timeline.Any(t => t.Kind == "appointment-cancelled"), "the cancellation should reach the lead");
+        Assert.DoesNotContain(lead.Timeline, t => t.Kind == "closed");
+
+        await CompleteAsync(call, new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 17, 15) });
+        await Eventually.Get(() => Client.GetFromJsonAsync<List<BookingView>>($"/api/appointments?leadId={leadId}")!,
+            b => b!.Any(x => x.StartsAt == Showroom.Local(2030, 1, 17, 15)), because: "the new time should be booked");
+    }
+
+    [Fact]
     public async Task Should_run_new_leads_on_a_version_published_while_the_service_runs_and_keep_running_leads_on_theirs()
     {
         var ops = _app.Operations();
