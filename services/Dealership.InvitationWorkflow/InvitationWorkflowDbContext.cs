@@ -71,6 +71,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.ToTable("WorkflowDefinitions");
             e.Property(d => d.ProcessKey).HasMaxLength(200);
             e.Property(d => d.Name).HasMaxLength(300);
+            e.Property(d => d.PublishedBy).HasMaxLength(200);
             e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(d => new { d.ProcessKey, d.DealershipId, d.Version }).IsUnique();
         });

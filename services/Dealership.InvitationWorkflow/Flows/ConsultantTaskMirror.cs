@@ -18,7 +18,7 @@ public static class ConsultantTaskMirror
 {
     public static async Task StageAsync(
         InvitationWorkflowDbContext db, Guid instanceId, ProcessModel process, WorkflowInstance? before, WorkflowInstance instance,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlyDictionary<long, string> interruptedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var variables = instance.Variables;
         if (!Guid.TryParse(FlowActivities.Text(variables, "leadId"), out var leadId)
@@ -36,7 +36,7 @@ public static class ConsultantTaskMirror
             foreach (var task in closing)
             {
                 task.CompletedAt ??= now;
-                task.Outcome ??= "withdrawn";
+                task.Outcome ??= task.UserTaskKey is { } key && interruptedBy.TryGetValue(key, out var message) ? message : "withdrawn";
                 db.Publish(new ConsultantTaskCompleted(task.Id, task.LeadId, task.DealershipId, task.Outcome, now));
             }
         }

@@ -6,12 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dealership.InvitationWorkflow.Flows;
 
 /// <summary>
-/// The flows of the source process (workflows/*.bpmn, embedded in this assembly). Loaded as the
-/// network-wide published version 1 when the workflow has no version at all; from then on the
-/// stored versions rule, so an edit published through /api/workflows is never overwritten.
+/// The flows of the source process (workflows/*.bpmn, embedded in this assembly), published network-wide by the
+/// release: as version 1 when the workflow has no version at all, and as the next version when the release brings a
+/// changed default and the network still runs the release's own (its running instances keep theirs). Once operations
+/// staff publish or draft a version of their own, the stored versions rule: the release never overwrites their edit.
 /// </summary>
 public static class DefaultFlows
 {
+    /// <summary>Who published a version loaded from the release.</summary>
+    public const string Release = "release";
+
     public static readonly string[] Keys = [FlowKeys.InboundCall, FlowKeys.ActiveInvitation];
 
     public static string Xml(string key)
@@ -29,16 +33,24 @@ public static class DefaultFlows
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         foreach (var key in Keys)
         {
-            if (await db.WorkflowDefinitions.AnyAsync(d => d.ProcessKey == key, cancellationToken))
-                continue;
+            var latest = await db.WorkflowDefinitions.Where(d => d.ProcessKey == key && d.DealershipId == null)
+                .OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken);
             var xml = Xml(key);
+            if (latest is not null && (latest.PublishedBy != Release || latest.Status != DefinitionStatus.Published || latest.Xml == xml))
+                continue;
             var check = WorkflowDefinitionEndpoints.Check(xml, activities);
             if (!check.Publishable)
                 throw new InvalidOperationException($"The default flow '{key}' does not pass the check: {string.Join("; ", check.Problems.Concat(check.Elements.Where(e => !e.Supported).SelectMany(e => e.Reasons.Select(r => $"{e.ElementId}: {r}"))))}");
+            if (latest is not null)
+            {
+                latest.Status = DefinitionStatus.Retired;
+                latest.RetiredAt = now;
+            }
             db.WorkflowDefinitions.Add(new WorkflowDefinition
             {
-                Id = Guid.NewGuid(), ProcessKey = key, DealershipId = null, Version = 1, Status = DefinitionStatus.Published,
+                Id = Guid.NewGuid(), ProcessKey = key, DealershipId = null, Version = (latest?.Version ?? 0) + 1, Status = DefinitionStatus.Published,
                 Name = Dealership.Workflows.Bpmn.BpmnReader.Read(xml).Processes.FirstOrDefault()?.Name, Xml = xml, CreatedAt = now, UpdatedAt = now, PublishedAt = now,
+                PublishedBy = Release,
             });
         }
         try

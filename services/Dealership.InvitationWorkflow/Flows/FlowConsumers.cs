@@ -146,6 +146,7 @@ public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
     IConsumer<AppointmentRefused>,
     IConsumer<CustomerArrived>,
     IConsumer<AppointmentMissed>,
+    IConsumer<AppointmentCancelled>,
     IConsumer<AppointmentConfirmed>
 {
     // A reply may come before its flow waits (a booking made by reception); kept long enough for the flow to get there.
@@ -184,6 +185,12 @@ public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
     {
         var m = context.Message;
         return DeliverAsync(context, "appointment-missed", m.LeadId, m.DealershipId, new JsonObject { ["missedAt"] = m.OccurredAt.ToString("O") });
+    }
+
+    public Task Consume(ConsumeContext<AppointmentCancelled> context)
+    {
+        var m = context.Message;
+        return DeliverAsync(context, "appointment-cancelled", m.LeadId, m.DealershipId, new JsonObject { ["cancelledAt"] = m.OccurredAt.ToString("O") });
     }
 
     public Task Consume(ConsumeContext<AppointmentConfirmed> context)

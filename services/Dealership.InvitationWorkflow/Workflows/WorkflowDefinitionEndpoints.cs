@@ -22,7 +22,7 @@ public static class WorkflowDefinitionEndpoints
 {
     /// <summary>A workflow of a dealership, or of the whole network when <c>dealershipId</c> and <c>dealershipCode</c> are null.</summary>
     public record WorkflowSummary(string ProcessKey, string? Name, Guid? DealershipId, string? DealershipCode, int? PublishedVersion, int? DraftVersion, int LatestVersion);
-    public record VersionView(string ProcessKey, Guid? DealershipId, string? DealershipCode, int Version, DefinitionStatus Status, string? Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? RetiredAt);
+    public record VersionView(string ProcessKey, Guid? DealershipId, string? DealershipCode, int Version, DefinitionStatus Status, string? Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? PublishedBy, DateTimeOffset? RetiredAt);
     public record ElementFinding(string ElementId, string ElementType, string? Name, int Line, bool Supported, IReadOnlyList<string> Reasons);
     public record CheckResult(bool Publishable, IReadOnlyList<string> Problems, IReadOnlyList<ElementFinding> Elements);
     public record SavedDraft(VersionView Version, CheckResult Check);
@@ -73,7 +73,7 @@ public static class WorkflowDefinitionEndpoints
     private const string OwnerDescription = "The dealership whose workflows these are, by its code; leave it out for the network's own.";
 
     private static VersionView View(WorkflowDefinition d, WorkflowOwner owner) =>
-        new(d.ProcessKey, d.DealershipId, d.DealershipId is null ? null : owner.DealershipCode, d.Version, d.Status, d.Name, d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.RetiredAt);
+        new(d.ProcessKey, d.DealershipId, d.DealershipId is null ? null : owner.DealershipCode, d.Version, d.Status, d.Name, d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.PublishedBy, d.RetiredAt);
 
     public static CheckResult Check(string xml, ActivityRegistry activities)
     {
@@ -227,6 +227,7 @@ public static class WorkflowDefinitionEndpoints
 
         draft.Status = DefinitionStatus.Published;
         draft.PublishedAt = now;
+        draft.PublishedBy = user.Identity?.Name;
         draft.UpdatedAt = now;
         var process = BpmnReader.Read(draft.Xml).MainProcess!;
         foreach (var start in StartEvents.Timers(process))

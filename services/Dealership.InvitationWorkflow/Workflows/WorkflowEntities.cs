@@ -24,6 +24,8 @@ public class WorkflowDefinition
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>Who published it: a person's user name, or <see cref="Flows.DefaultFlows.Release"/> for a default shipped with a release.</summary>
+    public string? PublishedBy { get; set; }
     public DateTimeOffset? RetiredAt { get; set; }
 }
 

@@ -119,6 +119,12 @@ public sealed class WorkflowRuntime(
         record.EndedAt = instance.EndedAt;
         record.ConcurrencyStamp = Guid.NewGuid();
 
+        // A step cut short by a message (the visit booked by reception while the first call waits) ends with that message's name.
+        var interruptedBy = instance.Journal
+            .Where(e => e is { Outcome: "interrupted", ElementInstanceKey: not null, Detail: not null })
+            .Select(e => (Key: e.ElementInstanceKey!.Value, Message: process.Elements.GetValueOrDefault(e.Detail!)?.Message?.Name))
+            .Where(e => e.Message is not null)
+            .ToDictionary(e => e.Key, e => e.Message!);
         foreach (var entry in instance.Journal)
         {
             db.WorkflowJournal.Add(new WorkflowJournalEntry
@@ -158,7 +164,7 @@ public sealed class WorkflowRuntime(
             });
         }
 
-        await Flows.ConsultantTaskMirror.StageAsync(db, record.Id, process, before, instance, now, cancellationToken);
+        await Flows.ConsultantTaskMirror.StageAsync(db, record.Id, process, before, instance, interruptedBy, now, cancellationToken);
     }
 
 

@@ -133,6 +133,75 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_stop_inviting_a_customer_who_declined_three_times_and_close_the_lead_as_lost()
+    {
+        var leadId = await NewLeadAsync();
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "declined" });
+        for (var declined = 1; declined < 3; declined++)
+        {
+            await SmsAsync(leadId, "care", atLeast: declined);
+            _clock.Advance(TimeSpan.FromDays(30));
+            await CompleteAsync(await OpenTaskAsync(leadId, "re-contact"), new { contact = "reached", answer = "declined" });
+        }
+
+        // Each refusal is thanked, the third one too; then nobody calls again.
+        var lead = await LeadAsync(leadId, l => l.Stage == "lost", "the third refusal should close the lead");
+        Assert.Equal("declined", lead.Timeline.Single(t => t.Kind == "closed").Facts!["reason"]);
+        Assert.Equal(3, (await SmsAsync(leadId, "care", atLeast: 3)).Count);
+        await Eventually.Get(() => FlowOfAsync(leadId), f => f!["status"]!.GetValue<string>() == "completed", because: "the flow should end");
+        _clock.Advance(TimeSpan.FromDays(30));
+        await TimersPolledAsync();
+        Assert.Empty((await Client.GetFromJsonAsync<List<FlowTask>>($"/api/tasks?leadId={leadId}"))!);
+    }
+
+    [Fact]
+    public async Task Should_end_the_first_call_and_its_24_hour_deadline_when_reception_books_the_visit_before_the_call_is_logged()
+    {
+        var leadId = await NewLeadAsync();
+        var first = await OpenTaskAsync(leadId, "first-contact");
+        var wednesdayTen = Showroom.Local(2030, 1, 16, 10);
+
+        // The customer rang the showroom and reception booked the visit (POST /api/appointments, as the README shows).
+        using var reception = await _app.SignInAsync("reception");
+        var booked = await reception.PostAsJsonAsync("/api/appointments", new { leadId, startsAt = wednesdayTen, purpose = "visit" });
+        Assert.True(booked.IsSuccessStatusCode, await booked.Content.ReadAsStringAsync());
+
+        var lead = await LeadAsync(leadId, l => l.OpenTasks.Count == 0
+            && l.Timeline.Any(t => t.Kind == "task-completed" && t.Facts!["outcome"] == "appointment-booked"), "the first call should end with the booking");
+        Assert.Equal("appointmentBooked", lead.Stage);
+        Assert.Single(await SmsAsync(leadId, "directions"));
+
+        // A day later the 24-hour promise has not fired: the supervisor is not told, the lead stays; the flow waits for the day before.
+        _clock.Advance(TimeSpan.FromHours(25));
+        await TimersPolledAsync();
+        var instance = await Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{(await FlowOfAsync(leadId))["id"]}");
+        Assert.DoesNotContain(instance!["journal"]!.AsArray(), j => j!["elementId"]!.GetValue<string>() is "Task_NotifySupervisor" or "Task_Reassign");
+        Assert.Equal(first.ConsultantId, (await Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}"))!.AssignedConsultantId);
+        Assert.Single(await SmsAsync(leadId, "confirmation-request"));
+        // The visit the flow knows of is reception's: no second booking.
+        Assert.Equal(wednesdayTen, (await BookingAsync(leadId)).StartsAt);
+    }
+
+    [Fact]
+    public async Task Should_ask_no_day_before_confirmation_for_a_visit_booked_for_later_the_same_day()
+    {
+        var leadId = await NewLeadAsync();
+        var thisAfternoon = Showroom.Local(2030, 1, 14, 15);
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "accepted", visitAt = thisAfternoon });
+        var booking = await BookingAsync(leadId);
+        await SmsAsync(leadId, "directions");
+
+        _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 14, 50));
+        await Eventually.Get(() => FlowOfAsync(leadId), f => f!["waitingAt"]!.AsArray().Any(w => w!.GetValue<string>() == "Gw_Visit"),
+            because: "the flow should wait for the customer without a day-before step");
+        (await Client.PostAsync($"/api/appointments/{booking.Id}/arrival", null)).EnsureSuccessStatusCode();
+
+        await LeadAsync(leadId, l => l.Stage == "won", "the arrival should close the lead as won");
+        var sms = await Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}");
+        Assert.DoesNotContain(sms!, s => s.Template == "confirmation-request");
+    }
+
+    [Fact]
     public async Task Should_retry_an_unanswered_customer_at_the_set_interval_and_close_the_lead_as_lost_at_the_cap()
     {
         var leadId = await NewLeadAsync();
@@ -272,6 +341,30 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         Assert.Contains("did not come", missed.Guidance.Why);
         var lead = await LeadAsync(leadId, l => l.Timeline.Any(t => t.Kind == "task-created" && t.Text.Contains("missed-visit")), "the timeline shows the new task");
         Assert.DoesNotContain(lead.Timeline, t => t.Kind == "closed");
+    }
+
+    [Fact]
+    public async Task Should_ask_the_consultant_to_call_a_customer_who_cancelled_the_visit_by_sms_reply()
+    {
+        var leadId = await NewLeadAsync();
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "accepted", visitAt = TuesdayTen });
+        await BookingAsync(leadId);
+        _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 10));
+        await SmsAsync(leadId, "confirmation-request");
+
+        // "2" answers the confirmation request with a cancellation.
+        var reply = await Client.PostAsJsonAsync("/api/sms/replies", new { phone = await _app.PhoneOfAsync(leadId), text = "2" });
+        Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+
+        // The flow does not wait for a visit that will not happen: the consultant is asked to call, the lead is no longer booked.
+        var call = await OpenTaskAsync(leadId, "missed-visit");
+        Assert.Contains("cancelled", call.Guidance.Why);
+        var lead = await LeadAsync(leadId, l => l.Stage == "assigned" && l.Timeline.Any(t => t.Kind == "appointment-cancelled"), "the cancellation should reach the lead");
+        Assert.DoesNotContain(lead.Timeline, t => t.Kind == "closed");
+
+        await CompleteAsync(call, new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 17, 15) });
+        await Eventually.Get(() => Client.GetFromJsonAsync<List<BookingView>>($"/api/appointments?leadId={leadId}")!,
+            b => b!.Any(x => x.StartsAt == Showroom.Local(2030, 1, 17, 15)), because: "the new time should be booked");
     }
 
     [Fact]

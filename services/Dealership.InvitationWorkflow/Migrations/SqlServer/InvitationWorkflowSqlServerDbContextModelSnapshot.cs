@@ -358,6 +358,10 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("PublishedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<DateTimeOffset?>("RetiredAt")
                         .HasColumnType("datetimeoffset");
 

@@ -351,6 +351,10 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.Property<long?>("PublishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PublishedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RetiredAt")
                         .HasColumnType("INTEGER");
 
