@@ -76,6 +76,14 @@ public sealed record ImportView(Guid Id, string DealershipCode, string Source, s
 
 public sealed record ImportRowView(int Row, string Outcome, Guid? LeadId, Guid? RejectionId, IReadOnlyList<string> Reasons);
 
+public sealed record CsvColumnView(string Header, string? Field);
+
+public sealed record CsvMissingView(IReadOnlyList<string> Fields, string Message, int Rows, bool RefusesFile);
+
+public sealed record CsvPreviewRowView(int Line, IReadOnlyDictionary<string, string?> Fields, IReadOnlyList<string> Reasons);
+
+public sealed record CsvPreviewView(string Encoding, int Rows, IReadOnlyList<CsvColumnView> Columns, IReadOnlyList<CsvMissingView> Missing, IReadOnlyList<CsvPreviewRowView> FirstRows);
+
 public sealed record ConsultantView(Guid Id, string Name, string Role, string? Team, bool OnDuty, string Status, int? MaxOpenLeads, int OpenLeads, int MissedFirstContacts);
 
 public sealed record AssignmentView(Guid LeadId, string Source, string? CustomerPhone, string? Vehicle, string State, Guid? ConsultantId, string? Rule, string Reason,

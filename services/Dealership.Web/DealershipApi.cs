@@ -33,8 +33,11 @@ public sealed class ApiAddress(IConfiguration configuration, IServer server)
     }
 }
 
-/// <summary>What a service said when it refused a change: its own words, and those for each field it named.</summary>
-public sealed record ServiceProblem(int Status, string? Detail, IReadOnlyDictionary<string, string[]> Fields)
+/// <summary>
+/// What a service said when it refused a change: its own words, those for each field it named, and the other members
+/// of its answer as text (a refused file's <c>refusal</c> and <c>line</c>), from which a page can say it in its reader's words.
+/// </summary>
+public sealed record ServiceProblem(int Status, string? Detail, IReadOnlyDictionary<string, string[]> Fields, IReadOnlyDictionary<string, string>? Extensions = null)
 {
     /// <summary>All of it as one text, as the service wrote it.</summary>
     public string Text => string.Join(" ", new[] { Detail }.Concat(Fields.SelectMany(f => f.Value)).Where(t => !string.IsNullOrWhiteSpace(t)));
@@ -93,14 +96,14 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
     }
 
     /// <summary>Streams a file to the service and reads what it answered; the answer is null when it refused, with what it said.</summary>
-    public async Task<(TAnswer? Answer, string? Problem)> PostFileAsync<TAnswer>(string path, Stream file, string contentType, CancellationToken cancellationToken = default)
+    public async Task<(TAnswer? Answer, ServiceProblem? Problem)> PostFileAsync<TAnswer>(string path, Stream file, string contentType, CancellationToken cancellationToken = default)
     {
         var content = new StreamContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, cancellationToken, refusalIsAnswer: true, UploadClientName);
         if (response.IsSuccessStatusCode)
             return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
-        return (default, (await ProblemAsync(response, cancellationToken)).Text);
+        return (default, await ProblemAsync(response, cancellationToken));
     }
 
     private static async Task<ServiceProblem> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -111,7 +114,9 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
             return new ServiceProblem(status, response.ReasonPhrase, new Dictionary<string, string[]>());
         var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(cancellationToken);
         return new ServiceProblem(status, problem?.Detail ?? problem?.Title,
-            new Dictionary<string, string[]>(problem?.Errors ?? new Dictionary<string, string[]>(), StringComparer.OrdinalIgnoreCase));
+            new Dictionary<string, string[]>(problem?.Errors ?? new Dictionary<string, string[]>(), StringComparer.OrdinalIgnoreCase),
+            problem?.Extensions.Where(e => e.Value is System.Text.Json.JsonElement { ValueKind: not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined) })
+                .ToDictionary(e => e.Key, e => e.Value!.ToString()!, StringComparer.OrdinalIgnoreCase));
     }
 
     private readonly Dictionary<string, DealershipView?> _dealerships = new(StringComparer.OrdinalIgnoreCase);

@@ -126,9 +126,13 @@ public sealed class Adf_and_csv_channel_Specs : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Contains("gb18030", problem.GetProperty("errors").GetProperty("file")[0].GetString());
-        var import = await _app.Client.GetFromJsonAsync<ImportView>($"/api/leads/imports/{problem.GetProperty("importId").GetGuid()}");
-        Assert.Equal("failed", import!.Status);
+        var message = problem.GetProperty("errors").GetProperty("file")[0].GetString();
+        Assert.Contains("not UTF-8", message);
+        Assert.Contains("line 1", message);
+        Assert.Contains("encoding=gb18030", message);
+        // Refused before any row: no lead of the file, not even those before the first bad byte.
+        var leads = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=marketing-event&pageSize=1");
+        Assert.Equal(0, leads!.Total);
     }
 
     [Fact]

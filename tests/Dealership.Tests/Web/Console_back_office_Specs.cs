@@ -73,6 +73,61 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
     }
 
     [Fact]
+    public async Task Should_show_how_an_event_s_csv_file_is_read_before_importing_it_and_refuse_a_damaged_one_whole()
+    {
+        // Two events' visitors in one sheet, each row naming its own; the sheet also says whether each is a man or a woman.
+        string[] phones = [TestApp.UniquePhone(), TestApp.UniquePhone(), TestApp.UniquePhone()];
+        var csv = $"姓名,手机号码,活动,意向车型,性别\n张三丰,{phones[0]},2026广州车展,途观L,男\n李娜,{phones[1]},五一试驾会,帕萨特,女\n王芳,{phones[2]},2026广州车展,ID.4,女\n";
+        var page = await SignInAsync("ops", "/imports");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "导入线索（CSV）" })).ToBeVisibleAsync();
+        // The file picker takes a file once the page is live.
+        await Expect(page.Locator("input.csv-file")).ToBeEnabledAsync();
+        await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload { Name = "五月活动.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+
+        var preview = page.Locator(".import-preview");
+        await Expect(preview.Locator(".preview-rows-count")).ToHaveTextAsync("共 3 行线索");
+        await Expect(preview.Locator(".preview-encoding")).ToHaveTextAsync("编码：UTF-8");
+        await Expect(preview.Locator(".preview-mapping tbody td:nth-child(1)")).ToHaveTextAsync(["姓名", "手机号码", "活动", "意向车型", "性别"]);
+        await Expect(preview.Locator(".preview-mapping tbody td:nth-child(2)")).ToHaveTextAsync(["姓名", "手机", "市场活动", "意向车型", "忽略（不导入）"]);
+        var firstRows = preview.Locator(".preview-rows tbody tr");
+        await Expect(firstRows).ToHaveCountAsync(3);
+        await Expect(firstRows.Nth(1)).ToContainTextAsync("李娜");
+        await Expect(firstRows.Nth(1)).ToContainTextAsync("五一试驾会");
+        await Expect(firstRows.Nth(1)).ToContainTextAsync("可以导入");
+        await Browser.ScreenshotAsync(page, "import-preview-zh");
+        // Only a preview: nothing is imported until the person says so.
+        var leads = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=marketing-event&pageSize=1");
+        Assert.Equal(0, leads!.Total);
+
+        await preview.GetByRole(AriaRole.Button, new() { Name = "导入", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".import-percent")).ToHaveTextAsync("导入完成", new() { Timeout = 60_000 });
+        await Expect(page.Locator(".import-counts")).ToHaveTextAsync("共 3 行：导入 3，合并到已有线索 0，重复 0，拒绝 0");
+        var imported = await _app.Client.GetFromJsonAsync<LeadPage>("/api/leads?dealershipCode=DEMO01&source=marketing-event&pageSize=10");
+        Assert.Equal(["2026广州车展", "2026广州车展", "五一试驾会"], imported!.Items.Select(l => l.SourceDetail).Order());
+
+        // The same sheet saved again with one damaged character in its third row: refused whole, and nothing to import.
+        var damaged = Encoding.UTF8.GetBytes(csv.Replace(phones[0], TestApp.UniquePhone()).Replace(phones[1], TestApp.UniquePhone()).Replace(phones[2], TestApp.UniquePhone()));
+        damaged[Array.LastIndexOf(damaged, (byte)'\n', damaged.Length - 2) + 1] = 0xFF;
+        await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload { Name = "五月活动-副本.csv", MimeType = "text/csv", Buffer = damaged });
+        await Expect(page.Locator(".preview-refused")).ToHaveTextAsync(
+            "文件第 4 行有一个损坏的字符（UTF-8 文件中出现了不是 UTF-8 的字节），因此整个文件都不会导入。请修正这一行，或在 Excel 中重新另存为“CSV UTF-8（逗号分隔）”。");
+        await Expect(page.Locator(".import-preview")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "导入", Exact = true })).ToHaveCountAsync(0);
+        await Browser.ScreenshotAsync(page, "import-refused-zh");
+
+        // In English, the same words for the same columns.
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page.Locator("input.csv-file")).ToBeEnabledAsync();
+        await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload { Name = "May events.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await Expect(page.Locator(".preview-encoding")).ToHaveTextAsync("read as UTF-8");
+        await Expect(page.Locator(".preview-mapping tbody td:nth-child(2)")).ToHaveTextAsync(["Name", "Phone", "Marketing event", "Vehicle of interest", "Ignored"]);
+        // Already imported: the rows pass the checks, and the import will tell them as duplicates.
+        await Expect(page.Locator(".preview-rows tbody tr").First).ToContainTextAsync("Ready to import");
+        await Browser.ScreenshotAsync(page, "import-preview-en");
+    }
+
+    [Fact]
     public async Task Should_let_operations_fix_a_rejected_lead_and_submit_it_again()
     {
         var bad = await _app.KeyClient().PostAsJsonAsync("/api/leads",
