@@ -75,6 +75,8 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
             e.Property(s => s.NameZh).HasMaxLength(200);
             e.Property(s => s.NameEn).HasMaxLength(200);
             e.Property(s => s.ShowroomAddress).HasMaxLength(500);
+            e.Property(s => s.ShowroomMapLink).HasMaxLength(500);
+            e.Property(s => s.ParkingNote).HasMaxLength(200);
         });
         modelBuilder.Entity<SmsTemplate>(e =>
         {

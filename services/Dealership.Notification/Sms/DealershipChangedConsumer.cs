@@ -35,12 +35,16 @@ public sealed class DealershipChangedConsumer(NotificationDbContext db, TimeProv
         settings.TimeZone = changed.TimeZone;
         settings.NameZh = changed.NameZh.Trim();
         settings.NameEn = changed.NameEn.Trim();
-        settings.ShowroomAddress = string.IsNullOrWhiteSpace(changed.ShowroomAddress) ? null : changed.ShowroomAddress.Trim();
+        settings.ShowroomAddress = Blank(changed.ShowroomAddress);
+        settings.ShowroomMapLink = Blank(changed.ShowroomMapLink);
+        settings.ParkingNote = Blank(changed.ParkingNote);
         settings.ReferenceVersion = changed.Version;
         if (!await db.Templates.AnyAsync(t => t.DealershipId == changed.DealershipId, context.CancellationToken))
             AddDefaultTemplates(db, changed.DealershipId, clock.GetUtcNow());
         await db.SaveChangesAsync(context.CancellationToken);
     }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static void AddDefaultTemplates(NotificationDbContext db, Guid dealershipId, DateTimeOffset now)
     {

@@ -130,7 +130,7 @@ public static class SmsRequests
     /// The values as the reader says them. Other services send a moment as an ISO 8601 timestamp (a task's due time): it is
     /// written as the dealership's wall-clock time in the message's language, not as UTC. A visit's purpose comes as its code
     /// (test-drive) and is written in words, with the model when the text has no place of its own for it. The dealership's name
-    /// and, when a booking gave no directions, its showroom address come from what the identity service announced.
+    /// and the showroom's address, parking note and map link come from what the identity service announced.
     /// </summary>
     internal static Dictionary<string, string> ForReader(IReadOnlyDictionary<string, string> parameters, DealershipSmsSettings settings, string language, string body)
     {
@@ -146,10 +146,34 @@ public static class SmsRequests
         }
         if ((!values.TryGetValue("dealership", out var name) || name.Length == 0) && settings.Name(language) is { Length: > 0 } known)
             values["dealership"] = known;
-        if ((!values.TryGetValue("directions", out var directions) || directions.Length == 0) && settings.ShowroomAddress is { } address)
-            values["directions"] = address;
+        values["directions"] = Directions(values.GetValueOrDefault("directions"), settings, language);
         return values;
     }
+
+    /// <summary>
+    /// How to get to the showroom, said briefly (each 70 characters more is one more SMS to pay for): the booking's own
+    /// directions or else the showroom address, then where to park and the map link, in the reader's language. The link comes
+    /// last, so that the handset's tap ends at the space before the opt-out line. Empty without a place to go (no directions,
+    /// address or map link): a parking note alone tells nobody where the showroom is.
+    /// </summary>
+    public static string Directions(string? booked, DealershipSmsSettings settings, string language)
+    {
+        var english = language == SmsLanguages.English;
+        var where = string.IsNullOrWhiteSpace(booked) ? settings.ShowroomAddress : booked;
+        if (string.IsNullOrWhiteSpace(where) && string.IsNullOrWhiteSpace(settings.ShowroomMapLink))
+            return "";
+        var parts = new[]
+            {
+                where,
+                string.IsNullOrWhiteSpace(settings.ParkingNote) ? null : (english ? "parking: " : "停车：") + settings.ParkingNote.Trim(),
+                string.IsNullOrWhiteSpace(settings.ShowroomMapLink) ? null : (english ? "map: " : "地图：") + settings.ShowroomMapLink.Trim(),
+            }
+            .Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim()).ToList();
+        // A part written as a sentence of its own (…3号口出。) would otherwise read 。； where it meets the next one.
+        return string.Join(english ? "; " : "；", parts.Select((p, i) => i < parts.Count - 1 ? p.TrimEnd(PartEnds) : p));
+    }
+
+    private static readonly char[] PartEnds = ['。', '；', ';', '.', '，', ',', '、', ' '];
 
     /// <summary>The dealership's settings, or the defaults while notification has not heard of it.</summary>
     public static async Task<DealershipSmsSettings> SettingsAsync(NotificationDbContext db, Guid dealershipId, CancellationToken cancellationToken) =>

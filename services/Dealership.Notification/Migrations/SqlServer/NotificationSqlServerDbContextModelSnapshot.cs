@@ -175,6 +175,10 @@ namespace Dealership.Notification.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("ParkingNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<int>("PricePerSegmentFen")
                         .HasColumnType("int");
 
@@ -188,6 +192,10 @@ namespace Dealership.Notification.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<string>("ShowroomAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("ShowroomMapLink")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 

@@ -169,6 +169,10 @@ namespace Dealership.Notification.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParkingNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PricePerSegmentFen")
                         .HasColumnType("INTEGER");
 
@@ -182,6 +186,10 @@ namespace Dealership.Notification.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ShowroomAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShowroomMapLink")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
