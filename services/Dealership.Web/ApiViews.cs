@@ -8,7 +8,8 @@ public static class LeadSources
     public static readonly string[] All = ["oem", "dealership", "marketing-event", "other", "consultant-own", "inbound-call", "walk-in"];
 }
 
-public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active, string? PhoneRegion = null, string? ShowroomAddress = null)
+public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active, string? PhoneRegion = null, string? ShowroomAddress = null,
+    string? ShowroomMapLink = null, string? ParkingNote = null)
 {
     public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
