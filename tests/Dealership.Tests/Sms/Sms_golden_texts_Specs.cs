@@ -63,9 +63,10 @@ public class Sms_golden_texts_Specs
     {
         var template = SmsTemplates.Purpose(purpose);
 
-        var text = SmsRequests.Compose(SmsTemplates.DefaultBody(template, language), Sent, Shanghai, language, template.Recipient == "customer");
+        var sms = SmsRequests.Compose(SmsTemplates.DefaultBody(template, language), Sent, Shanghai, language, template.Recipient == "customer");
 
-        Assert.Equal(expected, text);
+        Assert.Equal(expected, sms.Text);
+        Assert.Empty(sms.Missing);
     }
 
     [Fact]
@@ -82,12 +83,40 @@ public class Sms_golden_texts_Specs
         foreach (var purpose in SmsTemplates.Purposes.Values)
         foreach (var language in SmsLanguages.All)
         {
-            var text = SmsRequests.Compose(SmsTemplates.DefaultBody(purpose, language), Sent, Shanghai, language, true);
+            var text = SmsRequests.Compose(SmsTemplates.DefaultBody(purpose, language), Sent, Shanghai, language, true).Text;
             Assert.DoesNotContain("{", text);
             Assert.DoesNotContain("：  ", text);
             Assert.DoesNotContain("()", text);
             Assert.DoesNotContain("（）", text);
         }
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "【演示汽车上海店】陈明您好，演示汽车上海店到店指引：{directions} 回复TD退订")]
+    [InlineData("en", "【演示汽车上海店】Dear 陈明, how to find Demo Motors Shanghai: {directions} Reply TD to opt out")]
+    public void Should_keep_a_placeholder_without_a_value_as_written_and_name_it_rather_than_leave_a_hole(string language, string expected)
+    {
+        var nowhere = new DealershipSmsSettings { DealershipCode = "DEMO01", Signature = Shanghai.Signature, NameZh = Shanghai.NameZh, NameEn = Shanghai.NameEn, ParkingNote = "B2" };
+
+        var sms = SmsRequests.Compose(SmsTemplates.DefaultBody(SmsTemplates.Purpose("directions"), language), Sent, nowhere, language, true);
+
+        Assert.Equal(expected, sms.Text);
+        Assert.Equal(new[] { "directions" }, sms.Missing);
+    }
+
+    [Theory]
+    [InlineData("{customer}您好，{dealership}到店指引：{directions}", "zh-CN", true, "【演示汽车上海店】尊敬的客户您好，演示汽车上海店到店指引：")]
+    [InlineData("Dear {customer}, thank you.", "en", true, "【演示汽车上海店】Dear customer, thank you.")]
+    // The consultant is told there is no name rather than greeted as the customer would be.
+    [InlineData("{consultant}，新线索：{customer}", "zh-CN", false, "【演示汽车上海店】王芳，新线索：未留姓名的客户")]
+    public void Should_address_a_customer_who_gave_no_name_politely_rather_than_hold_every_sms_to_them(string body, string language, bool forCustomer, string start)
+    {
+        var nameless = new Dictionary<string, string>(Sent) { ["customer"] = "" };
+
+        var sms = SmsRequests.Compose(body, nameless, Shanghai, language, forCustomer);
+
+        Assert.StartsWith(start, sms.Text);
+        Assert.Empty(sms.Missing);
     }
 
     private const string Map = "https://uri.amap.com/marker?position=121.6025,31.2033";

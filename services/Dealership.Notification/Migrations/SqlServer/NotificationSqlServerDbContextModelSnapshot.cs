@@ -298,6 +298,9 @@ namespace Dealership.Notification.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LockedUntil")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("Parameters")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Phone")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -330,8 +333,8 @@ namespace Dealership.Notification.Migrations.SqlServer
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("nvarchar(1000)");
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(100)
