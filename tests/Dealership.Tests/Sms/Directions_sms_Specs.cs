@@ -49,6 +49,9 @@ public sealed class Directions_sms_Specs : IAsyncLifetime
     public async Task Should_hold_the_directions_of_a_dealership_without_an_address_saying_why_and_send_them_once_it_has_one()
     {
         await ShowroomAsync(address: null, map: null, parking: null);
+        // Operations staff are warned on the template page before any customer waits.
+        var preview = await _app.Client.PostAsJsonAsync("/api/sms/templates/DEMO01/directions/zh-CN/preview", new { body = "{customer}您好，{dealership}到店指引：{directions}" });
+        Assert.Equal("directions", Assert.Single((await preview.Content.ReadFromJsonAsync<JsonObject>())!["missingValues"]!.AsArray())!.GetValue<string>());
         var leadId = await LeadAsync("DIR-2");
 
         await RequestDirectionsAsync(leadId, "zh-CN");
