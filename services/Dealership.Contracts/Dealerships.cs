@@ -4,7 +4,8 @@ namespace Dealership.Contracts;
 
 /// <summary>
 /// A dealership was created or its reference data changed (the identity service owns it). Carries
-/// everything, so a service that missed earlier changes is up to date with the last one.
+/// everything, so a service that missed earlier changes is up to date with the last one. The map link and the parking
+/// note came later: null in a message an older identity service published.
 /// </summary>
 public record DealershipChanged(
     Guid DealershipId,
@@ -16,7 +17,9 @@ public record DealershipChanged(
     string? ShowroomAddress,
     bool Active,
     long Version,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string? ShowroomMapLink = null,
+    string? ParkingNote = null);
 
 /// <summary>
 /// A person or an integration client changed something through a service's API: who, when, what,

@@ -77,6 +77,7 @@ public sealed class IdentityModule : ServiceModule
             {
                 Id = id, Code = code, NameZh = demo["NameZh"] ?? demo["Name"] ?? code, NameEn = demo["Name"] ?? code,
                 TimeZone = demo["TimeZone"] ?? "Asia/Shanghai", PhoneRegion = demo["PhoneRegion"] ?? "CN", ShowroomAddress = demo["ShowroomAddress"],
+                ShowroomMapLink = demo["ShowroomMapLink"], ParkingNote = demo["ParkingNote"],
                 Version = 1, UpdatedAt = clock.GetUtcNow(),
             };
             db.Dealerships.Add(dealership);

@@ -84,7 +84,9 @@ public class IdentityServiceDbContext(DbContextOptions options) : ServiceDbConte
             e.Property(d => d.NameEn).HasMaxLength(200);
             e.Property(d => d.TimeZone).HasMaxLength(64);
             e.Property(d => d.PhoneRegion).HasMaxLength(2);
-            e.Property(d => d.ShowroomAddress).HasMaxLength(500);
+            e.Property(d => d.ShowroomAddress).HasMaxLength(DealershipEndpoints.AddressLength);
+            e.Property(d => d.ShowroomMapLink).HasMaxLength(DealershipEndpoints.MapLinkLength);
+            e.Property(d => d.ParkingNote).HasMaxLength(DealershipEndpoints.ParkingNoteLength);
             e.Property(d => d.Version).IsConcurrencyToken();
             e.HasIndex(d => d.Code).IsUnique();
         });

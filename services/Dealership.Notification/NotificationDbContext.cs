@@ -39,7 +39,8 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
             e.Property(m => m.Phone).HasMaxLength(32);
             e.Property(m => m.Template).HasMaxLength(60);
             e.Property(m => m.Language).HasMaxLength(10);
-            e.Property(m => m.Text).HasMaxLength(1000);
+            // A 500-character template with the showroom's address, parking note and map link written into it.
+            e.Property(m => m.Text).HasMaxLength(2000);
             e.Property(m => m.IdempotencyKey).HasMaxLength(200);
             e.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(m => m.Reason).HasMaxLength(300);
@@ -75,6 +76,8 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
             e.Property(s => s.NameZh).HasMaxLength(200);
             e.Property(s => s.NameEn).HasMaxLength(200);
             e.Property(s => s.ShowroomAddress).HasMaxLength(500);
+            e.Property(s => s.ShowroomMapLink).HasMaxLength(500);
+            e.Property(s => s.ParkingNote).HasMaxLength(200);
         });
         modelBuilder.Entity<SmsTemplate>(e =>
         {

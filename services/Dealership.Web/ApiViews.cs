@@ -8,7 +8,8 @@ public static class LeadSources
     public static readonly string[] All = ["oem", "dealership", "marketing-event", "other", "consultant-own", "inbound-call", "walk-in"];
 }
 
-public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active, string? PhoneRegion = null, string? ShowroomAddress = null)
+public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, bool Active, string? PhoneRegion = null, string? ShowroomAddress = null,
+    string? ShowroomMapLink = null, string? ParkingNote = null)
 {
     public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
@@ -101,7 +102,8 @@ public sealed record RejectionView(Guid Id, string? DealershipCode, string Chann
 
 public sealed record SmsTemplateView(string Purpose, string Language, string Recipient, string Body, bool Custom, IReadOnlyList<string> Placeholders);
 
-public sealed record SmsPreview(string Text, int Characters, int Segments, IReadOnlyList<string> UnknownPlaceholders);
+/// <summary>A draft as a phone would show it; <see cref="MissingValues"/>: placeholders the dealership has no value for now (such an SMS is held).</summary>
+public sealed record SmsPreview(string Text, int Characters, int Segments, IReadOnlyList<string> UnknownPlaceholders, IReadOnlyList<string>? MissingValues = null);
 
 /// <summary>A routing rule as assignment holds it; steps are the service's names (roundRobin, pool…), tried in order.</summary>
 public sealed record RoutingRuleView(string Name, List<string> Sources, string? VehicleContains, string? Language, string? Team, List<string> Steps);

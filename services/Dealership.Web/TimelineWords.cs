@@ -83,6 +83,9 @@ public static class TimelineWords
             "customer-arrived" => Words("TimelineText_customer-arrived", Moment("arrivedAt")),
             "appointment-missed" => Words("TimelineText_appointment-missed", Moment("visitAt")),
             "sms-sent" => Sms(),
+            // An SMS that waits for a value its text lacks is not sent at its time: it waits until then at most (notification's words).
+            "sms-held" when Fact("reason")?.StartsWith("no value for {", StringComparison.Ordinal) == true =>
+                Because(Words("TimelineText_sms-held-for-value", Sms(), Moment("sendAt")), Reason()),
             "sms-held" => Because(Words("TimelineText_sms-held", Sms(), Moment("sendAt")), Reason()),
             "sms-refused" or "sms-failed" or "sms-withdrawn" => Because(Sms(), Reason()),
             "opted-out" => Words("TimelineText_opted-out", Named("ConsentChannel_", Fact("channel")), Fact("keyword")),

@@ -14,11 +14,21 @@ namespace Dealership.Identity.Dealerships;
 
 public static class DealershipEndpoints
 {
-    /// <summary>A dealership's reference data. <c>timeZone</c> is an IANA id; <c>phoneRegion</c> an ISO 3166 region (CN).</summary>
-    public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, string PhoneRegion, string? ShowroomAddress, bool Active);
-    public sealed record DealershipInput(string? Code, string? NameZh, string? NameEn, string? TimeZone, string? PhoneRegion, string? ShowroomAddress, bool? Active);
+    public const int AddressLength = 500;
+    public const int MapLinkLength = 500;
+    public const int ParkingNoteLength = 200;
 
-    private static readonly DealershipInput Example = new("DEMO03", "演示汽车杭州店", "Demo Motors Hangzhou", "Asia/Shanghai", "CN", "杭州市西湖区文三路 100 号", true);
+    /// <summary>
+    /// A dealership's reference data. <c>timeZone</c> is an IANA id; <c>phoneRegion</c> an ISO 3166 region (CN). The showroom
+    /// address, map link and parking note are what the directions SMS tells a customer.
+    /// </summary>
+    public sealed record DealershipView(Guid Id, string Code, string NameZh, string NameEn, string TimeZone, string PhoneRegion, string? ShowroomAddress, bool Active,
+        string? ShowroomMapLink, string? ParkingNote);
+    public sealed record DealershipInput(string? Code, string? NameZh, string? NameEn, string? TimeZone, string? PhoneRegion, string? ShowroomAddress, bool? Active,
+        string? ShowroomMapLink = null, string? ParkingNote = null);
+
+    private static readonly DealershipInput Example = new("DEMO03", "演示汽车杭州店", "Demo Motors Hangzhou", "Asia/Shanghai", "CN", "杭州市西湖区文三路 100 号", true,
+        "https://uri.amap.com/marker?position=120.1310,30.2770", "展厅东侧地面停车场，到店客户免费停车");
 
     public static void MapDealershipEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -38,7 +48,7 @@ public static class DealershipEndpoints
             .WithRequestExample(Example);
         group.MapPut("/{code}", UpdateAsync)
             .RequireStaff(StaffRoles.Admin)
-            .WithSummary("Change a dealership's names, time zone, phone region, showroom address or active flag (admins)")
+            .WithSummary("Change a dealership's names, time zone, phone region, showroom address, map link, parking note or active flag (admins)")
             .WithRequestExample(Example with { Code = null });
     }
 
@@ -89,6 +99,12 @@ public static class DealershipEndpoints
             errors["timeZone"] = [$"'{input.TimeZone}' is not a time zone id (for example Asia/Shanghai)."];
         if (input.PhoneRegion is not null && (input.PhoneRegion.Length != 2 || !input.PhoneRegion.All(char.IsAsciiLetter)))
             errors["phoneRegion"] = ["A two-letter region code, for example CN."];
+        if (input.ShowroomAddress?.Trim().Length > AddressLength)
+            errors["showroomAddress"] = [$"At most {AddressLength} characters."];
+        if (Blank(input.ShowroomMapLink) is { } link && !IsWebLink(link))
+            errors["showroomMapLink"] = [$"A web link that starts with https:// or http://, without spaces, at most {MapLinkLength} characters (for example https://uri.amap.com/marker?position=121.39,31.17)."];
+        if (Blank(input.ParkingNote)?.Length > ParkingNoteLength)
+            errors["parkingNote"] = [$"At most {ParkingNoteLength} characters: a few words a customer reads in an SMS."];
         return errors;
     }
 
@@ -99,15 +115,28 @@ public static class DealershipEndpoints
         d.TimeZone = input.TimeZone ?? d.TimeZone;
         d.PhoneRegion = input.PhoneRegion?.ToUpperInvariant() ?? d.PhoneRegion;
         d.ShowroomAddress = input.ShowroomAddress?.Trim();
+        d.ShowroomMapLink = Blank(input.ShowroomMapLink);
+        d.ParkingNote = Blank(input.ParkingNote);
         d.Active = input.Active ?? d.Active;
         d.Version++;
         d.UpdatedAt = now;
     }
 
     internal static DealershipChanged Changed(DealershipRecord d) =>
-        new(d.Id, d.Code, d.NameZh, d.NameEn, d.TimeZone, d.PhoneRegion, d.ShowroomAddress, d.Active, d.Version, d.UpdatedAt);
+        new(d.Id, d.Code, d.NameZh, d.NameEn, d.TimeZone, d.PhoneRegion, d.ShowroomAddress, d.Active, d.Version, d.UpdatedAt, d.ShowroomMapLink, d.ParkingNote);
 
-    private static DealershipView View(DealershipRecord d) => new(d.Id, d.Code, d.NameZh, d.NameEn, d.TimeZone, d.PhoneRegion, d.ShowroomAddress, d.Active);
+    private static DealershipView View(DealershipRecord d) =>
+        new(d.Id, d.Code, d.NameZh, d.NameEn, d.TimeZone, d.PhoneRegion, d.ShowroomAddress, d.Active, d.ShowroomMapLink, d.ParkingNote);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>
+    /// A link a phone turns into a tap: absolute, on the web, and without spaces (a handset ends the link at the first one,
+    /// and the rest of the SMS would read as a broken address).
+    /// </summary>
+    internal static bool IsWebLink(string link) =>
+        link.Length <= MapLinkLength && !link.Any(char.IsWhiteSpace)
+        && Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
 
     private static async Task<DealershipRecord?> FindAsync(IdentityServiceDbContext db, ClaimsPrincipal user, string code, CancellationToken cancellationToken)
     {

@@ -39,7 +39,7 @@ public enum SmsStatus
 {
     /// <summary>Passed the rules; the sender hands it to the carrier at <see cref="SmsMessage.SendAt"/>.</summary>
     Queued,
-    /// <summary>Waits for the next allowed time (quiet hours, the daily spending cap).</summary>
+    /// <summary>Waits for the next allowed time (quiet hours, the daily spending cap), or for a value its text lacks.</summary>
     Held,
     /// <summary>The carrier accepted it; its delivery receipt has not come yet.</summary>
     Sent,
@@ -51,7 +51,7 @@ public enum SmsStatus
     Refused,
     /// <summary>The carrier refused it or kept failing.</summary>
     Failed,
-    /// <summary>Never sent: it waited, and the lead or the visit it speaks of changed so that it no longer applies.</summary>
+    /// <summary>Never sent: it waited, and the lead or the visit it speaks of changed so that it no longer applies, or its text never got a value it lacked.</summary>
     Withdrawn,
 }
 
@@ -66,6 +66,11 @@ public class SmsMessage : ILeasedRow
     public required string Template { get; set; }
     public string Language { get; set; } = SmsLanguages.Chinese;
     public required string Text { get; set; }
+    /// <summary>
+    /// The request's values (JSON) while the text lacks one: it is written again from them when the value may have come.
+    /// Null for a text that is complete.
+    /// </summary>
+    public string? Parameters { get; set; }
     /// <summary>The business reason (lead, template, workflow step): one SMS per key, whatever is redelivered or retried.</summary>
     public required string IdempotencyKey { get; set; }
     /// <summary>The visit the text speaks of, and the time it names, so that a cancelled or moved visit withdraws it.</summary>

@@ -33,7 +33,7 @@ public sealed class SmsSenderSignal : WorkSignal;
 /// crashed sender's messages are taken over. Before sending, what may have changed since the request
 /// is checked again (customer messages only): the lead and the visit the text speaks of (closed,
 /// cancelled, moved, attended), consent (an opt-out in the meantime), quiet hours and the dealership's
-/// daily spending cap.
+/// daily spending cap. A text that lacked a value is written again first (any message), and waits on while it still does.
 /// </summary>
 public sealed class SmsSender(
     IServiceScopeFactory scopes,
@@ -90,6 +90,11 @@ public sealed class SmsSender(
                 SmsRequests.Refuse(db, message, refusal, now);
                 return;
             }
+        }
+        if (message.Parameters is not null && !await SmsRequests.WriteAgainAsync(db, message, settings, now, cancellationToken))
+            return;
+        if (message.ForCustomer)
+        {
             var allowedAt = settings.NextAllowedTime(now);
             if (allowedAt > now)
             {

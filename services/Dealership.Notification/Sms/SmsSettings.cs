@@ -25,10 +25,15 @@ public class DealershipSmsSettings
     /// <summary>The sender signature the carrier registered for the dealership, e.g. 【演示汽车上海店】; it heads every customer SMS.</summary>
     public string Signature { get; set; } = "【经销商】";
     public string Language { get; set; } = SmsLanguages.Chinese;
-    /// <summary>The dealership's names and showroom address as the identity service announces them: {dealership} and the directions' default.</summary>
+    /// <summary>
+    /// The dealership's names and showroom as the identity service announces them: {dealership}, and {directions} (the address
+    /// when a booking gave no directions of its own, then the parking note and the map link).
+    /// </summary>
     public string? NameZh { get; set; }
     public string? NameEn { get; set; }
     public string? ShowroomAddress { get; set; }
+    public string? ShowroomMapLink { get; set; }
+    public string? ParkingNote { get; set; }
 
     /// <summary>The dealership as a customer reading this language knows it.</summary>
     public string? Name(string language) =>

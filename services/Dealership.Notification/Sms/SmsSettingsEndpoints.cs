@@ -22,8 +22,12 @@ public static class SmsSettingsEndpoints
     public record SettingsRequest(
         TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap,
         int DailySpendingCapFen, int PricePerSegmentFen, string? Signature, string Language);
-    /// <summary>A draft rendered: its length, the SMS segments it costs, and placeholders the purpose does not offer (left empty).</summary>
-    public record PreviewView(string Text, int Characters, int Segments, IReadOnlyList<string> UnknownPlaceholders);
+    /// <summary>
+    /// A draft rendered with a sample lead and the dealership's own name and showroom: its length, the SMS segments it costs,
+    /// placeholders the purpose does not offer, and placeholders the dealership has no value for now (an SMS with this text
+    /// would be held until it has: a directions text for a dealership without a showroom address). Both stay in the text as written.
+    /// </summary>
+    public record PreviewView(string Text, int Characters, int Segments, IReadOnlyList<string> UnknownPlaceholders, IReadOnlyList<string> MissingValues);
     public record TemplateView(string Purpose, string Language, string Recipient, string Body, bool Custom, IReadOnlyCollection<string> Placeholders);
     public record TemplateRequest(string? Body);
 
@@ -95,7 +99,7 @@ public static class SmsSettingsEndpoints
             .WithSummary("Every template of a dealership, per purpose and language, with the placeholders each may use");
         templates.MapPut("/{dealershipCode}/{purpose}/{language}", async Task<Results<Ok<TemplateView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
                 string dealershipCode, string purpose, string language, TemplateRequest request,
-                ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+                ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, SmsSenderSignal sender, CancellationToken cancellationToken) =>
             {
                 var code = dealershipCode.Trim().ToUpperInvariant();
                 if (!user.MayActFor(code))
@@ -124,7 +128,10 @@ public static class SmsSettingsEndpoints
                 }
                 row.Body = body;
                 row.UpdatedAt = clock.GetUtcNow();
+                // A text corrected so that it no longer uses a value nobody gives: what waited for it may go now.
+                await SmsRequests.ReleaseWaitingAsync(db, s.DealershipId, clock.GetUtcNow(), cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
+                sender.Notify();
                 return TypedResults.Ok(new TemplateView(purpose, language, smsPurpose.Recipient, body, true, smsPurpose.Placeholders.Order().ToList()));
             })
             .WithSummary("Save a dealership's text for one purpose and language; placeholders are checked (the signature and opt-out line are added to every customer SMS)")
@@ -142,8 +149,10 @@ public static class SmsSettingsEndpoints
                 if (Unknown(purpose, language, out var smsPurpose) is { } unknownTemplate)
                     return unknownTemplate;
                 var body = request.Body?.Trim() ?? "";
-                var text = SmsRequests.Compose(body, Sample(language, s, clock.GetUtcNow()), s, language, smsPurpose.Recipient == SmsRecipients.Customer);
-                return TypedResults.Ok(new PreviewView(text, text.Length, SmsSender.Segments(text), SmsTemplates.UnknownPlaceholders(smsPurpose, body)));
+                var composed = SmsRequests.Compose(body, Sample(language, s, clock.GetUtcNow()), s, language, smsPurpose.Recipient == SmsRecipients.Customer);
+                var unknown = SmsTemplates.UnknownPlaceholders(smsPurpose, body);
+                return TypedResults.Ok(new PreviewView(composed.Text, composed.Text.Length, SmsSender.Segments(composed.Text), unknown,
+                    composed.Missing.Except(unknown).ToList()));
             })
             .WithSummary("The text a handset would show for a draft template, with a sample lead's values; nothing is saved or sent")
             .WithRequestExample(new TemplateRequest("{customer}您好，您预约的{startsAt}到店{purpose}已确认。"));
@@ -159,7 +168,10 @@ public static class SmsSettingsEndpoints
         return null;
     }
 
-    /// <summary>A sample lead's values for every placeholder, in the template's language, for the preview.</summary>
+    /// <summary>
+    /// A sample lead's values for every placeholder, in the template's language, for the preview. The booking gives no directions
+    /// of its own, as most do not: the preview shows the dealership's own, and their true length.
+    /// </summary>
     private static Dictionary<string, string> Sample(string language, DealershipSmsSettings settings, DateTimeOffset now)
     {
         var english = language == SmsLanguages.English;
@@ -176,7 +188,6 @@ public static class SmsSettingsEndpoints
             ["startsAt"] = moment, ["dueAt"] = moment, ["callbackAt"] = moment,
             ["purpose"] = "test-drive",
             ["model"] = "ID.4 CROZZ",
-            ["directions"] = english ? "Metro line 2, Jinke Road, exit 3." : "地铁2号线金科路站3号口出。",
         };
     }
 

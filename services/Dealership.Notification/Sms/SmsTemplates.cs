@@ -76,13 +76,21 @@ public static partial class SmsTemplates
     public static SmsPurpose Purpose(string name) =>
         Purposes.TryGetValue(name, out var purpose) ? purpose : throw new ArgumentException($"There is no SMS template '{name}'.", nameof(name));
 
+    /// <summary>The placeholders a text uses that have no value, or an empty one: such a text is never sent (the SMS is held).</summary>
+    public static IReadOnlyList<string> Missing(string body, IReadOnlyDictionary<string, string> values) =>
+        Placeholder().Matches(body).Select(m => m.Groups[1].Value).Where(p => !HasValue(values, p)).Distinct().ToList();
+
     /// <summary>
     /// The text as the handset shows it: a customer message starts with the dealership's signature and
-    /// ends with the opt-out line; a missing parameter leaves its placeholder empty.
+    /// ends with the opt-out line. A placeholder without a value stays as it is written ({directions}): staff
+    /// reading a held SMS see what it lacks, and it cannot pass for a finished text (<see cref="Missing"/>).
     /// </summary>
     public static string Render(string body, IReadOnlyDictionary<string, string> parameters, bool forCustomer, string signature, string language)
     {
-        var text = Placeholder().Replace(body, m => parameters.TryGetValue(m.Groups[1].Value, out var value) ? value : "").Trim();
+        var text = Placeholder().Replace(body, m => HasValue(parameters, m.Groups[1].Value) ? parameters[m.Groups[1].Value] : m.Value).Trim();
         return forCustomer ? $"{signature}{text} {OptOutLine(language)}" : $"{signature}{text}";
     }
+
+    private static bool HasValue(IReadOnlyDictionary<string, string> values, string placeholder) =>
+        values.TryGetValue(placeholder, out var value) && !string.IsNullOrWhiteSpace(value);
 }

@@ -85,6 +85,37 @@ public sealed class Following_dealerships_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_keep_the_showroom_s_map_link_and_parking_note_and_refuse_a_link_a_phone_cannot_open_saying_what_it_takes()
+    {
+        var hangzhou = new JsonObject
+        {
+            ["code"] = "DEMO06", ["nameZh"] = "演示汽车杭州店", ["nameEn"] = "Demo Motors Hangzhou", ["showroomAddress"] = "杭州市西湖区文三路 90 号",
+            ["showroomMapLink"] = " https://uri.amap.com/marker?position=120.1310,30.2770 ", ["parkingNote"] = "展厅东侧地面停车场，免费",
+        };
+        Assert.Equal(HttpStatusCode.Created, (await _app.Client.PostAsJsonAsync("/api/dealerships", hangzhou)).StatusCode);
+        var saved = (await _app.Client.GetFromJsonAsync<JsonObject>("/api/dealerships/DEMO06"))!;
+        Assert.Equal(("https://uri.amap.com/marker?position=120.1310,30.2770", "展厅东侧地面停车场，免费"),
+            (saved["showroomMapLink"]!.GetValue<string>(), saved["parkingNote"]!.GetValue<string>()));
+
+        foreach (var link in new[] { "uri.amap.com/marker?position=120.1310,30.2770", "javascript:alert(1)", "ftp://maps.example.com/showroom", "https://uri.amap.com/marker?name=展厅 东门",
+            "https://" + new string('a', 500) + ".com" })
+        {
+            hangzhou["showroomMapLink"] = link;
+            var refused = await _app.Client.PutAsJsonAsync("/api/dealerships/DEMO06", hangzhou);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var errors = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!;
+            Assert.StartsWith("A web link that starts with https:// or http://", errors["showroomMapLink"]![0]!.GetValue<string>());
+        }
+        hangzhou["showroomMapLink"] = null;
+        hangzhou["parkingNote"] = new string('停', 201);
+        var tooLong = await _app.Client.PutAsJsonAsync("/api/dealerships/DEMO06", hangzhou);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("parkingNote", (await tooLong.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal("https://uri.amap.com/marker?position=120.1310,30.2770",
+            (await _app.Client.GetFromJsonAsync<JsonObject>("/api/dealerships/DEMO06"))!["showroomMapLink"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Should_route_the_second_demo_dealerships_leads_to_its_own_consultant()
     {
         var posted = await PostLeadAsync("DEMO02", "SZ-1");

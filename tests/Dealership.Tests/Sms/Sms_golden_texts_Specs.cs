@@ -14,9 +14,14 @@ public class Sms_golden_texts_Specs
     {
         DealershipCode = "DEMO01", Signature = "【演示汽车上海店】", NameZh = "演示汽车上海店", NameEn = "Demo Motors Shanghai",
         ShowroomAddress = "上海市浦东新区金科路2889号，地铁2号线金科路站3号口",
+        ParkingNote = "展厅地下停车场B2，到店客户免费停车2小时",
+        ShowroomMapLink = "https://uri.amap.com/marker?position=121.6025,31.2033",
     };
 
-    /// <summary>A lead of 陈明 for 王芳, due Tue 15 Jan 10:00; a test drive of an ID.4 booked for Wed 16 Jan 14:30 without directions of its own; a callback at 17:00.</summary>
+    /// <summary>
+    /// A lead of 陈明 for 王芳, due Tue 15 Jan 10:00; a test drive of an ID.4 booked for Wed 16 Jan 14:30 without directions of its
+    /// own (so the showroom's address, parking note and map link are the directions); a callback at 17:00.
+    /// </summary>
     private static readonly Dictionary<string, string> Sent = new()
     {
         ["customer"] = "陈明",
@@ -35,11 +40,11 @@ public class Sms_golden_texts_Specs
         { "new-lead", "zh-CN", "【演示汽车上海店】王芳，您有一条新线索，请在 1月15日（周二）上午10:00 前首次联系客户。" },
         { "new-lead", "en", "【演示汽车上海店】王芳, you have a new lead: make the first contact before Tue 15 Jan, 10:00 AM." },
         { "appointment-confirmation", "zh-CN",
-            "【演示汽车上海店】陈明您好，您已预约 1月16日（周三）下午2:30 到店（试驾 ID.4 CROZZ），期待您的光临。上海市浦东新区金科路2889号，地铁2号线金科路站3号口 回复TD退订" },
+            "【演示汽车上海店】陈明您好，您已预约 1月16日（周三）下午2:30 到店（试驾 ID.4 CROZZ），期待您的光临。上海市浦东新区金科路2889号，地铁2号线金科路站3号口；停车：展厅地下停车场B2，到店客户免费停车2小时；地图：https://uri.amap.com/marker?position=121.6025,31.2033 回复TD退订" },
         { "appointment-confirmation", "en",
-            "【演示汽车上海店】Dear 陈明, your visit (test drive ID.4 CROZZ) is booked for Wed 16 Jan, 2:30 PM. We look forward to seeing you. 上海市浦东新区金科路2889号，地铁2号线金科路站3号口 Reply TD to opt out" },
-        { "directions", "zh-CN", "【演示汽车上海店】陈明您好，演示汽车上海店到店指引：上海市浦东新区金科路2889号，地铁2号线金科路站3号口 回复TD退订" },
-        { "directions", "en", "【演示汽车上海店】Dear 陈明, how to find Demo Motors Shanghai: 上海市浦东新区金科路2889号，地铁2号线金科路站3号口 Reply TD to opt out" },
+            "【演示汽车上海店】Dear 陈明, your visit (test drive ID.4 CROZZ) is booked for Wed 16 Jan, 2:30 PM. We look forward to seeing you. 上海市浦东新区金科路2889号，地铁2号线金科路站3号口; parking: 展厅地下停车场B2，到店客户免费停车2小时; map: https://uri.amap.com/marker?position=121.6025,31.2033 Reply TD to opt out" },
+        { "directions", "zh-CN", "【演示汽车上海店】陈明您好，演示汽车上海店到店指引：上海市浦东新区金科路2889号，地铁2号线金科路站3号口；停车：展厅地下停车场B2，到店客户免费停车2小时；地图：https://uri.amap.com/marker?position=121.6025,31.2033 回复TD退订" },
+        { "directions", "en", "【演示汽车上海店】Dear 陈明, how to find Demo Motors Shanghai: 上海市浦东新区金科路2889号，地铁2号线金科路站3号口; parking: 展厅地下停车场B2，到店客户免费停车2小时; map: https://uri.amap.com/marker?position=121.6025,31.2033 Reply TD to opt out" },
         { "confirmation-request", "zh-CN",
             "【演示汽车上海店】陈明您好，您预约了 1月16日（周三）下午2:30 到店（试驾 ID.4 CROZZ）。确认请回复1，取消请回复2，改期请回复3。 回复TD退订" },
         { "confirmation-request", "en",
@@ -58,9 +63,10 @@ public class Sms_golden_texts_Specs
     {
         var template = SmsTemplates.Purpose(purpose);
 
-        var text = SmsRequests.Compose(SmsTemplates.DefaultBody(template, language), Sent, Shanghai, language, template.Recipient == "customer");
+        var sms = SmsRequests.Compose(SmsTemplates.DefaultBody(template, language), Sent, Shanghai, language, template.Recipient == "customer");
 
-        Assert.Equal(expected, text);
+        Assert.Equal(expected, sms.Text);
+        Assert.Empty(sms.Missing);
     }
 
     [Fact]
@@ -77,12 +83,62 @@ public class Sms_golden_texts_Specs
         foreach (var purpose in SmsTemplates.Purposes.Values)
         foreach (var language in SmsLanguages.All)
         {
-            var text = SmsRequests.Compose(SmsTemplates.DefaultBody(purpose, language), Sent, Shanghai, language, true);
+            var text = SmsRequests.Compose(SmsTemplates.DefaultBody(purpose, language), Sent, Shanghai, language, true).Text;
             Assert.DoesNotContain("{", text);
             Assert.DoesNotContain("：  ", text);
             Assert.DoesNotContain("()", text);
             Assert.DoesNotContain("（）", text);
         }
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "【演示汽车上海店】陈明您好，演示汽车上海店到店指引：{directions} 回复TD退订")]
+    [InlineData("en", "【演示汽车上海店】Dear 陈明, how to find Demo Motors Shanghai: {directions} Reply TD to opt out")]
+    public void Should_keep_a_placeholder_without_a_value_as_written_and_name_it_rather_than_leave_a_hole(string language, string expected)
+    {
+        var nowhere = new DealershipSmsSettings { DealershipCode = "DEMO01", Signature = Shanghai.Signature, NameZh = Shanghai.NameZh, NameEn = Shanghai.NameEn, ParkingNote = "B2" };
+
+        var sms = SmsRequests.Compose(SmsTemplates.DefaultBody(SmsTemplates.Purpose("directions"), language), Sent, nowhere, language, true);
+
+        Assert.Equal(expected, sms.Text);
+        Assert.Equal(new[] { "directions" }, sms.Missing);
+    }
+
+    [Theory]
+    [InlineData("{customer}您好，{dealership}到店指引：{directions}", "zh-CN", true, "【演示汽车上海店】尊敬的客户您好，演示汽车上海店到店指引：")]
+    [InlineData("Dear {customer}, thank you.", "en", true, "【演示汽车上海店】Dear customer, thank you.")]
+    // The consultant is told there is no name rather than greeted as the customer would be.
+    [InlineData("{consultant}，新线索：{customer}", "zh-CN", false, "【演示汽车上海店】王芳，新线索：未留姓名的客户")]
+    public void Should_address_a_customer_who_gave_no_name_politely_rather_than_hold_every_sms_to_them(string body, string language, bool forCustomer, string start)
+    {
+        var nameless = new Dictionary<string, string>(Sent) { ["customer"] = "" };
+
+        var sms = SmsRequests.Compose(body, nameless, Shanghai, language, forCustomer);
+
+        Assert.StartsWith(start, sms.Text);
+        Assert.Empty(sms.Missing);
+    }
+
+    private const string Map = "https://uri.amap.com/marker?position=121.6025,31.2033";
+
+    [Theory]
+    // The booking's own directions come first; a sentence's full stop does not stay before the next part.
+    [InlineData("地铁2号线金科路站3号口出。", "上海市浦东新区金科路2889号", "B2层，免费2小时。", Map, "zh-CN", "地铁2号线金科路站3号口出；停车：B2层，免费2小时；地图：" + Map)]
+    [InlineData("Metro line 2, Jinke Road, exit 3.", "上海市浦东新区金科路2889号", "B2, free for 2 hours", Map, "en", "Metro line 2, Jinke Road, exit 3; parking: B2, free for 2 hours; map: " + Map)]
+    // What the dealership has not given is left out, with its label and its separator.
+    [InlineData("", "上海市浦东新区金科路2889号", null, null, "zh-CN", "上海市浦东新区金科路2889号")]
+    [InlineData("", "上海市浦东新区金科路2889号", null, Map, "en", "上海市浦东新区金科路2889号; map: " + Map)]
+    [InlineData(null, "上海市浦东新区金科路2889号", "展厅地下停车场B2", null, "zh-CN", "上海市浦东新区金科路2889号；停车：展厅地下停车场B2")]
+    [InlineData("", null, "展厅地下停车场B2", Map, "zh-CN", "停车：展厅地下停车场B2；地图：" + Map)]
+    // A parking note alone says nowhere to go: no directions at all.
+    [InlineData("", null, "展厅地下停车场B2", null, "zh-CN", "")]
+    [InlineData(" ", " ", null, " ", "en", "")]
+    public void Should_write_the_directions_from_what_the_booking_and_the_dealership_give_without_dangling_punctuation(
+        string? booked, string? address, string? parking, string? map, string language, string expected)
+    {
+        var settings = new DealershipSmsSettings { DealershipCode = "DEMO01", ShowroomAddress = address, ParkingNote = parking, ShowroomMapLink = map };
+
+        Assert.Equal(expected, SmsRequests.Directions(booked, settings, language));
     }
 
     [Theory]

@@ -261,9 +261,13 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
         await editor.GetByLabel("English name").FillAsync("Demo Motors Hangzhou");
         await editor.GetByLabel("Time zone").FillAsync("Hangzhou");
         await editor.GetByLabel("Showroom address").FillAsync("杭州市西湖区文三路 100 号");
+        await editor.GetByLabel("Map link").FillAsync("uri.amap.com/marker?position=120.1310,30.2770");
+        await editor.GetByLabel("Parking").FillAsync("展厅东侧地面停车场，免费");
         await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(editor).ToContainTextAsync("Not a time zone: use an id such as Asia/Shanghai.");
+        await Expect(editor).ToContainTextAsync("Give a web link that starts with https:// or http://");
         await editor.GetByLabel("Time zone").FillAsync("Asia/Shanghai");
+        await editor.GetByLabel("Map link").FillAsync("https://uri.amap.com/marker?position=120.1310,30.2770");
         await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(editor).ToContainTextAsync("A dealership with this code exists already.");
         await Browser.ScreenshotAsync(page, "dealerships-en");
@@ -278,6 +282,8 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit DEMO03" }).ClickAsync();
         await Expect(editor.GetByLabel("English name")).ToHaveValueAsync("Demo Motors Hangzhou");
+        await Expect(editor.GetByLabel("Map link")).ToHaveValueAsync("https://uri.amap.com/marker?position=120.1310,30.2770");
+        await Expect(editor.GetByLabel("Parking")).ToHaveValueAsync("展厅东侧地面停车场，免费");
         await editor.GetByLabel("English name").FillAsync("Demo Motors Hangzhou West Lake");
         await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator(".dealership-list tr", new() { HasText = "DEMO03" })).ToContainTextAsync("Demo Motors Hangzhou West Lake");

@@ -83,6 +83,19 @@ public sealed class Timeline_words_Specs
         Assert.Equal("First follow-up (within 24 hours) · due: Tomorrow 3:00 PM", Describe(entry, "en"));
     }
 
+    [Fact]
+    public void Should_say_that_an_sms_whose_text_lacks_a_value_waits_for_it_rather_than_when_it_will_be_sent()
+    {
+        var entry = new LeadTimelineEntry(Now, "sms-held", "SMS 'directions' held",
+            Facts($"template=directions;recipient=customer;maskedPhone=+86139****0004;sendAt={Tomorrow3pm};reason=no value for {{directions}}"));
+
+        var zh = Describe(entry, "zh-CN");
+
+        Assert.Equal("到店指引，发给客户（+86139****0004），短信内容有缺项，暂缓发送，最迟等到明天下午3:00，原因：no value for {directions}", zh);
+        Assert.StartsWith("Directions", Describe(entry, "en"));
+        Assert.Contains("waits for what its text lacks, until Tomorrow 3:00 PM at most · reason: no value for {directions}", Describe(entry, "en"));
+    }
+
     [Theory]
     [InlineData("task-created", null)]
     [InlineData("a-kind-from-later", "name=x")]

@@ -206,12 +206,20 @@ namespace Dealership.Identity.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParkingNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PhoneRegion")
                         .IsRequired()
                         .HasMaxLength(2)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ShowroomAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShowroomMapLink")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 

@@ -175,6 +175,10 @@ namespace Dealership.Notification.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("ParkingNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<int>("PricePerSegmentFen")
                         .HasColumnType("int");
 
@@ -188,6 +192,10 @@ namespace Dealership.Notification.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<string>("ShowroomAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("ShowroomMapLink")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
@@ -290,6 +298,9 @@ namespace Dealership.Notification.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LockedUntil")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("Parameters")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Phone")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -322,8 +333,8 @@ namespace Dealership.Notification.Migrations.SqlServer
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("nvarchar(1000)");
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(100)

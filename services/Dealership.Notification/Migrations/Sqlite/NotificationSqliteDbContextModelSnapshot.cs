@@ -169,6 +169,10 @@ namespace Dealership.Notification.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParkingNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PricePerSegmentFen")
                         .HasColumnType("INTEGER");
 
@@ -182,6 +186,10 @@ namespace Dealership.Notification.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ShowroomAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShowroomMapLink")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
@@ -284,6 +292,9 @@ namespace Dealership.Notification.Migrations.Sqlite
                     b.Property<long?>("LockedUntil")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Parameters")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Phone")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -316,7 +327,7 @@ namespace Dealership.Notification.Migrations.Sqlite
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasMaxLength(1000)
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TraceParent")
