@@ -150,17 +150,9 @@ public static class CsvImportEndpoints
             return tooLarge;
         await using (var upload = file!)
         {
-            CsvTextEncoding encoding;
-            CsvLeadReader reader;
-            try
-            {
-                encoding = await CsvLeadReader.DetectEncodingAsync(upload, given.Encoding, cancellationToken);
-                reader = await CsvLeadReader.OpenAsync(upload, encoding, cancellationToken);
-            }
-            catch (CsvFileRefusedException refused)
-            {
-                return Refused(refused);
-            }
+            var (encoding, reader, refusal) = await OpenAsync(upload, given.Encoding, cancellationToken);
+            if (refusal is not null)
+                return refusal;
             using (reader)
             {
                 if (reader.MissingNameAndPhone() is { } missing)
@@ -268,6 +260,21 @@ public static class CsvImportEndpoints
             .SetProperty(j => j.Duplicates, c.Duplicates).SetProperty(j => j.Rejected, c.Rejected)
             .SetProperty(j => j.Status, status).SetProperty(j => j.Error, error).SetProperty(j => j.FinishedAt, finishedAt), cancellationToken);
 
+    /// <summary>The spooled file read as text in the encoding its bytes (or the caller) name, or why it is refused.</summary>
+    private static async Task<(CsvTextEncoding Encoding, CsvLeadReader Reader, IResult? Refusal)> OpenAsync(Stream upload, CsvEncodingChoice choice,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var encoding = await CsvLeadReader.DetectEncodingAsync(upload, choice, cancellationToken);
+            return (encoding, await CsvLeadReader.OpenAsync(upload, encoding, cancellationToken), null);
+        }
+        catch (CsvFileRefusedException refused)
+        {
+            return (null!, null!, Refused(refused));
+        }
+    }
+
     // Reads the whole file like the import does, but only to tell what it would do: nothing is written.
     private static async Task<IResult> PreviewAsync(HttpRequest request, [AsParameters] ImportQuery q,
         ClaimsPrincipal user, LeadIntakeDbContext db, RequestBodyLimits limits, CancellationToken cancellationToken)
@@ -281,17 +288,9 @@ public static class CsvImportEndpoints
             return tooLarge;
         await using (var upload = file!)
         {
-            CsvTextEncoding encoding;
-            CsvLeadReader reader;
-            try
-            {
-                encoding = await CsvLeadReader.DetectEncodingAsync(upload, given.Encoding, cancellationToken);
-                reader = await CsvLeadReader.OpenAsync(upload, encoding, cancellationToken);
-            }
-            catch (CsvFileRefusedException refused)
-            {
-                return Refused(refused);
-            }
+            var (encoding, reader, refusal) = await OpenAsync(upload, given.Encoding, cancellationToken);
+            if (refusal is not null)
+                return refusal;
             using (reader)
             {
                 var defaults = new CsvRowDefaults(given.Dealership.Code, given.Source, q.Campaign, q.FileName ?? "preview");
