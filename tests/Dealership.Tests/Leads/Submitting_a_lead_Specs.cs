@@ -180,9 +180,10 @@ public sealed class Submitting_a_lead_Specs : IAsyncLifetime
         var bookedFacts = Assert.Single(lead!.Timeline, t => t.Kind == "appointment-booked").Facts!;
         Assert.Equal(startsAt, DateTimeOffset.Parse(bookedFacts["visitAt"], CultureInfo.InvariantCulture));
         Assert.Equal("test-drive", bookedFacts["purpose"]);
-        var sms = await _app.Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}");
-        var confirmation = Assert.Single(sms!, m => m.Recipient == "customer");
-        Assert.Equal("appointment-confirmation", confirmation.Template);
+        // The booking confirms the visit; the lead's flow, whose first call the booking ended, sends the directions.
+        var sms = await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}")!,
+            l => l!.Any(m => m.Template == "directions"), because: "the flow should send the directions of the booked visit");
+        var confirmation = Assert.Single(sms!, m => m.Recipient == "customer" && m.Template == "appointment-confirmation");
         Assert.StartsWith("【演示汽车上海店】", confirmation.Text);
         Assert.EndsWith("回复TD退订", confirmation.Text);
     }
