@@ -45,6 +45,10 @@ public sealed class Invariants(IReadOnlyDictionary<string, ServiceProcess> servi
 
     public long Count(string service, string sql) => Convert.ToInt64(Query(Db(service), sql)[0][0]);
 
+    /// <summary>A count per lead, from a query that selects a lead id (text) and a count.</summary>
+    public Dictionary<Guid, long> PerLead(string service, string sql) =>
+        Query(Db(service), sql).ToDictionary(r => Guid.Parse((string)r[0]!), r => Convert.ToInt64(r[1]));
+
     /// <summary>Leads lead-intake holds, and of them those that have their first-contact task in the workflow service: the pipeline's backlog.</summary>
     public (long Leads, long Tasked) Progress() =>
         (Count("lead-intake", "SELECT COUNT(*) FROM Leads"),

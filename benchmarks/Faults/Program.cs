@@ -55,6 +55,8 @@ using var rsa = RSA.Create(2048);
 var signing = new Dictionary<string, string> { ["Identity__SigningKey"] = rsa.ExportPkcs8PrivateKeyPem() };
 string[] names = ["identity", "lead-intake", "assignment", "invitation-workflow", "appointment", "notification"];
 var identityPort = ServiceProcess.FreePort();
+// The workflow host's clock follows this file only when its fault runs: the other runs keep the system clock untouched.
+var clockFile = Runs("clock") ? Path.Combine(root, "invitation-workflow.clock-offset") : null;
 // The SMS carrier is the one edge faked: only when its faults run, so that other runs keep the product's default sink.
 await using var carrier = Runs("carrier") ? new FakeCarrier(ServiceProcess.FreePort(), slowAnswer: TimeSpan.FromSeconds(5)) : null;
 var services = new Dictionary<string, ServiceProcess>();
@@ -69,6 +71,7 @@ foreach (var name in names)
         "--Logging:LogLevel:Dealership=Warning",
         // The intake limit (6,000 a minute per client) would answer 429 to a steady 100 a second from the one demo key.
         .. name == "lead-intake" ? new[] { "--RateLimits:intake:PermitsPerMinute=600000" } : [],
+        .. name == "invitation-workflow" && clockFile is not null ? new[] { $"--Clock:OffsetFile={clockFile}" } : [],
         .. name == "notification" && carrier is not null
             ? new[] { "--Sms:Carrier=http-gateway", $"--Sms:Gateway:BaseUrl={carrier.Address}", "--Sms:Gateway:ApiKey=fake", "--Sms:Gateway:Timeout=00:00:03" }
             : [],
@@ -238,6 +241,107 @@ try
     {
         service.Start();
         await service.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
+    }
+
+    async Task ClockJumpAsync()
+    {
+        const string openTasks = "SELECT LeadId FROM ConsultantTasks WHERE Kind = 'first-contact' AND CompletedAt IS NULL";
+        // Per lead: its overdue timer fired, its flow told the supervisor, assignment escalated it (reassigned or queued).
+        const string fired = "SELECT i.BusinessKey, COUNT(*) FROM WorkflowJournal j JOIN WorkflowInstances i ON i.Id = j.InstanceId " +
+                             "WHERE j.ElementId = 'Timer_FirstContactOverdue' AND j.Outcome = 'timer-fired' GROUP BY i.BusinessKey";
+        const string notified = "SELECT i.BusinessKey, COUNT(*) FROM WorkflowJournal j JOIN WorkflowInstances i ON i.Id = j.InstanceId " +
+                                "WHERE j.ElementId = 'Task_NotifySupervisor' AND j.Outcome = 'completed' GROUP BY i.BusinessKey";
+        const string escalated = "SELECT LeadId, COUNT(*) FROM AssignmentAudit WHERE Action = 'escalated' GROUP BY LeadId";
+        const string waitingForReassignment = "SELECT BusinessKey, 1 FROM WorkflowInstances WHERE Status = 'Active' AND WaitingAt LIKE '%Task_Reassign%'";
+        // A lead escalated into the supervisor queue, the pool or a wait for the next shift has no new consultant yet,
+        // and its flow rightly waits; one that assignment gave a consultant must have moved on.
+        const string withConsultant = "SELECT LeadId, 1 FROM Assignments WHERE State = 'Assigned'";
+
+        HashSet<Guid> openAtJump = [];
+        double forwardFor = 0, allNotified = double.NaN, allEscalated = double.NaN;
+        DateTimeOffset backAt = default;
+        var jumpLimit = TimeSpan.FromMinutes(smoke ? 1 : 3);
+        await Fault("invitation-workflow's clock jumped 25 h forward, then back to real time", async () =>
+        {
+            openAtJump = invariants.Ids("invitation-workflow", openTasks);
+            var watch = Stopwatch.StartNew();
+            WriteClockOffset(TimeSpan.FromHours(25));
+            Say($"  clock +1.01:00:00 (25 h) with {openAtJump.Count} first-contact tasks open");
+            // Forward until every lead open at the jump is escalated in both services (or the limit): jumped back
+            // sooner, a timer not yet claimed would rightly wait for its real deadline, and the check would miss it.
+            while (watch.Elapsed < jumpLimit)
+            {
+                await Task.Delay(1000);
+                try
+                {
+                    var n = invariants.PerLead("invitation-workflow", notified);
+                    var e = invariants.PerLead("assignment", escalated);
+                    if (double.IsNaN(allNotified) && openAtJump.All(n.ContainsKey))
+                        allNotified = watch.Elapsed.TotalSeconds;
+                    if (double.IsNaN(allEscalated) && openAtJump.All(e.ContainsKey))
+                        allEscalated = watch.Elapsed.TotalSeconds;
+                    if (!double.IsNaN(allNotified) && !double.IsNaN(allEscalated))
+                        break;
+                }
+                catch (SqliteException) { }
+            }
+            forwardFor = watch.Elapsed.TotalSeconds;
+            WriteClockOffset(TimeSpan.Zero);
+            backAt = DateTimeOffset.UtcNow;
+            Say($"  clock back to real time after {forwardFor:F1} s; supervisor notified for every lead open at the jump " +
+                $"{(double.IsNaN(allNotified) ? "NOT within the limit" : $"in {allNotified:F1} s")}, escalated by assignment " +
+                $"{(double.IsNaN(allEscalated) ? "NOT within the limit" : $"in {allEscalated:F1} s")}");
+        });
+
+        // After the settling: the first-contact tasks made once the host had surely read the file again (its check
+        // runs every 250 ms) are due in 24 real hours: none of those leads may be escalated. (Those made during the
+        // jump carry its time, 25 h ahead, hence the upper bound.)
+        var stamp = new UtcBinaryConverter();
+        var afterBack = (long)stamp.ConvertToProvider(backAt.AddSeconds(2))!;
+        var notJumped = (long)stamp.ConvertToProvider(DateTimeOffset.UtcNow.AddHours(1))!;
+        var newSince = invariants.Ids("invitation-workflow",
+            $"SELECT LeadId FROM ConsultantTasks WHERE Kind = 'first-contact' AND CreatedAt > {afterBack} AND CreatedAt < {notJumped}");
+        var firedPerLead = invariants.PerLead("invitation-workflow", fired);
+        var notifiedPerLead = invariants.PerLead("invitation-workflow", notified);
+        var escalatedPerLead = invariants.PerLead("assignment", escalated);
+        var waitingAll = invariants.PerLead("invitation-workflow", waitingForReassignment).Keys.ToList();
+        var assigned = invariants.PerLead("assignment", withConsultant);
+        var waiting = waitingAll.Count(assigned.ContainsKey);
+        var withoutConsultant = invariants.Count("assignment", "SELECT COUNT(*) FROM Assignments WHERE State <> 'Assigned'");
+        var broken = new List<string>();
+        void Expect(bool holds, string what)
+        {
+            if (!holds)
+                broken.Add(what);
+        }
+        string Some(IEnumerable<Guid> leads) => string.Join(", ", leads.Take(3));
+        var twice = firedPerLead.Where(kv => kv.Value > 1).Select(kv => kv.Key)
+            .Union(notifiedPerLead.Where(kv => kv.Value > 1).Select(kv => kv.Key)).Union(escalatedPerLead.Where(kv => kv.Value > 1).Select(kv => kv.Key)).ToList();
+        var missed = openAtJump.Where(l => !notifiedPerLead.ContainsKey(l) || !escalatedPerLead.ContainsKey(l)).ToList();
+        var early = newSince.Where(l => firedPerLead.ContainsKey(l) || notifiedPerLead.ContainsKey(l) || escalatedPerLead.ContainsKey(l)).ToList();
+        var duringJump = notifiedPerLead.Keys.Count(l => !openAtJump.Contains(l));
+        Say($"  clock jump: {openAtJump.Count} first-contact tasks open at the jump; overdue timers fired for {firedPerLead.Count} leads, supervisor notified for " +
+            $"{notifiedPerLead.Count}, escalated by assignment {escalatedPerLead.Count} ({duringJump} of them leads that came during the jump); " +
+            $"more than once: {twice.Count}; open at the jump but not escalated: {missed.Count}; of the {newSince.Count} leads tasked after the jump back, escalated: {early.Count}; " +
+            $"flows waiting at the reassignment: {waitingAll.Count}, of them with the lead given to a consultant: {waiting}; leads without a consultant now: {withoutConsultant}");
+        Expect(twice.Count == 0, $"clock jump: {twice.Count} leads escalated more than once, e.g. {Some(twice)}");
+        Expect(missed.Count == 0, $"clock jump: {missed.Count} leads whose first contact was open at the jump were not escalated, e.g. {Some(missed)}");
+        Expect(early.Count == 0, $"clock jump: {early.Count} leads tasked after the jump back were escalated (a timer fired early), e.g. {Some(early)}");
+        Expect(waiting == 0, $"clock jump: {waiting} flows still wait for the reassignment of a lead assignment gave a consultant");
+        foreach (var b in broken)
+            Say($"  BROKEN: {b}");
+        failures.AddRange(broken);
+        figures.Add($"clock jump: {openAtJump.Count} open first contacts escalated in {(double.IsNaN(allEscalated) ? "not within the limit" : $"{allEscalated:F1} s")}, " +
+                    $"{escalatedPerLead.Count} leads escalated in all, {twice.Count} more than once, {early.Count} early");
+    }
+
+    // Written whole and renamed over the old one: a reader never sees a half-written "1" (a day) for "1.01:00:00".
+    void WriteClockOffset(TimeSpan offset)
+    {
+        Directory.CreateDirectory(root);
+        var temporary = clockFile + ".new";
+        File.WriteAllText(temporary, offset.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(temporary, clockFile!, overwrite: true);
     }
 
     // 1. kill -9 of each service in turn, then restart it.
@@ -461,14 +565,17 @@ try
     }
     else if (Runs("carrier"))
         Say("fault: SMS carrier timeouts and 5xx: not run");
-    // 7. Broker restart, last: only a broker this program started (--own-broker) may be restarted.
+    // 7. The workflow host's clock jumped 25 h forward, past every open first-contact task's 24-hour deadline, then back
+    //    to real time. Forward: each lead whose task was open is escalated once (supervisor alerted, lead reassigned by
+    //    the demo dealership's rule). Back: what was not due in real time waits again, nothing fires twice or early.
+    if (Runs("clock"))
+        await ClockJumpAsync();
+
+    // 8. Broker restart, last: only a broker this program started (--own-broker) may be restarted.
     if (Runs("broker") && node is not null)
         await Fault($"the broker restarted (rabbitmqctl shutdown, 5 s down, started again)", () => node.RestartAsync(TimeSpan.FromSeconds(5)));
     else if (Runs("broker"))
         Say("fault: broker restart: skipped: broker not ours (--own-broker starts one of the program's own)");
-
-    if (Runs("clock"))
-        Say("fault: clock jump of the workflow host: not done (the host has no setting for its clock)");
 
     // Whatever ran, the end state is checked once more with the stream stopped.
     await stream.PauseAsync();

@@ -41,7 +41,12 @@ public static class DealershipHost
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton(modules);
-        services.TryAddSingleton(TimeProvider.System);
+        // Business time (timers, deadlines, stamps) is read from this one TimeProvider; a fault program may move it
+        // from outside through a file (OffsetFileClock). Without the setting it is the system clock, as always.
+        if (configuration["Clock:OffsetFile"] is { Length: > 0 } offsetFile)
+            services.TryAddSingleton<TimeProvider>(sp => new OffsetFileClock(offsetFile, sp.GetRequiredService<ILoggerFactory>().CreateLogger<OffsetFileClock>()));
+        else
+            services.TryAddSingleton(TimeProvider.System);
 
         // Registered before the bus and the outbox dispatchers so databases exist before either starts.
         services.AddHostedService<ModuleInitializer>();

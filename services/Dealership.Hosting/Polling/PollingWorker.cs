@@ -41,10 +41,10 @@ public interface ILeasedRow
 /// </summary>
 /// <remarks>
 /// One clock policy for all of them. What is due is business time: the host's <see cref="TimeProvider"/>,
-/// which a test may set to any day and move, read by each pass. The worker's own time (the pause between
-/// passes, the back-off, the leases) is real time, <see cref="RealTime"/>: it guards against slow and
-/// crashed processes, which a test's clock neither makes nor mends, and a clock moved forward must not
-/// hand one replica's claims to another.
+/// which a test may set to any day and move (and a fault program jump, <see cref="OffsetFileClock"/>), read by each
+/// pass. The worker's own time (the pause between passes, the back-off, the leases) is real time,
+/// <see cref="RealTime"/>: it guards against slow and crashed processes, which a test's clock neither makes
+/// nor mends, and a clock moved forward must not hand one replica's claims to another.
 /// </remarks>
 public abstract class PollingWorker(IHostApplicationLifetime lifetime, ILogger logger, WorkSignal? signal = null) : BackgroundService
 {
