@@ -30,7 +30,8 @@ public static class DefaultFlows
     {
         var db = services.GetRequiredService<InvitationWorkflowDbContext>();
         var activities = services.GetRequiredService<ActivityRegistry>();
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var now = clock.GetUtcNow();
         foreach (var key in Keys)
         {
             var latest = await db.WorkflowDefinitions.Where(d => d.ProcessKey == key && d.DealershipId == null)
@@ -41,17 +42,14 @@ public static class DefaultFlows
             var check = WorkflowDefinitionEndpoints.Check(xml, activities);
             if (!check.Publishable)
                 throw new InvalidOperationException($"The default flow '{key}' does not pass the check: {string.Join("; ", check.Problems.Concat(check.Elements.Where(e => !e.Supported).SelectMany(e => e.Reasons.Select(r => $"{e.ElementId}: {r}"))))}");
-            if (latest is not null)
+            var version = new WorkflowDefinition
             {
-                latest.Status = DefinitionStatus.Retired;
-                latest.RetiredAt = now;
-            }
-            db.WorkflowDefinitions.Add(new WorkflowDefinition
-            {
-                Id = Guid.NewGuid(), ProcessKey = key, DealershipId = null, Version = (latest?.Version ?? 0) + 1, Status = DefinitionStatus.Published,
-                Name = Dealership.Workflows.Bpmn.BpmnReader.Read(xml).Processes.FirstOrDefault()?.Name, Xml = xml, CreatedAt = now, UpdatedAt = now, PublishedAt = now,
-                PublishedBy = Release,
-            });
+                Id = Guid.NewGuid(), ProcessKey = key, DealershipId = null, Version = (latest?.Version ?? 0) + 1, Status = DefinitionStatus.Draft,
+                Name = Dealership.Workflows.Bpmn.BpmnReader.Read(xml).Processes.FirstOrDefault()?.Name, Xml = xml, CreatedAt = now, UpdatedAt = now,
+            };
+            db.WorkflowDefinitions.Add(version);
+            // As a publish from the designer: the release's earlier version is retired, running instances keep it.
+            await WorkflowDefinitionEndpoints.StagePublishAsync(db, version, Release, clock, cancellationToken);
         }
         try
         {

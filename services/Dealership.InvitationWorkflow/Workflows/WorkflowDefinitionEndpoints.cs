@@ -212,9 +212,21 @@ public static class WorkflowDefinitionEndpoints
             });
         }
 
+        await StagePublishAsync(db, draft, user.Identity?.Name, clock, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(View(draft, owner));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="version"/> the published one of its workflow and owner, by a person from the designer or by the
+    /// release (<see cref="Flows.DefaultFlows"/>): the version published before is retired with its start timers. The caller saves.
+    /// </summary>
+    internal static async Task StagePublishAsync(InvitationWorkflowDbContext db, WorkflowDefinition version, string? publishedBy, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var previous = await db.WorkflowDefinitions
-            .Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId && d.Status == DefinitionStatus.Published)
+            .Where(d => d.ProcessKey == version.ProcessKey && d.DealershipId == version.DealershipId && d.Status == DefinitionStatus.Published && d.Id != version.Id)
             .ToListAsync(cancellationToken);
         foreach (var old in previous)
         {
@@ -225,17 +237,15 @@ public static class WorkflowDefinitionEndpoints
         var previousIds = previous.Select(p => p.Id).ToList();
         db.WorkflowTimers.RemoveRange(await db.WorkflowTimers.Where(t => t.DefinitionId != null && previousIds.Contains(t.DefinitionId.Value)).ToListAsync(cancellationToken));
 
-        draft.Status = DefinitionStatus.Published;
-        draft.PublishedAt = now;
-        draft.PublishedBy = user.Identity?.Name;
-        draft.UpdatedAt = now;
-        var process = BpmnReader.Read(draft.Xml).MainProcess!;
+        version.Status = DefinitionStatus.Published;
+        version.PublishedAt = now;
+        version.PublishedBy = publishedBy;
+        version.UpdatedAt = now;
+        var process = BpmnReader.Read(version.Xml).MainProcess!;
         foreach (var start in StartEvents.Timers(process))
         {
             if (StartEvents.NextDue(start, now, 0, clock) is { } due)
-                db.WorkflowTimers.Add(new WorkflowTimer { Id = Guid.NewGuid(), DefinitionId = draft.Id, StartEventId = start.Id, DueAt = due });
+                db.WorkflowTimers.Add(new WorkflowTimer { Id = Guid.NewGuid(), DefinitionId = version.Id, StartEventId = start.Id, DueAt = due });
         }
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(View(draft, owner));
     }
 }
