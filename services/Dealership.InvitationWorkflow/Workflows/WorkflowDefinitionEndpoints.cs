@@ -70,6 +70,9 @@ public static class WorkflowDefinitionEndpoints
         </bpmn:definitions>
         """;
 
+    private const int MaxKeyLength = 200;
+    private const int MaxNameLength = 300;
+
     private const string OwnerDescription = "The dealership whose workflows these are, by its code; leave it out for the network's own.";
 
     private static VersionView View(WorkflowDefinition d, WorkflowOwner owner) =>
@@ -164,6 +167,11 @@ public static class WorkflowDefinitionEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [.. definition.Problems] });
         if (process.Id != processKey)
             return Problems.Invalid("processKey", $"The diagram's executable process is '{process.Id}', not '{processKey}'.");
+        // The columns' sizes: SQL Server refuses a longer value, and the refusal would surface as a 500.
+        if (processKey.Length > MaxKeyLength)
+            return Problems.Invalid("processKey", $"The process id is longer than {MaxKeyLength} characters.");
+        if (process.Name?.Length > MaxNameLength)
+            return Problems.Invalid("body", $"The process name is longer than {MaxNameLength} characters.");
 
         var now = clock.GetUtcNow();
         var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(

@@ -204,6 +204,27 @@ public class Feel_expression_Specs
     }
 
     [Theory]
+    [InlineData("(", 65, "nests deeper than 64 levels")]
+    [InlineData("-", 100, "nests deeper than 64 levels")]
+    [InlineData("2 ** ", 100, "nests deeper than 64 levels")]
+    [InlineData("[", 100, "nests deeper than 64 levels")]
+    [InlineData("1 + ", 1500, "too long")]
+    public void Should_refuse_an_expression_that_would_recurse_without_end(string repeated, int times, string reason)
+    {
+        var expression = string.Concat(Enumerable.Repeat(repeated, times)) + "1";
+
+        var error = Assert.Throws<FeelParseException>(() => FeelExpression.Parse(expression));
+
+        Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void Should_still_evaluate_deeply_parenthesised_expressions()
+    {
+        Assert.Equal(1m, Eval(new string('(', 60) + "1" + new string(')', 60)));
+    }
+
+    [Theory]
     [InlineData("outcome * 2", "cannot apply '*' to string and number")]
     [InlineData("attempts < \"x\"", "cannot compare number with string")]
     [InlineData("duration(\"P1M\")", "years-and-months")]

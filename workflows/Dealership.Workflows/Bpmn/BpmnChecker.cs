@@ -24,12 +24,25 @@ public static class BpmnChecker
         var problems = new List<string>(definition.Problems);
         var reports = new List<ElementReport>();
         var process = definition.MainProcess;
-        if (process is null)
-            return new CheckReport(problems, reports);
+        if (process is not null)
+            CheckProcess(process, problems, reports, isKnownTaskType);
+        foreach (var (id, holders) in definition.DuplicateIds)
+        {
+            reports.Add(new ElementReport(id, holders[0].XmlName, null, holders[0].Line, false,
+                [$"{holders.Count} elements carry the id '{id}' ({string.Join(", ", holders.Select(h => $"{h.XmlName} on line {h.Line}"))}); "
+                 + "ids must be unique, or one element silently takes the other's place."]));
+        }
+        return new CheckReport(problems, OnePerId(reports));
+    }
+
+    private static void CheckProcess(ProcessModel process, List<string> problems, List<ElementReport> reports, Func<string, bool> isKnownTaskType)
+    {
+        if (process.ReadProblems.Count > 0)
+            reports.Add(new ElementReport(process.Id, "process", process.Name, process.Line, false, [.. process.ReadProblems]));
 
         foreach (var flow in process.Flows.Values)
         {
-            var reasons = new List<string>();
+            var reasons = new List<string>(flow.ReadProblems);
             if (flow.Source is null)
                 reasons.Add($"Its source '{flow.SourceId}' is not an element of the process.");
             if (flow.Target is null)
@@ -42,7 +55,7 @@ public static class BpmnChecker
                 reasons.Add("Conditions are supported only on flows leaving an exclusive gateway.");
             if (flow.Source is GatewayElement { DefaultFlowId: var d } && d == flow.Id && flow.Condition is not null)
                 reasons.Add("The default flow of a gateway has no condition.");
-            reports.Add(new ElementReport(flow.Id, "sequenceFlow", null, 0, reasons.Count == 0, reasons));
+            reports.Add(new ElementReport(flow.Id, "sequenceFlow", null, flow.Line, reasons.Count == 0, reasons));
         }
 
         if (!process.TopLevel.Any(e => e.Kind == ElementKind.StartEvent))
@@ -54,8 +67,16 @@ public static class BpmnChecker
             CheckElement(element, reasons, isKnownTaskType);
             reports.Add(new ElementReport(element.Id, element.XmlName, element.Name, element.Line, reasons.Count == 0, reasons));
         }
-        return new CheckReport(problems, reports);
     }
+
+    // The designer and the publish refusal look findings up by element id: a duplicate id, or elements without
+    // one, are told once, with every reason.
+    private static List<ElementReport> OnePerId(List<ElementReport> reports) =>
+    [
+        .. reports.GroupBy(r => r.ElementId).Select(g => g.Count() == 1 ? g.First() : new ElementReport(
+            g.Key, string.Join(" / ", g.Select(r => r.ElementType).Distinct()), g.Select(r => r.Name).FirstOrDefault(n => n is not null),
+            g.First().Line, g.All(r => r.Supported), [.. g.SelectMany(r => r.Reasons).Distinct()])),
+    ];
 
     private static void CheckElement(FlowElement element, List<string> reasons, Func<string, bool> isKnownTaskType)
     {

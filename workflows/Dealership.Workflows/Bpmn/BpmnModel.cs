@@ -88,6 +88,9 @@ public sealed class SequenceFlow
     public required string SourceId { get; init; }
     public required string TargetId { get; init; }
     public ZeebeValue? Condition { get; init; }
+    public int Line { get; init; }
+    /// <summary>Problems the reader found with this flow, reported by the checker.</summary>
+    public List<string> ReadProblems { get; } = [];
     public FlowElement Source { get; internal set; } = null!;
     public FlowElement Target { get; internal set; } = null!;
 }
@@ -157,6 +160,9 @@ public sealed class ProcessModel
     public required string Id { get; init; }
     public string? Name { get; init; }
     public bool IsExecutable { get; init; }
+    public int Line { get; init; }
+    /// <summary>Problems with the process element itself (its listeners, extensions, attributes), reported on its id.</summary>
+    public List<string> ReadProblems { get; } = [];
     public Dictionary<string, FlowElement> Elements { get; } = [];
     public Dictionary<string, SequenceFlow> Flows { get; } = [];
     /// <summary>Elements at process level (not inside a sub-process).</summary>
@@ -177,6 +183,8 @@ public sealed class BpmnDefinition
     public Dictionary<string, (string? Name, ZeebeValue? CorrelationKey)> Messages { get; } = [];
     /// <summary>Problems that belong to no single element (not well-formed, no executable process).</summary>
     public List<string> Problems { get; } = [];
+    /// <summary>Each id that more than one element of the file carries, with those elements.</summary>
+    public Dictionary<string, List<(string XmlName, int Line)>> DuplicateIds { get; } = [];
 
     /// <summary>The process that runs: the first executable one.</summary>
     public ProcessModel? MainProcess => Processes.FirstOrDefault(p => p.IsExecutable) ?? Processes.FirstOrDefault();

@@ -28,13 +28,23 @@ public static class BpmnReader
         ["subProcess"] = ElementKind.SubProcess,
     };
 
-    // Elements that carry no behaviour: diagram decoration and documentation.
-    private static readonly HashSet<string> Inert =
+    // Children of a process or sub-process that carry no behaviour: lanes, data and annotations.
+    private static readonly HashSet<string> Artifacts =
     [
-        "extensionElements", "documentation", "laneSet", "textAnnotation", "association", "dataObject",
-        "dataObjectReference", "dataStoreReference", "incoming", "outgoing", "property", "group", "category",
-        "ioSpecification", "dataInputAssociation", "dataOutputAssociation",
+        "laneSet", "textAnnotation", "association", "dataObject", "dataObjectReference", "dataStoreReference", "group", "category",
     ];
+
+    // Each level of sub-process is a level of recursion here and in the engine: a file nesting them without end
+    // must not exhaust the stack.
+    private const int MaxSubProcessDepth = 32;
+
+    private static readonly XmlReaderSettings Settings = new()
+    {
+        // No BPMN file has a document type; refusing it means no entity is expanded (billion laughs) or fetched (XXE).
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreWhitespace = true,
+    };
 
     public static BpmnDefinition Read(string xml)
     {
@@ -42,11 +52,14 @@ public static class BpmnReader
         XDocument document;
         try
         {
-            document = XDocument.Parse(xml, LoadOptions.SetLineInfo);
+            using var reader = XmlReader.Create(new StringReader(xml), Settings);
+            document = XDocument.Load(reader, LoadOptions.SetLineInfo);
         }
         catch (XmlException ex)
         {
-            definition.Problems.Add($"The file is not well-formed XML: {ex.Message}");
+            definition.Problems.Add(xml.Contains("<!DOCTYPE", StringComparison.Ordinal)
+                ? "The file declares a document type (<!DOCTYPE>). BPMN files have none; the file is refused unread, so that no entity in it is expanded or fetched."
+                : $"The file is not well-formed XML: {ex.Message}");
             return definition;
         }
         var root = document.Root!;
@@ -56,22 +69,33 @@ public static class BpmnReader
             return definition;
         }
 
+        // Ids are unique across the whole file; the dictionaries below keep the first of a duplicate, and the
+        // checker refuses the file on that id, so neither element silently stands in for the other.
+        foreach (var holders in root.DescendantsAndSelf().Where(e => !string.IsNullOrEmpty((string?)e.Attribute("id"))).GroupBy(e => (string)e.Attribute("id")!))
+        {
+            if (holders.Skip(1).Any())
+                definition.DuplicateIds[holders.Key] = [.. holders.Select(e => (e.Name.LocalName, Line(e)))];
+        }
+
         foreach (var message in root.Elements(Bpmn + "message"))
         {
             var key = message.Element(Bpmn + "extensionElements")?.Element(Zeebe + "subscription")?.Attribute("correlationKey")?.Value;
-            definition.Messages[(string?)message.Attribute("id") ?? ""] =
-                ((string?)message.Attribute("name"), key is null ? null : ZeebeValue.ReadExpression(key));
+            definition.Messages.TryAdd((string?)message.Attribute("id") ?? "",
+                ((string?)message.Attribute("name"), key is null ? null : ZeebeValue.ReadExpression(key)));
         }
 
         foreach (var process in root.Elements(Bpmn + "process"))
         {
+            var problems = UnreadContent.OfProcess(process);
             var model = new ProcessModel
             {
                 Id = (string?)process.Attribute("id") ?? "",
                 Name = (string?)process.Attribute("name"),
-                IsExecutable = (bool?)process.Attribute("isExecutable") ?? false,
+                IsExecutable = Bool(process, "isExecutable", false, problems),
+                Line = Line(process),
             };
-            ReadScope(process, null, model, definition);
+            model.ReadProblems.AddRange(problems);
+            ReadScope(process, null, model, definition, 0);
             Link(model);
             definition.Processes.Add(model);
         }
@@ -86,13 +110,32 @@ public static class BpmnReader
 
     private static int Line(XElement e) => ((IXmlLineInfo)e).HasLineInfo() ? ((IXmlLineInfo)e).LineNumber : 0;
 
-    private static void ReadScope(XElement container, SubProcessElement? scope, ProcessModel model, BpmnDefinition definition)
+    private static bool Bool(XElement e, string attribute, bool otherwise, List<string> problems)
+    {
+        var text = (string?)e.Attribute(attribute);
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null:
+                return otherwise;
+            case "true" or "1":
+                return true;
+            case "false" or "0":
+                return false;
+            default:
+                problems.Add($"{attribute}=\"{text}\" is neither true nor false.");
+                return otherwise;
+        }
+    }
+
+    private static void ReadScope(XElement container, SubProcessElement? scope, ProcessModel model, BpmnDefinition definition, int depth)
     {
         foreach (var child in container.Elements())
         {
-            if (child.Name.Namespace != Bpmn || Inert.Contains(child.Name.LocalName))
+            var local = child.Name.LocalName;
+            // Foreign elements and an element's own parts are refused or allowed by the container's UnreadContent check.
+            if (child.Name.Namespace != Bpmn || Artifacts.Contains(local) || UnreadContent.Parts.Contains(local))
                 continue;
-            if (child.Name.LocalName == "sequenceFlow")
+            if (local == "sequenceFlow")
             {
                 var conditionText = child.Element(Bpmn + "conditionExpression")?.Value;
                 var flow = new SequenceFlow
@@ -101,17 +144,24 @@ public static class BpmnReader
                     SourceId = (string?)child.Attribute("sourceRef") ?? "",
                     TargetId = (string?)child.Attribute("targetRef") ?? "",
                     Condition = string.IsNullOrWhiteSpace(conditionText) ? null : ZeebeValue.ReadExpression(conditionText),
+                    Line = Line(child),
                 };
-                model.Flows[flow.Id] = flow;
+                flow.ReadProblems.AddRange(UnreadContent.OfFlow(child));
+                model.Flows.TryAdd(flow.Id, flow);
                 continue;
             }
 
             var element = ReadElement(child, definition);
+            if (!model.Elements.TryAdd(element.Id, element))
+                continue;
             element.Parent = scope;
-            model.Elements[element.Id] = element;
             (scope?.Children ?? model.TopLevel).Add(element);
-            if (element is SubProcessElement sub)
-                ReadScope(child, sub, model, definition);
+            if (element is not SubProcessElement sub)
+                continue;
+            if (depth + 1 >= MaxSubProcessDepth)
+                sub.ReadProblems.Add($"Sub-processes nest more than {MaxSubProcessDepth} deep here; what is inside was not read.");
+            else
+                ReadScope(child, sub, model, definition, depth + 1);
         }
     }
 
@@ -123,13 +173,15 @@ public static class BpmnReader
         var kind = Supported.GetValueOrDefault(local, ElementKind.Unsupported);
         var extensions = e.Element(Bpmn + "extensionElements");
 
-        var (eventKind, timer, message, unsupportedEvent, eventProblems) = ReadEventDefinition(e, definition);
+        var (eventKind, timer, message, unsupportedEvent, problems) = ReadEventDefinition(e, definition);
+        if (kind != ElementKind.Unsupported)
+            problems.AddRange(UnreadContent.OfFlowElement(e, kind));
         if (kind == ElementKind.ReceiveTask)
         {
             message = ReadMessageRef((string?)e.Attribute("messageRef"), definition, out var problem);
             eventKind = EventKind.Message;
             if (problem is not null)
-                eventProblems.Add(problem);
+                problems.Add(problem);
         }
 
         FlowElement element = kind switch
@@ -140,13 +192,13 @@ public static class BpmnReader
             {
                 Id = id, Name = name, Kind = kind, XmlName = local, Line = Line(e),
                 AttachedToId = (string?)e.Attribute("attachedToRef") ?? "",
-                CancelActivity = (bool?)e.Attribute("cancelActivity") ?? true,
+                CancelActivity = Bool(e, "cancelActivity", true, problems),
                 EventKind = eventKind, Timer = timer, Message = message, UnsupportedEventDefinition = unsupportedEvent,
             },
             ElementKind.SubProcess => new SubProcessElement
             {
                 Id = id, Name = name, Kind = kind, XmlName = local, Line = Line(e),
-                TriggeredByEvent = (bool?)e.Attribute("triggeredByEvent") ?? false,
+                TriggeredByEvent = Bool(e, "triggeredByEvent", false, problems),
             },
             _ => new FlowElement
             {
@@ -154,7 +206,7 @@ public static class BpmnReader
                 EventKind = eventKind, Timer = timer, Message = message, UnsupportedEventDefinition = unsupportedEvent,
             },
         };
-        element.ReadProblems.AddRange(eventProblems);
+        element.ReadProblems.AddRange(problems);
 
         if (extensions?.Element(Zeebe + "ioMapping") is { } io)
         {

@@ -3,7 +3,13 @@ namespace Dealership.Workflows.Feel;
 /// <summary>Recursive descent over FEEL's precedence: if, or, and, comparison/in, + -, * /, **, unary -, postfix.</summary>
 internal sealed class FeelParser(List<Token> tokens)
 {
+    // Parsing and evaluating recurse once per level of nesting or operator: the limits keep a hostile or
+    // runaway expression from exhausting the stack, which would take the whole host down, not one request.
+    internal const int MaxTokens = 2000;
+    internal const int MaxNesting = 64;
+
     private int _index;
+    private int _nesting;
 
     private Token Current => tokens[_index];
 
@@ -11,10 +17,24 @@ internal sealed class FeelParser(List<Token> tokens)
     {
         if (Current.Kind == TokenKind.End)
             throw new FeelParseException("the expression is empty", Current.Position);
+        if (tokens.Count > MaxTokens)
+            throw new FeelParseException($"the expression is too long (more than {MaxTokens} names, values and operators)", tokens[MaxTokens].Position);
         var node = ParseExpression();
         if (Current.Kind != TokenKind.End)
             throw new FeelParseException($"unexpected '{Current.Text}'", Current.Position);
         return node;
+    }
+
+    private Nesting Nest()
+    {
+        if (++_nesting > MaxNesting)
+            throw new FeelParseException($"the expression nests deeper than {MaxNesting} levels", Current.Position);
+        return new Nesting(this);
+    }
+
+    private readonly struct Nesting(FeelParser parser) : IDisposable
+    {
+        public void Dispose() => parser._nesting--;
     }
 
     private bool IsSymbol(string s) => Current.Kind == TokenKind.Symbol && Current.Text == s;
@@ -29,6 +49,7 @@ internal sealed class FeelParser(List<Token> tokens)
 
     private FeelNode ParseExpression()
     {
+        using var _ = Nest();
         if (IsKeyword("if"))
         {
             var position = tokens[_index++].Position;
@@ -109,6 +130,7 @@ internal sealed class FeelParser(List<Token> tokens)
         var left = ParseUnary();
         if (IsSymbol("**"))
         {
+            using var _ = Nest();
             var op = tokens[_index++];
             return new ArithmeticNode(op.Position, op.Text, left, ParsePower());
         }
@@ -119,6 +141,7 @@ internal sealed class FeelParser(List<Token> tokens)
     {
         if (IsSymbol("-"))
         {
+            using var _ = Nest();
             var position = tokens[_index++].Position;
             return new NegateNode(position, ParseUnary());
         }

@@ -10,7 +10,7 @@ namespace Dealership.Workflows.Runtime;
 /// incident) and leaves the new state in the instance for the host to save. One call works on one
 /// instance; calls on different instances may run in parallel.
 /// </summary>
-public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clock, IServiceProvider? services = null)
+public sealed partial class WorkflowEngine(ActivityRegistry activities, TimeProvider clock, IServiceProvider? services = null)
 {
     private long _steps;
 
@@ -45,95 +45,6 @@ public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clo
         return instance;
     }
 
-    /// <summary>Completes a service task whose activity chose to wait.</summary>
-    public Task CompleteJobAsync(ProcessModel process, WorkflowInstance instance, long jobKey, JsonObject? variables = null, CancellationToken cancellationToken = default)
-    {
-        var job = instance.Jobs.FirstOrDefault(j => j.Key == jobKey)
-            ?? throw new WorkflowStateException($"There is no open job {jobKey} in instance {instance.Id}.");
-        return Resume(process, instance, cancellationToken, run => run.Enqueue(new Run.CompleteWork(run.ElementInstance(job.Key), variables, null)));
-    }
-
-    /// <summary>Reports a service task that failed outside: the instance gets an incident on it.</summary>
-    public Task FailJobAsync(ProcessModel process, WorkflowInstance instance, long jobKey, string reason, CancellationToken cancellationToken = default)
-    {
-        var job = instance.Jobs.FirstOrDefault(j => j.Key == jobKey)
-            ?? throw new WorkflowStateException($"There is no open job {jobKey} in instance {instance.Id}.");
-        return Resume(process, instance, cancellationToken, run =>
-        {
-            instance.Jobs.Remove(job);
-            run.RaiseIncident(run.ElementInstance(job.Key), "activity-failed", reason, IncidentPhase.Activate, null);
-        });
-    }
-
-    public Task CompleteUserTaskAsync(ProcessModel process, WorkflowInstance instance, long taskKey, JsonObject? variables = null, CancellationToken cancellationToken = default)
-    {
-        var task = instance.UserTasks.FirstOrDefault(t => t.Key == taskKey)
-            ?? throw new WorkflowStateException($"There is no open user task {taskKey} in instance {instance.Id}.");
-        return Resume(process, instance, cancellationToken, run => run.Enqueue(new Run.CompleteWork(run.ElementInstance(task.Key), variables, null)));
-    }
-
-    /// <summary>
-    /// Fires a timer that is due. Returns false, changing nothing, when the timer no longer exists
-    /// (already fired, or withdrawn) or is not yet due: a timer never fires early.
-    /// </summary>
-    public async Task<bool> FireTimerAsync(ProcessModel process, WorkflowInstance instance, long timerKey, CancellationToken cancellationToken = default)
-    {
-        var timer = instance.Timers.FirstOrDefault(t => t.Key == timerKey);
-        if (timer is null || timer.DueAt > clock.GetUtcNow() || instance.Status != InstanceStatus.Active)
-            return false;
-        await Resume(process, instance, cancellationToken, run =>
-        {
-            run.Log(timer.ElementId, timer.ElementInstanceKey, "timer-fired", detail: $"due {FeelValues.FormatDateTime(timer.DueAt)}");
-            run.Trigger(timer.ElementInstanceKey, process.Element(timer.ElementId), timer, null);
-        });
-        return true;
-    }
-
-    /// <summary>Fires every timer of the instance that is due now; returns how many fired.</summary>
-    public async Task<int> FireDueTimersAsync(ProcessModel process, WorkflowInstance instance, CancellationToken cancellationToken = default)
-    {
-        var fired = 0;
-        while (instance.Timers.Where(t => t.DueAt <= clock.GetUtcNow()).OrderBy(t => t.DueAt).FirstOrDefault() is { } due)
-        {
-            if (!await FireTimerAsync(process, instance, due.Key, cancellationToken))
-                break;
-            fired++;
-        }
-        return fired;
-    }
-
-    /// <summary>Delivers a message to one of the instance's open subscriptions; false when it is gone.</summary>
-    public async Task<bool> CorrelateMessageAsync(ProcessModel process, WorkflowInstance instance, long subscriptionKey, JsonObject? variables = null, CancellationToken cancellationToken = default)
-    {
-        var wait = instance.Messages.FirstOrDefault(m => m.Key == subscriptionKey);
-        if (wait is null || instance.Status != InstanceStatus.Active)
-            return false;
-        await Resume(process, instance, cancellationToken, run =>
-        {
-            run.Log(wait.ElementId, wait.ElementInstanceKey, "message-correlated", detail: $"{wait.MessageName} / {wait.CorrelationKey}");
-            run.Trigger(wait.ElementInstanceKey, process.Element(wait.ElementId), wait, variables);
-        });
-        return true;
-    }
-
-    /// <summary>Finds the open subscription a message with this name and key would take.</summary>
-    public static MessageWait? FindSubscription(WorkflowInstance instance, string messageName, string correlationKey) =>
-        instance.Messages.Where(m => m.MessageName == messageName && m.CorrelationKey == correlationKey).OrderBy(m => m.Key).FirstOrDefault();
-
-    /// <summary>Sets process variables, for example to fix the cause of an incident before retrying it.</summary>
-    public Task SetVariablesAsync(ProcessModel process, WorkflowInstance instance, JsonObject variables, CancellationToken cancellationToken = default) =>
-        Resume(process, instance, cancellationToken, run => run.MergeVariables(process.Id, null, variables));
-
-    public Task RetryIncidentAsync(ProcessModel process, WorkflowInstance instance, long incidentKey, CancellationToken cancellationToken = default)
-    {
-        var incident = instance.Incidents.FirstOrDefault(i => i.Key == incidentKey && i.ResolvedAt is null)
-            ?? throw new WorkflowStateException($"There is no open incident {incidentKey} in instance {instance.Id}.");
-        return Resume(process, instance, cancellationToken, run => run.Retry(incident));
-    }
-
-    public Task CancelAsync(ProcessModel process, WorkflowInstance instance, string reason = "cancelled", CancellationToken cancellationToken = default) =>
-        Resume(process, instance, cancellationToken, run => run.Cancel(reason));
-
     private async Task Resume(ProcessModel process, WorkflowInstance instance, CancellationToken cancellationToken, Action<Run> action)
     {
         if (instance.Status != InstanceStatus.Active)
@@ -144,7 +55,7 @@ public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clo
     }
 
     /// <summary>One call's work on one instance: a queue of steps run until the instance waits.</summary>
-    private sealed class Run(WorkflowEngine engine, ProcessModel process, WorkflowInstance instance, CancellationToken cancellationToken)
+    private sealed partial class Run(WorkflowEngine engine, ProcessModel process, WorkflowInstance instance, CancellationToken cancellationToken)
     {
         internal abstract record Work;
         internal sealed record ActivateWork(ElementInstance Element) : Work;
@@ -203,120 +114,6 @@ public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clo
             var ei = new ElementInstance { Key = instance.NewKey(), ElementId = element.Id, ScopeKey = scopeKey, ActivatedAt = Now };
             instance.Elements.Add(ei);
             return ei;
-        }
-
-        private Func<string, JsonNode?> Lookup(ElementInstance? ei, JsonObject? first = null)
-        {
-            // Innermost first: the values just produced, the element's own locals, its sub-processes' locals, the process.
-            var chain = new List<JsonObject>();
-            if (first is not null)
-                chain.Add(first);
-            for (var scope = ei; scope is not null; scope = scope.ScopeKey is { } k ? instance.Elements.FirstOrDefault(e => e.Key == k) : null)
-            {
-                if (scope.Local is not null)
-                    chain.Add(scope.Local);
-            }
-            chain.Add(instance.Variables);
-            return name =>
-            {
-                foreach (var vars in chain)
-                {
-                    if (vars.TryGetPropertyValue(name, out var node))
-                        return node;
-                }
-                return null;
-            };
-        }
-
-        private JsonObject VariablesFor(ElementInstance ei)
-        {
-            var merged = (JsonObject)instance.Variables.DeepClone();
-            var locals = new List<JsonObject>();
-            for (var scope = ei; scope is not null; scope = scope.ScopeKey is { } k ? instance.Elements.FirstOrDefault(e => e.Key == k) : null)
-            {
-                if (scope.Local is not null)
-                    locals.Insert(0, scope.Local);
-            }
-            foreach (var local in locals)
-            {
-                foreach (var (name, value) in local)
-                    merged[name] = value?.DeepClone();
-            }
-            return merged;
-        }
-
-        private static void SetPath(JsonObject target, string path, JsonNode? value)
-        {
-            var parts = path.Split('.');
-            var node = target;
-            foreach (var part in parts[..^1])
-            {
-                if (node[part] is not JsonObject child)
-                {
-                    child = [];
-                    node[part] = child;
-                }
-                node = child;
-            }
-            node[parts[^1]] = value;
-        }
-
-        public void MergeVariables(string elementId, long? key, JsonObject variables)
-        {
-            var changed = new JsonObject();
-            foreach (var (name, value) in variables)
-            {
-                instance.Variables[name] = value?.DeepClone();
-                changed[name] = value?.DeepClone();
-            }
-            Log(elementId, key, "variables-set", changed);
-        }
-
-        public void RaiseIncident(ElementInstance ei, string kind, string message, IncidentPhase phase, JsonObject? pending)
-        {
-            ei.State = ElementState.Incident;
-            var incident = new Incident
-            {
-                Key = instance.NewKey(),
-                ElementInstanceKey = ei.Key,
-                ElementId = ei.ElementId,
-                Kind = kind,
-                Message = message,
-                CreatedAt = Now,
-                Phase = phase,
-                PendingVariables = pending is null ? null : (JsonObject)pending.DeepClone(),
-            };
-            instance.Incidents.Add(incident);
-            Log(ei.ElementId, ei.Key, "incident", detail: $"{kind}: {message}");
-        }
-
-        public void Retry(Incident incident)
-        {
-            incident.ResolvedAt = Now;
-            var ei = instance.Elements.FirstOrDefault(e => e.Key == incident.ElementInstanceKey);
-            Log(incident.ElementId, incident.ElementInstanceKey, "incident-retried", detail: incident.Message);
-            if (ei is null)
-                return;
-            ei.State = ElementState.Active;
-            if (incident.Phase == IncidentPhase.Activate)
-            {
-                RemoveWaits(ei);
-                Enqueue(new ActivateWork(ei));
-            }
-            else
-            {
-                Enqueue(new CompleteWork(ei, incident.PendingVariables, null));
-            }
-        }
-
-        public void Cancel(string reason)
-        {
-            foreach (var ei in instance.Elements.Where(e => e.ScopeKey is null).ToList())
-                Terminate(ei);
-            instance.JoinArrivals.Clear();
-            instance.Status = InstanceStatus.Cancelled;
-            instance.EndedAt = Now;
-            Log(process.Id, null, "cancelled", detail: reason);
         }
 
         private async Task ActivateAsync(ElementInstance ei)
@@ -409,104 +206,6 @@ public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clo
             }
         }
 
-        private JsonNode? Evaluate(ZeebeValue value, ElementInstance ei, string what, JsonObject? first = null)
-        {
-            try
-            {
-                return FeelValues.ToJson(value.Evaluate(Lookup(ei, first), Clock));
-            }
-            catch (FeelEvaluationException ex)
-            {
-                throw new FeelEvaluationException($"The {what} \"{value.Raw.Trim()}\" failed: {ex.Message}");
-            }
-        }
-
-        private object? EvaluateValue(ZeebeValue value, ElementInstance ei, string what)
-        {
-            try
-            {
-                return value.Evaluate(Lookup(ei), Clock);
-            }
-            catch (FeelEvaluationException ex)
-            {
-                throw new FeelEvaluationException($"The {what} \"{value.Raw.Trim()}\" failed: {ex.Message}");
-            }
-        }
-
-        private async Task ExecuteServiceTaskAsync(ElementInstance ei, TaskElement task)
-        {
-            var type = task.TaskType is null ? null : EvaluateValue(task.TaskType, ei, "task type") as string;
-            if (string.IsNullOrEmpty(type))
-                throw new IncidentException("no-activity", "The service task has no task type.");
-            var activity = engine.Find(type)
-                ?? throw new IncidentException("no-activity", $"No registered activity implements the task type '{type}'.");
-            OpenBoundaries(ei, task);
-
-            ActivityResult result;
-            try
-            {
-                var context = new ActivityContext(instance.Id, process.Id, task.Id, ei.Key, type, task.Headers, VariablesFor(ei), Clock);
-                result = await activity.ExecuteAsync(context, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // Boundary events stay armed: a timeout may still take the instance elsewhere.
-                RaiseIncident(ei, "activity-failed", $"The activity '{type}' failed: {ex.Message}", IncidentPhase.Activate, null);
-                return;
-            }
-            if (result is ActivityResult.Completed completed)
-            {
-                Enqueue(new CompleteWork(ei, completed.Variables, null));
-                return;
-            }
-            ei.State = ElementState.Waiting;
-            instance.Jobs.Add(new JobWait { Key = ei.Key, ElementId = task.Id, TaskType = type, CreatedAt = Now });
-            Log(task.Id, ei.Key, "waiting", detail: $"job {type}");
-        }
-
-        private void OpenUserTask(ElementInstance ei, TaskElement task)
-        {
-            string? Text(ZeebeValue? v, string what) => v is null ? null : EvaluateValue(v, ei, what) switch
-            {
-                null => null,
-                string s => s,
-                var other => FeelValues.ToJson(other)?.ToJsonString(),
-            };
-            DateTimeOffset? Date(ZeebeValue? v, string what)
-            {
-                if (v is null)
-                    return null;
-                var value = EvaluateValue(v, ei, what);
-                if (value is null)
-                    return null;
-                if (FeelValues.TryAsDateTime(value, out var d) || (value is string s && FeelValues.TryParseDateTime(s, out d)))
-                    return d;
-                throw new IncidentException("expression", $"The {what} \"{v.Raw}\" gave {FeelValues.Describe(value)}, not a date and time.");
-            }
-
-            var groups = task.CandidateGroups is null ? null : EvaluateValue(task.CandidateGroups, ei, "candidate groups") switch
-            {
-                null => null,
-                string s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-                IList<object?> list => list.Select(i => i?.ToString() ?? "").ToList(),
-                var other => throw new IncidentException("expression", $"The candidate groups gave {FeelValues.Describe(other)}, not a list."),
-            };
-            instance.UserTasks.Add(new UserTaskWait
-            {
-                Key = ei.Key,
-                ElementId = task.Id,
-                Name = task.Name,
-                Assignee = Text(task.Assignee, "assignee"),
-                CandidateGroups = groups,
-                DueAt = Date(task.DueDate, "due date"),
-                FollowUpAt = Date(task.FollowUpDate, "follow-up date"),
-                Inputs = ei.Local is null ? null : (JsonObject)ei.Local.DeepClone(),
-                CreatedAt = Now,
-            });
-            ei.State = ElementState.Waiting;
-            Log(task.Id, ei.Key, "waiting", detail: "user task");
-        }
-
         private void OpenBoundaries(ElementInstance ei, FlowElement element)
         {
             foreach (var boundary in element.Boundaries)
@@ -516,59 +215,6 @@ public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clo
                 else if (boundary.EventKind == EventKind.Message)
                     OpenMessageWait(ei, boundary, boundary);
             }
-        }
-
-        private void OpenTimer(ElementInstance owner, FlowElement eventElement)
-        {
-            var timer = eventElement.Timer ?? throw new IncidentException("unsupported", $"'{eventElement.Id}' has no timer definition.");
-            var value = EvaluateValue(timer.Value, owner, "timer");
-            var now = Now;
-            var wait = new TimerWait { Key = instance.NewKey(), ElementInstanceKey = owner.Key, ElementId = eventElement.Id };
-            switch (timer.Kind)
-            {
-                case TimerKind.Duration:
-                    wait.DueAt = now + value switch
-                    {
-                        TimeSpan t => t,
-                        string s when FeelValues.TryParseDuration(s, out var t, out _) => t,
-                        _ => throw new IncidentException("expression", $"The timer \"{timer.Value.Raw.Trim()}\" gave {FeelValues.Describe(value)}, not a duration."),
-                    };
-                    break;
-                case TimerKind.Date:
-                    wait.DueAt = value is not null && FeelValues.TryAsDateTime(value, out var d) ? d
-                        : value is string text && FeelValues.TryParseDateTime(text, out d) ? d
-                        : throw new IncidentException("expression", $"The timer \"{timer.Value.Raw.Trim()}\" gave {FeelValues.Describe(value)}, not a date and time.");
-                    break;
-                default:
-                    if (value is not string cycleText || !TimerValues.TryReadCycle(cycleText, out var cycle, out var error))
-                        throw new IncidentException("expression", $"The timer \"{timer.Value.Raw.Trim()}\" gave {FeelValues.Describe(value)}, not a cycle such as R3/PT1H.");
-                    wait.DueAt = cycle!.Start is { } first && first > now ? first : now + cycle.Interval;
-                    wait.Interval = cycle.Interval;
-                    wait.RemainingRepetitions = cycle.Repetitions - 1;
-                    break;
-            }
-            instance.Timers.Add(wait);
-            Log(eventElement.Id, owner.Key, "timer-scheduled", detail: $"due {FeelValues.FormatDateTime(wait.DueAt)}");
-        }
-
-        private void OpenMessageWait(ElementInstance owner, FlowElement eventElement, FlowElement messageElement)
-        {
-            var message = messageElement.Message ?? throw new IncidentException("unsupported", $"'{eventElement.Id}' has no message.");
-            var key = message.CorrelationKey is null ? null : EvaluateValue(message.CorrelationKey, owner, "correlation key") switch
-            {
-                null => null,
-                string s => s,
-                decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                var other => throw new IncidentException("expression", $"The correlation key gave {FeelValues.Describe(other)}; it must be a string or a number."),
-            };
-            if (key is null)
-                throw new IncidentException("expression", $"The correlation key \"{message.CorrelationKey?.Raw.Trim()}\" of message '{message.Name}' is null.");
-            instance.Messages.Add(new MessageWait
-            {
-                Key = instance.NewKey(), ElementInstanceKey = owner.Key, ElementId = eventElement.Id,
-                MessageName = message.Name!, CorrelationKey = key, OpenedAt = Now,
-            });
-            Log(eventElement.Id, owner.Key, "message-awaited", detail: $"{message.Name} / {key}");
         }
 
         private void ChoosePath(ElementInstance ei, GatewayElement gateway)
@@ -629,22 +275,6 @@ public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clo
             }
             RemoveWaits(owner);
             Enqueue(new CompleteWork(owner, variables, null));
-        }
-
-        private void RearmOrRemove(TimerWait timer)
-        {
-            if (timer.Interval is not { } interval || timer.RemainingRepetitions is 0)
-            {
-                instance.Timers.Remove(timer);
-                return;
-            }
-            // After downtime a cycle fires once, late, then keeps its rhythm from now: no burst of missed fires.
-            var next = timer.DueAt + interval;
-            timer.DueAt = next > Now ? next : Now + interval;
-            if (timer.RemainingRepetitions is { } left)
-                timer.RemainingRepetitions = left - 1;
-            timer.Key = instance.NewKey();
-            Log(timer.ElementId, timer.ElementInstanceKey, "timer-scheduled", detail: $"due {FeelValues.FormatDateTime(timer.DueAt)}");
         }
 
         private void Complete(ElementInstance ei, JsonObject? variables, SequenceFlow? onlyFlow)

@@ -1,0 +1,191 @@
+using System.Xml.Linq;
+
+namespace Dealership.Workflows.Bpmn;
+
+/// <summary>
+/// What an element carries beyond what <see cref="BpmnReader"/> reads: child elements, extension elements,
+/// attributes. The engine would drop all of it without a word, so whatever could change how the element runs
+/// (a multi-instance marker, a listener, another engine's assignee) is a reason to refuse the element. Only what
+/// is known to be description or drawing passes; docs/adr/0512 lists both sides and why.
+/// </summary>
+internal static class UnreadContent
+{
+    private static readonly XNamespace Bpmn = BpmnReader.Bpmn;
+    private static readonly XNamespace Zeebe = BpmnReader.Zeebe;
+    private static readonly XNamespace Xsi = "http://www.w3.org/2001/XMLSchema-instance";
+    private static readonly XNamespace Camunda7 = "http://camunda.org/schema/1.0/bpmn";
+    private static readonly XNamespace Signavio = "http://www.signavio.com";
+
+    // Attributes in these namespaces colour the drawing or tell which modeller and platform drew it.
+    private static readonly HashSet<XNamespace> DrawingNamespaces =
+    [
+        XNamespace.Xml, Xsi, "http://bpmn.io/schema/bpmn/biocolor/1.0", "http://www.omg.org/spec/BPMN/non-normative/color/1.0",
+        "http://camunda.org/schema/modeler/1.0",
+    ];
+
+    private static readonly Dictionary<XNamespace, string> OtherEngines = new()
+    {
+        [Camunda7] = "Camunda 7",
+        ["http://activiti.org/bpmn"] = "Activiti",
+        ["http://flowable.org/bpmn"] = "Flowable",
+        ["http://www.jboss.org/drools"] = "jBPM",
+    };
+
+    // Camunda 7 Modeler writes these on every process; they describe the process's history and start form
+    // in a Camunda 7 engine and steer nothing here. Refusing them would trap a ported diagram, since the
+    // designer's Zeebe panel cannot show or remove them.
+    private static readonly HashSet<string> Camunda7ProcessNotes = ["historyTimeToLive", "versionTag", "isStartableInTasklist"];
+
+    // Zeebe extensions the reader reads (or that only describe), per element; everything else of Zeebe's is refused.
+    private static readonly HashSet<string> ZeebeOnProcess = ["properties", "versionTag", "userTaskForm"];
+    private static readonly HashSet<string> ZeebeOnFlow = ["properties"];
+    private static readonly HashSet<string> ZeebeOnAnyElement = ["properties", "ioMapping"];
+    private static readonly HashSet<string> ZeebeOnServiceTask = [.. ZeebeOnAnyElement, "taskDefinition", "taskHeaders"];
+    private static readonly HashSet<string> ZeebeOnUserTask = [.. ZeebeOnAnyElement, "userTask", "assignmentDefinition", "taskSchedule", "formDefinition", "taskHeaders"];
+
+    /// <summary>Child elements of a process or sub-process that are no flow element: <see cref="BpmnReader"/> leaves them to this check.</summary>
+    public static readonly HashSet<string> Parts =
+    [
+        "documentation", "extensionElements", "incoming", "outgoing", "property", "dataInputAssociation", "dataOutputAssociation",
+        "ioSpecification", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "eventDefinitionRef",
+        "performer", "humanPerformer", "potentialOwner", "resourceRole", "rendering", "auditing", "monitoring",
+        "correlationSubscription", "supports",
+    ];
+
+    // Parts with no execution meaning in the Zeebe dialect: bpmn-js draws data associations (with a placeholder
+    // property) when a task is connected to a data object or store.
+    private static readonly HashSet<string> DescriptiveParts = ["documentation", "incoming", "outgoing", "property", "dataInputAssociation", "dataOutputAssociation"];
+
+    public static List<string> OfProcess(XElement process) =>
+        Check(process, "process", holdsFlowElements: true, ZeebeOnProcess);
+
+    public static List<string> OfFlow(XElement flow)
+    {
+        var reasons = Check(flow, "sequence flow", holdsFlowElements: false, ZeebeOnFlow, "conditionExpression");
+        if (flow.Element(Bpmn + "conditionExpression")?.Attribute("language")?.Value is { Length: > 0 } language
+            && !language.Contains("feel", StringComparison.OrdinalIgnoreCase))
+            reasons.Add($"The condition is written in '{language}'; the engine reads FEEL only.");
+        return reasons;
+    }
+
+    public static List<string> OfFlowElement(XElement element, ElementKind kind) => Check(element, element.Name.LocalName,
+        holdsFlowElements: kind == ElementKind.SubProcess,
+        kind switch { ElementKind.ServiceTask => ZeebeOnServiceTask, ElementKind.UserTask => ZeebeOnUserTask, _ => ZeebeOnAnyElement });
+
+    private static List<string> Check(XElement e, string owner, bool holdsFlowElements, HashSet<string> zeebeAllowed, params string[] alsoRead)
+    {
+        var reasons = new List<string>();
+        CheckAttributes(e, owner, reasons);
+        foreach (var child in e.Elements())
+        {
+            if (child.Name.Namespace != Bpmn)
+            {
+                reasons.Add($"{Describe(child)} is not BPMN 2.0 and stands outside bpmn:extensionElements; the engine would ignore it.");
+                continue;
+            }
+            var local = child.Name.LocalName;
+            if (local.EndsWith("EventDefinition", StringComparison.Ordinal) && !holdsFlowElements)
+                continue;
+            // A container's flow elements, flows and artifacts are read (or refused) one by one by the reader.
+            if (holdsFlowElements && !Parts.Contains(local))
+                continue;
+            if (DescriptiveParts.Contains(local) || alsoRead.Contains(local))
+                continue;
+            if (local == "extensionElements")
+            {
+                CheckExtensions(child, owner, zeebeAllowed, reasons);
+                continue;
+            }
+            reasons.Add(local switch
+            {
+                "multiInstanceLoopCharacteristics" =>
+                    $"It is a {((string?)child.Attribute("isSequential") is "true" ? "sequential" : "parallel")} multi-instance (multiInstanceLoopCharacteristics): "
+                    + "the engine would run it once, not once per item. Multi-instance is not supported.",
+                "standardLoopCharacteristics" =>
+                    "It has a loop marker (standardLoopCharacteristics): the engine would run it once. Draw the loop with an exclusive gateway and a flow back.",
+                "ioSpecification" => "Its data inputs and outputs (ioSpecification) are not read by the engine; use zeebe:ioMapping.",
+                "eventDefinitionRef" => "It refers to an event definition elsewhere in the file (eventDefinitionRef); the engine reads only event definitions inside the event.",
+                "performer" or "humanPerformer" or "potentialOwner" or "resourceRole" =>
+                    $"Who does it is given by bpmn:{local}, which the engine does not read; use zeebe:assignmentDefinition.",
+                _ => $"Its child element bpmn:{local} is not supported; the engine would ignore it.",
+            });
+        }
+        return reasons;
+    }
+
+    private static void CheckExtensions(XElement extensions, string owner, HashSet<string> zeebeAllowed, List<string> reasons)
+    {
+        foreach (var extension in extensions.Elements())
+        {
+            var ns = extension.Name.Namespace;
+            var local = extension.Name.LocalName;
+            if (ns == Zeebe)
+            {
+                if (zeebeAllowed.Contains(local))
+                    continue;
+                reasons.Add(local switch
+                {
+                    "executionListeners" => "Its execution listeners (zeebe:executionListeners) would never be called: the engine has no listeners. Draw the work as a service task.",
+                    "taskListeners" => "Its task listeners (zeebe:taskListeners) would never be called: the engine has no listeners.",
+                    _ => $"zeebe:{local} is not supported on a {owner}; the engine would ignore it.",
+                });
+            }
+            else if (ns == Signavio && local == "signavioMetaData")
+            {
+                // Signavio's colours and notes on every element of its exports.
+            }
+            else if (OtherEngines.TryGetValue(ns, out var engine))
+            {
+                reasons.Add($"{Describe(extension)} belongs to {engine}'s dialect, which this engine does not run; it would be ignored.");
+            }
+            else
+            {
+                reasons.Add($"The extension element {Describe(extension)} is not known to the engine; it would be ignored.");
+            }
+        }
+    }
+
+    private static void CheckAttributes(XElement e, string owner, List<string> reasons)
+    {
+        foreach (var attribute in e.Attributes())
+        {
+            if (attribute.IsNamespaceDeclaration)
+                continue;
+            var ns = attribute.Name.Namespace;
+            var local = attribute.Name.LocalName;
+            var value = attribute.Value.Trim();
+            if (ns == XNamespace.None)
+            {
+                if (BpmnAttributeProblem(e, owner, local, value) is { } problem)
+                    reasons.Add(problem);
+                continue;
+            }
+            if (DrawingNamespaces.Contains(ns)
+                || (ns == Zeebe && local.StartsWith("modelerTemplate", StringComparison.Ordinal))
+                || (ns == Camunda7 && owner == "process" && Camunda7ProcessNotes.Contains(local)))
+                continue;
+            reasons.Add(OtherEngines.TryGetValue(ns, out var engine)
+                ? $"The attribute {Describe(attribute, e)} belongs to {engine}'s dialect, which this engine does not run; it would be ignored."
+                : $"The attribute {Describe(attribute, e)} is not known to the engine; it would be ignored.");
+        }
+    }
+
+    private static string? BpmnAttributeProblem(XElement e, string owner, string name, string value) => name switch
+    {
+        "isForCompensation" when value == "true" => "It is a compensation handler (isForCompensation); compensation is not supported.",
+        "startQuantity" or "completionQuantity" when value != "1" =>
+            $"Its {name} is {value}; the engine starts and completes an activity with one token.",
+        "default" when owner != "exclusiveGateway" =>
+            $"Its default flow '{value}' would not be honoured: the engine takes every outgoing flow of a {owner}. Put an exclusive gateway after it.",
+        "instantiate" when value == "true" => "It would start the process (instantiate); the engine starts processes only at start events.",
+        "eventGatewayType" when value == "Parallel" => "A parallel event-based gateway is not supported.",
+        _ => null,
+    };
+
+    private static string Describe(XElement e) => $"{Prefix(e.Name.Namespace, e)}{e.Name.LocalName}";
+
+    private static string Describe(XAttribute a, XElement owner) => $"{Prefix(a.Name.Namespace, owner)}{a.Name.LocalName}";
+
+    private static string Prefix(XNamespace ns, XElement scope) =>
+        ns == XNamespace.None ? "" : $"{scope.GetPrefixOfNamespace(ns) ?? ns.NamespaceName}:";
+}
