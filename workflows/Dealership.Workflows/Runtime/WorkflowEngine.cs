@@ -10,7 +10,7 @@ namespace Dealership.Workflows.Runtime;
 /// incident) and leaves the new state in the instance for the host to save. One call works on one
 /// instance; calls on different instances may run in parallel.
 /// </summary>
-public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clock, IServiceProvider? services = null)
+public sealed partial class WorkflowEngine(ActivityRegistry activities, TimeProvider clock, IServiceProvider? services = null)
 {
     private long _steps;
 
@@ -144,7 +144,7 @@ public sealed class WorkflowEngine(ActivityRegistry activities, TimeProvider clo
     }
 
     /// <summary>One call's work on one instance: a queue of steps run until the instance waits.</summary>
-    private sealed class Run(WorkflowEngine engine, ProcessModel process, WorkflowInstance instance, CancellationToken cancellationToken)
+    private sealed partial class Run(WorkflowEngine engine, ProcessModel process, WorkflowInstance instance, CancellationToken cancellationToken)
     {
         internal abstract record Work;
         internal sealed record ActivateWork(ElementInstance Element) : Work;
