@@ -38,6 +38,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
         AddConsumer<FlowReplyConsumers>(bus);
         AddConsumer<LeadReassignedConsumer>(bus);
         AddConsumer<LeadClosedConsumer>(bus);
+        AddConsumer<CustomerOptedOutConsumer>(bus);
         AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
         FollowDealerships<KnownDealershipConsumer>(bus);
     }

@@ -95,6 +95,28 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
 /// <summary>The start of a lead's invitation flow, from whichever of its acceptance and its assignment came second.</summary>
 internal static class LeadFlows
 {
+    /// <summary>Cancels the running flows of the leads (which withdraws their tasks, timers and waits) and any assignment still waiting to start one.</summary>
+    public static async Task EndAsync(InvitationWorkflowDbContext db, WorkflowRuntime runtime, List<Guid> leadIds, string reason, CancellationToken cancellationToken)
+    {
+        // An assignment still waiting for the lead must not start a flow for it afterwards.
+        await db.WaitingAssignments.Where(w => leadIds.Contains(w.LeadId)).ExecuteDeleteAsync(cancellationToken);
+        var businessKeys = leadIds.Select(id => id.ToString()).ToList();
+        var instanceIds = await db.WorkflowInstances.AsNoTracking()
+            .Where(i => i.BusinessKey != null && businessKeys.Contains(i.BusinessKey) && i.Status == InstanceStatus.Active
+                && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation))
+            .Select(i => i.Id).ToListAsync(cancellationToken);
+        foreach (var instanceId in instanceIds)
+        {
+            await runtime.ExecuteAsync(instanceId, async (engine, process, instance) =>
+            {
+                if (instance.Status != InstanceStatus.Active)
+                    return false;
+                await engine.CancelAsync(process, instance, reason, cancellationToken);
+                return true;
+            }, cancellationToken);
+        }
+    }
+
     public static Task<bool> IsStartedAsync(InvitationWorkflowDbContext db, Guid leadId, CancellationToken cancellationToken)
     {
         var businessKey = leadId.ToString();
@@ -259,23 +281,30 @@ public sealed class LeadClosedConsumer(InvitationWorkflowDbContext db, WorkflowR
     public async Task Consume(ConsumeContext<LeadClosed> context)
     {
         var m = context.Message;
-        var businessKey = m.LeadId.ToString();
-        // An assignment still waiting for the lead must not start a flow for a closed lead.
-        await db.WaitingAssignments.Where(w => w.LeadId == m.LeadId).ExecuteDeleteAsync(context.CancellationToken);
-        var instanceIds = await db.WorkflowInstances.AsNoTracking()
-            .Where(i => i.BusinessKey == businessKey && i.Status == InstanceStatus.Active
-                && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation))
-            .Select(i => i.Id).ToListAsync(context.CancellationToken);
         var reason = $"lead closed as {(m.Won ? "won" : "lost")}: {m.Reason}{(m.ClosedBy is null ? "" : $" by {m.ClosedBy}")}";
-        foreach (var instanceId in instanceIds)
-        {
-            await runtime.ExecuteAsync(instanceId, async (engine, process, instance) =>
-            {
-                if (instance.Status != InstanceStatus.Active)
-                    return false;
-                await engine.CancelAsync(process, instance, reason, context.CancellationToken);
-                return true;
-            }, context.CancellationToken);
-        }
+        await LeadFlows.EndAsync(db, runtime, [m.LeadId], reason, context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// A customer who no longer wants to be called ends the flows of his or her leads at the dealership, as a closed lead does:
+/// their tasks, timers and message waits are withdrawn. Opting out of SMS alone does not: notification refuses every SMS
+/// to that number by its consent copy, and the calls carry on.
+/// </summary>
+[IdempotentWithoutInbox("a copy finds the flows no longer active and changes nothing; each flow's cancellation commits on its own")]
+public sealed class CustomerOptedOutConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime) : IConsumer<CustomerOptedOut>
+{
+    public async Task Consume(ConsumeContext<CustomerOptedOut> context)
+    {
+        var m = context.Message;
+        if (!string.Equals(m.Channel, ConsentChannels.Phone, StringComparison.OrdinalIgnoreCase))
+            return;
+        // The customer, not the one lead: every lead of this number at the dealership, whichever one the opt-out came through.
+        var leadIds = await db.KnownLeads.AsNoTracking()
+            .Where(l => l.DealershipId == m.DealershipId && l.CustomerPhone == m.Phone)
+            .Select(l => l.Id).ToListAsync(context.CancellationToken);
+        if (m.LeadId is { } leadId && !leadIds.Contains(leadId))
+            leadIds.Add(leadId);
+        await LeadFlows.EndAsync(db, runtime, leadIds, $"the customer opted out of {m.Channel} calls ('{m.Keyword}')", context.CancellationToken);
     }
 }

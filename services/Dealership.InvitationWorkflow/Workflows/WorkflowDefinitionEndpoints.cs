@@ -21,8 +21,16 @@ namespace Dealership.InvitationWorkflow.Workflows;
 public static class WorkflowDefinitionEndpoints
 {
     /// <summary>A workflow of a dealership, or of the whole network when <c>dealershipId</c> and <c>dealershipCode</c> are null.</summary>
-    public record WorkflowSummary(string ProcessKey, string? Name, Guid? DealershipId, string? DealershipCode, int? PublishedVersion, int? DraftVersion, int LatestVersion);
-    public record VersionView(string ProcessKey, Guid? DealershipId, string? DealershipCode, int Version, DefinitionStatus Status, string? Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? PublishedBy, DateTimeOffset? RetiredAt);
+    public record WorkflowSummary(string ProcessKey, string? Name, Guid? DealershipId, string? DealershipCode, int? PublishedVersion, int? DraftVersion, int LatestVersion,
+        string? PublishedLabel, string? DraftLabel);
+    /// <summary>
+    /// One version. <c>label</c> says whose it is (N3: the network's version 3; DEMO01-2: Demo Motors' own version 2);
+    /// <c>restoredFrom</c> is the label of the earlier version a rollback published again.
+    /// </summary>
+    public record VersionView(string ProcessKey, Guid? DealershipId, string? DealershipCode, int Version, string Label, DefinitionStatus Status, string? Name,
+        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? PublishedBy, DateTimeOffset? RetiredAt, string? RestoredFrom);
+    /// <summary>What changed from one version to another, by element and flow id, for the designer to mark on the diagram.</summary>
+    public record VersionDiff(VersionView From, VersionView To, IReadOnlyList<ElementChange> Elements, IReadOnlyList<FlowChange> Flows);
     public record ElementFinding(string ElementId, string ElementType, string? Name, int Line, bool Supported, IReadOnlyList<string> Reasons);
     public record CheckResult(bool Publishable, IReadOnlyList<string> Problems, IReadOnlyList<ElementFinding> Elements);
     public record SavedDraft(VersionView Version, CheckResult Check);
@@ -37,10 +45,19 @@ public static class WorkflowDefinitionEndpoints
         group.MapGet("/", ListAsync)
             .WithSummary("Workflows of a dealership (dealershipCode) and of the whole network");
         group.MapGet("/{processKey}/versions", VersionsAsync)
-            .WithSummary("Every version of a workflow, newest first");
+            .WithSummary("Every version of a workflow, newest first; with withNetwork=true a dealership's list is followed by the network's versions")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/{processKey}/xml", XmlAsync)
-            .WithSummary("The BPMN XML of a version; without version the draft, else the newest published (the network's when the dealership has none)")
-            .Produces<string>(contentType: "application/xml");
+            .WithSummary("The BPMN XML of a version (by number or label, e.g. N3 for the network's while naming a dealership); without version the draft, else the newest published (the network's when the dealership has none)")
+            .Produces<string>(contentType: "application/xml")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{processKey}/diff", DiffAsync)
+            .WithSummary("What changed from one version to another (of one owner, or a dealership's against the network's), element by element and flow by flow, by id")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/{processKey}/versions/{version:int}/rollback", RollbackAsync)
+            .WithSummary("Publish an earlier version again, as a new version with its XML; refused when that XML no longer passes the check")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/{processKey}/draft", SaveDraftAsync)
             .WithSummary("Save BPMN XML (request body) as the draft; answers with the check of every element")
             .Accepts<string>("application/xml")
@@ -75,8 +92,12 @@ public static class WorkflowDefinitionEndpoints
 
     private const string OwnerDescription = "The dealership whose workflows these are, by its code; leave it out for the network's own.";
 
-    private static VersionView View(WorkflowDefinition d, WorkflowOwner owner) =>
-        new(d.ProcessKey, d.DealershipId, d.DealershipId is null ? null : owner.DealershipCode, d.Version, d.Status, d.Name, d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.PublishedBy, d.RetiredAt);
+    private static VersionView View(WorkflowDefinition d, WorkflowOwner owner) => View(d, d.DealershipId is null ? null : owner.DealershipCode);
+
+    private static VersionView View(WorkflowDefinition d, string? dealershipCode) =>
+        new(d.ProcessKey, d.DealershipId, dealershipCode, d.Version, VersionLabels.Of(d.DealershipId, dealershipCode, d.Version), d.Status, d.Name,
+            d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.PublishedBy, d.RetiredAt,
+            d.RestoredFromVersion is { } from ? VersionLabels.Of(d.DealershipId, dealershipCode, from) : null);
 
     public static CheckResult Check(string xml, ActivityRegistry activities)
     {
@@ -97,49 +118,80 @@ public static class WorkflowDefinitionEndpoints
             .Select(d => new { d.ProcessKey, d.DealershipId, d.Version, d.Status, d.Name })
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(rows.GroupBy(r => (r.ProcessKey, r.DealershipId))
-            .Select(g => new WorkflowSummary(
-                g.Key.ProcessKey,
-                g.MaxBy(r => r.Version)!.Name,
-                g.Key.DealershipId,
-                g.Key.DealershipId is null ? null : owner.DealershipCode,
-                g.Where(r => r.Status == DefinitionStatus.Published).Max(r => (int?)r.Version),
-                g.Where(r => r.Status == DefinitionStatus.Draft).Max(r => (int?)r.Version),
-                g.Max(r => r.Version)))
+            .Select(g =>
+            {
+                var code = g.Key.DealershipId is null ? null : owner.DealershipCode;
+                var published = g.Where(r => r.Status == DefinitionStatus.Published).Max(r => (int?)r.Version);
+                var draft = g.Where(r => r.Status == DefinitionStatus.Draft).Max(r => (int?)r.Version);
+                return new WorkflowSummary(g.Key.ProcessKey, g.MaxBy(r => r.Version)!.Name, g.Key.DealershipId, code, published, draft, g.Max(r => r.Version),
+                    published is { } p ? VersionLabels.Of(g.Key.DealershipId, code, p) : null,
+                    draft is { } d ? VersionLabels.Of(g.Key.DealershipId, code, d) : null);
+            })
             .OrderBy(s => s.ProcessKey).ThenBy(s => s.DealershipId is null ? 1 : 0)
             .ToList());
     }
 
     private static async Task<Results<Ok<List<VersionView>>, ProblemHttpResult>> VersionsAsync(string processKey, [Description(OwnerDescription)] string? dealershipCode,
+        [Description("With a dealership: its own versions first, then the network's it falls back to, to compare them.")] bool? withNetwork,
         ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
     {
         var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: false, cancellationToken);
         if (owner is null)
             return refusal!;
         var dealershipId = owner.DealershipId;
+        var network = withNetwork == true;
         var versions = await db.WorkflowDefinitions.AsNoTracking()
-            .Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId)
-            .OrderByDescending(d => d.Version)
+            .Where(d => d.ProcessKey == processKey && (d.DealershipId == dealershipId || (network && d.DealershipId == null)))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(versions.Select(v => View(v, owner)).ToList());
+        return TypedResults.Ok(versions.OrderBy(v => v.DealershipId is null && dealershipId is not null ? 1 : 0).ThenByDescending(v => v.Version)
+            .Select(v => View(v, owner)).ToList());
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult, NotFoundProblem>> XmlAsync(
-        string processKey, [Description(OwnerDescription)] string? dealershipCode, [Description("The version; the draft, else the newest published, unless said.")] int? version,
+        string processKey, [Description(OwnerDescription)] string? dealershipCode, [Description(VersionLabels.Description + " The draft, else the newest published, unless said.")] string? version,
         ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: false, cancellationToken);
         if (owner is null)
             return refusal!;
+        if (version is not null)
+        {
+            var (named, problem) = await db.FindAsync(user, processKey, owner, version, "version", cancellationToken);
+            return named is null ? problem! : TypedResults.Text(named.Xml, "application/xml", Encoding.UTF8);
+        }
         var dealershipId = owner.DealershipId;
-        var rows = db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId);
-        var definition = version is not null
-            ? await rows.SingleOrDefaultAsync(d => d.Version == version, cancellationToken)
-            : await rows.SingleOrDefaultAsync(d => d.Status == DefinitionStatus.Draft, cancellationToken)
-              ?? await runtime.FindPublishedAsync(processKey, dealershipId, cancellationToken);
+        var definition = await db.WorkflowDefinitions.AsNoTracking()
+                .SingleOrDefaultAsync(d => d.ProcessKey == processKey && d.DealershipId == dealershipId && d.Status == DefinitionStatus.Draft, cancellationToken)
+            ?? await runtime.FindPublishedAsync(processKey, dealershipId, cancellationToken);
         if (definition is null)
-            return Problems.NotFound("workflow version", version is null ? $"{processKey} (draft or published)" : $"{processKey} {version}");
+            return Problems.NotFound("workflow version", $"{processKey} (draft or published)");
         return TypedResults.Text(definition.Xml, "application/xml", Encoding.UTF8);
     }
+
+    private static async Task<Results<Ok<VersionDiff>, ProblemHttpResult>> DiffAsync(
+        string processKey, [Description(OwnerDescription)] string? dealershipCode,
+        [Description("The older side. " + VersionLabels.Description)] string? from,
+        [Description("The newer side. " + VersionLabels.Description)] string? to,
+        ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
+    {
+        var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: false, cancellationToken);
+        if (owner is null)
+            return refusal!;
+        var (older, problem) = await db.FindAsync(user, processKey, owner, from, "from", cancellationToken);
+        if (older is null)
+            return problem!;
+        (var newer, problem) = await db.FindAsync(user, processKey, owner, to, "to", cancellationToken);
+        if (newer is null)
+            return problem!;
+        var diff = BpmnDiff.Compare(ReadProcess(older), ReadProcess(newer));
+        var codes = await db.DealershipCodesAsync(cancellationToken);
+        string? Code(WorkflowDefinition d) => d.DealershipId is { } id ? codes.GetValueOrDefault(id) : null;
+        return TypedResults.Ok(new VersionDiff(View(older, Code(older)), View(newer, Code(newer)), diff.Elements, diff.Flows));
+    }
+
+    // A draft that does not read as BPMN has no elements to compare; the diff then shows all of the other side's as added or removed.
+    private static ProcessModel ReadProcess(WorkflowDefinition d) =>
+        BpmnReader.Read(d.Xml).MainProcess ?? new ProcessModel { Id = d.ProcessKey };
 
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -208,21 +260,65 @@ public static class WorkflowDefinitionEndpoints
         if (draft is null)
             return Problems.NotFound("draft of workflow", processKey);
 
-        var check = Check(draft.Xml, activities);
-        if (!check.Publishable)
-        {
-            var errors = check.Elements.Where(e => !e.Supported).ToDictionary(e => e.ElementId, e => e.Reasons.ToArray());
-            if (check.Problems.Count > 0)
-                errors["definition"] = [.. check.Problems];
-            return TypedResults.Problem(new HttpValidationProblemDetails(errors)
-            {
-                Status = StatusCodes.Status422UnprocessableEntity, Title = "The workflow uses what the engine does not run; nothing was published.",
-            });
-        }
+        if (Refusal(Check(draft.Xml, activities), "The workflow uses what the engine does not run; nothing was published.") is { } refused)
+            return refused;
 
         await StagePublishAsync(db, draft, user.Identity?.Name, clock, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(View(draft, owner));
+    }
+
+    /// <summary>
+    /// Publishes an earlier version again as the newest: a new version number, its XML copied, <c>restoredFrom</c> saying which,
+    /// so the list reads in the order things were published and every number keeps meaning one diagram. An open draft moves
+    /// to the number after it and stays a draft.
+    /// </summary>
+    private static async Task<Results<Ok<VersionView>, ProblemHttpResult, NotFoundProblem, ConflictProblem>> RollbackAsync(
+        string processKey, int version, [Description(OwnerDescription)] string? dealershipCode, ClaimsPrincipal user, InvitationWorkflowDbContext db,
+        ActivityRegistry activities, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: true, cancellationToken);
+        if (owner is null)
+            return refusal!;
+        var dealershipId = owner.DealershipId;
+        var rows = await db.WorkflowDefinitions.Where(d => d.ProcessKey == processKey && d.DealershipId == dealershipId).ToListAsync(cancellationToken);
+        var earlier = rows.SingleOrDefault(d => d.Version == version);
+        var label = VersionLabels.Of(dealershipId, owner.DealershipCode, version);
+        if (earlier is null)
+            return Problems.NotFound("workflow version", $"{processKey} {label}");
+        if (earlier.Status == DefinitionStatus.Draft)
+            return Problems.Conflict("A draft is not rolled back to", $"{label} is the draft: publish it instead.");
+        if (earlier.Status == DefinitionStatus.Published)
+            return Problems.Conflict("Already published", $"{label} is the published version of {processKey}.");
+        // The engine may have grown stricter since it was published: what it would refuse now is not published again.
+        if (Refusal(Check(earlier.Xml, activities), $"{label} no longer passes the check; nothing was published.") is { } refused)
+            return refused;
+
+        var draft = rows.SingleOrDefault(d => d.Status == DefinitionStatus.Draft);
+        var number = draft?.Version ?? rows.Max(d => d.Version) + 1;
+        // One save: EF orders the draft's move before the insert that takes its number.
+        if (draft is not null)
+            draft.Version = number + 1;
+        var now = clock.GetUtcNow();
+        var restored = new WorkflowDefinition
+        {
+            Id = Guid.NewGuid(), ProcessKey = processKey, DealershipId = dealershipId, Version = number, Status = DefinitionStatus.Draft,
+            Name = earlier.Name, Xml = earlier.Xml, CreatedAt = now, UpdatedAt = now, RestoredFromVersion = earlier.Version,
+        };
+        db.WorkflowDefinitions.Add(restored);
+        await StagePublishAsync(db, restored, user.Identity?.Name, clock, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(View(restored, owner));
+    }
+
+    private static ProblemHttpResult? Refusal(CheckResult check, string title)
+    {
+        if (check.Publishable)
+            return null;
+        var errors = check.Elements.Where(e => !e.Supported).ToDictionary(e => e.ElementId, e => e.Reasons.ToArray());
+        if (check.Problems.Count > 0)
+            errors["definition"] = [.. check.Problems];
+        return TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status422UnprocessableEntity, Title = title });
     }
 
     /// <summary>

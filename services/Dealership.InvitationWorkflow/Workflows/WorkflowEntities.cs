@@ -27,6 +27,8 @@ public class WorkflowDefinition
     /// <summary>Who published it: a person's user name, or <see cref="Flows.DefaultFlows.Release"/> for a default shipped with a release.</summary>
     public string? PublishedBy { get; set; }
     public DateTimeOffset? RetiredAt { get; set; }
+    /// <summary>For a rollback: the earlier version of the same owner whose XML this one publishes again.</summary>
+    public int? RestoredFromVersion { get; set; }
 }
 
 /// <summary>A running or finished instance: its engine state as JSON, saved after every step.</summary>

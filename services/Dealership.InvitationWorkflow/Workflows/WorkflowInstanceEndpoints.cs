@@ -16,8 +16,9 @@ namespace Dealership.InvitationWorkflow.Workflows;
 
 public static class WorkflowInstanceEndpoints
 {
+    /// <summary>An instance; <c>versionLabel</c> says whose version it runs (N3: the network's, DEMO01-2: its dealership's own).</summary>
     public record InstanceSummary(
-        Guid Id, string ProcessKey, int Version, Guid? DealershipId, string? DealershipCode, string? BusinessKey, InstanceStatus Status,
+        Guid Id, string ProcessKey, int Version, string VersionLabel, Guid? DealershipId, string? DealershipCode, string? BusinessKey, InstanceStatus Status,
         bool HasOpenIncident, string[] WaitingAt, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EndedAt);
 
     public record WaitView(string ElementId, long Key, ElementState State);
@@ -32,7 +33,23 @@ public static class WorkflowInstanceEndpoints
         IReadOnlyList<TimerWait> Timers,
         IReadOnlyList<MessageWait> MessageSubscriptions,
         IReadOnlyList<Incident> Incidents,
-        IReadOnlyList<JournalView> Journal);
+        IReadOnlyList<JournalView> Journal,
+        PathView Path);
+
+    /// <summary>The way the instance came, to draw on its version's diagram: the elements it completed and the flows it took (ids that diagram has).</summary>
+    public record PathView(IReadOnlyList<string> CompletedElements, IReadOnlyList<string> TakenFlows);
+
+    public record MigrationMapping(string SourceElementId, string TargetElementId);
+    /// <summary>
+    /// Running instances of one version to move to another: those listed by id, or every active one of the source version
+    /// (of the dealership named; without one, of every dealership). Every element an instance is at must be mapped.
+    /// </summary>
+    public record MigrationRequest(
+        string ProcessKey, string? DealershipCode, string SourceVersion, string TargetVersion, List<MigrationMapping>? Mappings,
+        List<Guid>? InstanceIds, bool? AllActive, bool? DryRun);
+    public record InstanceMigration(Guid Id, string? BusinessKey, bool Migrated, IReadOnlyList<string> Problems);
+    /// <summary>What happened to each instance; with <c>dryRun</c> nothing changed and <c>migrated</c> counts those that would move.</summary>
+    public record MigrationReport(bool DryRun, string Source, string Target, int Migrated, int Refused, IReadOnlyList<InstanceMigration> Instances);
 
     /// <summary>An instance to start; <c>dealershipCode</c> left out starts the network's workflow for no dealership.</summary>
     public record StartRequest(string ProcessKey, string? DealershipCode, string? BusinessKey, JsonElement? Variables);
@@ -49,6 +66,7 @@ public static class WorkflowInstanceEndpoints
         [property: Description("Only the instance of this business key, e.g. a lead's id.")] string? BusinessKey,
         [property: Description("The dealership, by its code; required unless the caller acts for the whole network.")] string? DealershipCode,
         [property: Description("Only instances waiting at this element id.")] string? WaitingAt,
+        [property: Description("Only instances running this version of processKey: " + VersionLabels.Description)] string? Version,
         [property: Description("How many, 1 to 1000 (100 unless said).")] int? Take);
 
     private static readonly JsonElement ExampleVariables = JsonSerializer.SerializeToElement(new { consultant = "0c0a0000-0000-4000-8000-000000000001", customer = "陈先生" });
@@ -66,6 +84,11 @@ public static class WorkflowInstanceEndpoints
             .WithRequestExample(new StartRequest("active-invitation", "DEMO01", "3f2b8c1e-0000-4000-8000-000000000001", ExampleVariables));
         group.MapGet("/{id:guid}", GetAsync)
             .WithSummary("One instance: where it waits, its variables, tasks, timers, subscriptions, incidents and journal");
+        group.MapPost("/migrations", MigrateAsync)
+            .WithSummary("Move running instances of one version to another by a plan mapping element ids; refuses, per instance with reasons, what the plan cannot map; dryRun only checks")
+            .WithRequestExample(new MigrationRequest("active-invitation", "DEMO01", "N1", "N2",
+                [new MigrationMapping("first-contact", "first-contact"), new MigrationMapping("first-contact-overdue", "first-contact-overdue")], null, true, true))
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/{id:guid}/cancel", CancelAsync)
             .WithSummary("Cancel an active instance; whatever it waits for is withdrawn");
         group.MapPost("/{id:guid}/incidents/{key:long}/retry", RetryAsync)
@@ -87,8 +110,9 @@ public static class WorkflowInstanceEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static InstanceSummary Summary(WorkflowInstanceRecord r, string? dealershipCode) => new(
-        r.Id, r.ProcessKey, r.Version, r.DealershipId, dealershipCode, r.BusinessKey, r.Status, r.HasOpenIncident,
+    public static InstanceSummary Summary(WorkflowInstanceRecord r, Dictionary<Guid, string> codes, Guid? versionOwner) => new(
+        r.Id, r.ProcessKey, r.Version, VersionLabels.Of(versionOwner, versionOwner is { } owner ? codes.GetValueOrDefault(owner) : null, r.Version),
+        r.DealershipId, CodeOf(r, codes), r.BusinessKey, r.Status, r.HasOpenIncident,
         string.IsNullOrEmpty(r.WaitingAt) ? [] : r.WaitingAt.Split(','), r.StartedAt, r.UpdatedAt, r.EndedAt);
 
     private static async Task<Results<Ok<List<InstanceSummary>>, ValidationProblem, ProblemHttpResult>> ListAsync(
@@ -96,15 +120,25 @@ public static class WorkflowInstanceEndpoints
     {
         if (!user.MayActForAll() && string.IsNullOrWhiteSpace(q.DealershipCode))
             return Problems.Invalid("dealershipCode", "Give the code of a dealership you may act for.");
-        Guid? dealershipId = null;
+        var owner = new WorkflowOwner(null, null);
         if (!string.IsNullOrWhiteSpace(q.DealershipCode))
         {
-            var (owner, refusal) = await db.OwnerAsync(user, q.DealershipCode, manage: true, cancellationToken);
-            if (owner is null)
+            (var named, var refusal) = await db.OwnerAsync(user, q.DealershipCode, manage: true, cancellationToken);
+            if (named is null)
                 return refusal!;
-            dealershipId = owner.DealershipId;
+            owner = named;
         }
+        var dealershipId = owner.DealershipId;
         var query = db.WorkflowInstances.AsNoTracking();
+        if (q.Version is not null)
+        {
+            if (q.ProcessKey is null)
+                return Problems.Invalid("version", "Name the workflow (processKey) whose version this is.");
+            var (version, refusal) = await db.FindAsync(user, q.ProcessKey, owner, q.Version, "version", cancellationToken);
+            if (version is null)
+                return refusal!;
+            query = query.Where(i => i.DefinitionId == version.Id);
+        }
         if (dealershipId is not null) query = query.Where(i => i.DealershipId == dealershipId);
         if (q.ProcessKey is { } processKey) query = query.Where(i => i.ProcessKey == processKey);
         if (q.Status is { } status) query = query.Where(i => i.Status == status);
@@ -112,8 +146,17 @@ public static class WorkflowInstanceEndpoints
         if (q.BusinessKey is { } businessKey) query = query.Where(i => i.BusinessKey == businessKey);
         if (q.WaitingAt is { } waitingAt) query = query.Where(i => i.WaitingAt != null && ("," + i.WaitingAt + ",").Contains("," + waitingAt + ","));
         var rows = await query.OrderByDescending(i => i.StartedAt).Take(Math.Clamp(q.Take ?? 100, 1, 1000)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(await SummariesAsync(db, rows, cancellationToken));
+    }
+
+    private static async Task<List<InstanceSummary>> SummariesAsync(InvitationWorkflowDbContext db, IReadOnlyList<WorkflowInstanceRecord> rows, CancellationToken cancellationToken)
+    {
         var codes = await db.DealershipCodesAsync(cancellationToken);
-        return TypedResults.Ok(rows.Select(r => Summary(r, CodeOf(r, codes))).ToList());
+        var definitionIds = rows.Select(r => r.DefinitionId).Distinct().ToList();
+        // A dealership's instance may run the network's version: the label names the version's owner, not the instance's.
+        var owners = await db.WorkflowDefinitions.AsNoTracking().Where(d => definitionIds.Contains(d.Id))
+            .Select(d => new { d.Id, d.DealershipId }).ToDictionaryAsync(d => d.Id, d => d.DealershipId, cancellationToken);
+        return rows.Select(r => Summary(r, codes, owners.GetValueOrDefault(r.DefinitionId))).ToList();
     }
 
     private static string? CodeOf(WorkflowInstanceRecord r, Dictionary<Guid, string> codes) => r.DealershipId is { } id ? codes.GetValueOrDefault(id) : null;
@@ -131,7 +174,7 @@ public static class WorkflowInstanceEndpoints
         try
         {
             var record = await runtime.StartAsync(request.ProcessKey, owner.DealershipId, WorkflowRuntime.ParseVariables(request.Variables), request.BusinessKey, cancellationToken: cancellationToken);
-            return TypedResults.Created($"/api/workflow-instances/{record.Id}", Summary(record, owner.DealershipCode));
+            return TypedResults.Created($"/api/workflow-instances/{record.Id}", (await SummariesAsync(db, [record], cancellationToken))[0]);
         }
         catch (WorkflowNotFoundException)
         {
@@ -139,20 +182,28 @@ public static class WorkflowInstanceEndpoints
         }
     }
 
-    private static async Task<Results<Ok<InstanceView>, NotFoundProblem>> GetAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<InstanceView>, NotFoundProblem>> GetAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, ProcessModelCache models,
+        CancellationToken cancellationToken)
     {
         var record = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (record is null || !await user.MayManageAsync(record.DealershipId, db, cancellationToken))
             return Problems.NotFound("workflow instance", id);
         var state = WorkflowInstance.FromJson(record.StateJson);
         var journal = await db.WorkflowJournal.AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Id).ToListAsync(cancellationToken);
+        var process = await models.GetAsync(record.DefinitionId,
+            () => db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.Id == record.DefinitionId, cancellationToken));
+        // After a migration the journal's earlier steps may name elements the diagram no longer has; those are left off the drawing.
+        var path = new PathView(
+            journal.Where(j => j.Outcome == "completed" && process.Elements.ContainsKey(j.ElementId)).Select(j => j.ElementId).Distinct().ToList(),
+            journal.Where(j => j.Outcome == "taken" && process.Flows.ContainsKey(j.ElementId)).Select(j => j.ElementId).Distinct().ToList());
         return TypedResults.Ok(new InstanceView(
-            Summary(record, CodeOf(record, await db.DealershipCodesAsync(cancellationToken))),
+            (await SummariesAsync(db, [record], cancellationToken))[0],
             state.Elements.Where(e => e.State != ElementState.Active).Select(e => new WaitView(e.ElementId, e.Key, e.State)).ToList(),
             state.Variables,
             state.UserTasks, state.Jobs, state.Timers, state.Messages, state.Incidents,
             journal.Select(j => new JournalView(j.At, j.ElementId, j.ElementInstanceKey, j.Outcome,
-                j.VariablesChangedJson is null ? null : JsonNode.Parse(j.VariablesChangedJson), j.Detail)).ToList()));
+                j.VariablesChangedJson is null ? null : JsonNode.Parse(j.VariablesChangedJson), j.Detail)).ToList(),
+            path));
     }
 
     /// <summary>Runs an operation on an instance the caller may manage, mapping the engine's refusals to 409.</summary>
@@ -172,7 +223,60 @@ public static class WorkflowInstanceEndpoints
         }
         db.ChangeTracker.Clear();
         var record = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id, cancellationToken);
-        return TypedResults.Ok(Summary(record, CodeOf(record, await db.DealershipCodesAsync(cancellationToken))));
+        return TypedResults.Ok((await SummariesAsync(db, [record], cancellationToken))[0]);
+    }
+
+    private static async Task<Results<Ok<MigrationReport>, ValidationProblem, ProblemHttpResult>> MigrateAsync(
+        MigrationRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, ProcessModelCache models, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.ProcessKey)) errors["processKey"] = ["Name the workflow."];
+        var mappings = request.Mappings ?? [];
+        if (mappings.Any(m => string.IsNullOrWhiteSpace(m.SourceElementId) || string.IsNullOrWhiteSpace(m.TargetElementId)))
+            errors["mappings"] = ["Each mapping names a source and a target element id."];
+        else if (mappings.GroupBy(m => m.SourceElementId).Where(g => g.Count() > 1).Select(g => g.Key).ToList() is { Count: > 0 } twice)
+            errors["mappings"] = [$"Each source element is mapped once; mapped more than once: {string.Join(", ", twice)}."];
+        if ((request.InstanceIds is { Count: > 0 }) == (request.AllActive == true))
+            errors["instanceIds"] = ["Give the instances' ids, or allActive: true for every active instance of the source version, not both."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var (owner, refusal) = await db.OwnerAsync(user, request.DealershipCode, manage: true, cancellationToken);
+        if (owner is null)
+            return refusal!;
+        var (source, problem) = await db.FindAsync(user, request.ProcessKey, owner, request.SourceVersion, "sourceVersion", cancellationToken);
+        if (source is null)
+            return problem!;
+        (var target, problem) = await db.FindAsync(user, request.ProcessKey, owner, request.TargetVersion, "targetVersion", cancellationToken);
+        if (target is null)
+            return problem!;
+        if (target.Id == source.Id)
+            return Problems.Invalid("targetVersion", "The target is the source version.");
+        // A draft may still change under the instances moved onto it.
+        if (target.Status == DefinitionStatus.Draft)
+            return Problems.Invalid("targetVersion", "The target is a draft: publish it first.");
+        var plan = mappings.ToDictionary(m => m.SourceElementId.Trim(), m => m.TargetElementId.Trim());
+        if (WorkflowEngine.CheckPlan(models.Get(source), models.Get(target), plan) is { Count: > 0 } planProblems)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mappings"] = [.. planProblems] });
+
+        var codes = await db.DealershipCodesAsync(cancellationToken);
+        var (sourceLabel, targetLabel) = (VersionLabels.Of(source, codes), VersionLabels.Of(target, codes));
+        var dealershipId = owner.DealershipId;
+        var instances = db.WorkflowInstances.AsNoTracking().Where(i => dealershipId == null || i.DealershipId == dealershipId);
+        var rows = request.AllActive == true
+            ? await instances.Where(i => i.DefinitionId == source.Id && i.Status == InstanceStatus.Active)
+                .OrderBy(i => i.StartedAt).Select(i => new { i.Id, i.BusinessKey }).ToListAsync(cancellationToken)
+            : await instances.Where(i => request.InstanceIds!.Contains(i.Id)).Select(i => new { i.Id, i.BusinessKey }).ToListAsync(cancellationToken);
+        var results = request.InstanceIds?.Except(rows.Select(r => r.Id)).Distinct()
+            .Select(id => new InstanceMigration(id, null, false, ["No such instance of this dealership."])).ToList() ?? [];
+        var description = $"{sourceLabel} to {targetLabel} by {user.Identity?.Name}: {string.Join(", ", plan.Select(p => $"{p.Key} → {p.Value}"))}";
+        foreach (var row in rows)
+        {
+            var problems = await runtime.MigrateAsync(row.Id, source, target, plan, description, request.DryRun == true, cancellationToken);
+            results.Add(new InstanceMigration(row.Id, row.BusinessKey, problems.Count == 0, problems));
+        }
+        return TypedResults.Ok(new MigrationReport(request.DryRun == true, sourceLabel, targetLabel,
+            results.Count(r => r.Migrated), results.Count(r => !r.Migrated), results));
     }
 
     private static Task<Results<Ok<InstanceSummary>, NotFoundProblem, ConflictProblem>> CancelAsync(Guid id, ClaimsPrincipal user, InvitationWorkflowDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken) =>

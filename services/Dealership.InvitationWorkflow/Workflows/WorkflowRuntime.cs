@@ -107,6 +107,45 @@ public sealed class WorkflowRuntime(
             return instance;
         }, options.Value.ConcurrencyRetries, cancellationToken);
 
+    /// <summary>
+    /// Moves one instance of <paramref name="source"/> onto <paramref name="target"/> by the plan, or says why not; with
+    /// <paramref name="dryRun"/> only says. The instance's timers and subscriptions keep their rows (and due times) where the
+    /// plan keeps them; its consultant's tasks stay the same tasks.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MigrateAsync(Guid instanceId, WorkflowDefinition source, WorkflowDefinition target,
+        IReadOnlyDictionary<string, string> mappings, string description, bool dryRun, CancellationToken cancellationToken)
+    {
+        var migrated = await db.RetryOnConflictAsync<(WorkflowInstance? Instance, IReadOnlyList<string> Problems)>(async () =>
+        {
+            var record = await db.WorkflowInstances.SingleAsync(i => i.Id == instanceId, cancellationToken);
+            if (record.DefinitionId != source.Id)
+                return (null, [$"The instance runs version {record.Version} of another owner or workflow, not the source version."]);
+            if (target.DealershipId is not null && target.DealershipId != record.DealershipId)
+                return (null, ["The target version is another dealership's own."]);
+            var before = WorkflowInstance.FromJson(record.StateJson);
+            var targetProcess = models.Get(target);
+            var result = NewEngine().Migrate(models.Get(source), targetProcess, before, mappings, description, cancellationToken);
+            if (result.Migrated is not { } instance || dryRun)
+                return (result.Migrated, result.Problems);
+
+            var names = instance.Messages.ToDictionary(m => m.Key, m => m.MessageName);
+            foreach (var row in await db.WorkflowMessageSubscriptions.Where(s => s.InstanceId == instanceId).ToListAsync(cancellationToken))
+                row.MessageName = names.GetValueOrDefault(row.SubscriptionKey, row.MessageName);
+            var elements = instance.UserTasks.ToDictionary(t => t.Key, t => t.ElementId);
+            foreach (var task in await db.Tasks.Where(t => t.InstanceId == instanceId && t.CompletedAt == null).ToListAsync(cancellationToken))
+                task.ElementId = task.UserTaskKey is { } key && elements.TryGetValue(key, out var elementId) ? elementId : task.ElementId;
+            record.DefinitionId = target.Id;
+            record.Version = target.Version;
+            await StageAsync(record, targetProcess, instance, before, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            return (instance, result.Problems);
+        }, options.Value.ConcurrencyRetries, cancellationToken);
+        // A wait the target added may find its message already here.
+        if (!dryRun && migrated.Instance is { Messages.Count: > 0 })
+            await CorrelateBufferedAsync(instanceId, cancellationToken);
+        return migrated.Problems;
+    }
+
     /// <summary>Stages the new state, its journal, and the changes to its timer and subscription rows (relative to <paramref name="before"/>).</summary>
     private async Task StageAsync(WorkflowInstanceRecord record, ProcessModel process, WorkflowInstance instance, WorkflowInstance? before, CancellationToken cancellationToken)
     {

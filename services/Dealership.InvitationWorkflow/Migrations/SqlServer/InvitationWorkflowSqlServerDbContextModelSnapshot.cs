@@ -362,6 +362,9 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<int?>("RestoredFromVersion")
+                        .HasColumnType("int");
+
                     b.Property<DateTimeOffset?>("RetiredAt")
                         .HasColumnType("datetimeoffset");
 

@@ -355,6 +355,9 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("RestoredFromVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RetiredAt")
                         .HasColumnType("INTEGER");
 
