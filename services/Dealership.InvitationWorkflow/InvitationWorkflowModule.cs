@@ -28,6 +28,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
         builder.Services.AddSingleton(_ => new ActivityRegistry().AddInvitationFlowActivities());
         builder.Services.AddSingleton<ProcessModelCache>();
         builder.Services.AddScoped<WorkflowRuntime>();
+        builder.Services.AddScoped<IWorkflowStepObserver, ConsultantTaskMirror>();
         builder.Services.AddPollingWorker<WorkflowTimerPoller>();
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.InvitationWorkflow.Tasks;
+using Dealership.InvitationWorkflow.Workflows;
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
 using MassTransit;
@@ -10,16 +11,15 @@ namespace Dealership.InvitationWorkflow.Flows;
 
 /// <summary>
 /// Keeps the consultant's tasks in step with a flow's user tasks: staged with the instance's new
-/// state, so a task opens and closes in the same transaction as the step that caused it, with its
-/// ConsultantTaskCreated / ConsultantTaskCompleted in the outbox.
+/// state, so a task opens, closes or moves in the same transaction as the step that caused it, with its
+/// ConsultantTaskCreated / Completed / Reassigned in the outbox.
 /// Only instances that carry a lead (a <c>leadId</c> variable) have consultant tasks.
 /// </summary>
-public static class ConsultantTaskMirror
+public sealed class ConsultantTaskMirror(InvitationWorkflowDbContext db) : IWorkflowStepObserver
 {
-    public static async Task StageAsync(
-        InvitationWorkflowDbContext db, Guid instanceId, ProcessModel process, WorkflowInstance? before, WorkflowInstance instance,
-        IReadOnlyDictionary<long, string> interruptedBy, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task StageAsync(WorkflowStep step, CancellationToken cancellationToken)
     {
+        var (instanceId, process, before, instance, interruptedBy, now) = (step.InstanceId, step.Process, step.Before, step.Instance, step.InterruptedBy, step.Now);
         var variables = instance.Variables;
         if (!Guid.TryParse(FlowActivities.Text(variables, "leadId"), out var leadId)
             || !Guid.TryParse(FlowActivities.Text(variables, "dealershipId"), out var dealershipId))
@@ -92,19 +92,18 @@ public static class ConsultantTaskMirror
                     $"{leadId}:{template}:{task.Id}", now));
             }
         }
-    }
 
-    /// <summary>Moves the instance's open tasks to the lead's new consultant (user task assignees included).</summary>
-    public static async Task MoveAsync(InvitationWorkflowDbContext db, WorkflowInstance instance, Guid consultantId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // A role's step has no assignee and keeps none: it stays the role's.
-        foreach (var userTask in instance.UserTasks.Where(u => u.Assignee is not null))
-            userTask.Assignee = consultantId.ToString();
-        var open = await db.Tasks.Where(t => t.InstanceId == instance.Id && t.CompletedAt == null && t.ConsultantId != consultantId).ToListAsync(cancellationToken);
-        foreach (var task in open)
+        // The lead's consultant changed (the variable, set by the reassignment): the open tasks follow, a role's step too, since
+        // its owner is the lead's consultant. Assignees of user tasks the flow moved through the engine already.
+        if (before is not null && FlowActivities.Text(variables, "consultantId") is { } newConsultant && Guid.TryParse(newConsultant, out var leadConsultant)
+            && FlowActivities.Text(before.Variables, "consultantId") != newConsultant)
         {
-            task.ConsultantId = consultantId;
-            db.Publish(new ConsultantTaskReassigned(task.Id, task.LeadId, task.DealershipId, consultantId, now));
+            var open = await db.Tasks.Where(t => t.InstanceId == instanceId && t.CompletedAt == null && t.ConsultantId != leadConsultant).ToListAsync(cancellationToken);
+            foreach (var task in open)
+            {
+                task.ConsultantId = leadConsultant;
+                db.Publish(new ConsultantTaskReassigned(task.Id, task.LeadId, task.DealershipId, leadConsultant, now));
+            }
         }
     }
 

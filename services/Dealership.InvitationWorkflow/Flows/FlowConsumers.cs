@@ -60,7 +60,7 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
         if (await LeadFlows.IsStartedAsync(db, m.LeadId, context.CancellationToken))
         {
             // Assigned again (e.g. a manager routed it from the supervisor queue): the running flow follows the consultant.
-            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, clock, m.LeadId,
+            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId,
                 new JsonObject { ["consultantId"] = m.ConsultantId.ToString(), ["consultantName"] = m.ConsultantName, ["consultantPhone"] = m.ConsultantPhone },
                 m.ConsultantId, completeWaitingReassignment: false, context.CancellationToken);
             return;
@@ -85,7 +85,7 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
         if (lead is not null && !await LeadFlows.StartOnceAsync(db, runtime, lead, assignment, context.CancellationToken))
         {
             // Started meanwhile by the acceptance, perhaps with an earlier assignment: the flow follows this one.
-            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, clock, m.LeadId,
+            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId,
                 new JsonObject { ["consultantId"] = m.ConsultantId.ToString(), ["consultantName"] = m.ConsultantName, ["consultantPhone"] = m.ConsultantPhone },
                 m.ConsultantId, completeWaitingReassignment: false, context.CancellationToken);
         }
@@ -229,7 +229,7 @@ public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
 /// </summary>
 [IdempotentWithoutInbox("a copy finds the flows already following that consultant with no reassign-lead step waiting, and changes nothing; "
     + "each flow's step commits on its own, which one inbox row could not cover")]
-public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock) : IConsumer<LeadReassigned>
+public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, WorkflowRuntime runtime) : IConsumer<LeadReassigned>
 {
     public async Task Consume(ConsumeContext<LeadReassigned> context)
     {
@@ -240,13 +240,13 @@ public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, Workf
             .SetProperty(x => x.ConsultantName, m.ConsultantName)
             .SetProperty(x => x.ConsultantPhone, m.ConsultantPhone)
             .SetProperty(x => x.AssignedAt, m.OccurredAt), context.CancellationToken);
-        await FollowConsultantAsync(db, runtime, clock, m.LeadId, ConsultantTaskMirror.Reassigned(m),
+        await FollowConsultantAsync(db, runtime, m.LeadId, ConsultantTaskMirror.Reassigned(m),
             m.ConsultantId, completeWaitingReassignment: true, context.CancellationToken);
     }
 
     /// <summary>Gives the lead's running flows the consultant: variables, open tasks, and a waiting reassign-lead step.</summary>
     internal static async Task FollowConsultantAsync(
-        InvitationWorkflowDbContext db, WorkflowRuntime runtime, TimeProvider clock, Guid leadId, JsonObject variables, Guid consultantId,
+        InvitationWorkflowDbContext db, WorkflowRuntime runtime, Guid leadId, JsonObject variables, Guid consultantId,
         bool completeWaitingReassignment, CancellationToken cancellationToken)
     {
         var businessKey = leadId.ToString();
@@ -261,7 +261,9 @@ public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, Workf
                 if (FlowActivities.Text(instance.Variables, "consultantId") == consultantId.ToString() && waiting.Count == 0)
                     return false;
                 await engine.SetVariablesAsync(process, instance, variables, cancellationToken);
-                await ConsultantTaskMirror.MoveAsync(db, instance, consultantId, clock.GetUtcNow(), cancellationToken);
+                // A role's step has no assignee and keeps none: it stays the role's (its task row follows the lead's consultant).
+                foreach (var userTask in instance.UserTasks.Where(u => u.Assignee is not null).ToList())
+                    engine.AssignUserTask(instance, userTask.Key, consultantId.ToString());
                 foreach (var job in waiting)
                     await engine.CompleteJobAsync(process, instance, job.Key, variables, cancellationToken);
                 return true;

@@ -26,6 +26,7 @@ public sealed class WorkflowRuntime(
     TimeProvider clock,
     ProcessModelCache models,
     IServiceProvider services,
+    IEnumerable<IWorkflowStepObserver> observers,
     IOptions<WorkflowOptions> options)
 {
     public delegate Task<bool> Step(WorkflowEngine engine, ProcessModel process, WorkflowInstance instance);
@@ -203,7 +204,9 @@ public sealed class WorkflowRuntime(
             });
         }
 
-        await Flows.ConsultantTaskMirror.StageAsync(db, record.Id, process, before, instance, interruptedBy, now, cancellationToken);
+        var step = new WorkflowStep(record.Id, process, before, instance, interruptedBy, now);
+        foreach (var observer in observers)
+            await observer.StageAsync(step, cancellationToken);
     }
 
 

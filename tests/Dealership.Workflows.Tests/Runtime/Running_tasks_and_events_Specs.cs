@@ -172,6 +172,31 @@ public class Running_tasks_and_events_Specs
     }
 
     [Fact]
+    public async Task Should_give_an_open_user_task_another_assignee_and_journal_who_had_it()
+    {
+        var process = Process($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f1", "start", "call")}
+            <bpmn:userTask id="call">
+              <bpmn:extensionElements><zeebe:assignmentDefinition assignee="= consultantId" /></bpmn:extensionElements>
+            </bpmn:userTask>
+            {Flow("f2", "call", "end")}
+            <bpmn:endEvent id="end" />
+            """);
+        var instance = await _h.StartAsync(process, new JsonObject { ["consultantId"] = "c-7" });
+        var task = Assert.Single(instance.UserTasks);
+        instance.Journal.Clear();
+
+        Assert.True(_h.Engine.AssignUserTask(instance, task.Key, "c-9"));
+        Assert.False(_h.Engine.AssignUserTask(instance, task.Key, "c-9"));
+
+        Assert.Equal("c-9", Assert.Single(instance.UserTasks).Assignee);
+        var entry = Assert.Single(instance.Journal);
+        Assert.Equal(("call", "assigned", "from c-7 to c-9"), (entry.ElementId, entry.Outcome, entry.Detail));
+        Assert.Throws<WorkflowStateException>(() => _h.Engine.AssignUserTask(instance, task.Key + 100, "c-9"));
+    }
+
+    [Fact]
     public async Task Should_wait_in_a_receive_task_until_its_message_is_correlated()
     {
         var process = Process($"""

@@ -33,6 +33,25 @@ public sealed partial class WorkflowEngine
         return Resume(process, instance, cancellationToken, run => run.Enqueue(new Run.CompleteWork(run.ElementInstance(task.Key), variables, null)));
     }
 
+    /// <summary>
+    /// Gives an open user task another assignee (the lead moved to another consultant), journaled on the task. Returns false
+    /// when it already had that assignee. A task of a role (candidate groups, no assignee) may be given one only on purpose.
+    /// </summary>
+    public bool AssignUserTask(WorkflowInstance instance, long taskKey, string assignee)
+    {
+        if (instance.Status != InstanceStatus.Active)
+            throw new WorkflowStateException($"Instance {instance.Id} is {instance.Status.ToString().ToLowerInvariant()}.");
+        var task = instance.UserTasks.FirstOrDefault(t => t.Key == taskKey)
+            ?? throw new WorkflowStateException($"There is no open user task {taskKey} in instance {instance.Id}.");
+        if (task.Assignee == assignee)
+            return false;
+        var from = task.Assignee;
+        task.Assignee = assignee;
+        instance.Journal.Add(new JournalEntry(clock.GetUtcNow(), task.ElementId, task.Key, "assigned", null,
+            from is null ? $"to {assignee}" : $"from {from} to {assignee}"));
+        return true;
+    }
+
     private sealed partial class Run
     {
         private async Task ExecuteServiceTaskAsync(ElementInstance ei, TaskElement task)
