@@ -118,3 +118,17 @@ public sealed record ApiClientView(Guid Id, string Name, string KeyPrefix, IRead
 
 /// <summary>A new integration client and its key, which the identity service answers this once and never again.</summary>
 public sealed record CreatedApiClient(ApiClientView Client, string Key);
+
+/// <summary>A workflow as the designer lists it: the network's (no dealership code) or a dealership's own.</summary>
+public sealed record WorkflowSummaryView(string ProcessKey, string? Name, string? DealershipCode, int? PublishedVersion, int? DraftVersion, int LatestVersion);
+
+/// <summary>One version of a workflow; <see cref="Status"/> is draft, published or retired.</summary>
+public sealed record WorkflowVersionView(string ProcessKey, string? DealershipCode, int Version, string Status, string? Name, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? PublishedBy, DateTimeOffset? RetiredAt);
+
+/// <summary>What the workflow service found of one element of a diagram: the reasons the engine would refuse it.</summary>
+public sealed record WorkflowElementFinding(string ElementId, string ElementType, string? Name, bool Supported, List<string> Reasons);
+
+public sealed record WorkflowCheckView(bool Publishable, List<string> Problems, List<WorkflowElementFinding> Elements);
+
+public sealed record SavedDraftView(WorkflowVersionView Version, WorkflowCheckView Check);

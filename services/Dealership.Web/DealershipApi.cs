@@ -106,6 +106,26 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
         return (default, await ProblemAsync(response, cancellationToken));
     }
 
+    /// <summary>A text answer (a workflow's BPMN XML), or null when the service has no such object for this person.</summary>
+    public async Task<string?> GetTextAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary>As <see cref="SubmitAsync{TBody, TAnswer}"/>, with a body that is a document of its own (BPMN XML), not JSON.</summary>
+    public async Task<(TAnswer? Answer, ServiceProblem? Problem)> SubmitTextAsync<TAnswer>(HttpMethod method, string path, string? text, string contentType,
+        CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (text is not null)
+            request.Content = new StringContent(text, System.Text.Encoding.UTF8, contentType);
+        using var response = await SendAsync(request, cancellationToken, refusalIsAnswer: true);
+        if (response.IsSuccessStatusCode)
+            return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
+        return (default, await ProblemAsync(response, cancellationToken));
+    }
+
     private static async Task<ServiceProblem> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;

@@ -32,7 +32,10 @@ public sealed class WebModule : ServiceModule
         // Run from a build (dotnet run, the tests) the static files sit in their packages and projects, found
         // through the build's manifest whatever the environment; a published app has them in wwwroot and no manifest.
         builder.WebHost.UseStaticWebAssets();
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            // The designer hands the page a whole BPMN diagram on every edit (the default flows are about 60 KB each),
+            // beyond the 32 KB a circuit's message may otherwise carry.
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = 1024 * 1024);
         services.AddMudServices();
         services.AddLocalization();
         services.AddCascadingAuthenticationState();
@@ -64,6 +67,7 @@ public sealed class WebModule : ServiceModule
             .AddPolicy(WebSignIn.DealershipStaffPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.DealershipWide))
             .AddPolicy(WebSignIn.ManagersPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Managers))
             .AddPolicy(WebSignIn.BackOfficePolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole([.. StaffRoles.Managers.Union(StaffRoles.Configurers)]))
+            .AddPolicy(WebSignIn.DesignerPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Configurers))
             .AddPolicy(WebSignIn.PeoplePolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(WebSignIn.PeopleManagers))
             .AddPolicy(WebSignIn.AdminPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Admin));
 

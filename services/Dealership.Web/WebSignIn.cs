@@ -37,6 +37,8 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     /// <summary>The people who sign in: <see cref="PeopleManagers"/>, as the identity service's people API allows.</summary>
     public const string PeoplePolicy = "web-people";
     public static readonly string[] PeopleManagers = [StaffRoles.RetailManager, StaffRoles.Admin];
+    /// <summary>The workflow designer: operations, retail managers and admins, whom the workflow API lets change flows.</summary>
+    public const string DesignerPolicy = "web-designer";
     /// <summary>Admins only: the dealerships and the integration keys.</summary>
     public const string AdminPolicy = "web-admin";
     public const string DeniedPath = "/denied";

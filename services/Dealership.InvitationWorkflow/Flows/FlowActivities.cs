@@ -22,7 +22,36 @@ public static class FlowActivities
         .Register("alert-supervisor", ScopedAsync(AlertSupervisorAsync))
         .Register("reassign-lead", Scoped((_, _) => ActivityResult.Wait))
         .Register("close-lead", Scoped(CloseLead))
-        .Register("publish-event", Scoped(PublishEvent));
+        .Register("publish-event", Scoped(PublishEvent))
+        // What the designer offers for each type, as forms of their headers (GET /api/workflows/element-templates).
+        .Describe("send-sms", new("Send an SMS", "发送短信", "Asks notification to send an SMS from one of the dealership's templates.",
+            "请通知服务按经销商的短信模板发送一条短信。",
+            [
+                new("template", "SMS template", "短信模板", Required: true),
+                new("recipient", "Recipient", "收信人", Default: SmsRecipients.Customer, Choices:
+                [
+                    new(SmsRecipients.Customer, "The customer", "客户"),
+                    new(SmsRecipients.Consultant, "The lead's sales consultant", "线索的销售顾问"),
+                ]),
+            ]))
+        .Describe("schedule-appointment", new("Book the visit time", "预约客户到店时间",
+            "Asks the showroom's calendar for the visit time the customer accepted (the flow's visitAt).", "按客户接受的时间（流程变量 visitAt）预约展厅。",
+            [new("purpose", "Purpose of the visit", "到店目的", Default: "visit")]))
+        .Describe("notify-supervisor", new("Tell the supervisor: first contact overdue", "通知销售主管：首次跟进超时",
+            "Tells assignment that the first contact is late; the dealership's rule may move the lead.", "告知分配服务首次跟进已超时；经销商的规则可能会重新分配线索。", []))
+        .Describe("alert-supervisor", new("Alert the supervisor", "提醒销售主管",
+            "Tells the consultant's supervisor that a step is late; the lead stays with its consultant.", "提醒销售主管某一步骤已超时；线索仍由原销售顾问负责。",
+            [new("reason", "Reason", "原因", Required: true)]))
+        .Describe("reassign-lead", new("Reassign the lead", "重新分配线索",
+            "Waits until assignment has given the lead to another consultant.", "等待分配服务把线索分配给另一位销售顾问。", []))
+        .Describe("close-lead", new("Close the lead", "关闭线索", "Closes the lead as won or lost, with the reason.", "关闭线索（成交或战败）并记录原因。",
+            [
+                new("won", "Outcome", "结果", Required: true, Default: "false", Choices: [new("true", "Won", "成交"), new("false", "Lost", "战败")]),
+                new("reason", "Reason", "原因", Required: true),
+            ]))
+        .Describe("publish-event", new("Record a step", "记录步骤", "Puts a named milestone of the flow on the lead's timeline.",
+            "在线索的时间线上记录流程的一个节点事件。",
+            [new("event", "Event", "事件", Required: true)]));
 
     private static Func<IServiceProvider?, IWorkflowActivity> Scoped(Func<InvitationWorkflowDbContext, ActivityContext, ActivityResult> body) =>
         ScopedAsync((db, context, _) => Task.FromResult(body(db, context)));

@@ -66,6 +66,8 @@ public static class WorkflowDefinitionEndpoints
             .WithSummary("Check BPMN XML (request body) element by element without saving it")
             .Accepts<string>("application/xml")
             .WithRequestExample(ExampleDiagram, "A BPMN 2.0 diagram in the Camunda 8 (Zeebe) dialect.");
+        group.MapGet("/element-templates", (HttpRequest request, ActivityRegistry activities) => TypedResults.Ok(ElementTemplates.For(activities, request.PrefersChinese())))
+            .WithSummary("The activity types the engine runs, each as a Camunda 8 element template (a service task whose headers are a form), in the caller's language");
         group.MapPost("/{processKey}/draft/publish", PublishAsync)
             .WithSummary("Publish the draft; refused with each element's id and reason when anything is unsupported")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

@@ -31,10 +31,22 @@ public interface IWorkflowActivity
     Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// What a person designing a flow is told of an activity: its name, what it does, and the task headers it reads, in
+/// English and Chinese. The designer turns it into a form (an element template), so the headers are described once, here.
+/// </summary>
+public sealed record ActivityDescription(string Name, string NameZh, string Description, string DescriptionZh, IReadOnlyList<ActivityHeader> Headers);
+
+/// <summary>A task header an activity reads (<c>zeebe:header key</c>); with <see cref="Choices"/> only those values are meant.</summary>
+public sealed record ActivityHeader(string Key, string Label, string LabelZh, bool Required = false, string? Default = null, IReadOnlyList<ActivityChoice>? Choices = null);
+
+public sealed record ActivityChoice(string Value, string Label, string LabelZh);
+
 /// <summary>The activities the host offers, by task type (zeebe:taskDefinition type).</summary>
 public sealed class ActivityRegistry
 {
     private readonly Dictionary<string, Func<IServiceProvider?, IWorkflowActivity>> _activities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ActivityDescription> _descriptions = new(StringComparer.Ordinal);
 
     public ActivityRegistry Register(string taskType, IWorkflowActivity activity)
     {
@@ -54,6 +66,18 @@ public sealed class ActivityRegistry
         _activities[taskType] = factory;
         return this;
     }
+
+    /// <summary>Tells the designer what <paramref name="taskType"/> is and which headers it reads.</summary>
+    public ActivityRegistry Describe(string taskType, ActivityDescription description)
+    {
+        if (!IsKnown(taskType))
+            throw new InvalidOperationException($"Register the activity '{taskType}' before describing it.");
+        _descriptions[taskType] = description;
+        return this;
+    }
+
+    /// <summary>The description of every registered activity that has one, by task type.</summary>
+    public IReadOnlyDictionary<string, ActivityDescription> Descriptions => _descriptions;
 
     public bool IsKnown(string taskType) => _activities.ContainsKey(taskType);
 

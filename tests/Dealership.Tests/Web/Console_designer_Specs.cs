@@ -1,0 +1,168 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Dealership.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dealership.Tests.Web;
+
+/// <summary>
+/// Operations staff change a flow in the workflow designer (the vendored bpmn-js modeler with the Zeebe properties panel):
+/// the server's check follows every edit, draws its findings on the diagram and keeps publishing closed until none is left.
+/// </summary>
+public sealed partial class Console_designer_Specs(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
+{
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private sealed record VersionRow(int Version, string Status, string? PublishedBy, DateTimeOffset? PublishedAt);
+
+    private static ILocator Shape(IPage page, string id) => page.Locator($".designer-canvas g.djs-element[data-element-id=\"{id}\"]").First;
+
+    private static ILocator Group(IPage page, string title) =>
+        page.Locator(".designer-properties .bio-properties-panel-group-header", new() { HasText = title }).First;
+
+    /// <summary>Opens a group of the properties panel unless it is open already.</summary>
+    private static async Task OpenGroupAsync(IPage page, string title)
+    {
+        var header = Group(page, title);
+        if (!(await header.GetAttributeAsync("class") ?? "").Contains("open"))
+            await header.ClickAsync();
+    }
+
+    /// <summary>Types into a FEEL field of the properties panel (an editor, not an input), replacing what it held.</summary>
+    private static async Task TypeFeelAsync(IPage page, ILocator entry, string text)
+    {
+        var editor = entry.Locator(".cm-content").First;
+        await editor.ClickAsync();
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.PressAsync("Delete");
+        await page.Keyboard.InsertTextAsync(text);
+    }
+
+    /// <summary>Clicks a (straight) sequence flow in the middle of its line, as a person picks a line with the mouse.</summary>
+    private static async Task ClickFlowAsync(IPage page, string id)
+    {
+        var box = (await page.Locator($".designer-canvas g.djs-connection[data-element-id=\"{id}\"]").First.BoundingBoxAsync())!;
+        await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+    }
+
+    /// <summary>Clicks where the diagram is empty: nothing selected, no context pad in the way.</summary>
+    private static Task ClickEmptyAsync(IPage page) =>
+        page.Locator(".designer-canvas .djs-container svg").First.ClickAsync(new() { Position = new() { X = 40, Y = 600 } });
+
+    [GeneratedRegex("'(Flow_[A-Za-z0-9_]+)'")]
+    private static partial Regex FlowId();
+
+    [Fact]
+    public async Task Should_change_a_deadline_draw_a_branch_see_it_checked_and_publish_it()
+    {
+        var page = await browser.NewPageAsync(_app.Client.BaseAddress!, viewport: new() { Width = 1440, Height = 960 });
+        await page.GotoAsync("/designer");
+        await Browser.SignInAsync(page, "ops");
+        // Operations find the designer in the menu, and the flow in its list.
+        await page.Locator(".main-nav").GetByRole(AriaRole.Link, new() { Name = "流程设计器" }).ClickAsync();
+        await page.Locator(".workflow-list tr", new() { HasText = "active-invitation" }).GetByRole(AriaRole.Link, new() { Name = "在设计器中打开" }).ClickAsync();
+        try
+        {
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "流程设计器 · 主动联络与邀约客户" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        }
+        catch
+        {
+            await Browser.ScreenshotAsync(page, "designer-not-opened");
+            throw;
+        }
+        await Expect(Shape(page, "Task_FirstContact")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator(".no-findings")).ToBeVisibleAsync();
+        await Expect(page.Locator(".version-list .version")).ToContainTextAsync(["已发布（使用中）"]);
+        await Browser.ScreenshotAsync(page, "designer-opened-zh");
+
+        // The first contact is due within 2 hours, not 24: the deadline the task's timer and due date read.
+        await Shape(page, "Task_FirstContact").ClickAsync();
+        await OpenGroupAsync(page, "输入映射");
+        var input = page.Locator(".designer-properties .bio-properties-panel-collapsible-entry", new() { HasText = "firstContactDeadline" }).First;
+        await input.Locator(".bio-properties-panel-collapsible-entry-header").ClickAsync();
+        await TypeFeelAsync(page, input.Locator("[data-entry-id$='source']"), "\"PT2H\"");
+        await Shape(page, "Timer_FirstContactOverdue").ClickAsync();
+        await OpenGroupAsync(page, "常规");
+        await page.Locator(".designer-properties [name=name]").FillAsync("超过2小时未跟进");
+        await Expect(Shape(page, "Timer_FirstContactOverdue_label")).ToContainTextAsync("超过2小时未跟进");
+
+        // A new branch after "does the customer accept?": a task of the consultant's, appended from the gateway's context pad,
+        // close enough to read (the wheel with Ctrl zooms around the pointer).
+        await Shape(page, "Gw_Answer").HoverAsync();
+        await page.Keyboard.DownAsync("Control");
+        for (var i = 0; i < 4; i++)
+            await page.Mouse.WheelAsync(0, -120);
+        await page.Keyboard.UpAsync("Control");
+        await Shape(page, "Gw_Answer").ClickAsync();
+        await page.Locator(".djs-context-pad .entry[data-action='append.user-task']").ClickAsync();
+        await page.Keyboard.InsertTextAsync("客户要求回电");
+        await ClickEmptyAsync(page);
+
+        // Incomplete, it is a finding: the new flow has no condition, so the gateway could not choose.
+        var finding = page.Locator(".finding", new() { HasText = "客户是否接受？" });
+        await Expect(finding).ToBeVisibleAsync();
+        await Expect(page.Locator(".finding-badge[data-element-id='Gw_Answer']")).ToBeVisibleAsync();
+        await Expect(page.Locator(".publish")).ToBeDisabledAsync();
+        await Browser.ScreenshotAsync(page, "designer-finding-zh");
+        var flowId = FlowId().Match(await finding.InnerTextAsync()).Groups[1].Value;
+        Assert.NotEmpty(flowId);
+        // The finding selects what it is about.
+        await ClickEmptyAsync(page);
+        await Expect(page.Locator(".designer-properties .bio-properties-panel-header-label")).ToContainTextAsync("主动联络与邀约客户");
+        await finding.ClickAsync();
+        await Expect(page.Locator(".designer-properties .bio-properties-panel-header-label")).ToContainTextAsync("客户是否接受？");
+
+        // Completed: the flow's condition and name, the consultant as the task's assignee, and an end.
+        await ClickEmptyAsync(page);
+        await ClickFlowAsync(page, flowId);
+        await Expect(page.Locator(".designer-properties [name=name]")).ToHaveValueAsync("");
+        await OpenGroupAsync(page, "条件");
+        await TypeFeelAsync(page, page.Locator(".designer-properties [data-entry-id='conditionExpression']"), "answer = \"call-me-back\"");
+        await OpenGroupAsync(page, "常规");
+        await page.Locator(".designer-properties [name=name]").FillAsync("客户要求回电");
+        // The new task lies over the gateway's other flow where bpmn-js placed it: picked by its corner, off the line.
+        var task = page.Locator(".designer-canvas g.djs-shape", new() { HasText = "客户要求回电" }).First;
+        await ClickEmptyAsync(page);
+        await task.ClickAsync(new() { Position = new() { X = 12, Y = 12 } });
+        await OpenGroupAsync(page, "分配");
+        await page.Locator("#bio-properties-panel-assignmentDefinitionAssignee").FillAsync("=consultantId");
+        await ClickEmptyAsync(page);
+        await task.ClickAsync(new() { Position = new() { X = 12, Y = 12 } });
+        await page.Locator(".djs-context-pad .entry[data-action='append.end-event']").ClickAsync();
+        await Expect(page.Locator(".no-findings")).ToBeVisibleAsync();
+        await Expect(page.Locator(".finding-badge")).ToHaveCountAsync(0);
+
+        await page.Locator(".save-draft").ClickAsync();
+        await Expect(page.Locator(".designer-message")).ToContainTextAsync("草稿已保存（第 1 版）");
+        await Expect(page.Locator(".publish")).ToBeEnabledAsync();
+        await page.Locator(".publish").ClickAsync();
+        await Expect(page.Locator(".designer-message")).ToContainTextAsync("第 1 版已发布");
+        await Expect(page.Locator(".version-list .version").First).ToContainTextAsync("孙磊 (运营)");
+        await Browser.ScreenshotAsync(page, "designer-published-zh");
+
+        using var ops = await _app.SignInAsync("ops");
+        var versions = await ops.GetFromJsonAsync<List<VersionRow>>("/api/workflows/active-invitation/versions?dealershipCode=DEMO01");
+        var published = Assert.Single(versions!, v => v.Status == "published");
+        Assert.Equal(1, published.Version);
+        Assert.NotNull(published.PublishedAt);
+        var xml = await ops.GetStringAsync($"/api/workflows/active-invitation/xml?dealershipCode=DEMO01&version={published.Version}");
+        Assert.Contains("PT2H", xml);
+        Assert.DoesNotContain("PT24H", xml);
+        Assert.Contains("name=\"客户要求回电\"", xml);
+        Assert.Contains("call-me-back", xml);
+
+        // The same page in English.
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Workflow designer · 主动联络与邀约客户" })).ToBeVisibleAsync();
+        await Expect(Shape(page, "Task_FirstContact")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator(".no-findings")).ToContainTextAsync("Nothing found");
+        await Shape(page, "Task_Book").ClickAsync();
+        await OpenGroupAsync(page, "Settings");
+        await Browser.ScreenshotAsync(page, "designer-en");
+    }
+}
