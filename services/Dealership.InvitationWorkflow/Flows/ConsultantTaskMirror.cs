@@ -93,6 +93,17 @@ public sealed class ConsultantTaskMirror(InvitationWorkflowDbContext db) : IWork
             }
         }
 
+        // A migration to another version keeps a user task's key and may give it another element id: the task row follows.
+        var movedElements = before is null ? [] : instance.UserTasks
+            .Where(t => before.UserTasks.Any(b => b.Key == t.Key && b.ElementId != t.ElementId))
+            .ToDictionary(t => t.Key, t => t.ElementId);
+        if (movedElements.Count > 0)
+        {
+            var moved = movedElements.Keys.Select(k => (long?)k).ToList();
+            foreach (var task in await db.Tasks.Where(t => t.InstanceId == instanceId && t.CompletedAt == null && moved.Contains(t.UserTaskKey)).ToListAsync(cancellationToken))
+                task.ElementId = movedElements[task.UserTaskKey!.Value];
+        }
+
         // The lead's consultant changed (the variable, set by the reassignment): the open tasks follow, a role's step too, since
         // its owner is the lead's consultant. Assignees of user tasks the flow moved through the engine already.
         if (before is not null && FlowActivities.Text(variables, "consultantId") is { } newConsultant && Guid.TryParse(newConsultant, out var leadConsultant)

@@ -132,9 +132,6 @@ public sealed class WorkflowRuntime(
             var names = instance.Messages.ToDictionary(m => m.Key, m => m.MessageName);
             foreach (var row in await db.WorkflowMessageSubscriptions.Where(s => s.InstanceId == instanceId).ToListAsync(cancellationToken))
                 row.MessageName = names.GetValueOrDefault(row.SubscriptionKey, row.MessageName);
-            var elements = instance.UserTasks.ToDictionary(t => t.Key, t => t.ElementId);
-            foreach (var task in await db.Tasks.Where(t => t.InstanceId == instanceId && t.CompletedAt == null).ToListAsync(cancellationToken))
-                task.ElementId = task.UserTaskKey is { } key && elements.TryGetValue(key, out var elementId) ? elementId : task.ElementId;
             record.DefinitionId = target.Id;
             record.Version = target.Version;
             await StageAsync(record, targetProcess, instance, before, cancellationToken);
