@@ -115,7 +115,29 @@ function EngineSubset(palette, contextPad, popupMenu, elementFactory, create, au
 }
 EngineSubset.$inject = ['palette', 'contextPad', 'popupMenu', 'elementFactory', 'create', 'autoPlace', 'translate', 'elementTemplates'];
 
-const engineSubsetModule = { __init__: ['engineSubset'], engineSubset: ['type', EngineSubset] };
+// The panel's groups and entries for what the publish check refuses (ADR 0512): offered, they would only lead to a
+// finding. Group ids are those of the Zeebe and BPMN properties providers of the vendored bundle.
+const GROUPS_REMOVED = new Set(['Zeebe__ExecutionListeners', 'Zeebe__TaskListeners', 'jobPriorityDefinition', 'multiInstance',
+  'calledElement', 'calledDecision', 'script', 'scriptImplementation', 'adHocCompletion', 'adHocSubProcessImplementation',
+  'outputCollection', 'inputPropagation', 'outputPropagation', 'compensation', 'signal', 'escalation', 'error', 'link']);
+const ENTRIES_REMOVED = new Set(['priorityDefinitionPriority', 'jobPriorityDefinitionPriority']);
+
+// Below the Zeebe provider's priority, so that it sees the groups that provider added.
+function EngineProperties(propertiesPanel) {
+  propertiesPanel.registerProvider(100, {
+    getGroups: () => groups => groups
+      .filter(group => !GROUPS_REMOVED.has(group.id))
+      .map(group => group.entries ? Object.assign(group, { entries: group.entries.filter(e => !ENTRIES_REMOVED.has(e.id)) }) : group)
+      .filter(group => !group.entries || group.entries.length > 0)
+  });
+}
+EngineProperties.$inject = ['propertiesPanel'];
+
+const engineSubsetModule = {
+  __init__: ['engineSubset', 'engineProperties'],
+  engineSubset: ['type', EngineSubset],
+  engineProperties: ['type', EngineProperties]
+};
 
 // The modeler's own words a Chinese reader meets most (tools, menus, the panel's groups and fields); the rest stay English.
 const ZH = {

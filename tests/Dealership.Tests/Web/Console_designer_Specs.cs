@@ -83,6 +83,9 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         // The first contact is due within 2 hours, not 24: the deadline the task's timer and due date read.
         await Shape(page, "Task_FirstContact").ClickAsync();
         await OpenGroupAsync(page, "输入映射");
+        // What the publish check refuses is not offered: no listeners, no priority.
+        await Expect(Group(page, "执行监听器")).ToHaveCountAsync(0);
+        await Expect(Group(page, "任务优先级")).ToHaveCountAsync(0);
         var input = page.Locator(".designer-properties .bio-properties-panel-collapsible-entry", new() { HasText = "firstContactDeadline" }).First;
         await input.Locator(".bio-properties-panel-collapsible-entry-header").ClickAsync();
         await TypeFeelAsync(page, input.Locator("[data-entry-id$='source']"), "\"PT2H\"");
