@@ -63,8 +63,12 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!, viewport: new() { Width = 1440, Height = 960 });
         await page.GotoAsync("/designer");
         await Browser.SignInAsync(page, "ops");
+        // Sign-in loads the page anew: a click before its circuit is live can be lost while the router takes over
+        // (2 of 4 runs stayed on the list).
+        await Expect(page.Locator(".mud-layout.interactive")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         // Operations find the designer in the menu, and the flow in its list.
         await page.Locator(".main-nav").GetByRole(AriaRole.Link, new() { Name = "流程设计器" }).ClickAsync();
+        await Expect(page.Locator(".mud-layout.interactive")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         await page.Locator(".workflow-list tr", new() { HasText = "active-invitation" }).GetByRole(AriaRole.Link, new() { Name = "在设计器中打开" }).ClickAsync();
         try
         {
