@@ -122,9 +122,10 @@ public sealed record CreatedApiClient(ApiClientView Client, string Key);
 /// <summary>A workflow as the designer lists it: the network's (no dealership code) or a dealership's own.</summary>
 public sealed record WorkflowSummaryView(string ProcessKey, string? Name, string? DealershipCode, int? PublishedVersion, int? DraftVersion, int LatestVersion);
 
-/// <summary>One version of a workflow; <see cref="Status"/> is draft, published or retired.</summary>
+/// <summary>One version of a workflow; <see cref="Status"/> is draft, published or retired. <see cref="Label"/> tells whose it
+/// is (N3 the network's, DEMO01-2 a dealership's); <see cref="RestoredFrom"/> is the label a rollback published again.</summary>
 public sealed record WorkflowVersionView(string ProcessKey, string? DealershipCode, int Version, string Status, string? Name, DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? PublishedBy, DateTimeOffset? RetiredAt);
+    DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? PublishedBy, DateTimeOffset? RetiredAt, string? Label = null, string? RestoredFrom = null);
 
 /// <summary>What the workflow service found of one element of a diagram: the reasons the engine would refuse it.</summary>
 public sealed record WorkflowElementFinding(string ElementId, string ElementType, string? Name, bool Supported, List<string> Reasons);

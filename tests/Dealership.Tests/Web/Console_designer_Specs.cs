@@ -82,6 +82,9 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await Expect(Shape(page, "Task_FirstContact")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.Locator(".no-findings")).ToBeVisibleAsync();
         await Expect(page.Locator(".version-list .version")).ToContainTextAsync(["已发布（使用中）"]);
+        // DEMO01 has no version of its own yet: it runs the network's, labelled N….
+        await Expect(page.Locator(".designer-state")).ToContainTextAsync("已发布 · N");
+        await Expect(page.Locator(".designer-owner")).ToContainTextAsync("首次保存");
         await Browser.ScreenshotAsync(page, "designer-opened-zh");
 
         // The first contact is due within 2 hours, not 24: the deadline the task's timer and due date read.
@@ -150,6 +153,10 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await page.Locator(".publish").ClickAsync();
         await Expect(page.Locator(".designer-message")).ToContainTextAsync("第 1 版已发布");
         await Expect(page.Locator(".version-list .version").First).ToContainTextAsync("孙磊 (运营)");
+        // Its own version from now on, labelled as DEMO01's so that it is not read as the network's version 1.
+        await Expect(page.Locator(".designer-state")).ToHaveTextAsync("已发布 · DEMO01-1");
+        await Expect(page.Locator(".version-list .version").First.Locator(".version-label")).ToHaveTextAsync("DEMO01-1");
+        await Expect(page.Locator(".designer-owner")).Not.ToContainTextAsync("首次保存");
         await Browser.ScreenshotAsync(page, "designer-published-zh");
 
         using var ops = await _app.SignInAsync("ops");
