@@ -18,7 +18,7 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private sealed record VersionRow(int Version, string Status, string? PublishedBy, DateTimeOffset? PublishedAt);
+    private sealed record VersionRow(int Version, string Status, string? PublishedBy, DateTimeOffset? PublishedAt, string? Label = null, string? RestoredFrom = null);
 
     private static ILocator Shape(IPage page, string id) => page.Locator($".designer-canvas g.djs-element[data-element-id=\"{id}\"]").First;
 
@@ -169,6 +169,34 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         Assert.DoesNotContain("PT24H", xml);
         Assert.Contains("name=\"客户要求回电\"", xml);
         Assert.Contains("call-me-back", xml);
+
+        // A second version, then second thoughts: the first is published again, as the newest version, after a confirmation.
+        await ClickEmptyAsync(page);
+        await task.ClickAsync(new() { Position = new() { X = 12, Y = 12 } });
+        await OpenGroupAsync(page, "常规");
+        await page.Locator(".designer-properties [name=name]").FillAsync("客户要求尽快回电");
+        await Expect(page.Locator(".publish")).ToBeEnabledAsync();
+        await page.Locator(".publish").ClickAsync();
+        await Expect(page.Locator(".designer-message")).ToContainTextAsync("第 2 版已发布");
+        string? question = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            question = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+        await page.Locator(".version-list .version[data-version='1'] .restore-version").ClickAsync();
+        await Expect(page.Locator(".designer-message")).ToContainTextAsync("DEMO01-1 已重新发布为 DEMO01-3");
+        Assert.Contains("DEMO01-1", question);
+        await Expect(page.Locator(".designer-state")).ToHaveTextAsync("已发布 · DEMO01-3");
+        await Expect(page.Locator(".version-list .version").First).ToContainTextAsync("恢复自 DEMO01-1");
+        await Expect(Shape(page, "Timer_FirstContactOverdue_label")).ToContainTextAsync("超过2小时未跟进");
+        await Expect(page.Locator(".designer-canvas g.djs-shape", new() { HasText = "客户要求回电" })).Not.ToHaveCountAsync(0);
+        await Expect(page.Locator(".designer-canvas g.djs-shape", new() { HasText = "客户要求尽快回电" })).ToHaveCountAsync(0);
+        await Browser.ScreenshotAsync(page, "designer-restored-zh");
+        versions = await ops.GetFromJsonAsync<List<VersionRow>>("/api/workflows/active-invitation/versions?dealershipCode=DEMO01");
+        var restored = Assert.Single(versions!, v => v.Status == "published");
+        Assert.Equal(3, restored.Version);
+        Assert.Equal("DEMO01-1", restored.RestoredFrom);
 
         // The same page in English.
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
