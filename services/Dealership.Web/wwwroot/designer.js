@@ -183,6 +183,18 @@ function translateModule(words) {
 let modeler = null;
 let page = null;
 let timer = 0;
+// Edits not yet saved as a draft: the browser asks before a reload, a closed tab or a link out of the console loses
+// them. Navigation inside the console is the page's own to ask about (Designer.razor).
+let unsaved = false;
+function warnBeforeUnload(event) {
+  if (!unsaved) return;
+  event.preventDefault();
+  event.returnValue = '';
+}
+
+export function setUnsaved(value) {
+  unsaved = value;
+}
 
 function taskType(bo) {
   const values = (bo.extensionElements && bo.extensionElements.values) || [];
@@ -244,7 +256,10 @@ export async function open(canvas, panel, xml, templates, dotnet) {
   linkTemplates(templates);
   fitBesidePalette(canvas);
   // Properties-panel fields commit as the person types; the check waits for a pause.
+  unsaved = false;
+  window.addEventListener('beforeunload', warnBeforeUnload);
   modeler.on('commandStack.changed', () => {
+    unsaved = true;
     clearTimeout(timer);
     timer = setTimeout(changed, 600);
   });
@@ -292,6 +307,8 @@ export function select(elementId) {
 
 export function dispose() {
   clearTimeout(timer);
+  unsaved = false;
+  window.removeEventListener('beforeunload', warnBeforeUnload);
   if (modeler) modeler.destroy();
   modeler = null;
   page = null;

@@ -100,6 +100,19 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await OpenGroupAsync(page, "常规");
         await page.Locator(".designer-properties [name=name]").FillAsync("超过2小时未跟进");
         await Expect(Shape(page, "Timer_FirstContactOverdue_label")).ToContainTextAsync("超过2小时未跟进");
+        // Leaving with these edits unsaved asks first; declined, the page and its edits stay.
+        var asked = new TaskCompletionSource<string>();
+        void Decline(object? sender, IDialog dialog)
+        {
+            asked.TrySetResult(dialog.Message);
+            _ = dialog.DismissAsync();
+        }
+        page.Dialog += Decline;
+        await page.Locator(".designer-owner").GetByRole(AriaRole.Link, new() { Name = "全部流程" }).ClickAsync();
+        Assert.Contains("未保存", await asked.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        page.Dialog -= Decline;
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "流程设计器 · 主动联络与邀约客户" })).ToBeVisibleAsync();
+        await Expect(Shape(page, "Timer_FirstContactOverdue_label")).ToContainTextAsync("超过2小时未跟进");
 
         // A new branch after "does the customer accept?": a task of the consultant's, appended from the gateway's context pad,
         // close enough to read (the wheel with Ctrl zooms around the pointer).
