@@ -87,23 +87,15 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
     /// Sends a change and reads what the service answered; when it refused, what it said field by field, so that a
     /// form can put each problem beside its field.
     /// </summary>
-    public async Task<(TAnswer? Answer, ServiceProblem? Problem)> SubmitAsync<TBody, TAnswer>(HttpMethod method, string path, TBody body, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) }, cancellationToken, refusalIsAnswer: true);
-        if (response.IsSuccessStatusCode)
-            return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
-        return (default, await ProblemAsync(response, cancellationToken));
-    }
+    public Task<(TAnswer? Answer, ServiceProblem? Problem)> SubmitAsync<TBody, TAnswer>(HttpMethod method, string path, TBody body, CancellationToken cancellationToken = default) =>
+        AnswerAsync<TAnswer>(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) }, cancellationToken);
 
     /// <summary>Streams a file to the service and reads what it answered; the answer is null when it refused, with what it said.</summary>
-    public async Task<(TAnswer? Answer, ServiceProblem? Problem)> PostFileAsync<TAnswer>(string path, Stream file, string contentType, CancellationToken cancellationToken = default)
+    public Task<(TAnswer? Answer, ServiceProblem? Problem)> PostFileAsync<TAnswer>(string path, Stream file, string contentType, CancellationToken cancellationToken = default)
     {
         var content = new StreamContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, cancellationToken, refusalIsAnswer: true, UploadClientName);
-        if (response.IsSuccessStatusCode)
-            return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
-        return (default, await ProblemAsync(response, cancellationToken));
+        return AnswerAsync<TAnswer>(new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, cancellationToken, UploadClientName);
     }
 
     /// <summary>A text answer (a workflow's BPMN XML), or null when the service has no such object for this person.</summary>
@@ -114,13 +106,20 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
     }
 
     /// <summary>As <see cref="SubmitAsync{TBody, TAnswer}"/>, with a body that is a document of its own (BPMN XML), not JSON.</summary>
-    public async Task<(TAnswer? Answer, ServiceProblem? Problem)> SubmitTextAsync<TAnswer>(HttpMethod method, string path, string? text, string contentType,
+    public Task<(TAnswer? Answer, ServiceProblem? Problem)> SubmitTextAsync<TAnswer>(HttpMethod method, string path, string? text, string contentType,
         CancellationToken cancellationToken = default)
     {
         var request = new HttpRequestMessage(method, path);
         if (text is not null)
             request.Content = new StringContent(text, System.Text.Encoding.UTF8, contentType);
-        using var response = await SendAsync(request, cancellationToken, refusalIsAnswer: true);
+        return AnswerAsync<TAnswer>(request, cancellationToken);
+    }
+
+    /// <summary>Sends a request whose refusal is an answer for the person: what the service answered, or what it said was wrong.</summary>
+    private async Task<(TAnswer? Answer, ServiceProblem? Problem)> AnswerAsync<TAnswer>(HttpRequestMessage request, CancellationToken cancellationToken,
+        string client = ClientName)
+    {
+        using var response = await SendAsync(request, cancellationToken, refusalIsAnswer: true, client);
         if (response.IsSuccessStatusCode)
             return (await response.Content.ReadFromJsonAsync<TAnswer>(cancellationToken), null);
         return (default, await ProblemAsync(response, cancellationToken));
