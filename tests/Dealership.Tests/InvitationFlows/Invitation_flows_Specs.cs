@@ -76,6 +76,14 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
     private async Task<JsonObject> FlowOfAsync(Guid leadId) =>
         (JsonObject)(await Client.GetFromJsonAsync<JsonArray>($"/api/workflow-instances?businessKey={leadId}&dealershipCode=DEMO01"))![0]!;
 
+    /// <summary>
+    /// Waits until the flow has set its day-before timer. The clock may move to the day before only then: the flow asks
+    /// "more than a day ahead?" with the clock it reads, and a step that ran after the move would skip the confirmation.
+    /// </summary>
+    private Task DayBeforeTimerSetAsync(Guid leadId) =>
+        Eventually.Get(() => FlowOfAsync(leadId), f => f!["waitingAt"]!.AsArray().Any(w => w!.GetValue<string>() == "Timer_DayBefore"),
+            because: "the flow should wait for the day before the visit");
+
     private async Task<BookingView> BookingAsync(Guid leadId) =>
         (await Eventually.Get(() => Client.GetFromJsonAsync<List<BookingView>>($"/api/appointments?leadId={leadId}")!,
             b => b!.Count == 1, because: "the flow should book the visit"))!.Single();
@@ -100,6 +108,7 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         var booking = await BookingAsync(leadId);
         Assert.Equal(TuesdayTen, booking.StartsAt);
         await SmsAsync(leadId, "directions");
+        await DayBeforeTimerSetAsync(leadId);
 
         // The day before the visit (Monday 10:00): the confirmation request.
         _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 10));
@@ -331,7 +340,7 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         var leadId = await NewLeadAsync();
         await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "accepted", visitAt = TuesdayTen });
         await BookingAsync(leadId);
-        await SmsAsync(leadId, "directions");
+        await DayBeforeTimerSetAsync(leadId);
 
         _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 10));
         await SmsAsync(leadId, "confirmation-request");
@@ -349,6 +358,7 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         var leadId = await NewLeadAsync();
         await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "accepted", visitAt = TuesdayTen });
         await BookingAsync(leadId);
+        await DayBeforeTimerSetAsync(leadId);
         _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 10));
         await SmsAsync(leadId, "confirmation-request");
 
