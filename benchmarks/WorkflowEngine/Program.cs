@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Dealership.Host;
 using Dealership.InvitationWorkflow;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.Engine;
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
 using Microsoft.Data.Sqlite;

@@ -1,7 +1,7 @@
 using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
-using Dealership.InvitationWorkflow.Tasks;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.InvitationFlows;
+using Dealership.InvitationWorkflow.Engine;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.InvitationWorkflow;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.IntegrationTests.Support;
 using Dealership.InvitationWorkflow;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.Engine;
 using Dealership.Tests.Support;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

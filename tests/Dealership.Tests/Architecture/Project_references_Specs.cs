@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Dealership.Tests.Support;
 
@@ -61,6 +62,24 @@ public class Project_references_Specs
             .Where(name => File.Exists(Csproj("services", name!)) && ProjectReferences(Csproj("services", name!)).Contains("Dealership.Workflows"))
             .ToList();
         Assert.Equal(["Dealership.InvitationWorkflow"], servicesUsingIt);
+    }
+
+    [Fact]
+    public void Should_keep_the_engine_hosting_in_invitation_workflow_free_of_the_dealership_flows()
+    {
+        // Engine/ hosts the engine (definitions, instances, timers, the HTTP surface); InvitationFlows/ holds the
+        // dealership's flows, which plug in through the runtime's calls (activities, step observers, engine calls).
+        var service = Path.Combine(Repository.Root, "services", "Dealership.InvitationWorkflow");
+        var flowTypes = Directory.GetFiles(Path.Combine(service, "InvitationFlows"), "*.cs")
+            .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"\b(?:class|record|interface|enum|struct)\s+(\w+)").Select(m => m.Groups[1].Value))
+            .ToHashSet();
+        Assert.Contains("ConsultantTaskMirror", flowTypes);
+
+        var uses = Directory.GetFiles(Path.Combine(service, "Engine"), "*.cs")
+            .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"\b\w+\b").Select(m => m.Value)
+                .Where(word => flowTypes.Contains(word) || word == "InvitationFlows").Distinct().Select(word => $"{Path.GetFileName(f)}: {word}"))
+            .ToList();
+        Assert.Empty(uses);
     }
 
     [Fact]

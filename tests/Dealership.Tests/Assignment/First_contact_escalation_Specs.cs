@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Dealership.Contracts;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.Engine;
 using Dealership.Tests.Support;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;

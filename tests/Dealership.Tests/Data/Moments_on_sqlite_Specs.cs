@@ -1,5 +1,5 @@
 using Dealership.InvitationWorkflow;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.Engine;
 using Dealership.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

@@ -120,7 +120,7 @@ public sealed class Closed_leads_and_stale_sms_Specs : IAsyncLifetime
 
         // The 24-hour promise no longer runs: a day later nobody is alerted and the lead stays where it is.
         _clock.Advance(TimeSpan.FromHours(25));
-        await _app.Services.GetRequiredService<Dealership.InvitationWorkflow.Workflows.WorkflowTimerPoller>().WaitForNextPassAsync();
+        await _app.Services.GetRequiredService<Dealership.InvitationWorkflow.Engine.WorkflowTimerPoller>().WaitForNextPassAsync();
         lead = (await Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}"))!;
         Assert.DoesNotContain(lead.Timeline, t => t.Kind is "supervisor-alerted" or "reassigned");
         Assert.Equal(first.ConsultantId, lead.AssignedConsultantId);

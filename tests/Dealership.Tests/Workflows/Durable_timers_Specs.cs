@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Dealership.InvitationWorkflow;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.Engine;
 using Dealership.Tests.Support;
 using Dealership.Workflows.Runtime;
 using Microsoft.Data.Sqlite;

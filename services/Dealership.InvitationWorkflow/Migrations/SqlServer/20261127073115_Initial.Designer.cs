@@ -88,7 +88,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("OutboxMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.ConsultantTask", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.ConsultantTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

@@ -88,7 +88,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("OutboxMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.ConsultantTask", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.ConsultantTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -131,7 +131,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("ConsultantTasks", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.BufferedWorkflowMessage", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.BufferedWorkflowMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -172,7 +172,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("BufferedWorkflowMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.KnownDealership", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.KnownDealership", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -188,7 +188,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("KnownDealerships", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowDefinition", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -239,7 +239,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowDefinitions", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowInstanceRecord", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowInstanceRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -301,7 +301,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowInstances", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowJournalEntry", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowJournalEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -342,7 +342,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowJournal", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageSubscription", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -377,7 +377,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowMessageSubscriptions", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowTimer", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowTimer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

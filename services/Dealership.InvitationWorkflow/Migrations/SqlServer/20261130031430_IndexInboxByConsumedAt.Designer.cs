@@ -90,7 +90,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("OutboxMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.ConsultantTask", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.ConsultantTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -178,7 +178,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("ConsultantTasks", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.KnownLead", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.KnownLead", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -212,7 +212,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("KnownLeads", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.BufferedWorkflowMessage", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.BufferedWorkflowMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -256,7 +256,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("BufferedWorkflowMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.KnownDealership", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.KnownDealership", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -275,7 +275,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("KnownDealerships", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowDefinition", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -326,7 +326,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowDefinitions", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowInstanceRecord", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowInstanceRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -388,7 +388,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowInstances", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowJournalEntry", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowJournalEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -429,7 +429,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowJournal", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageDelivery", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageDelivery", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uniqueidentifier");
@@ -445,7 +445,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowMessageDeliveries", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageSubscription", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -483,7 +483,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowMessageSubscriptions", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowTimer", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowTimer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

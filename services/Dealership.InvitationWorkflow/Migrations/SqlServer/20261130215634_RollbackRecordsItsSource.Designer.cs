@@ -90,7 +90,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("OutboxMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.ConsultantTask", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.ConsultantTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -207,7 +207,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("ConsultantTasks", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.KnownLead", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.KnownLead", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -241,7 +241,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("KnownLeads", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.WaitingAssignment", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.WaitingAssignment", b =>
                 {
                     b.Property<Guid>("LeadId")
                         .ValueGeneratedOnAdd()
@@ -274,7 +274,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WaitingAssignments", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.BufferedWorkflowMessage", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.BufferedWorkflowMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -318,7 +318,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("BufferedWorkflowMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.KnownDealership", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.KnownDealership", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -337,7 +337,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("KnownDealerships", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowDefinition", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -395,7 +395,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowDefinitions", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowInstanceRecord", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowInstanceRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -457,7 +457,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowInstances", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowJournalEntry", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowJournalEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -498,7 +498,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowJournal", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageDelivery", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageDelivery", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uniqueidentifier");
@@ -514,7 +514,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowMessageDeliveries", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageSubscription", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -552,7 +552,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowMessageSubscriptions", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowTimer", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowTimer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

@@ -87,7 +87,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("OutboxMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.ConsultantTask", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.ConsultantTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -204,7 +204,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("ConsultantTasks", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.KnownLead", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.KnownLead", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -238,7 +238,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("KnownLeads", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.WaitingAssignment", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.WaitingAssignment", b =>
                 {
                     b.Property<Guid>("LeadId")
                         .ValueGeneratedOnAdd()
@@ -271,7 +271,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WaitingAssignments", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.BufferedWorkflowMessage", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.BufferedWorkflowMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -315,7 +315,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("BufferedWorkflowMessages", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.KnownDealership", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.KnownDealership", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -334,7 +334,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("KnownDealerships", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowDefinition", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -392,7 +392,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowDefinitions", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowInstanceRecord", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowInstanceRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -454,7 +454,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowInstances", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowJournalEntry", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowJournalEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -495,7 +495,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowJournal", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageDelivery", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageDelivery", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uniqueidentifier");
@@ -511,7 +511,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowMessageDeliveries", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageSubscription", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -549,7 +549,7 @@ namespace Dealership.InvitationWorkflow.Migrations.SqlServer
                     b.ToTable("WorkflowMessageSubscriptions", "workflow");
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowTimer", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowTimer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

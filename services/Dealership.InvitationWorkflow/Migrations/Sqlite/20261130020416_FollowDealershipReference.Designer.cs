@@ -82,7 +82,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.ConsultantTask", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.ConsultantTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -169,7 +169,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("ConsultantTasks", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.KnownLead", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.KnownLead", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -203,7 +203,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("KnownLeads", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.BufferedWorkflowMessage", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.BufferedWorkflowMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -247,7 +247,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("BufferedWorkflowMessages", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.KnownDealership", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.KnownDealership", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -266,7 +266,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("KnownDealerships", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowDefinition", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -316,7 +316,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowDefinitions", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowInstanceRecord", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowInstanceRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -378,7 +378,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowInstances", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowJournalEntry", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowJournalEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -417,7 +417,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowJournal", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageDelivery", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageDelivery", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
@@ -433,7 +433,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowMessageDeliveries", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageSubscription", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -471,7 +471,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowMessageSubscriptions", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowTimer", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowTimer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

@@ -81,7 +81,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.ConsultantTask", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.ConsultantTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -197,7 +197,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("ConsultantTasks", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.KnownLead", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.KnownLead", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -231,7 +231,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("KnownLeads", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Tasks.WaitingAssignment", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.WaitingAssignment", b =>
                 {
                     b.Property<Guid>("LeadId")
                         .ValueGeneratedOnAdd()
@@ -264,7 +264,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WaitingAssignments", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.BufferedWorkflowMessage", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.BufferedWorkflowMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -308,7 +308,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("BufferedWorkflowMessages", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.KnownDealership", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.KnownDealership", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -327,7 +327,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("KnownDealerships", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowDefinition", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -384,7 +384,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowDefinitions", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowInstanceRecord", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowInstanceRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -446,7 +446,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowInstances", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowJournalEntry", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowJournalEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -485,7 +485,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowJournal", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageDelivery", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageDelivery", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
@@ -501,7 +501,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowMessageDeliveries", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowMessageSubscription", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowMessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -539,7 +539,7 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("WorkflowMessageSubscriptions", (string)null);
                 });
 
-            modelBuilder.Entity("Dealership.InvitationWorkflow.Workflows.WorkflowTimer", b =>
+            modelBuilder.Entity("Dealership.InvitationWorkflow.Engine.WorkflowTimer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Dealership.Workflows.Bpmn;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>Parsed models of published versions. A published version never changes, so its model is read once.</summary>
 public sealed class ProcessModelCache

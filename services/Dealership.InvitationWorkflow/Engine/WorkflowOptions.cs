@@ -1,4 +1,4 @@
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 public class WorkflowOptions
 {

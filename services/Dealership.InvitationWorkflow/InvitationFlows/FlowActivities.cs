@@ -5,7 +5,7 @@ using Dealership.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Dealership.InvitationWorkflow.Flows;
+namespace Dealership.InvitationWorkflow.InvitationFlows;
 
 /// <summary>
 /// The service task types the invitation flows use. Each stages its command or event on the

@@ -1,4 +1,4 @@
-namespace Dealership.InvitationWorkflow.Tasks;
+namespace Dealership.InvitationWorkflow.InvitationFlows;
 
 public static class TaskKinds
 {

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>
 /// Workflow definitions as the designer edits them: BPMN XML in, BPMN XML out, versions per
@@ -325,7 +325,7 @@ public static class WorkflowDefinitionEndpoints
 
     /// <summary>
     /// Makes <paramref name="version"/> the published one of its workflow and owner, by a person from the designer or by the
-    /// release (<see cref="Flows.DefaultFlows"/>): the version published before is retired with its start timers. The caller saves.
+    /// release (the default flows): the version published before is retired with its start timers. The caller saves.
     /// </summary>
     internal static async Task StagePublishAsync(InvitationWorkflowDbContext db, WorkflowDefinition version, string? publishedBy, TimeProvider clock,
         CancellationToken cancellationToken)

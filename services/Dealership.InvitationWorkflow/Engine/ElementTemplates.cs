@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Dealership.Workflows.Runtime;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>
 /// The activities the engine runs, as Camunda 8 element templates: the designer offers each as a kind of service task whose

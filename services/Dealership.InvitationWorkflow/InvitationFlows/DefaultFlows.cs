@@ -1,9 +1,9 @@
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.Engine;
 using Dealership.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Dealership.InvitationWorkflow.Flows;
+namespace Dealership.InvitationWorkflow.InvitationFlows;
 
 /// <summary>
 /// The flows of the source process (workflows/*.bpmn, embedded in this assembly), published network-wide by the

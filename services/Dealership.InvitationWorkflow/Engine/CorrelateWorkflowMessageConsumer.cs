@@ -3,7 +3,7 @@ using Dealership.Contracts;
 using Dealership.Hosting.Messaging;
 using MassTransit;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>Hands a message to the waiting workflow instances.</summary>
 [IdempotentWithoutInbox("the runtime commits one step per instance, each with a delivery row for this message id (WorkflowMessageDeliveries), "

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>
 /// A version's name that says whose it is: "N3" is the network's version 3, "DEMO01-2" Demo Motors' own version 2. A

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>Whose workflows a request means: a dealership's, or the network's own (<see cref="DealershipId"/> null).</summary>
 public sealed record WorkflowOwner(Guid? DealershipId, string? DealershipCode);

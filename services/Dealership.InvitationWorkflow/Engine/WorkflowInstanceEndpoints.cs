@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 public static class WorkflowInstanceEndpoints
 {

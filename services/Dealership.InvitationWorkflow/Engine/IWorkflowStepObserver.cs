@@ -1,7 +1,7 @@
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>
 /// One step of a stored instance as the runtime is about to save it: the state before (null for a start) and after, and

@@ -5,14 +5,14 @@ using Dealership.Contracts;
 using Dealership.Hosting;
 using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.Engine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dealership.InvitationWorkflow.Tasks;
+namespace Dealership.InvitationWorkflow.InvitationFlows;
 
 public static class TaskEndpoints
 {

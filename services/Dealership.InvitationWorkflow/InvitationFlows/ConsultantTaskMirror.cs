@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
-using Dealership.InvitationWorkflow.Tasks;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.InvitationFlows;
+using Dealership.InvitationWorkflow.Engine;
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dealership.InvitationWorkflow.Flows;
+namespace Dealership.InvitationWorkflow.InvitationFlows;
 
 /// <summary>
 /// Keeps the consultant's tasks in step with a flow's user tasks: staged with the instance's new

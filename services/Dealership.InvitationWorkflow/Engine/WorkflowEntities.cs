@@ -1,7 +1,7 @@
 using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Polling;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 public enum DefinitionStatus { Draft, Published, Retired }
 
@@ -24,7 +24,7 @@ public class WorkflowDefinition
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
-    /// <summary>Who published it: a person's user name, or <see cref="Flows.DefaultFlows.Release"/> for a default shipped with a release.</summary>
+    /// <summary>Who published it: a person's user name, or "release" for a default shipped with a release.</summary>
     public string? PublishedBy { get; set; }
     public DateTimeOffset? RetiredAt { get; set; }
     /// <summary>For a rollback: the earlier version of the same owner whose XML this one publishes again.</summary>

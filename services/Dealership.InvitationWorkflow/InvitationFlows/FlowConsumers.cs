@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.Hosting.Messaging;
-using Dealership.InvitationWorkflow.Tasks;
-using Dealership.InvitationWorkflow.Workflows;
+using Dealership.InvitationWorkflow.InvitationFlows;
+using Dealership.InvitationWorkflow.Engine;
 using Dealership.Workflows.Runtime;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dealership.InvitationWorkflow.Flows;
+namespace Dealership.InvitationWorkflow.InvitationFlows;
 
 public static class FlowKeys
 {

@@ -3,7 +3,7 @@ using Dealership.Hosting.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>Follows each dealership's code, so keys and people scoped to that code may manage its workflows.</summary>
 [IdempotentWithoutInbox("reference data carries its version: a copy of a version already applied, or an older one, changes nothing")]

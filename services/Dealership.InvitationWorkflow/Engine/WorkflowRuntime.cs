@@ -7,7 +7,7 @@ using Dealership.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Dealership.InvitationWorkflow.Workflows;
+namespace Dealership.InvitationWorkflow.Engine;
 
 /// <summary>How many instances a message reached (correlated or started), and whether it was kept for a later one.</summary>
 public sealed record MessageOutcome(int Correlated, bool Buffered);
