@@ -127,6 +127,13 @@ public sealed record WorkflowSummaryView(string ProcessKey, string? Name, string
 public sealed record WorkflowVersionView(string ProcessKey, string? DealershipCode, int Version, string Status, string? Name, DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? PublishedBy, DateTimeOffset? RetiredAt, string? Label = null, string? RestoredFrom = null);
 
+/// <summary>What changed between two versions, by id: elements and sequence flows added, removed or changed (and which properties).</summary>
+public sealed record WorkflowDiffView(WorkflowVersionView From, WorkflowVersionView To, List<WorkflowElementChange> Elements, List<WorkflowFlowChange> Flows);
+
+public sealed record WorkflowElementChange(string Id, string Change, string Type, string? Name, List<string> Properties);
+
+public sealed record WorkflowFlowChange(string Id, string Change, string SourceId, string TargetId, List<string> Properties);
+
 /// <summary>What the workflow service found of one element of a diagram: the reasons the engine would refuse it.</summary>
 public sealed record WorkflowElementFinding(string ElementId, string ElementType, string? Name, bool Supported, List<string> Reasons);
 

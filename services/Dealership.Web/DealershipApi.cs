@@ -59,6 +59,10 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
         return response.StatusCode == HttpStatusCode.NotFound ? default : await response.Content.ReadFromJsonAsync<T>(cancellationToken);
     }
 
+    /// <summary>As <see cref="GetAsync{T}"/>, for a question the service may refuse (a bad version label): its answer, or what it said.</summary>
+    public Task<(T? Answer, ServiceProblem? Problem)> AskAsync<T>(string path, CancellationToken cancellationToken = default) =>
+        AnswerAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
     /// <summary>
     /// Sends a change; null when the service took it, else what it said was wrong (its ProblemDetails' detail
     /// and the fields it names), to show the person as it is.

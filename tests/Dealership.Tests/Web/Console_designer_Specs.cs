@@ -162,10 +162,10 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await Expect(page.Locator(".finding-badge")).ToHaveCountAsync(0);
 
         await page.Locator(".save-draft").ClickAsync();
-        await Expect(page.Locator(".designer-message")).ToContainTextAsync("草稿已保存（第 1 版）");
+        await Expect(page.Locator(".designer-message")).ToContainTextAsync("草稿已保存（DEMO01-1）");
         await Expect(page.Locator(".publish")).ToBeEnabledAsync();
         await page.Locator(".publish").ClickAsync();
-        await Expect(page.Locator(".designer-message")).ToContainTextAsync("第 1 版已发布");
+        await Expect(page.Locator(".designer-message")).ToContainTextAsync("DEMO01-1 已发布");
         await Expect(page.Locator(".version-list .version").First).ToContainTextAsync("孙磊 (运营)");
         // Its own version from now on, labelled as DEMO01's so that it is not read as the network's version 1.
         await Expect(page.Locator(".designer-state")).ToHaveTextAsync("已发布 · DEMO01-1");
@@ -191,7 +191,7 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await page.Locator(".designer-properties [name=name]").FillAsync("客户要求尽快回电");
         await Expect(page.Locator(".publish")).ToBeEnabledAsync();
         await page.Locator(".publish").ClickAsync();
-        await Expect(page.Locator(".designer-message")).ToContainTextAsync("第 2 版已发布");
+        await Expect(page.Locator(".designer-message")).ToContainTextAsync("DEMO01-2 已发布");
         string? question = null;
         page.Dialog += async (_, dialog) =>
         {
@@ -212,6 +212,44 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         Assert.Equal(3, restored.Version);
         Assert.Equal("DEMO01-1", restored.RestoredFrom);
 
+        // DEMO01's own flow against the network's default, drawn: what DEMO01 added, what it changed, on both diagrams.
+        await page.Locator(".designer-owner .compare-with-network").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "版本对比 · 主动联络与邀约客户" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#older-title")).ToHaveTextAsync(new Regex("^基准：N1 · 全网默认"));
+        await Expect(page.Locator("#newer-title")).ToHaveTextAsync(new Regex("^对比：DEMO01-3 · 专用流程"));
+        var newer = page.Locator(".compare-newer");
+        var older = page.Locator(".compare-older");
+        await Expect(newer.Locator("g.djs-shape.diff-added", new() { HasText = "客户要求回电" })).ToHaveCountAsync(1);
+        await Expect(newer.Locator("g.diff-changed[data-element-id='Timer_FirstContactOverdue']")).ToHaveCountAsync(1);
+        await Expect(older.Locator("g.diff-changed[data-element-id='Timer_FirstContactOverdue']")).ToHaveCountAsync(1);
+        // What was added exists only in the newer version; nothing was removed.
+        await Expect(older.Locator("g.diff-added")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".change.diff-removed")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".change.diff-added", new() { HasText = "客户要求回电 · 人工任务" })).ToHaveCountAsync(1);
+        // The end event drawn after it has no name: it is called by its kind, not by the id the modeller made up.
+        await Expect(page.Locator(".change.diff-added", new() { HasText = "（未命名） · 结束事件" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".change.diff-added", new() { HasText = "连线：客户要求回电 → 结束事件" })).ToHaveCountAsync(1);
+        // The deadline is the first-contact task's input; the timer on it only took the new name.
+        await Expect(page.Locator(".change.diff-changed[data-element-id='Timer_FirstContactOverdue']")).ToContainTextAsync("改动：名称");
+        var deadlineChange = page.Locator(".change.diff-changed[data-element-id='Task_FirstContact']");
+        await Expect(deadlineChange).ToContainTextAsync("改动：输入变量");
+        await deadlineChange.ClickAsync();
+        await Expect(newer.Locator("g.diff-selected[data-element-id='Task_FirstContact']")).ToHaveCountAsync(1);
+        await Expect(older.Locator("g.diff-selected[data-element-id='Task_FirstContact']")).ToHaveCountAsync(1);
+        await Browser.ScreenshotAsync(page, "compare-network-zh");
+
+        // Two of DEMO01's own versions, picked from the designer's list: the second only renamed the new task.
+        await page.GetByRole(AriaRole.Link, new() { Name = "返回设计器" }).ClickAsync();
+        await page.Locator(".version-list .version[data-version='2'] .compare-version").ClickAsync();
+        await Expect(page.Locator("#older-title")).ToHaveTextAsync(new Regex("^基准：DEMO01-1 · 专用流程"));
+        await Expect(page.Locator(".change")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".change.diff-changed")).ToContainTextAsync("客户要求尽快回电 · 人工任务");
+        await Expect(page.Locator(".change.diff-changed")).ToContainTextAsync("改动：名称");
+        await Expect(page.Locator(".compare-newer g.djs-shape.diff-changed", new() { HasText = "客户要求尽快回电" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".compare-older g.djs-shape.diff-changed", new() { HasText = "客户要求回电" })).ToHaveCountAsync(1);
+        await Browser.ScreenshotAsync(page, "compare-versions-zh");
+        await page.GetByRole(AriaRole.Link, new() { Name = "返回设计器" }).ClickAsync();
+
         // The same page in English.
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Workflow designer · 主动联络与邀约客户" })).ToBeVisibleAsync();
@@ -220,5 +258,13 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await Shape(page, "Task_Book").ClickAsync();
         await OpenGroupAsync(page, "Settings");
         await Browser.ScreenshotAsync(page, "designer-en");
+        await page.Locator(".designer-owner .compare-with-network").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Compare versions · 主动联络与邀约客户" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".change.diff-added", new() { HasText = "客户要求回电 · user task" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".change.diff-changed[data-element-id='Timer_FirstContactOverdue']")).ToContainTextAsync("Changed: name");
+        // Flows are named by their ends once the diagrams are drawn.
+        await Expect(page.Locator(".change.diff-added", new() { HasText = "Flow 客户要求回电 → end event" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".compare-newer g.djs-shape.diff-added", new() { HasText = "客户要求回电" })).ToHaveCountAsync(1);
+        await Browser.ScreenshotAsync(page, "compare-network-en");
     }
 }

@@ -1,0 +1,102 @@
+// The comparison page's module (Components/Pages/Compare.razor): two versions of a flow drawn by the vendored bpmn-js
+// viewer (global BpmnJS, 0.4 MB, not the designer's bundle), each element and flow marked by what changed, by id.
+// The two diagrams move together: a version is mostly the other's layout, so the same place shows the same step.
+const VIEWER = new URL('lib/bpmn-js@18.31.1/', import.meta.url);
+
+function load(tag, attributes) {
+  return new Promise((resolve, reject) => {
+    const element = Object.assign(document.createElement(tag), attributes);
+    element.onload = resolve;
+    element.onerror = () => reject(new Error('Could not load ' + (attributes.src || attributes.href)));
+    document.head.appendChild(element);
+  });
+}
+
+let loaded = null;
+function loadViewer() {
+  return loaded ??= Promise.all([
+    load('link', { rel: 'stylesheet', href: new URL('diagram-js.css', VIEWER).href }),
+    load('link', { rel: 'stylesheet', href: new URL('bpmn-js.css', VIEWER).href }),
+    load('script', { src: new URL('bpmn-viewer.production.min.js', VIEWER).href })
+  ]);
+}
+
+const viewers = [];
+let following = false;
+
+// One viewer's pan and zoom, taken over by the other.
+function follow(source) {
+  if (following) return;
+  following = true;
+  try {
+    const box = source.get('canvas').viewbox();
+    for (const other of viewers.filter(v => v !== source))
+      other.get('canvas').viewbox({ x: box.x, y: box.y, width: box.width, height: box.height });
+  } finally {
+    following = false;
+  }
+}
+
+/**
+ * Draws both versions. Each side is { container, xml, marks: [{ id, change }] }. Answers the warnings of each import
+ * and the name and type of every element of either diagram by id, so that the page can name a flow by its ends.
+ */
+export async function open(older, newer) {
+  await loadViewer();
+  dispose();
+  const warnings = [];
+  const names = {};
+  for (const side of [older, newer]) {
+    const viewer = new window.BpmnJS({ container: side.container });
+    viewers.push(viewer);
+    try {
+      const result = await viewer.importXML(side.xml);
+      warnings.push(...result.warnings.map(w => w.message));
+    } catch (error) {
+      warnings.push(error.message);
+      continue;
+    }
+    const canvas = viewer.get('canvas'), registry = viewer.get('elementRegistry');
+    registry.forEach(element => {
+      const bo = element.businessObject;
+      if (!bo || !bo.$type || names[element.id] || element.type === 'label') return;
+      // The engine's spelling of the type (bpmn:EndEvent is endEvent), which the page puts in words.
+      const type = bo.$type.replace(/^bpmn:(.)/, (_, first) => first.toLowerCase());
+      names[element.id] = { name: bo.name || null, type };
+    });
+    for (const mark of side.marks)
+      if (registry.get(mark.id)) canvas.addMarker(mark.id, 'diff-' + mark.change);
+  }
+  // The newer version decides the view: it is the one people are about to run.
+  const lead = viewers[viewers.length - 1];
+  if (lead) {
+    lead.get('canvas').zoom('fit-viewport', 'auto');
+    follow(lead);
+  }
+  for (const viewer of viewers)
+    viewer.on('canvas.viewbox.changed', () => follow(viewer));
+  return { warnings, names };
+}
+
+/** Brings one element into view on both diagrams and outlines it there. */
+export function show(id) {
+  let shown = false;
+  for (const viewer of viewers) {
+    const canvas = viewer.get('canvas'), registry = viewer.get('elementRegistry');
+    registry.forEach(element => canvas.removeMarker(element, 'diff-selected'));
+    const element = registry.get(id);
+    if (!element) continue;
+    canvas.addMarker(element, 'diff-selected');
+    if (!shown) {
+      // The whole flow fits the pane only at a size too small to read: a change is looked at closer.
+      if (canvas.zoom() < 0.8) canvas.zoom(1);
+      canvas.scrollToElement(element, 160);
+      shown = true;
+    }
+  }
+  return shown;
+}
+
+export function dispose() {
+  while (viewers.length) viewers.pop().destroy();
+}
