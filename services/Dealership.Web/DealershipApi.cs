@@ -190,7 +190,7 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
         {
             // The token ran out while the page stayed open: sign in again and come back here.
             response.Dispose();
-            navigation.NavigateTo($"{WebSignIn.SignInPath}?returnUrl={Uri.EscapeDataString(navigation.ToBaseRelativePath(navigation.Uri).Insert(0, "/"))}", forceLoad: true);
+            navigation.NavigateTo(navigation.SignInAndReturn(), forceLoad: true);
             throw new OperationCanceledException("The session has ended.");
         }
         // A refusal of a change (400, 404, 409) is an answer for the person; anything else is a fault.

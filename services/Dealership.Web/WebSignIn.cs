@@ -186,3 +186,13 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     internal static string FormatWait(TimeSpan wait, CultureInfo culture) =>
         Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes)).ToString(culture);
 }
+
+public static class Locations
+{
+    /// <summary>The page the person is on, as a local address for a returnUrl (<c>/leads?stage=new</c>).</summary>
+    public static string Here(this Microsoft.AspNetCore.Components.NavigationManager navigation) => "/" + navigation.ToBaseRelativePath(navigation.Uri);
+
+    /// <summary>The sign-in page, which brings the person back to the page they are on.</summary>
+    public static string SignInAndReturn(this Microsoft.AspNetCore.Components.NavigationManager navigation) =>
+        $"{WebSignIn.SignInPath}?returnUrl={Uri.EscapeDataString(navigation.Here())}";
+}

@@ -11,7 +11,7 @@ public abstract class FollowsLocation : ComponentBase, IDisposable
 {
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
 
-    protected string ReturnUrl => "/" + Navigation.ToBaseRelativePath(Navigation.Uri);
+    protected string ReturnUrl => Navigation.Here();
 
     protected override void OnInitialized() => Navigation.LocationChanged += Rerender;
 
