@@ -1,3 +1,5 @@
+using static Dealership.Workflows.Bpmn.FindingTexts;
+
 namespace Dealership.Workflows.Bpmn;
 
 public sealed record ElementReport(string ElementId, string ElementType, string? Name, int Line, bool Supported, IReadOnlyList<string> Reasons);
@@ -29,8 +31,7 @@ public static class BpmnChecker
         foreach (var (id, holders) in definition.DuplicateIds)
         {
             reports.Add(new ElementReport(id, holders[0].XmlName, null, holders[0].Line, false,
-                [$"{holders.Count} elements carry the id '{id}' ({string.Join(", ", holders.Select(h => $"{h.XmlName} on line {h.Line}"))}); "
-                 + "ids must be unique, or one element silently takes the other's place."]));
+                [Say("DuplicateId", holders.Count, id, string.Join(Say("ListSeparator"), holders.Select(h => Say("DuplicateIdHolder", ElementWords(h.XmlName), h.Line))))]));
         }
         return new CheckReport(problems, OnePerId(reports));
     }
@@ -44,22 +45,22 @@ public static class BpmnChecker
         {
             var reasons = new List<string>(flow.ReadProblems);
             if (flow.Source is null)
-                reasons.Add($"Its source '{flow.SourceId}' is not an element of the process.");
+                reasons.Add(Say("FlowSourceMissing", flow.SourceId));
             if (flow.Target is null)
-                reasons.Add($"Its target '{flow.TargetId}' is not an element of the process.");
+                reasons.Add(Say("FlowTargetMissing", flow.TargetId));
             if (flow.Source is not null && flow.Target is not null && flow.Source.Parent != flow.Target.Parent)
-                reasons.Add("It crosses the border of a sub-process.");
+                reasons.Add(Say("FlowCrossesSubProcess"));
             if (flow.Condition?.Error is { } error)
-                reasons.Add($"Bad FEEL in the condition: {error.Message}.");
+                reasons.Add(Say("BadFeelInCondition", error.Message));
             if (flow.Condition is not null && flow.Source is not null && flow.Source.Kind != ElementKind.ExclusiveGateway)
-                reasons.Add("Conditions are supported only on flows leaving an exclusive gateway.");
+                reasons.Add(Say("ConditionOnlyAfterExclusiveGateway"));
             if (flow.Source is GatewayElement { DefaultFlowId: var d } && d == flow.Id && flow.Condition is not null)
-                reasons.Add("The default flow of a gateway has no condition.");
+                reasons.Add(Say("DefaultFlowHasCondition"));
             reports.Add(new ElementReport(flow.Id, "sequenceFlow", null, flow.Line, reasons.Count == 0, reasons));
         }
 
         if (!process.TopLevel.Any(e => e.Kind == ElementKind.StartEvent))
-            problems.Add($"Process '{process.Id}' has no start event.");
+            problems.Add(Say("NoStartEvent", process.Id));
 
         foreach (var element in process.Elements.Values)
         {
@@ -82,107 +83,107 @@ public static class BpmnChecker
     {
         if (element.Kind == ElementKind.Unsupported)
         {
-            reasons.Add($"The element type {element.XmlName} is not supported.");
+            reasons.Add(Say("ElementTypeNotSupported", element.XmlName));
             return;
         }
         if (element.EventKind == EventKind.Unsupported)
-            reasons.Add($"A {element.UnsupportedEventDefinition} is not supported.");
+            reasons.Add(Say("EventTypeNotSupported", EventWords(element.UnsupportedEventDefinition)));
         if (string.IsNullOrEmpty(element.Id))
-            reasons.Add("The element has no id.");
+            reasons.Add(Say("NoId"));
 
         CheckExpressions(element, reasons);
 
         var isStart = element.Kind is ElementKind.StartEvent or ElementKind.BoundaryEvent;
         if (!isStart && element.Incoming.Count == 0)
-            reasons.Add("It can never be reached: no sequence flow leads to it.");
+            reasons.Add(Say("Unreachable"));
         if (isStart && element.Incoming.Count > 0)
-            reasons.Add("A start or boundary event cannot have incoming sequence flows.");
+            reasons.Add(Say("StartWithIncoming"));
 
         switch (element.Kind)
         {
             case ElementKind.StartEvent:
                 if (element.Parent is not null && element.EventKind != EventKind.None)
-                    reasons.Add("The start event of an embedded sub-process must be a none start event.");
+                    reasons.Add(Say("SubProcessStartMustBeNone"));
                 if (element.EventKind is EventKind.Terminate)
-                    reasons.Add("A terminate start event does not exist.");
+                    reasons.Add(Say("NoTerminateStartEvent"));
                 if (element.EventKind == EventKind.Timer && element.Timer?.Kind == TimerKind.Duration)
-                    reasons.Add("A timer start event needs timeDate or timeCycle, not timeDuration.");
+                    reasons.Add(Say("TimerStartNeedsDateOrCycle"));
                 if (element.EventKind == EventKind.Message && string.IsNullOrEmpty(element.Message?.Name))
-                    reasons.Add("The message has no name.");
+                    reasons.Add(Say("MessageHasNoName"));
                 break;
             case ElementKind.EndEvent:
                 if (element.EventKind is not (EventKind.None or EventKind.Terminate or EventKind.Unsupported))
-                    reasons.Add($"A {element.EventKind.ToString().ToLowerInvariant()} end event is not supported; use a none or terminate end event.");
+                    reasons.Add(Say(element.EventKind == EventKind.Timer ? "TimerEndEventNotSupported" : "MessageEndEventNotSupported"));
                 break;
             case ElementKind.ServiceTask:
                 var type = ((TaskElement)element).TaskType;
                 if (type is null || (type.StaticText is { Length: 0 }))
-                    reasons.Add("The service task has no task type (zeebe:taskDefinition type).");
+                    reasons.Add(Say("ServiceTaskHasNoType"));
                 else if (type.StaticText is { } staticType && !isKnownTaskType(staticType))
-                    reasons.Add($"No registered activity implements the task type '{staticType}'.");
+                    reasons.Add(Say("UnknownTaskType", staticType));
                 break;
             case ElementKind.ReceiveTask:
                 CheckMessage(element, reasons);
                 break;
             case ElementKind.IntermediateCatchEvent:
                 if (element.EventKind == EventKind.None)
-                    reasons.Add("An intermediate catch event needs a timer or a message definition.");
+                    reasons.Add(Say("CatchEventNeedsTimerOrMessage"));
                 if (element.EventKind == EventKind.Timer && element.Timer?.Kind == TimerKind.Cycle)
-                    reasons.Add("An intermediate timer cannot repeat (timeCycle); use timeDuration or timeDate.");
+                    reasons.Add(Say("IntermediateTimerCannotRepeat"));
                 if (element.EventKind == EventKind.Message)
                     CheckMessage(element, reasons);
                 if (element.EventKind == EventKind.Terminate)
-                    reasons.Add("A terminate event can only be an end event.");
+                    reasons.Add(Say("TerminateOnlyAsEndEvent"));
                 break;
             case ElementKind.BoundaryEvent:
                 var boundary = (BoundaryEventElement)element;
                 if (boundary.AttachedTo is null)
-                    reasons.Add($"It is attached to '{boundary.AttachedToId}', which is not an element of the process.");
+                    reasons.Add(Say("BoundaryAttachedToMissing", boundary.AttachedToId));
                 else if (boundary.AttachedTo.Kind is not (ElementKind.ServiceTask or ElementKind.UserTask or ElementKind.ReceiveTask or ElementKind.SubProcess))
-                    reasons.Add($"Boundary events are supported on tasks and sub-processes, not on {boundary.AttachedTo.XmlName}.");
+                    reasons.Add(Say("BoundaryOnWrongElement", ElementWords(boundary.AttachedTo.XmlName)));
                 if (element.EventKind is not (EventKind.Timer or EventKind.Message or EventKind.Unsupported))
-                    reasons.Add("Only timer and message boundary events are supported.");
+                    reasons.Add(Say("BoundaryOnlyTimerOrMessage"));
                 if (element.EventKind == EventKind.Timer && element.Timer?.Kind == TimerKind.Cycle && boundary.CancelActivity)
-                    reasons.Add("An interrupting boundary timer cannot repeat (timeCycle); make it non-interrupting or use timeDuration.");
+                    reasons.Add(Say("InterruptingBoundaryTimerCannotRepeat"));
                 if (element.EventKind == EventKind.Message)
                     CheckMessage(element, reasons);
                 if (element.Outgoing.Count == 0)
-                    reasons.Add("A boundary event needs an outgoing sequence flow.");
+                    reasons.Add(Say("BoundaryNeedsOutgoing"));
                 break;
             case ElementKind.SubProcess:
                 var sub = (SubProcessElement)element;
                 if (sub.TriggeredByEvent)
-                    reasons.Add("Event sub-processes are not supported.");
+                    reasons.Add(Say("EventSubProcessNotSupported"));
                 var starts = sub.Children.Count(c => c.Kind == ElementKind.StartEvent);
                 if (starts != 1)
-                    reasons.Add($"An embedded sub-process needs exactly one none start event; it has {starts}.");
+                    reasons.Add(Say("SubProcessNeedsOneStart", starts));
                 break;
             case ElementKind.ExclusiveGateway:
                 var gateway = (GatewayElement)element;
                 if (gateway.DefaultFlowId is { } defaultId && gateway.Outgoing.All(f => f.Id != defaultId))
-                    reasons.Add($"Its default flow '{defaultId}' is not one of its outgoing flows.");
+                    reasons.Add(Say("DefaultFlowNotOutgoing", defaultId));
                 if (gateway.Outgoing.Count > 1 || gateway.DefaultFlowId is null)
                 {
                     var unconditional = gateway.Outgoing.Where(f => f.Condition is null && f.Id != gateway.DefaultFlowId).ToList();
                     if (unconditional.Count > 0 && gateway.Outgoing.Count > 1)
-                        reasons.Add($"The gateway has no default flow for it and the outgoing flow{(unconditional.Count > 1 ? "s" : "")} {string.Join(", ", unconditional.Select(f => $"'{f.Id}'"))} ha{(unconditional.Count > 1 ? "ve" : "s")} no condition.");
+                        reasons.Add(Say(unconditional.Count > 1 ? "GatewayFlowsWithoutCondition" : "GatewayFlowWithoutCondition", Ids(unconditional.Select(f => f.Id))));
                 }
                 if (gateway.Outgoing.Count == 0)
-                    reasons.Add("The gateway has no outgoing flow.");
+                    reasons.Add(Say("GatewayHasNoOutgoing"));
                 break;
             case ElementKind.ParallelGateway:
                 if (element.Outgoing.Count == 0)
-                    reasons.Add("The gateway has no outgoing flow.");
+                    reasons.Add(Say("GatewayHasNoOutgoing"));
                 break;
             case ElementKind.EventBasedGateway:
                 if (element.Outgoing.Count < 2)
-                    reasons.Add("An event-based gateway needs at least two outgoing flows.");
+                    reasons.Add(Say("EventGatewayNeedsTwoFlows"));
                 foreach (var flow in element.Outgoing.Where(f => f.Target is not null))
                 {
                     if (flow.Target.Kind != ElementKind.IntermediateCatchEvent || flow.Target.EventKind is not (EventKind.Timer or EventKind.Message))
-                        reasons.Add($"Flow '{flow.Id}' leads to {flow.Target.XmlName} '{flow.Target.Id}'; an event-based gateway may only lead to timer or message catch events.");
+                        reasons.Add(Say("EventGatewayLeadsElsewhere", flow.Id, ElementWords(flow.Target.XmlName), flow.Target.Id));
                     else if (flow.Target.Incoming.Count > 1)
-                        reasons.Add($"The catch event '{flow.Target.Id}' after the gateway must have no other incoming flow.");
+                        reasons.Add(Say("EventGatewayTargetHasOtherIncoming", flow.Target.Id));
                 }
                 break;
         }
@@ -191,7 +192,7 @@ public static class BpmnChecker
             or ElementKind.ReceiveTask or ElementKind.IntermediateCatchEvent or ElementKind.BoundaryEvent or ElementKind.SubProcess
             && element.EventKind == EventKind.Timer && element.Timer is { Value.StaticText: { } literal } timer
             && TimerValues.CheckLiteral(timer.Kind, literal) is { } timerProblem)
-            reasons.Add($"Bad timer value: {timerProblem}.");
+            reasons.Add(Say("BadTimerValue", timerProblem));
     }
 
     private static void CheckMessage(FlowElement element, List<string> reasons)
@@ -199,40 +200,40 @@ public static class BpmnChecker
         if (element.Message is null)
             return;
         if (string.IsNullOrEmpty(element.Message.Name))
-            reasons.Add($"The message '{element.Message.MessageId}' has no name.");
+            reasons.Add(Say("MessageIdHasNoName", element.Message.MessageId));
         if (element.Message.CorrelationKey is null)
-            reasons.Add($"The message '{element.Message.Name ?? element.Message.MessageId}' has no correlation key (zeebe:subscription correlationKey).");
+            reasons.Add(Say("MessageHasNoCorrelationKey", element.Message.Name ?? element.Message.MessageId));
     }
 
     private static void CheckExpressions(FlowElement element, List<string> reasons)
     {
-        void Check(ZeebeValue? value, string what)
+        void Check(ZeebeValue? value, string key, params object?[] what)
         {
             if (value?.Error is { } error)
-                reasons.Add($"Bad FEEL in the {what}: {error.Message}.");
+                reasons.Add(Say(key, [.. what, error.Message]));
         }
 
-        Check(element.Timer?.Value, "timer");
-        Check(element.Message?.CorrelationKey, "correlation key");
+        Check(element.Timer?.Value, "BadFeelInTimer");
+        Check(element.Message?.CorrelationKey, "BadFeelInCorrelationKey");
         foreach (var m in element.Inputs)
         {
-            Check(m.Source, $"input mapping to '{m.Target}'");
+            Check(m.Source, "BadFeelInInputMapping", m.Target);
             if (string.IsNullOrWhiteSpace(m.Target))
-                reasons.Add("An input mapping has no target.");
+                reasons.Add(Say("InputMappingHasNoTarget"));
         }
         foreach (var m in element.Outputs)
         {
-            Check(m.Source, $"output mapping to '{m.Target}'");
+            Check(m.Source, "BadFeelInOutputMapping", m.Target);
             if (string.IsNullOrWhiteSpace(m.Target))
-                reasons.Add("An output mapping has no target.");
+                reasons.Add(Say("OutputMappingHasNoTarget"));
         }
         if (element is TaskElement task)
         {
-            Check(task.TaskType, "task type");
-            Check(task.Assignee, "assignee");
-            Check(task.CandidateGroups, "candidate groups");
-            Check(task.DueDate, "due date");
-            Check(task.FollowUpDate, "follow-up date");
+            Check(task.TaskType, "BadFeelInTaskType");
+            Check(task.Assignee, "BadFeelInAssignee");
+            Check(task.CandidateGroups, "BadFeelInCandidateGroups");
+            Check(task.DueDate, "BadFeelInDueDate");
+            Check(task.FollowUpDate, "BadFeelInFollowUpDate");
         }
     }
 }

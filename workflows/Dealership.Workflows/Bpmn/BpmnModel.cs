@@ -109,6 +109,7 @@ public class FlowElement
     public List<SequenceFlow> Outgoing { get; } = [];
 
     public EventKind EventKind { get; init; }
+    /// <summary>What an unsupported event is, by its definition: signal, error, escalation...; multiple when it has several.</summary>
     public string? UnsupportedEventDefinition { get; init; }
     public TimerDefinition? Timer { get; init; }
     public MessageDefinition? Message { get; init; }

@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using static Dealership.Workflows.Bpmn.FindingTexts;
 
 namespace Dealership.Workflows.Bpmn;
 
@@ -58,14 +59,14 @@ public static class BpmnReader
         catch (XmlException ex)
         {
             definition.Problems.Add(xml.Contains("<!DOCTYPE", StringComparison.Ordinal)
-                ? "The file declares a document type (<!DOCTYPE>). BPMN files have none; the file is refused unread, so that no entity in it is expanded or fetched."
-                : $"The file is not well-formed XML: {ex.Message}");
+                ? Say("DoctypeRefused")
+                : Say("NotWellFormedXml", ex.Message));
             return definition;
         }
         var root = document.Root!;
         if (root.Name != Bpmn + "definitions")
         {
-            definition.Problems.Add($"The root element is {root.Name.LocalName}, not bpmn:definitions of BPMN 2.0.");
+            definition.Problems.Add(Say("RootNotDefinitions", root.Name.LocalName));
             return definition;
         }
 
@@ -100,11 +101,11 @@ public static class BpmnReader
             definition.Processes.Add(model);
         }
         if (definition.Processes.Count == 0)
-            definition.Problems.Add("The file has no process.");
+            definition.Problems.Add(Say("NoProcess"));
         else if (!definition.Processes.Any(p => p.IsExecutable))
-            definition.Problems.Add("No process is marked executable (isExecutable=\"true\").");
+            definition.Problems.Add(Say("NoExecutableProcess"));
         else if (definition.Processes.Count(p => p.IsExecutable) > 1)
-            definition.Problems.Add("More than one process is executable; collaborations of several processes are not supported.");
+            definition.Problems.Add(Say("SeveralExecutableProcesses"));
         return definition;
     }
 
@@ -122,7 +123,7 @@ public static class BpmnReader
             case "false" or "0":
                 return false;
             default:
-                problems.Add($"{attribute}=\"{text}\" is neither true nor false.");
+                problems.Add(Say("NotABoolean", attribute, text));
                 return otherwise;
         }
     }
@@ -159,7 +160,7 @@ public static class BpmnReader
             if (element is not SubProcessElement sub)
                 continue;
             if (depth + 1 >= MaxSubProcessDepth)
-                sub.ReadProblems.Add($"Sub-processes nest more than {MaxSubProcessDepth} deep here; what is inside was not read.");
+                sub.ReadProblems.Add(Say("SubProcessesTooDeep", MaxSubProcessDepth));
             else
                 ReadScope(child, sub, model, definition, depth + 1);
         }
@@ -249,7 +250,7 @@ public static class BpmnReader
         if (definitions.Count == 0)
             return (EventKind.None, null, null, null, problems);
         if (definitions.Count > 1)
-            return (EventKind.Unsupported, null, null, "several event definitions (multiple event)", problems);
+            return (EventKind.Unsupported, null, null, "multiple", problems);
 
         var d = definitions[0];
         switch (d.Name.LocalName)
@@ -262,7 +263,7 @@ public static class BpmnReader
                 var found = parts.Select(p => (p.Kind, Element: d.Element(Bpmn + p.Name))).Where(p => p.Element is not null).ToList();
                 if (found.Count != 1 || string.IsNullOrWhiteSpace(found[0].Element!.Value))
                 {
-                    problems.Add("The timer needs exactly one of timeDuration, timeDate or timeCycle, with a value.");
+                    problems.Add(Say("TimerNeedsOneValue"));
                     return (EventKind.Timer, null, null, null, problems);
                 }
                 return (EventKind.Timer, new TimerDefinition(found[0].Kind, ZeebeValue.Read(found[0].Element!.Value)), null, null, problems);
@@ -275,7 +276,7 @@ public static class BpmnReader
                 return (EventKind.Message, null, message, null, problems);
             }
             default:
-                return (EventKind.Unsupported, null, null, d.Name.LocalName.Replace("EventDefinition", " event"), problems);
+                return (EventKind.Unsupported, null, null, d.Name.LocalName.Replace("EventDefinition", ""), problems);
         }
     }
 
@@ -284,12 +285,12 @@ public static class BpmnReader
         problem = null;
         if (string.IsNullOrEmpty(messageRef))
         {
-            problem = "No message is referenced (messageRef).";
+            problem = Say("NoMessageReferenced");
             return null;
         }
         if (!definition.Messages.TryGetValue(messageRef, out var message))
         {
-            problem = $"The referenced message '{messageRef}' is not defined.";
+            problem = Say("MessageNotDefined", messageRef);
             return null;
         }
         return new MessageDefinition(messageRef, message.Name, message.CorrelationKey);

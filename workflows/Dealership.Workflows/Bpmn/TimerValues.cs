@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dealership.Workflows.Feel;
+using static Dealership.Workflows.Bpmn.FindingTexts;
 
 namespace Dealership.Workflows.Bpmn;
 
@@ -16,7 +17,7 @@ public static class TimerValues
         var parts = text.Trim().Split('/');
         if (parts.Length is < 2 or > 3 || !parts[0].StartsWith('R'))
         {
-            error = $"\"{text}\" is not an ISO 8601 repeating interval such as R3/PT1H (cron expressions are not supported)";
+            error = Say("NotARepeatingInterval", text);
             return false;
         }
         int? repetitions = null;
@@ -24,7 +25,7 @@ public static class TimerValues
         {
             if (!int.TryParse(parts[0].AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
             {
-                error = $"\"{parts[0]}\" is not a repetition count such as R3";
+                error = Say("NotARepetitionCount", parts[0]);
                 return false;
             }
             repetitions = n;
@@ -34,16 +35,19 @@ public static class TimerValues
         {
             if (!FeelValues.TryParseDateTime(parts[1], out var s))
             {
-                error = $"\"{parts[1]}\" is not an ISO 8601 date and time";
+                error = Say("NotADateTime", parts[1]);
                 return false;
             }
             start = s;
         }
-        if (!FeelValues.TryParseDuration(parts[^1], out var interval, out error))
+        if (!FeelValues.TryParseDuration(parts[^1], out var interval, out _))
+        {
+            error = DurationProblem(parts[^1]);
             return false;
+        }
         if (interval <= TimeSpan.Zero)
         {
-            error = "the interval of a cycle must be positive";
+            error = Say("CycleIntervalNotPositive");
             return false;
         }
         cycle = new TimerCycle(repetitions, interval, start);
@@ -53,8 +57,12 @@ public static class TimerValues
     /// <summary>Checks a literal (non-FEEL) timer value; returns the problem or null.</summary>
     public static string? CheckLiteral(TimerKind kind, string text) => kind switch
     {
-        TimerKind.Duration => FeelValues.TryParseDuration(text, out _, out var e) ? null : e,
-        TimerKind.Date => FeelValues.TryParseDateTime(text, out _) ? null : $"\"{text}\" is not an ISO 8601 date and time such as 2026-01-15T10:00:00+08:00",
+        TimerKind.Duration => FeelValues.TryParseDuration(text, out _, out _) ? null : DurationProblem(text),
+        TimerKind.Date => FeelValues.TryParseDateTime(text, out _) ? null : Say("NotADateTimeSuchAs", text),
         _ => TryReadCycle(text, out _, out var e) ? null : e,
     };
+
+    // FeelValues says the same in English for a FEEL duration() at run time; the check says it in the reader's language.
+    private static string DurationProblem(string text) =>
+        Say(FeelValues.IsYearsAndMonthsDuration(text) ? "YearsAndMonthsDuration" : "NotADuration", text);
 }

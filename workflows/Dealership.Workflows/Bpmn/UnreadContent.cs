@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using static Dealership.Workflows.Bpmn.FindingTexts;
 
 namespace Dealership.Workflows.Bpmn;
 
@@ -61,10 +62,10 @@ internal static class UnreadContent
 
     public static List<string> OfFlow(XElement flow)
     {
-        var reasons = Check(flow, "sequence flow", holdsFlowElements: false, ZeebeOnFlow, "conditionExpression");
+        var reasons = Check(flow, "sequenceFlow", holdsFlowElements: false, ZeebeOnFlow, "conditionExpression");
         if (flow.Element(Bpmn + "conditionExpression")?.Attribute("language")?.Value is { Length: > 0 } language
             && !language.Contains("feel", StringComparison.OrdinalIgnoreCase))
-            reasons.Add($"The condition is written in '{language}'; the engine reads FEEL only.");
+            reasons.Add(Say("ConditionNotFeel", language));
         return reasons;
     }
 
@@ -80,7 +81,7 @@ internal static class UnreadContent
         {
             if (child.Name.Namespace != Bpmn)
             {
-                reasons.Add($"{Describe(child)} is not BPMN 2.0 and stands outside bpmn:extensionElements; the engine would ignore it.");
+                reasons.Add(Say("ForeignOutsideExtensions", Describe(child)));
                 continue;
             }
             var local = child.Name.LocalName;
@@ -99,15 +100,12 @@ internal static class UnreadContent
             reasons.Add(local switch
             {
                 "multiInstanceLoopCharacteristics" =>
-                    $"It is a {((string?)child.Attribute("isSequential") is "true" ? "sequential" : "parallel")} multi-instance (multiInstanceLoopCharacteristics): "
-                    + "the engine would run it once, not once per item. Multi-instance is not supported.",
-                "standardLoopCharacteristics" =>
-                    "It has a loop marker (standardLoopCharacteristics): the engine would run it once. Draw the loop with an exclusive gateway and a flow back.",
-                "ioSpecification" => "Its data inputs and outputs (ioSpecification) are not read by the engine; use zeebe:ioMapping.",
-                "eventDefinitionRef" => "It refers to an event definition elsewhere in the file (eventDefinitionRef); the engine reads only event definitions inside the event.",
-                "performer" or "humanPerformer" or "potentialOwner" or "resourceRole" =>
-                    $"Who does it is given by bpmn:{local}, which the engine does not read; use zeebe:assignmentDefinition.",
-                _ => $"Its child element bpmn:{local} is not supported; the engine would ignore it.",
+                    Say((string?)child.Attribute("isSequential") is "true" ? "SequentialMultiInstance" : "ParallelMultiInstance"),
+                "standardLoopCharacteristics" => Say("LoopMarker"),
+                "ioSpecification" => Say("IoSpecificationNotRead"),
+                "eventDefinitionRef" => Say("EventDefinitionRefNotRead"),
+                "performer" or "humanPerformer" or "potentialOwner" or "resourceRole" => Say("PerformerNotRead", local),
+                _ => Say("ChildNotSupported", local),
             });
         }
         return reasons;
@@ -125,9 +123,9 @@ internal static class UnreadContent
                     continue;
                 reasons.Add(local switch
                 {
-                    "executionListeners" => "Its execution listeners (zeebe:executionListeners) would never be called: the engine has no listeners. Draw the work as a service task.",
-                    "taskListeners" => "Its task listeners (zeebe:taskListeners) would never be called: the engine has no listeners.",
-                    _ => $"zeebe:{local} is not supported on a {owner}; the engine would ignore it.",
+                    "executionListeners" => Say("ExecutionListenersNeverCalled"),
+                    "taskListeners" => Say("TaskListenersNeverCalled"),
+                    _ => Say("ZeebeExtensionNotSupported", local, ElementWords(owner)),
                 });
             }
             else if (ns == Signavio && local == "signavioMetaData")
@@ -136,11 +134,11 @@ internal static class UnreadContent
             }
             else if (OtherEngines.TryGetValue(ns, out var engine))
             {
-                reasons.Add($"{Describe(extension)} belongs to {engine}'s dialect, which this engine does not run; it would be ignored.");
+                reasons.Add(Say("OtherEngineElement", Describe(extension), engine));
             }
             else
             {
-                reasons.Add($"The extension element {Describe(extension)} is not known to the engine; it would be ignored.");
+                reasons.Add(Say("UnknownExtension", Describe(extension)));
             }
         }
     }
@@ -165,20 +163,18 @@ internal static class UnreadContent
                 || (ns == Camunda7 && owner == "process" && Camunda7ProcessNotes.Contains(local)))
                 continue;
             reasons.Add(OtherEngines.TryGetValue(ns, out var engine)
-                ? $"The attribute {Describe(attribute, e)} belongs to {engine}'s dialect, which this engine does not run; it would be ignored."
-                : $"The attribute {Describe(attribute, e)} is not known to the engine; it would be ignored.");
+                ? Say("OtherEngineAttribute", Describe(attribute, e), engine)
+                : Say("UnknownAttribute", Describe(attribute, e)));
         }
     }
 
     private static string? BpmnAttributeProblem(XElement e, string owner, string name, string value) => name switch
     {
-        "isForCompensation" when value == "true" => "It is a compensation handler (isForCompensation); compensation is not supported.",
-        "startQuantity" or "completionQuantity" when value != "1" =>
-            $"Its {name} is {value}; the engine starts and completes an activity with one token.",
-        "default" when owner != "exclusiveGateway" =>
-            $"Its default flow '{value}' would not be honoured: the engine takes every outgoing flow of a {owner}. Put an exclusive gateway after it.",
-        "instantiate" when value == "true" => "It would start the process (instantiate); the engine starts processes only at start events.",
-        "eventGatewayType" when value == "Parallel" => "A parallel event-based gateway is not supported.",
+        "isForCompensation" when value == "true" => Say("CompensationNotSupported"),
+        "startQuantity" or "completionQuantity" when value != "1" => Say("QuantityNotOne", name, value),
+        "default" when owner != "exclusiveGateway" => Say("DefaultFlowNotHonoured", value, ElementWords(owner)),
+        "instantiate" when value == "true" => Say("InstantiateNotSupported"),
+        "eventGatewayType" when value == "Parallel" => Say("ParallelEventGatewayNotSupported"),
         _ => null,
     };
 

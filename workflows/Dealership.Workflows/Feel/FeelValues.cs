@@ -105,7 +105,7 @@ public static partial class FeelValues
         var match = DurationPattern().Match(text.Trim());
         if (!match.Success || text.Trim() is "P" or "-P" || text.Trim().EndsWith('T'))
         {
-            error = YearMonthPattern().IsMatch(text.Trim()) && text.Trim().Length > 1
+            error = IsYearsAndMonthsDuration(text)
                 ? $"\"{text}\" is a years-and-months duration, which is not supported; use days (P30D)"
                 : $"\"{text}\" is not an ISO 8601 duration such as P1D or PT2H";
             return false;
@@ -116,6 +116,9 @@ public static partial class FeelValues
             result = -result;
         return true;
     }
+
+    /// <summary>True for a duration in years and months (P1M, P1Y2M), which the engine does not read: a month has no fixed length.</summary>
+    public static bool IsYearsAndMonthsDuration(string text) => YearMonthPattern().IsMatch(text.Trim()) && text.Trim().Length > 1;
 
     public static string FormatDuration(TimeSpan value)
     {
