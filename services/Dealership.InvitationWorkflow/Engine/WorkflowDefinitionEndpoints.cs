@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Dealership.Hosting;
@@ -195,14 +196,38 @@ public static class WorkflowDefinitionEndpoints
     private static ProcessModel ReadProcess(WorkflowDefinition d) =>
         BpmnReader.Read(d.Xml).MainProcess ?? new ProcessModel { Id = d.ProcessKey };
 
+    private static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
+
+    /// <summary>
+    /// Reads or checks in the caller's language: the findings speak the UI culture, set here only for the read and the
+    /// check, so that the rest of the request, and the release's check of its own flows, keep theirs. A caller who does
+    /// not ask for Chinese reads English even where the server's own culture is Chinese.
+    /// </summary>
+    private static T InCallersLanguage<T>(HttpRequest request, Func<T> readOrCheck)
+    {
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = request.PrefersChinese() ? Chinese : CultureInfo.InvariantCulture;
+        try
+        {
+            return readOrCheck();
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(cancellationToken);
     }
 
-    private static async Task<Ok<CheckResult>> CheckAsync(HttpRequest request, ActivityRegistry activities, CancellationToken cancellationToken) =>
-        TypedResults.Ok(Check(await ReadBodyAsync(request, cancellationToken), activities));
+    private static async Task<Ok<CheckResult>> CheckAsync(HttpRequest request, ActivityRegistry activities, CancellationToken cancellationToken)
+    {
+        var xml = await ReadBodyAsync(request, cancellationToken);
+        return TypedResults.Ok(InCallersLanguage(request, () => Check(xml, activities)));
+    }
 
     private static async Task<Results<Ok<SavedDraft>, ValidationProblem, ProblemHttpResult>> SaveDraftAsync(
         string processKey, [Description(OwnerDescription)] string? dealershipCode, HttpRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db,
@@ -215,7 +240,7 @@ public static class WorkflowDefinitionEndpoints
         var xml = await ReadBodyAsync(request, cancellationToken);
         if (string.IsNullOrWhiteSpace(xml))
             return Problems.Invalid("body", "Send the BPMN XML as the request body.");
-        var definition = BpmnReader.Read(xml);
+        var definition = InCallersLanguage(request, () => BpmnReader.Read(xml));
         var process = definition.MainProcess;
         if (process is null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [.. definition.Problems] });
@@ -246,11 +271,11 @@ public static class WorkflowDefinitionEndpoints
         draft.Name = process.Name;
         draft.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new SavedDraft(View(draft, owner), Check(xml, activities)));
+        return TypedResults.Ok(new SavedDraft(View(draft, owner), InCallersLanguage(request, () => Check(xml, activities))));
     }
 
     private static async Task<Results<Ok<VersionView>, ProblemHttpResult, NotFoundProblem>> PublishAsync(
-        string processKey, [Description(OwnerDescription)] string? dealershipCode, ClaimsPrincipal user, InvitationWorkflowDbContext db,
+        string processKey, [Description(OwnerDescription)] string? dealershipCode, HttpRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db,
         ActivityRegistry activities, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: true, cancellationToken);
@@ -262,7 +287,7 @@ public static class WorkflowDefinitionEndpoints
         if (draft is null)
             return Problems.NotFound("draft of workflow", processKey);
 
-        if (Refusal(Check(draft.Xml, activities), "The workflow uses what the engine does not run; nothing was published.") is { } refused)
+        if (Refusal(InCallersLanguage(request, () => Check(draft.Xml, activities)), "The workflow uses what the engine does not run; nothing was published.") is { } refused)
             return refused;
 
         await StagePublishAsync(db, draft, user.Identity?.Name, clock, cancellationToken);
@@ -276,7 +301,7 @@ public static class WorkflowDefinitionEndpoints
     /// to the number after it and stays a draft.
     /// </summary>
     private static async Task<Results<Ok<VersionView>, ProblemHttpResult, NotFoundProblem, ConflictProblem>> RollbackAsync(
-        string processKey, int version, [Description(OwnerDescription)] string? dealershipCode, ClaimsPrincipal user, InvitationWorkflowDbContext db,
+        string processKey, int version, [Description(OwnerDescription)] string? dealershipCode, HttpRequest request, ClaimsPrincipal user, InvitationWorkflowDbContext db,
         ActivityRegistry activities, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (owner, refusal) = await db.OwnerAsync(user, dealershipCode, manage: true, cancellationToken);
@@ -293,7 +318,7 @@ public static class WorkflowDefinitionEndpoints
         if (earlier.Status == DefinitionStatus.Published)
             return Problems.Conflict("Already published", $"{label} is the published version of {processKey}.");
         // The engine may have grown stricter since it was published: what it would refuse now is not published again.
-        if (Refusal(Check(earlier.Xml, activities), $"{label} no longer passes the check; nothing was published.") is { } refused)
+        if (Refusal(InCallersLanguage(request, () => Check(earlier.Xml, activities)), $"{label} no longer passes the check; nothing was published.") is { } refused)
             return refused;
 
         var draft = rows.SingleOrDefault(d => d.Status == DefinitionStatus.Draft);

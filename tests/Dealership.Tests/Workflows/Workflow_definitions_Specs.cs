@@ -86,6 +86,34 @@ public class Workflow_definitions_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_check_in_chinese_for_a_caller_who_prefers_chinese_and_in_english_otherwise()
+    {
+        var xml = WorkflowApi.Diagram("x", """
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pay" />
+            <bpmn:serviceTask id="pay"><bpmn:extensionElements><zeebe:taskDefinition type="take-payment" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:userTask id="orphan" />
+            """);
+        async Task<Dictionary<string, string>> ReasonsAsync(string? language)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/workflows/check") { Content = new StringContent(xml, System.Text.Encoding.UTF8, "application/xml") };
+            if (language is not null)
+                request.Headers.AcceptLanguage.ParseAdd(language);
+            var check = (await (await _ops.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>())!;
+            return check["elements"]!.AsArray().Where(e => !e!["supported"]!.GetValue<bool>())
+                .ToDictionary(e => e!["elementId"]!.GetValue<string>(), e => e!["reasons"]![0]!.GetValue<string>());
+        }
+
+        var chinese = await ReasonsAsync("zh-CN,zh;q=0.9,en;q=0.8");
+        var english = await ReasonsAsync(null);
+
+        Assert.Equal("引擎中没有任何活动能执行任务类型“take-payment”。", chinese["pay"]);
+        Assert.Equal("流程永远走不到这里：没有任何连线指向它。", chinese["orphan"]);
+        Assert.Equal("No registered activity implements the task type 'take-payment'.", english["pay"]);
+        Assert.Equal("It can never be reached: no sequence flow leads to it.", english["orphan"]);
+    }
+
+    [Fact]
     public async Task Should_never_change_a_published_version_and_keep_running_instances_on_theirs()
     {
         await _ops.PublishDiagramAsync("greeting", WorkflowApi.CallFlow("greeting", "Version one"));
