@@ -54,7 +54,8 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
     private static Task ClickEmptyAsync(IPage page) =>
         page.Locator(".designer-canvas .djs-container svg").First.ClickAsync(new() { Position = new() { X = 40, Y = 600 } });
 
-    [GeneratedRegex("'(Flow_[A-Za-z0-9_]+)'")]
+    // A finding quotes an id 'so' in English and “so” in Chinese.
+    [GeneratedRegex("['“](Flow_[A-Za-z0-9_]+)['”]")]
     private static partial Regex FlowId();
 
     [Fact]
@@ -130,6 +131,7 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         // Incomplete, it is a finding: the new flow has no condition, so the gateway could not choose.
         var finding = page.Locator(".finding", new() { HasText = "客户是否接受？" });
         await Expect(finding).ToBeVisibleAsync();
+        await Expect(finding).ToContainTextAsync("从网关出发的连线“Flow_");
         await Expect(page.Locator(".finding-badge[data-element-id='Gw_Answer']")).ToBeVisibleAsync();
         await Expect(page.Locator(".publish")).ToBeDisabledAsync();
         await Browser.ScreenshotAsync(page, "designer-finding-zh");

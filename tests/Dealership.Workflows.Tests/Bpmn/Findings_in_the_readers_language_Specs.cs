@@ -30,7 +30,7 @@ public partial class Findings_in_the_readers_language_Specs
     public static TheoryData<string, string, string> Findings => new()
     {
         { "zh-CN", "orphan", "流程永远走不到这里：没有任何连线指向它。" },
-        { "zh-CN", "decide", "网关没有默认流，而出发的连线“no”没有条件：从排他网关出发的连线要么有条件，要么是默认流。" },
+        { "zh-CN", "decide", "从网关出发的连线“no”没有条件，也不是默认流，网关无法判断何时走这条连线。" },
         { "zh-CN", "each", "这是并行多实例（multiInstanceLoopCharacteristics）：引擎只会执行一次，而不是每一项各执行一次。不支持多实例。" },
         { "zh-CN", "call", "引擎不认识扩展元素 acme:sla，它会被忽略。" },
         { "en-US", "orphan", "It can never be reached: no sequence flow leads to it." },
