@@ -1,6 +1,7 @@
 // The comparison page's module (Components/Pages/Compare.razor): two versions of a flow drawn by the vendored bpmn-js
 // viewer (global BpmnJS, 0.4 MB, not the designer's bundle), each element and flow marked by what changed, by id.
-// The two diagrams move together: a version is mostly the other's layout, so the same place shows the same step.
+// The two diagrams move together (the wheel zooms, a drag pans): a version is mostly the other's layout, so the same
+// place shows the same step.
 const VIEWER = new URL('lib/bpmn-js@18.31.1/', import.meta.url);
 
 function load(tag, attributes) {
@@ -22,6 +23,7 @@ function loadViewer() {
 }
 
 const viewers = [];
+const cleanups = [];
 let following = false;
 
 // One viewer's pan and zoom, taken over by the other.
@@ -49,6 +51,7 @@ export async function open(older, newer) {
   for (const side of [older, newer]) {
     const viewer = new window.BpmnJS({ container: side.container });
     viewers.push(viewer);
+    navigable(side.container, viewer);
     try {
       const result = await viewer.importXML(side.xml);
       warnings.push(...result.warnings.map(w => w.message));
@@ -78,6 +81,41 @@ export async function open(older, newer) {
   return { warnings, names };
 }
 
+// The viewer draws but does not move: the wheel zooms around the pointer and a drag pans, as in the designer.
+function navigable(container, viewer) {
+  const canvas = viewer.get('canvas');
+  const wheel = event => {
+    event.preventDefault();
+    const box = container.getBoundingClientRect();
+    const zoom = Math.min(4, Math.max(0.1, canvas.zoom() * Math.exp(-event.deltaY / 500)));
+    canvas.zoom(zoom, { x: event.clientX - box.left, y: event.clientY - box.top });
+  };
+  let last = null;
+  const down = event => { if (event.button === 0) last = { x: event.clientX, y: event.clientY }; };
+  const move = event => {
+    if (!last) return;
+    canvas.scroll({ dx: event.clientX - last.x, dy: event.clientY - last.y });
+    last = { x: event.clientX, y: event.clientY };
+  };
+  const up = () => { last = null; };
+  container.addEventListener('wheel', wheel, { passive: false });
+  container.addEventListener('mousedown', down);
+  window.addEventListener('mousemove', move);
+  window.addEventListener('mouseup', up);
+  cleanups.push(() => {
+    container.removeEventListener('wheel', wheel);
+    container.removeEventListener('mousedown', down);
+    window.removeEventListener('mousemove', move);
+    window.removeEventListener('mouseup', up);
+  });
+}
+
+/** Both diagrams whole again. */
+export function fit() {
+  const lead = viewers[viewers.length - 1];
+  if (lead) lead.get('canvas').zoom('fit-viewport', 'auto');
+}
+
 /** Brings one element into view on both diagrams and outlines it there. */
 export function show(id) {
   let shown = false;
@@ -98,5 +136,6 @@ export function show(id) {
 }
 
 export function dispose() {
+  while (cleanups.length) cleanups.pop()();
   while (viewers.length) viewers.pop().destroy();
 }

@@ -238,6 +238,16 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await deadlineChange.ClickAsync();
         await Expect(newer.Locator("g.diff-selected[data-element-id='Task_FirstContact']")).ToHaveCountAsync(1);
         await Expect(older.Locator("g.diff-selected[data-element-id='Task_FirstContact']")).ToHaveCountAsync(1);
+        // Brought close enough to read, then the whole flow again, then the wheel: both diagrams always at one scale.
+        var newTask = newer.Locator("g.djs-shape[data-element-id='Task_FirstContact']");
+        var oldTask = older.Locator("g.djs-shape[data-element-id='Task_FirstContact']");
+        Assert.True((await newTask.BoundingBoxAsync())!.Width >= 90);
+        await page.Locator(".compare-fit").ClickAsync();
+        var whole = await Eventually.Get(() => newTask.BoundingBoxAsync(), b => b!.Width < 80, because: "the whole flow should be drawn again");
+        await newer.HoverAsync();
+        await page.Mouse.WheelAsync(0, -300);
+        var zoomed = await Eventually.Get(() => newTask.BoundingBoxAsync(), b => b!.Width > whole!.Width * 1.3, because: "the wheel should zoom in");
+        await Eventually.Get(() => oldTask.BoundingBoxAsync(), b => Math.Abs(b!.Width - zoomed!.Width) < 1, because: "the other diagram should follow");
         await Browser.ScreenshotAsync(page, "compare-network-zh");
 
         // Two of DEMO01's own versions, picked from the designer's list: the second only renamed the new task.
