@@ -57,13 +57,16 @@ public sealed class DiagramElements
     private static string? Named(XElement element) =>
         ((string?)element.Attribute("name"))?.ReplaceLineEndings(" ").Trim() is { Length: > 0 } name ? name : null;
 
-    /// <summary>What a person calls an element, a flow or the process: its name, a flow's ends, or the id when the diagram names nothing.</summary>
-    public string Words(string id, bool chinese)
+    /// <summary>
+    /// What a person calls an element, a flow or the process: its name, a flow's ends, an unnamed element by what
+    /// <paramref name="unnamed"/> says of its type (a gateway is rarely named), or the id when the diagram has no such thing.
+    /// </summary>
+    public string Words(string id, bool chinese, Func<string, string>? unnamed = null)
     {
         if (Elements.TryGetValue(id, out var element))
-            return (chinese ? null : element.EnglishName) ?? element.Name ?? id;
+            return (chinese ? null : element.EnglishName) ?? element.Name ?? unnamed?.Invoke(element.Type) ?? id;
         if (Flows.TryGetValue(id, out var flow))
-            return flow.Name ?? $"{Words(flow.SourceId, chinese)} → {Words(flow.TargetId, chinese)}";
+            return flow.Name ?? $"{Words(flow.SourceId, chinese, unnamed)} → {Words(flow.TargetId, chinese, unnamed)}";
         return id == ProcessId ? ProcessName ?? id : id;
     }
 
