@@ -140,3 +140,32 @@ public sealed record WorkflowElementFinding(string ElementId, string ElementType
 public sealed record WorkflowCheckView(bool Publishable, List<string> Problems, List<WorkflowElementFinding> Elements);
 
 public sealed record SavedDraftView(WorkflowVersionView Version, WorkflowCheckView Check);
+
+/// <summary>A workflow instance as the workflow service lists it; <see cref="VersionLabel"/> tells whose version it runs (N3 the network's, DEMO01-2 a dealership's).</summary>
+public sealed record InstanceSummaryView(Guid Id, string ProcessKey, int Version, string VersionLabel, string? DealershipCode, string? BusinessKey, string Status,
+    bool HasOpenIncident, IReadOnlyList<string> WaitingAt, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EndedAt);
+
+public sealed record InstanceUserTaskView(long Key, string ElementId, string? Name, string? Assignee, DateTimeOffset? DueAt, DateTimeOffset CreatedAt);
+
+public sealed record InstanceJobView(long Key, string ElementId, string TaskType, DateTimeOffset CreatedAt);
+
+public sealed record InstanceTimerView(long Key, string ElementId, DateTimeOffset DueAt);
+
+public sealed record InstanceMessageView(long Key, string ElementId, string MessageName, string CorrelationKey, DateTimeOffset OpenedAt);
+
+/// <summary>A step that failed; open while <see cref="ResolvedAt"/> is null.</summary>
+public sealed record InstanceIncidentView(long Key, string ElementId, string Kind, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ResolvedAt);
+
+public sealed record InstanceJournalEntryView(DateTimeOffset At, string ElementId, string Outcome, string? Detail);
+
+/// <summary>The elements the instance completed and the flows it took, by the ids of its own version's diagram.</summary>
+public sealed record InstancePathView(IReadOnlyList<string> CompletedElements, IReadOnlyList<string> TakenFlows);
+
+public sealed record InstanceDetailView(InstanceSummaryView Instance, IReadOnlyList<InstanceUserTaskView> UserTasks, IReadOnlyList<InstanceJobView> Jobs,
+    IReadOnlyList<InstanceTimerView> Timers, IReadOnlyList<InstanceMessageView> MessageSubscriptions, IReadOnlyList<InstanceIncidentView> Incidents,
+    IReadOnlyList<InstanceJournalEntryView> Journal, InstancePathView Path);
+
+public sealed record InstanceMigrationView(Guid Id, string? BusinessKey, bool Migrated, IReadOnlyList<string> Problems);
+
+/// <summary>What a migration did (or, as a dry run, would do) to each instance.</summary>
+public sealed record MigrationReportView(bool DryRun, string Source, string Target, int Migrated, int Refused, IReadOnlyList<InstanceMigrationView> Instances);

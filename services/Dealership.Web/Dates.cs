@@ -37,4 +37,8 @@ public static class Dates
             return $"Yesterday {time}";
         return $"{ShowroomDates.Day(local, false)}{(local.Year == today.Year ? "" : " " + local.Year)}, {time}";
     }
+
+    /// <summary>As <see cref="Format"/>; a moment of no dealership (a flow of the network's own) in UTC, and said so.</summary>
+    public static string Moment(DateTimeOffset moment, TimeZoneInfo? zone, DateTimeOffset now, CultureInfo culture) =>
+        zone is null ? Format(moment, TimeZoneInfo.Utc, now, culture) + " UTC" : Format(moment, zone, now, culture);
 }
