@@ -2,25 +2,7 @@
 // viewer (global BpmnJS, 0.4 MB, not the designer's bundle), each element and flow marked by what changed, by id.
 // The two diagrams move together (the wheel zooms, a drag pans): a version is mostly the other's layout, so the same
 // place shows the same step.
-const VIEWER = new URL('lib/bpmn-js@18.31.1/', import.meta.url);
-
-function load(tag, attributes) {
-  return new Promise((resolve, reject) => {
-    const element = Object.assign(document.createElement(tag), attributes);
-    element.onload = resolve;
-    element.onerror = () => reject(new Error('Could not load ' + (attributes.src || attributes.href)));
-    document.head.appendChild(element);
-  });
-}
-
-let loaded = null;
-function loadViewer() {
-  return loaded ??= Promise.all([
-    load('link', { rel: 'stylesheet', href: new URL('diagram-js.css', VIEWER).href }),
-    load('link', { rel: 'stylesheet', href: new URL('bpmn-js.css', VIEWER).href }),
-    load('script', { src: new URL('bpmn-viewer.production.min.js', VIEWER).href })
-  ]);
-}
+import { loadViewer } from './diagram-loader.js';
 
 const viewers = [];
 const cleanups = [];

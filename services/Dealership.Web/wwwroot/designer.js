@@ -2,17 +2,10 @@
 // narrowed to what our engine runs (DESIGN 4), the engine's activities as element templates, and the server's check
 // drawn on the diagram. Plain script, so that it changes without Node.js; the bundle holds only libraries.
 // Only this page loads the bundle (2.6 MB): every other page of the console stays as light as it was.
+import { load } from './diagram-loader.js';
+
 const BUNDLE = new URL('lib/bpmn-designer@18.31.1/', import.meta.url);
 const TEMPLATE_PREFIX = 'dealership.activity.';
-
-function load(tag, attributes) {
-  return new Promise((resolve, reject) => {
-    const element = Object.assign(document.createElement(tag), attributes);
-    element.onload = resolve;
-    element.onerror = () => reject(new Error('Could not load ' + (attributes.src || attributes.href)));
-    document.head.appendChild(element);
-  });
-}
 
 let loaded = null;
 function loadBundle() {

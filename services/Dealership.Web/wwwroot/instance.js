@@ -1,25 +1,7 @@
 // The workflow instance page's module (Components/Pages/WorkflowInstance.razor): the instance's own version drawn with the
 // vendored bpmn-js viewer (global BpmnJS, no modeler: nothing here is edited), and on it the way the instance came, where it
 // waits and what failed. Only this page loads the viewer.
-const LIB = new URL('lib/bpmn-js@18.31.1/', import.meta.url);
-
-function load(tag, attributes) {
-  return new Promise((resolve, reject) => {
-    const element = Object.assign(document.createElement(tag), attributes);
-    element.onload = resolve;
-    element.onerror = () => reject(new Error('Could not load ' + (attributes.src || attributes.href)));
-    document.head.appendChild(element);
-  });
-}
-
-let loaded = null;
-function loadViewer() {
-  return loaded ??= Promise.all([
-    load('link', { rel: 'stylesheet', href: new URL('diagram-js.css', LIB).href }),
-    load('link', { rel: 'stylesheet', href: new URL('bpmn-js.css', LIB).href }),
-    load('script', { src: new URL('bpmn-viewer.production.min.js', LIB).href })
-  ]);
-}
+import { loadViewer } from './diagram-loader.js';
 
 let viewer = null;
 
