@@ -22,14 +22,12 @@ function follow(source) {
 }
 
 /**
- * Draws both versions. Each side is { container, xml, marks: [{ id, change }] }. Answers the warnings of each import
- * and the name and type of every element of either diagram by id, so that the page can name a flow by its ends.
+ * Draws both versions. Each side is { container, xml, marks: [{ id, change }] }. Answers the warnings of each import.
  */
 export async function open(older, newer) {
   await loadViewer();
   dispose();
   const warnings = [];
-  const names = {};
   for (const side of [older, newer]) {
     const viewer = new window.BpmnJS({ container: side.container });
     viewers.push(viewer);
@@ -42,13 +40,6 @@ export async function open(older, newer) {
       continue;
     }
     const canvas = viewer.get('canvas'), registry = viewer.get('elementRegistry');
-    registry.forEach(element => {
-      const bo = element.businessObject;
-      if (!bo || !bo.$type || names[element.id] || element.type === 'label') return;
-      // The engine's spelling of the type (bpmn:EndEvent is endEvent), which the page puts in words.
-      const type = bo.$type.replace(/^bpmn:(.)/, (_, first) => first.toLowerCase());
-      names[element.id] = { name: bo.name || null, type };
-    });
     for (const mark of side.marks)
       if (registry.get(mark.id)) canvas.addMarker(mark.id, 'diff-' + mark.change);
   }
@@ -60,7 +51,7 @@ export async function open(older, newer) {
   }
   for (const viewer of viewers)
     viewer.on('canvas.viewbox.changed', () => follow(viewer));
-  return { warnings, names };
+  return warnings;
 }
 
 // The viewer draws but does not move: the wheel zooms around the pointer and a drag pans, as in the designer.
