@@ -62,6 +62,8 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
 
         await page.Locator(".outside-hours").ClickAsync();
         await page.Locator(".mud-popover-open").GetByText("分配给当前在岗的销售顾问").ClickAsync();
+        // The choice reaches the page's state after the click's round trip: save only once the field shows it.
+        await Expect(page.GetByLabel("非工作时间到达的线索")).ToHaveValueAsync("分配给当前在岗的销售顾问");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存规则" }).ClickAsync();
         await Expect(page.Locator(".routing-message")).ToHaveTextAsync("已保存，新线索将按这些规则分配。");
         await Browser.ScreenshotAsync(page, "routing-zh");

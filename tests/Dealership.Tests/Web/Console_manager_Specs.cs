@@ -151,6 +151,7 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
         await row.Locator("input[type=checkbox]").CheckAsync();
         await page.Locator(".move-to").ClickAsync();
         await page.Locator(".mud-popover-open").GetByText(other.Name).ClickAsync();
+        await Expect(page.GetByLabel("分配给", new() { Exact = true })).ToHaveValueAsync(other.Name);
         await page.GetByLabel("原因（记入线索时间线）").FillAsync("客户要求换顾问");
         await page.GetByRole(AriaRole.Button, new() { Name = "转派所选（1）" }).ClickAsync();
         await Expect(page.Locator(".team-message")).ToHaveTextAsync("已转派 1 条线索；0 条暂无可分配的顾问，留在待分配队列。");
