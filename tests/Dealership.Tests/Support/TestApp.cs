@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Dealership.Host;
 using Microsoft.AspNetCore.Builder;
@@ -38,6 +39,8 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> StartAsync(
         string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null, IEnumerable<string>? settings = null)
     {
+        if (dataDirectory is null && configure is null)
+            dataDirectory = await StartedDataDirectoryAsync(settings);
         dataDirectory ??= NewDataDirectory();
         string[] args =
         [
@@ -124,6 +127,51 @@ public sealed class TestApp : IAsyncDisposable
         }, missing => missing.Count == 0, TimeSpan.FromSeconds(60), because: "every service should learn the demo dealerships");
     }
 
+    private static readonly ConcurrentDictionary<string, int> StartsBySettings = new();
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> TemplatesBySettings = new();
+
+    /// <summary>
+    /// A new data folder holding the databases as a host with these settings leaves them once it has started:
+    /// migrated, seeded and each service knowing the demo dealerships. Migrating and seeding six databases is
+    /// most of a host's start; doing it once per set of settings and copying the files is what a restart on
+    /// the same files does, which the product supports. The first host with given settings starts from empty
+    /// files as always, so settings seen once (a test's own clock file) never pay for a template.
+    /// </summary>
+    private static async Task<string?> StartedDataDirectoryAsync(IEnumerable<string>? settings)
+    {
+        var list = settings?.ToArray() ?? [];
+        var key = string.Join('\n', list);
+        if (StartsBySettings.AddOrUpdate(key, 1, (_, n) => n + 1) == 1)
+            return null;
+        var template = await TemplatesBySettings.GetOrAdd(key, _ => new Lazy<Task<string>>(() => MakeTemplateAsync(list))).Value;
+        var directory = NewDataDirectory();
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.EnumerateFiles(template))
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+        return directory;
+    }
+
+    private static async Task<string> MakeTemplateAsync(string[] settings)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "dealership-tests", "template-" + Guid.NewGuid().ToString("N"));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(directory, recursive: true); } catch (IOException) { } };
+        await using (var app = await StartAsync(directory, null, settings))
+            await app.WaitForOutboxesToEmptyAsync();
+        return directory;
+    }
+
+    /// <summary>Until every service has sent what its start wrote to its outbox, so a copy has nothing half-sent.</summary>
+    private async Task WaitForOutboxesToEmptyAsync()
+    {
+        using var scope = Services.CreateScope();
+        foreach (var context in Services.GetServices<Dealership.Hosting.Data.MigratedContext>())
+        {
+            var db = (Dealership.Hosting.Messaging.ServiceDbContext)scope.ServiceProvider.GetRequiredService(context.ContextType);
+            await Eventually.Get(() => db.OutboxMessages.CountAsync(m => m.SentAt == null), unsent => unsent == 0,
+                TimeSpan.FromSeconds(60), because: $"{context.ContextType.Name} should send what its start wrote");
+        }
+    }
+
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "dealership-tests", Guid.NewGuid().ToString("N"));
 
     public T Scoped<T>(IServiceScope scope) where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
@@ -152,7 +200,8 @@ public sealed class TestApp : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        if (!Path.GetFileName(DataDirectory).StartsWith("template-", StringComparison.Ordinal))
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }
 
