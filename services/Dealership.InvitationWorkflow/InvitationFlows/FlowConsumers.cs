@@ -169,19 +169,38 @@ public sealed class FlowReplyConsumers(WorkflowRuntime runtime) :
     IConsumer<CustomerArrived>,
     IConsumer<AppointmentMissed>,
     IConsumer<AppointmentCancelled>,
-    IConsumer<AppointmentConfirmed>
+    IConsumer<AppointmentConfirmed>,
+    IConsumer<AppointmentRescheduled>
 {
     // A reply may come before its flow waits (a booking made by reception); kept long enough for the flow to get there.
     private static readonly TimeSpan KeepFor = TimeSpan.FromDays(14);
 
     private Task DeliverAsync(ConsumeContext context, string name, Guid leadId, Guid dealershipId, JsonObject variables) =>
-        runtime.PublishMessageAsync(name, leadId.ToString(), variables, KeepFor,
+        DeliverAsync(context, name, leadId.ToString(), dealershipId, variables);
+
+    private Task DeliverAsync(ConsumeContext context, string name, string correlationKey, Guid dealershipId, JsonObject variables) =>
+        runtime.PublishMessageAsync(name, correlationKey, variables, KeepFor,
             context.MessageId ?? throw new InvalidOperationException("The message has no MessageId."), context.CancellationToken, dealershipId);
 
     public Task Consume(ConsumeContext<AppointmentBooked> context)
     {
         var m = context.Message;
         return DeliverAsync(context, "appointment-booked", m.LeadId, m.DealershipId, new JsonObject
+        {
+            ["appointment"] = new JsonObject
+            {
+                ["id"] = m.AppointmentId.ToString(), ["startsAt"] = m.StartsAt.ToString("O"), ["purpose"] = m.Purpose,
+                ["model"] = m.Model, ["directions"] = m.Directions,
+            },
+        });
+    }
+
+    public Task Consume(ConsumeContext<AppointmentRescheduled> context)
+    {
+        var m = context.Message;
+        // Correlated by the appointment, not the lead: a move kept waiting (the flow busy with its directions SMS) must never
+        // be taken later by the wait of another visit of the same lead.
+        return DeliverAsync(context, "appointment-rescheduled", m.AppointmentId.ToString(), m.DealershipId, new JsonObject
         {
             ["appointment"] = new JsonObject
             {

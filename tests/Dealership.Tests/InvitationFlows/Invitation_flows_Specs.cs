@@ -80,9 +80,19 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
     /// Waits until the flow has set its day-before timer. The clock may move to the day before only then: the flow asks
     /// "more than a day ahead?" with the clock it reads, and a step that ran after the move would skip the confirmation.
     /// </summary>
-    private Task DayBeforeTimerSetAsync(Guid leadId) =>
-        Eventually.Get(() => FlowOfAsync(leadId), f => f!["waitingAt"]!.AsArray().Any(w => w!.GetValue<string>() == "Timer_DayBefore"),
-            because: "the flow should wait for the day before the visit");
+    private Task DayBeforeTimerSetAsync(Guid leadId) => DayBeforeTimerSetAsync(leadId, null);
+
+    /// <summary>Waits until the flow waits for the day before the visit at <paramref name="visitAt"/> (any visit when null).</summary>
+    private async Task DayBeforeTimerSetAsync(Guid leadId, DateTimeOffset? visitAt)
+    {
+        var flow = await FlowOfAsync(leadId);
+        await Eventually.Get(() => Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{flow["id"]}")!,
+            f => f!["timers"]!.AsArray().Any(t => t!["elementId"]!.GetValue<string>() == "Timer_DayBefore"
+                && (visitAt is null || t["dueAt"]!.GetValue<DateTimeOffset>() == visitAt.Value.AddDays(-1))),
+            because: $"the flow should wait for the day before the visit{(visitAt is null ? "" : " at " + visitAt.Value.ToString("O"))}");
+    }
+
+    private async Task<List<SmsView>> SmsListAsync(Guid leadId) => (await Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}"))!;
 
     private async Task<BookingView> BookingAsync(Guid leadId) =>
         (await Eventually.Get(() => Client.GetFromJsonAsync<List<BookingView>>($"/api/appointments?leadId={leadId}")!,
@@ -208,6 +218,58 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         await LeadAsync(leadId, l => l.Stage == "won", "the arrival should close the lead as won");
         var sms = await Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}");
         Assert.DoesNotContain(sms!, s => s.Template == "confirmation-request");
+    }
+
+    [Fact]
+    public async Task Should_ask_for_confirmation_the_day_before_the_new_time_whenever_the_visit_moves()
+    {
+        var thursdayTen = Showroom.Local(2030, 1, 17, 10);
+        var fridayThree = Showroom.Local(2030, 1, 18, 15);
+        var mondayEleven = Showroom.Local(2030, 1, 21, 11);
+        var leadId = await NewLeadAsync();
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "accepted", visitAt = thursdayTen });
+        var booking = await BookingAsync(leadId);
+        await DayBeforeTimerSetAsync(leadId, thursdayTen);
+
+        // Moved before the day before: the flow waits for the day before the new time instead.
+        (await Client.PostAsJsonAsync($"/api/appointments/{booking.Id}/reschedule", new { startsAt = fridayThree })).EnsureSuccessStatusCode();
+        await DayBeforeTimerSetAsync(leadId, fridayThree);
+        _clock.SetUtcNow(thursdayTen.AddDays(-1).AddMinutes(5));
+        await TimersPolledAsync();
+        Assert.DoesNotContain(await SmsListAsync(leadId), m => m.Template == "confirmation-request");
+
+        _clock.SetUtcNow(fridayThree.AddDays(-1).AddMinutes(5));
+        await SmsAsync(leadId, "confirmation-request");
+
+        // Moved again after the confirmation (the customer asked for another time): confirmed again the day before that time.
+        (await Client.PostAsJsonAsync($"/api/appointments/{booking.Id}/reschedule", new { startsAt = mondayEleven })).EnsureSuccessStatusCode();
+        await DayBeforeTimerSetAsync(leadId, mondayEleven);
+        _clock.SetUtcNow(mondayEleven.AddDays(-1).AddMinutes(5));
+        await SmsAsync(leadId, "confirmation-request", atLeast: 2);
+        var flow = await Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{(await FlowOfAsync(leadId))["id"]}");
+        Assert.Equal(mondayEleven, flow!["variables"]!["appointment"]!["startsAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task Should_ask_no_confirmation_of_a_visit_cancelled_before_the_day_before_and_ask_the_consultant_to_call()
+    {
+        var thursdayTen = Showroom.Local(2030, 1, 17, 10);
+        var leadId = await NewLeadAsync();
+        await CompleteAsync(await OpenTaskAsync(leadId, "first-contact"), new { contact = "reached", answer = "accepted", visitAt = thursdayTen });
+        var booking = await BookingAsync(leadId);
+        await DayBeforeTimerSetAsync(leadId, thursdayTen);
+
+        (await Client.PostAsJsonAsync($"/api/appointments/{booking.Id}/cancel", new { reason = "客户临时出差" })).EnsureSuccessStatusCode();
+        var call = await OpenTaskAsync(leadId, "missed-visit");
+        Assert.Contains("cancelled", call.Guidance.Why);
+
+        // The day before the visit that no longer holds passes without asking the customer anything.
+        _clock.SetUtcNow(thursdayTen.AddDays(-1).AddMinutes(5));
+        await TimersPolledAsync();
+        var flow = await Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{(await FlowOfAsync(leadId))["id"]}");
+        Assert.DoesNotContain(flow!["timers"]!.AsArray(), t => t!["elementId"]!.GetValue<string>() == "Timer_DayBefore");
+        Assert.DoesNotContain(flow["journal"]!.AsArray(), j => j!["elementId"]!.GetValue<string>() == "Task_ConfirmSms");
+        Assert.DoesNotContain(await SmsListAsync(leadId), m => m.Template == "confirmation-request");
     }
 
     [Fact]
