@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Claims;
 using Dealership.Hosting;
 using Dealership.Hosting.Api;
+using Dealership.Hosting.Security;
 using Dealership.InvitationWorkflow.Engine;
 using Dealership.Workflows.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -35,7 +36,9 @@ public static class SimulationEndpoints
             .WithRequestExample(new SimulationRequest("DEMO01-2", "DEMO01", new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)),
                 new DateTimeOffset(2030, 2, 1, 0, 0, 0, TimeSpan.FromHours(8)), 7), "Last January's leads of DEMO01 through its draft.")
             .ProducesValidationProblem(StatusCodes.Status400BadRequest)
-            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            // Nothing changes, so nothing is audited: an audit entry would be the one row and message a simulation wrote.
+            .ChangesNothing();
     }
 
     private static async Task<Results<Ok<SimulationReport>, ValidationProblem, ProblemHttpResult>> SimulateAsync(
