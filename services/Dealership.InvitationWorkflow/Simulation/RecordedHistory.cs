@@ -20,8 +20,12 @@ public sealed record RecordedAnswer(
     WaitKind Kind, string ElementId, string KindKey, string? FallbackKey, int Attempt, DateTimeOffset OpenedAt, TimeSpan? Delay,
     JsonObject? Variables, string? MessageName, string? EventElementId);
 
-/// <summary>A lead's recorded flow: when it started, with which variables, and every answer it got.</summary>
-public sealed record RecordedLead(string LeadId, Guid InstanceId, DateTimeOffset StartedAt, JsonObject Variables, IReadOnlyList<RecordedAnswer> Answers);
+/// <summary>
+/// A lead's recorded flow: when it started, with which variables, and every answer it got; <see cref="CancelledAt"/> when it was ended from
+/// outside the flow (the lead closed by hand, the customer opted out of calls).
+/// </summary>
+public sealed record RecordedLead(string LeadId, Guid InstanceId, DateTimeOffset StartedAt, JsonObject Variables, IReadOnlyList<RecordedAnswer> Answers,
+    DateTimeOffset? CancelledAt = null);
 
 /// <summary>
 /// The history a simulation replays, read from what the service itself keeps of its flows: the instances of a workflow that a dealership
@@ -110,6 +114,7 @@ public sealed class RecordedHistory
         var open = new Dictionary<(WaitKind, long), OpenWait>();
         var answers = new List<RecordedAnswer>();
         JsonObject? variables = null;
+        DateTimeOffset? cancelledAt = null;
 
         void Close((WaitKind Kind, long Key) id, DateTimeOffset? at, JsonObject? answered, string? message = null, string? eventElement = null)
         {
@@ -130,7 +135,11 @@ public sealed class RecordedHistory
         {
             var e = journal[i];
             if (e.ElementInstanceKey is not { } key)
+            {
+                if (e.Outcome == "cancelled")
+                    cancelledAt ??= e.At;
                 continue;
+            }
             switch (e.Outcome)
             {
                 case "activated":
@@ -174,7 +183,7 @@ public sealed class RecordedHistory
             .SelectMany(g => g.Select((a, n) => a with { Attempt = n }))
             .OrderBy(a => a.OpenedAt)
             .ToList();
-        return new RecordedLead(leadId, instanceId, startedAt, variables ?? [], numbered);
+        return new RecordedLead(leadId, instanceId, startedAt, variables ?? [], numbered, cancelledAt);
     }
 
     // The engine writes "name / correlation key".

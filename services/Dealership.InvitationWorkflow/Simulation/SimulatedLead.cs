@@ -89,6 +89,15 @@ public sealed class SimulatedLead
             // A timer due at the moment an answer comes fires first, as the timer poller would have run by then.
             var timerFirst = timer is not null && (plan is null || timer.DueAt <= plan.At);
             var at = timerFirst ? timer!.DueAt : plan?.At;
+            // Ended from outside the flow (closed by hand, an opt-out) at the same point of the lead's life as recorded.
+            if (_lead.CancelledAt is { } cancelled && (at is null || cancelled < at) && cancelled <= _until)
+            {
+                if (cancelled > _clock.Now)
+                    _clock.Now = cancelled;
+                await engine.CancelAsync(_process, instance, "ended from outside the flow, as recorded", cancellationToken);
+                Observe(instance);
+                break;
+            }
             if (at is null || at > _until)
                 break;
             if (at > _clock.Now)
