@@ -14,7 +14,8 @@ public sealed record VersionFigures(
 
 /// <summary>
 /// The first-contact promise: kept (the step done before its deadline timer fired), missed (it fired, or the step was done after its due
-/// time where the step has no timer), pending (neither by the end of the history); <c>missedLeads</c> names the leads that missed it.
+/// time where the step has no timer), pending (neither by the end of the history); <c>missedLeads</c> names the leads that missed it. A
+/// lead ended from outside before its first contact counts in none.
 /// </summary>
 public sealed record FirstContactFigures(int Kept, int Missed, int Pending, IReadOnlyList<string> MissedLeads);
 
@@ -25,8 +26,11 @@ public sealed record ConsultantTaskFigures(string Consultant, int Total, DateOnl
 
 public sealed record AnswerFigures(int Replayed, int Drawn, int WithoutRecord);
 
-/// <summary>Where the simulated instances stood at the end: completed, still waiting, or stopped at an incident.</summary>
-public sealed record InstanceFigures(int Completed, int Active, int WithIncident);
+/// <summary>
+/// Where the simulated instances stood at the end: completed, still waiting, ended from outside at the recorded moment (the lead closed
+/// by hand, an opt-out), or stopped at an incident.
+/// </summary>
+public sealed record InstanceFigures(int Completed, int Active, int Cancelled, int WithIncident);
 
 /// <summary>A lead the two versions take different ways: each path as the element ids completed, in order, to draw on the diagrams.</summary>
 public sealed record DifferingLead(string LeadId, IReadOnlyList<string> SimulatedPath, IReadOnlyList<string> PublishedPath);
@@ -86,7 +90,7 @@ public static class FlowSimulation
             leads.Sum(l => l.SupervisorAlerts),
             new AnswerFigures(leads.Sum(l => l.Replayed), leads.Sum(l => l.Drawn), leads.Sum(l => l.WithoutRecord)),
             new InstanceFigures(leads.Count(l => l.Status == InstanceStatus.Completed), leads.Count(l => l.Status == InstanceStatus.Active),
-                leads.Count(l => l.HasIncident)));
+                leads.Count(l => l.Status == InstanceStatus.Cancelled), leads.Count(l => l.HasIncident)));
     }
 
     public static IReadOnlyList<DifferingLead> Differences(IReadOnlyList<SimulatedLead> simulated, IReadOnlyList<SimulatedLead> published) =>

@@ -30,6 +30,7 @@ public sealed class SimulatedLead
     private DateTimeOffset? _firstContactDue;
     private DateTimeOffset? _firstContactClosed;
     private bool _firstContactTimerFired;
+    private bool _firstContactWithdrawn;
 
     private SimulatedLead(RecordedLead lead, RecordedHistory history, ProcessModel process, int seed, DateTimeOffset until)
     {
@@ -94,6 +95,8 @@ public sealed class SimulatedLead
             {
                 if (cancelled > _clock.Now)
                     _clock.Now = cancelled;
+                // A first contact withdrawn with the lead was neither kept nor missed: nobody was to call any more.
+                _firstContactWithdrawn = _firstContactKey is not null && _firstContactClosed is null;
                 await engine.CancelAsync(_process, instance, "ended from outside the flow, as recorded", cancellationToken);
                 Observe(instance);
                 break;
@@ -111,7 +114,7 @@ public sealed class SimulatedLead
 
         Status = instance.Status;
         HasIncident = instance.HasOpenIncident;
-        Promise = _firstContactKey is null ? PromiseResult.None
+        Promise = _firstContactKey is null || _firstContactWithdrawn ? PromiseResult.None
             : _firstContactTimerFired ? PromiseResult.Missed
             : HasDeadlineTimer() ? (_firstContactClosed is null ? PromiseResult.Pending : PromiseResult.Kept)
             : _firstContactClosed is { } closed ? (closed <= _firstContactDue ? PromiseResult.Kept : PromiseResult.Missed)
