@@ -77,7 +77,16 @@ public static class SimulationEndpoints
             return refusal!;
         var (definition, problem) = await db.FindAsync(user, processKey, owner, body.Version, "version", cancellationToken);
         if (definition is null)
-            return problem!;
+        {
+            // A version that does not exist is the caller's mistake, said in the caller's language; a refusal (403) stays as every endpoint gives it.
+            return problem!.StatusCode == StatusCodes.Status404NotFound
+                ? TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status404NotFound, Title = "No such workflow version",
+                    Detail = SimulationTexts.Say(chinese, "NoSuchVersion", body.Version, processKey),
+                })
+                : problem;
+        }
         if (WorkflowDefinitionEndpoints.Refusal(WorkflowDefinitionEndpoints.InCallersLanguage(request, () => WorkflowDefinitionEndpoints.Check(definition.Xml, activities)),
                 SimulationTexts.Say(chinese, "NotRunnable")) is { } notRunnable)
             return notRunnable;

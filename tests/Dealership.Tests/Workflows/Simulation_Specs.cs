@@ -336,5 +336,9 @@ public sealed class When_someone_else_asks_for_a_simulation : IAsyncLifetime
         var errors = (await chinese.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!;
         Assert.Contains("不是一个版本", errors["version"]![0]!.GetValue<string>());
         Assert.Contains("最多回放 92 天", errors["to"]![0]!.GetValue<string>());
+
+        var missing = await ops.PostAsJsonAsync("/api/workflows/active-invitation/simulations", new { version = "DEMO01-9", dealershipCode = "DEMO01", from = now.AddDays(-30), to = now });
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("没有您可以查看的版本“DEMO01-9”", (await missing.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
     }
 }
