@@ -114,7 +114,8 @@ public sealed class SimulatedLead
 
         Status = instance.Status;
         HasIncident = instance.HasOpenIncident;
-        Promise = _firstContactKey is null || _firstContactWithdrawn ? PromiseResult.None
+        // A first step with neither a deadline timer nor a due date promises nothing.
+        Promise = _firstContactKey is null || _firstContactWithdrawn || (!HasDeadlineTimer() && _firstContactDue is null) ? PromiseResult.None
             : _firstContactTimerFired ? PromiseResult.Missed
             : HasDeadlineTimer() ? (_firstContactClosed is null ? PromiseResult.Pending : PromiseResult.Kept)
             : _firstContactClosed is { } closed ? (closed <= _firstContactDue ? PromiseResult.Kept : PromiseResult.Missed)
