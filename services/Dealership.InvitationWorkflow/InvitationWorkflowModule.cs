@@ -4,6 +4,7 @@ using Dealership.Hosting.Data;
 using Dealership.Hosting.Polling;
 using Dealership.InvitationWorkflow.InvitationFlows;
 using Dealership.InvitationWorkflow.Engine;
+using Dealership.InvitationWorkflow.Simulation;
 using Dealership.Workflows.Runtime;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -48,6 +49,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
         endpoints.MapTaskEndpoints();
         endpoints.MapWorkflowDefinitionEndpoints();
         endpoints.MapWorkflowInstanceEndpoints();
+        endpoints.MapSimulationEndpoints();
     }
 
     public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)

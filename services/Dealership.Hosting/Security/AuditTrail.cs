@@ -12,6 +12,9 @@ namespace Dealership.Hosting.Security;
 /// <summary>Endpoint metadata: the handler writes its own, richer audit entry.</summary>
 public sealed record AuditedByHandler;
 
+/// <summary>Endpoint metadata: a POST that only computes an answer (a simulation) and changes nothing, so there is no change to audit.</summary>
+public sealed record ChangesNothing;
+
 /// <summary>
 /// Every change a person or a client makes through any service's API is audited here, in one place:
 /// after a successful POST, PUT, PATCH or DELETE the service publishes <see cref="ActionAudited"/>,
@@ -26,7 +29,7 @@ public sealed class AuditTrail(RequestDelegate next, ILogger<AuditTrail> logger)
             || http.Response.StatusCode >= 400 || http.User.Identity?.IsAuthenticated != true)
             return;
         var endpoint = http.GetEndpoint();
-        if (endpoint is null || endpoint.Metadata.GetMetadata<AuditedByHandler>() is not null)
+        if (endpoint is null || endpoint.Metadata.GetMetadata<AuditedByHandler>() is not null || endpoint.Metadata.GetMetadata<ChangesNothing>() is not null)
             return;
         var user = http.User;
         var dealerships = user.DealershipIds();
@@ -59,4 +62,7 @@ public static class AuditTrailExtensions
 {
     public static TBuilder AuditedByHandler<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AuditedByHandler());
+
+    public static TBuilder ChangesNothing<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ChangesNothing());
 }

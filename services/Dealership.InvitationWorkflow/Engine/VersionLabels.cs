@@ -51,7 +51,7 @@ public static class VersionLabels
         return version is null ? (null, TypedResults.Problem(Problems.NotFound("workflow version", $"{processKey} {text}").Value)) : (version, null);
     }
 
-    private static bool TryRead(string? text, out string? code, out bool network, out int number)
+    internal static bool TryRead(string? text, out string? code, out bool network, out int number)
     {
         code = null;
         network = false;

@@ -36,12 +36,19 @@ public static class WorkflowDefinitionEndpoints
     public record CheckResult(bool Publishable, IReadOnlyList<string> Problems, IReadOnlyList<ElementFinding> Elements);
     public record SavedDraft(VersionView Version, CheckResult Check);
 
-    public static void MapWorkflowDefinitionEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        var group = endpoints.MapGroup("/api/workflows").WithTags("Workflow definitions").RequireAuthorization()
+    /// <summary>
+    /// <c>/api/workflows</c> with who may call it: operations staff and retail managers, and keys with the workflows scope. Everything under it
+    /// (the designer's endpoints, the simulations) is mapped on a group from here, so that one rule says who may work on flows.
+    /// </summary>
+    public static RouteGroupBuilder MapWorkflowsGroup(this IEndpointRouteBuilder endpoints, string tag) =>
+        endpoints.MapGroup("/api/workflows").WithTags(tag).RequireAuthorization()
             .AllowClients(ClientScopes.ManageWorkflows).RequireStaff(StaffRoles.Operations, StaffRoles.RetailManager)
             // The dealership a request names may be refused (403) or unknown (404), answered by DealershipAccess.OwnerAsync.
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+
+    public static void MapWorkflowDefinitionEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapWorkflowsGroup("Workflow definitions");
 
         group.MapGet("/", ListAsync)
             .WithSummary("Workflows of a dealership (dealershipCode) and of the whole network");
@@ -203,7 +210,7 @@ public static class WorkflowDefinitionEndpoints
     /// check, so that the rest of the request, and the release's check of its own flows, keep theirs. A caller who does
     /// not ask for Chinese reads English even where the server's own culture is Chinese.
     /// </summary>
-    private static T InCallersLanguage<T>(HttpRequest request, Func<T> readOrCheck)
+    internal static T InCallersLanguage<T>(HttpRequest request, Func<T> readOrCheck)
     {
         var previous = CultureInfo.CurrentUICulture;
         CultureInfo.CurrentUICulture = request.PrefersChinese() ? Chinese : CultureInfo.InvariantCulture;
@@ -338,7 +345,7 @@ public static class WorkflowDefinitionEndpoints
         return TypedResults.Ok(View(restored, owner));
     }
 
-    private static ProblemHttpResult? Refusal(CheckResult check, string title)
+    internal static ProblemHttpResult? Refusal(CheckResult check, string title)
     {
         if (check.Publishable)
             return null;
