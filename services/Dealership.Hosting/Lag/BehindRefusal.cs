@@ -24,8 +24,7 @@ public static class BehindRefusal
         {
             var http = context.HttpContext;
             var options = http.RequestServices.GetRequiredService<IOptions<LagOptions>>().Value;
-            var worst = http.RequestServices.GetRequiredService<LagMonitor>().Worst();
-            if (worst.Worst <= options.RefuseLeadsAfter)
+            if (!http.RequestServices.GetRequiredService<LagMonitor>().RefusesLeads(out var worst))
                 return await next(context);
 
             var retryAfter = Math.Max(1, (int)Math.Ceiling(options.RetryAfter.TotalSeconds));

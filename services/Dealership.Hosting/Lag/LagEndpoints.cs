@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Dealership.Hosting.Lag;
 
-/// <summary>One service's lag as operations staff read it: seconds, and its state (<c>normal</c>, <c>behind</c>, <c>stuck</c>).</summary>
-public sealed record LagView(string Service, double? OutboxAgeSeconds, double ConsumeLagSeconds, LagState State);
+/// <summary>
+/// One service's lag as operations staff read it: seconds, and its state (<c>normal</c>, <c>behind</c>, <c>stuck</c>);
+/// <c>refusesLeads</c>: the process that answers would refuse new leads now (it matters where lead intake runs).
+/// </summary>
+public sealed record LagView(string Service, double? OutboxAgeSeconds, double ConsumeLagSeconds, LagState State, bool RefusesLeads);
 
 public static class LagEndpoints
 {
@@ -21,7 +24,7 @@ public static class LagEndpoints
             endpoints.MapGet($"/api/lag/{service}", (LagMonitor monitor) =>
                 {
                     var lag = monitor.Of(service)!;
-                    return TypedResults.Ok(new LagView(lag.Service, lag.OutboxAge?.TotalSeconds, lag.ConsumeLag.TotalSeconds, lag.State));
+                    return TypedResults.Ok(new LagView(lag.Service, lag.OutboxAge?.TotalSeconds, lag.ConsumeLag.TotalSeconds, lag.State, monitor.RefusesLeads(out _)));
                 })
                 .WithTags("Operations")
                 .WithSummary($"How far behind {service} is: the age of its oldest unsent outbox message and how long its recent messages waited for their consume")

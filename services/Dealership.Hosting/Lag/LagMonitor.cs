@@ -81,6 +81,13 @@ public sealed class LagMonitor
         return _services.Select(s => Read(s.Key, s.Value, now)).MaxBy(l => l.Worst)!;
     }
 
+    /// <summary>True while some service of this process is further behind than <see cref="LagOptions.RefuseLeadsAfter"/>: lead intake takes no new leads.</summary>
+    public bool RefusesLeads(out ServiceLag worst)
+    {
+        worst = Worst();
+        return worst.Worst > _options.Value.RefuseLeadsAfter;
+    }
+
     /// <summary>The state of a service whose outbox and consumers are this far behind.</summary>
     public LagState StateOf(TimeSpan? outboxAge, TimeSpan consumeLag) =>
         outboxAge > _outbox.Value.StuckAfter ? LagState.Stuck

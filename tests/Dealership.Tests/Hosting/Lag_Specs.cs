@@ -124,6 +124,7 @@ public class Lag_Specs
         Assert.Equal("lead-intake", lag.GetProperty("service").GetString());
         Assert.Equal("normal", lag.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Number, lag.GetProperty("outboxAgeSeconds").ValueKind);
+        Assert.False(lag.GetProperty("refusesLeads").GetBoolean());
         Assert.Equal(JsonValueKind.Null, (await ops.GetFromJsonAsync<JsonElement>("/api/lag/web")).GetProperty("outboxAgeSeconds").ValueKind);
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/lag/assignment")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await consultant.GetAsync("/api/lag/lead-intake")).StatusCode);
