@@ -98,7 +98,7 @@ public static class DealershipHost
 
             bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
-                // First, outside the retry filter: how long each message waited, measured once per delivery.
+                // How long each message waited between its sending and its consume (first attempts only, see the filter).
                 endpoint.UseFilter(new ConsumeLagFilter(context.GetRequiredService<LagMonitor>(), ConsumeLagFilter.ServiceOf(name, modules)));
                 // Immediate retries with back-off; what still fails goes to the queue's _error queue with the exception.
                 endpoint.UseMessageRetry(r => r.Exponential(messaging.RetryLimit, messaging.RetryMinInterval, messaging.RetryMaxInterval, messaging.RetryMinInterval));

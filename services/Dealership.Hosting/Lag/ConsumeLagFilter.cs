@@ -5,7 +5,8 @@ namespace Dealership.Hosting.Lag;
 /// <summary>
 /// Notes, for every message a service's endpoint receives, how long it waited between its sending (<c>SentTime</c>,
 /// stamped by the sender's bus) and the start of its consume: the part of the lag a consumer can see for itself.
-/// Put in front of every endpoint once, by the host, before the retry filter, so a retried message counts once.
+/// Put on every endpoint once, by the host. MassTransit places it inside each message type's retry filter, so a
+/// retry runs it again: only the first attempt counts, the retries' pauses being no wait in a queue.
 /// </summary>
 /// <remarks>
 /// A message without a <c>SentTime</c> (plain JSON from outside) is not measured. Across machines the two clocks may
@@ -15,7 +16,7 @@ public sealed class ConsumeLagFilter(LagMonitor monitor, string service) : IFilt
 {
     public Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
-        if (context.SentTime is { } sent)
+        if (context.SentTime is { } sent && context.GetRetryAttempt() == 0)
             monitor.RecordConsumeStart(service, DateTime.UtcNow - DateTime.SpecifyKind(sent, DateTimeKind.Utc));
         return next.Send(context);
     }
