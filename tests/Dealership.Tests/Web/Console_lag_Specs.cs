@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using Dealership.Contracts;
 using Dealership.Hosting.Messaging;
 using Dealership.LeadIntake;
@@ -28,6 +31,8 @@ public sealed class Console_lag_Specs(Browser browser) : IClassFixture<Browser>,
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!);
         await page.GotoAsync(path);
         await Browser.SignInAsync(page, person);
+        // The circuit renders: before it, a file chosen or a link clicked may be lost in the switch from the prerendered page.
+        await Expect(page.Locator(".mud-layout.interactive")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         return page;
     }
 
@@ -72,6 +77,29 @@ public sealed class Console_lag_Specs(Browser browser) : IClassFixture<Browser>,
         await Expect(consultant.Locator(".denied")).ToHaveTextAsync("此页面不属于您的岗位权限。");
         await Expect(consultant.Locator(".main-nav")).ToContainTextAsync("我的一天");
         await Expect(consultant.Locator(".main-nav")).Not.ToContainTextAsync("消息延迟");
+    }
+
+    [Fact]
+    public async Task Should_tell_operations_importing_a_file_while_intake_refuses_that_nothing_was_stored_and_when_to_try_again()
+    {
+        await StickLeadIntakesOutboxAsync();
+        await Eventually.Get(async () => (await _app.Client.GetFromJsonAsync<JsonElement>("/api/lag/lead-intake")).GetProperty("refusesLeads").GetBoolean(),
+            refuses => refuses, because: "intake should refuse new leads while its outbox is ten minutes behind");
+
+        var page = await SignInAsync("ops", "/imports");
+        await Expect(page.Locator("input.csv-file")).ToBeEnabledAsync();
+        await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "车展.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"姓名,手机号码,活动\n张三丰,{TestApp.UniquePhone()},2026广州车展\n"),
+        });
+        // The preview stores nothing and is not refused; the import is, in the reader's words, instead of "service down".
+        var preview = page.Locator(".import-preview");
+        await Expect(preview.Locator(".preview-rows-count")).ToHaveTextAsync("共 1 行线索");
+        await preview.GetByRole(AriaRole.Button, new() { Name = "导入", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".import-problem")).ToContainTextAsync("本次提交未保存，请在 60 秒后重新提交");
+        await Expect(page.Locator(".service-error")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".import-percent")).ToHaveTextAsync("未导入");
+        await Browser.ScreenshotAsync(page, "import-refused-behind-zh");
     }
 
     /// <summary>A LeadAccepted written ten minutes ago and claimed by a dispatcher whose publish never came back.</summary>
