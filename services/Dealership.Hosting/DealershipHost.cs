@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Dealership.Hosting.Api;
 using Dealership.Hosting.Data;
+using Dealership.Hosting.Lag;
 using Dealership.Hosting.Messaging;
+using Dealership.Hosting.Polling;
 using Dealership.Hosting.Security;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -73,6 +75,9 @@ public static class DealershipHost
         builder.AddRequestBodyLimits();
 
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
+        services.AddOptions<LagOptions>().Bind(configuration.GetSection("Lag"));
+        services.AddSingleton<LagMonitor>();
+        services.AddPollingWorker<LagSampler>();
         services.AddOptions<RetentionOptions>().Bind(configuration.GetSection("Retention"));
         services.AddSingleton<RetentionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
@@ -91,8 +96,10 @@ public static class DealershipHost
             foreach (var module in modules)
                 module.AddConsumers(bus);
 
-            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
+                // How long each message waited between its sending and its consume (first attempts only, see the filter).
+                endpoint.UseFilter(new ConsumeLagFilter(context.GetRequiredService<LagMonitor>(), ConsumeLagFilter.ServiceOf(name, modules)));
                 // Immediate retries with back-off; what still fails goes to the queue's _error queue with the exception.
                 endpoint.UseMessageRetry(r => r.Exponential(messaging.RetryLimit, messaging.RetryMinInterval, messaging.RetryMaxInterval, messaging.RetryMinInterval));
                 endpoint.UseConsumeFilter(typeof(LeadLogScopeFilter<>), context);
@@ -144,6 +151,7 @@ public static class DealershipHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes([ApiDocument.Bearer, ApiDocument.ApiKey])).AllowAnonymous();
+        app.MapLagEndpoints(modules);
 
         foreach (var module in modules)
             module.MapEndpoints(app);
@@ -164,7 +172,8 @@ public static class DealershipHost
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddMeter("MassTransit"));
+                .AddMeter("MassTransit")
+                .AddMeter(LagMonitor.MeterName));
         builder.Logging.AddOpenTelemetry(o => o.IncludeScopes = true);
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             otel.UseOtlpExporter();

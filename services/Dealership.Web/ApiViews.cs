@@ -169,3 +169,6 @@ public sealed record InstanceMigrationView(Guid Id, string? BusinessKey, bool Mi
 
 /// <summary>What a migration did (or, as a dry run, would do) to each instance.</summary>
 public sealed record MigrationReportView(bool DryRun, string Source, string Target, int Migrated, int Refused, IReadOnlyList<InstanceMigrationView> Instances);
+
+/// <summary>One service's lag (<c>GET /api/lag/&lt;service&gt;</c>): its oldest unsent outbox message's age (none: it has no outbox) and how long its recent messages waited; state normal, behind or stuck; whether lead intake's process refuses new leads now.</summary>
+public sealed record LagView(string Service, double? OutboxAgeSeconds, double ConsumeLagSeconds, string State, bool RefusesLeads);

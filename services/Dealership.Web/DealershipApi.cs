@@ -194,8 +194,17 @@ public sealed class DealershipApi(IHttpClientFactory clients, AuthenticationStat
             throw new OperationCanceledException("The session has ended.");
         }
         // A refusal of a change (400, 404, 409) is an answer for the person; anything else is a fault.
-        if (response.StatusCode != HttpStatusCode.NotFound && !(refusalIsAnswer && (int)response.StatusCode is >= 400 and < 500))
+        if (response.StatusCode != HttpStatusCode.NotFound && !(refusalIsAnswer && IsRefusal(response)))
             response.EnsureSuccessStatusCode();
         return response;
     }
+
+    /// <summary>
+    /// A 4xx, or a 503 that says when to come back (lead intake while the system is behind, ADR 0517): its ProblemDetails
+    /// tells the person what to do. A bare 503 (a gateway with no service behind it) stays a fault.
+    /// </summary>
+    private static bool IsRefusal(HttpResponseMessage response) =>
+        (int)response.StatusCode is >= 400 and < 500
+        || (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null
+            && response.Content.Headers.ContentType?.MediaType == "application/problem+json");
 }

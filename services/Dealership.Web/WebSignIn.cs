@@ -39,6 +39,8 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     public static readonly string[] PeopleManagers = [StaffRoles.RetailManager, StaffRoles.Admin];
     /// <summary>The workflow designer: operations, retail managers and admins, whom the workflow API lets change flows.</summary>
     public const string DesignerPolicy = "web-designer";
+    /// <summary>Operations staff and admins: how far behind each service is.</summary>
+    public const string OperationsPolicy = "web-operations";
     /// <summary>Admins only: the dealerships and the integration keys.</summary>
     public const string AdminPolicy = "web-admin";
     public const string DeniedPath = "/denied";

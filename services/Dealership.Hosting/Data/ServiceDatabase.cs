@@ -1,3 +1,4 @@
+using Dealership.Hosting.Lag;
 using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Polling;
 using Microsoft.AspNetCore.Builder;
@@ -53,6 +54,7 @@ public static class ServiceDatabase
         }
 
         services.AddSingleton(new MigratedContext(typeof(TContext)));
+        services.AddSingleton(new ServiceOutbox(serviceName, typeof(TContext)));
         services.AddPollingWorker<OutboxDispatcher<TContext>>();
         services.AddHealthChecks()
             .AddDbContextCheck<TContext>($"{serviceName}-database", tags: [HealthTags.Ready])

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Security.Claims;
 using Dealership.Hosting.Api;
+using Dealership.Hosting.Lag;
 using Dealership.Hosting.Security;
 using System.Xml;
 using Microsoft.AspNetCore.Builder;
@@ -17,6 +18,7 @@ public static class AdfEndpoints
         endpoints.MapGroup("/api/leads").WithTags("Intake").RequireAuthorization()
             .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake).WithRequestBodyLimit(RequestBodyLimits.Batch)
             .MapPost("/adf", SubmitAsync)
+            .RefuseWhenBehind()
             .WithSummary("Submit an ADF 1.0 XML document with one or more prospects; each is answered in its row")
             .Accepts<string>("application/xml", "text/xml")
             .WithRequestExample(Example, "An ADF 1.0 document. A prospect's dealership is the one this client's vendor map names for its <vendor>'s id or name, "

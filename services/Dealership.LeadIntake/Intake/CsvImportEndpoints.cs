@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Security.Claims;
 using Dealership.Hosting;
 using Dealership.Hosting.Api;
+using Dealership.Hosting.Lag;
 using Dealership.Hosting.Security;
 using Dealership.LeadIntake.Leads;
 using MassTransit;
@@ -54,6 +55,7 @@ public static class CsvImportEndpoints
         var group = endpoints.MapGroup("/api/leads/imports").WithTags("Intake").RequireAuthorization()
             .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake).WithRequestBodyLimit(RequestBodyLimits.Import);
         group.MapPost("/", ImportAsync)
+            .RefuseWhenBehind()
             .WithSummary("Import a CSV file of leads (body: the file; UTF-8 or GB18030); answers with the import's report")
             .WithDescription("The file is received whole and its encoding decided from every byte before a row is imported: a file that is not UTF-8 " +
                 "or GB18030 text (one damaged byte in a UTF-8 file, say) is refused whole, with the line, and nothing of it is kept. " +

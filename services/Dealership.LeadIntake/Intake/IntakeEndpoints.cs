@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Dealership.Hosting;
 using Dealership.Hosting.Api;
+using Dealership.Hosting.Lag;
 using Dealership.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,7 @@ public static class IntakeEndpoints
             .AllowClients(ClientScopes.SubmitLeads).RequireRateLimiting(RateLimits.Intake);
         leads.MapPost("/", SubmitJsonAsync)
             .WithRequestBodyLimit(RequestBodyLimits.Batch)
+            .RefuseWhenBehind()
             .WithSummary("Submit one lead (a JSON object) or a batch (a JSON array of up to 500)")
             // The body is read by hand (see SubmitJsonAsync), so its shape is declared here.
             .Accepts<SubmitLeadRequest>("application/json")
