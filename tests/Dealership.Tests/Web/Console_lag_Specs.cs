@@ -87,6 +87,8 @@ public sealed class Console_lag_Specs(Browser browser) : IClassFixture<Browser>,
             refuses => refuses, because: "intake should refuse new leads while its outbox is ten minutes behind");
 
         var page = await SignInAsync("ops", "/imports");
+        // A file chosen on the prerendered page reaches no one: wait for the page to be live.
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         await Expect(page.Locator("input.csv-file")).ToBeEnabledAsync();
         await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload
         {

@@ -174,7 +174,7 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
         await AtAsync(Monday.AddHours(1));
         await CompleteAsync(first["accepts"], new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 16, 10) });
         await CompleteAsync(first["wrong-number"], new { contact = "wrong-number" });
-        await WaitingAtAsync("accepts", "Timer_DayBefore");
+        await WaitingAtAsync("accepts", "Gw_WaitDayBefore");
         await EndedAsync("wrong-number");
 
         // The customer rang to say he bought elsewhere: a manager closes the lead before anyone called.
@@ -206,7 +206,7 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
 
         await AtAsync(Monday.AddHours(20));
         await CompleteAsync(first["accepts-next-day"], new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 17, 10) });
-        await WaitingAtAsync("accepts-next-day", "Timer_DayBefore");
+        await WaitingAtAsync("accepts-next-day", "Gw_WaitDayBefore");
 
         // Tuesday 09:00: the 24 hours of "late" are over; the supervisor is told and the lead moves.
         await AtAsync(Monday.AddHours(24));
@@ -217,12 +217,12 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
 
         await AtAsync(Showroom.Local(2030, 1, 15, 10));
         await CompleteAsync(callback, new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 17, 15) });
-        await WaitingAtAsync("calls-back", "Timer_DayBefore");
+        await WaitingAtAsync("calls-back", "Gw_WaitDayBefore");
         await WaitingAtAsync("accepts", "Gw_Visit");
 
         await AtAsync(Showroom.Local(2030, 1, 15, 11));
         await CompleteAsync(await OpenTaskAsync(_leads["late"], "first-contact"), new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 18, 10) });
-        await WaitingAtAsync("late", "Timer_DayBefore");
+        await WaitingAtAsync("late", "Gw_WaitDayBefore");
 
         await AtAsync(Showroom.Local(2030, 1, 16, 9, 55));
         await ArriveAsync("accepts");
