@@ -69,7 +69,7 @@ public sealed class WebModule : ServiceModule
             .AddPolicy(WebSignIn.BackOfficePolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole([.. StaffRoles.Managers.Union(StaffRoles.Configurers)]))
             .AddPolicy(WebSignIn.DesignerPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Configurers))
             .AddPolicy(WebSignIn.PeoplePolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(WebSignIn.PeopleManagers))
-            .AddPolicy(WebSignIn.OperationsPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Operations, StaffRoles.Admin))
+            .AddPolicy(WebSignIn.OperationsPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(WebSignIn.Operators))
             .AddPolicy(WebSignIn.AdminPolicy, p => p.AddAuthenticationSchemes(WebSignIn.Scheme).RequireRole(StaffRoles.Admin));
 
         services.AddSingleton<ApiAddress>();

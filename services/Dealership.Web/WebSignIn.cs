@@ -37,6 +37,9 @@ public sealed class WebSignIn(IHttpClientFactory clients, SecurityKeyHolder sign
     /// <summary>The people who sign in: <see cref="PeopleManagers"/>, as the identity service's people API allows.</summary>
     public const string PeoplePolicy = "web-people";
     public static readonly string[] PeopleManagers = [StaffRoles.RetailManager, StaffRoles.Admin];
+
+    /// <summary>Who watches the system itself (<see cref="OperationsPolicy"/>): operations staff and the administrator.</summary>
+    public static readonly string[] Operators = [StaffRoles.Operations, StaffRoles.Admin];
     /// <summary>The workflow designer: operations, retail managers and admins, whom the workflow API lets change flows.</summary>
     public const string DesignerPolicy = "web-designer";
     /// <summary>Operations staff and admins: how far behind each service is.</summary>

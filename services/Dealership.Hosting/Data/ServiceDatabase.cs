@@ -53,8 +53,7 @@ public static class ServiceDatabase
             throw new InvalidOperationException($"Database:Provider '{provider}' is not supported: use {Sqlite} or {SqlServer}.");
         }
 
-        services.AddSingleton(new MigratedContext(typeof(TContext)));
-        services.AddSingleton(new ServiceOutbox(serviceName, typeof(TContext)));
+        services.AddSingleton(new MigratedContext(typeof(TContext), serviceName));
         services.AddPollingWorker<OutboxDispatcher<TContext>>();
         services.AddHealthChecks()
             .AddDbContextCheck<TContext>($"{serviceName}-database", tags: [HealthTags.Ready])
@@ -80,8 +79,8 @@ public static class ServiceDatabase
     }
 }
 
-/// <summary>A service DbContext whose database is migrated on start.</summary>
-public sealed record MigratedContext(Type ContextType);
+/// <summary>A service's DbContext, whose database is migrated on start and whose outbox the lag is measured on.</summary>
+public sealed record MigratedContext(Type ContextType, string Service);
 
 /// <summary>Wakes the outbox dispatcher after a save that wrote outbox rows.</summary>
 public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> signal) : SaveChangesInterceptor

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +14,6 @@ public sealed record ServiceLag(string Service, TimeSpan? OutboxAge, TimeSpan Co
     /// <summary>The larger of the two: how long new work waits at worst before this service acts on it.</summary>
     public TimeSpan Worst => OutboxAge is { } age && age > ConsumeLag ? age : ConsumeLag;
 }
-
-/// <summary>A service of this process that has an outbox, and the DbContext that holds it.</summary>
-public sealed record ServiceOutbox(string Service, Type ContextType);
 
 /// <summary>
 /// The lag of every service of this process, kept in memory and exported as two gauges tagged with the service:
@@ -38,7 +36,7 @@ public sealed class LagMonitor
     private readonly IOptions<LagOptions> _options;
     private readonly IOptions<OutboxOptions> _outbox;
 
-    public LagMonitor(IReadOnlyList<ServiceModule> modules, IEnumerable<ServiceOutbox> outboxes, IMeterFactory meters,
+    public LagMonitor(IReadOnlyList<ServiceModule> modules, IEnumerable<MigratedContext> outboxes, IMeterFactory meters,
         IOptions<LagOptions> options, IOptions<OutboxOptions> outbox)
     {
         _options = options;

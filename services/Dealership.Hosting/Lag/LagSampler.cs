@@ -1,3 +1,4 @@
+using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Polling;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace Dealership.Hosting.Lag;
 /// </summary>
 public sealed class LagSampler(
     IServiceScopeFactory scopes,
-    IEnumerable<ServiceOutbox> outboxes,
+    IEnumerable<MigratedContext> outboxes,
     LagMonitor monitor,
     IOptions<LagOptions> options,
     IHostApplicationLifetime lifetime,
