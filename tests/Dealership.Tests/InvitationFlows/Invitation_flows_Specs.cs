@@ -66,7 +66,7 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         Eventually.Get(() => Client.GetFromJsonAsync<LeadView>($"/api/leads/{id}")!, l => until(l!), because: because)!;
 
     private async Task<List<SmsView>> SmsAsync(Guid leadId, string template, int atLeast = 1) =>
-        (await Eventually.Get(() => Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}")!,
+        (await Eventually.Get(() => SmsListAsync(leadId),
             l => l!.Count(s => s.Template == template) >= atLeast, because: $"the {template} SMS should be sent"))!
             .Where(s => s.Template == template).ToList();
 
@@ -75,6 +75,10 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
 
     private async Task<JsonObject> FlowOfAsync(Guid leadId) =>
         (JsonObject)(await Client.GetFromJsonAsync<JsonArray>($"/api/workflow-instances?businessKey={leadId}&dealershipCode=DEMO01"))![0]!;
+
+    /// <summary>The lead's flow in full: its variables, timers and journal.</summary>
+    private async Task<JsonObject> InstanceOfAsync(Guid leadId) =>
+        (await Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{(await FlowOfAsync(leadId))["id"]}"))!;
 
     /// <summary>
     /// Waits until the flow has set its day-before timer. The clock may move to the day before only then: the flow asks
@@ -85,8 +89,7 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
     /// <summary>Waits until the flow waits for the day before the visit at <paramref name="visitAt"/> (any visit when null).</summary>
     private async Task DayBeforeTimerSetAsync(Guid leadId, DateTimeOffset? visitAt)
     {
-        var flow = await FlowOfAsync(leadId);
-        await Eventually.Get(() => Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{flow["id"]}")!,
+        await Eventually.Get(() => InstanceOfAsync(leadId),
             f => f!["timers"]!.AsArray().Any(t => t!["elementId"]!.GetValue<string>() == "Timer_DayBefore"
                 && (visitAt is null || t["dueAt"]!.GetValue<DateTimeOffset>() == visitAt.Value.AddDays(-1))),
             because: $"the flow should wait for the day before the visit{(visitAt is null ? "" : " at " + visitAt.Value.ToString("O"))}");
@@ -193,8 +196,8 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         // A day later the 24-hour promise has not fired: the supervisor is not told, the lead stays; the flow waits for the day before.
         _clock.Advance(TimeSpan.FromHours(25));
         await TimersPolledAsync();
-        var instance = await Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{(await FlowOfAsync(leadId))["id"]}");
-        Assert.DoesNotContain(instance!["journal"]!.AsArray(), j => j!["elementId"]!.GetValue<string>() is "Task_NotifySupervisor" or "Task_Reassign");
+        var instance = await InstanceOfAsync(leadId);
+        Assert.DoesNotContain(instance["journal"]!.AsArray(), j => j!["elementId"]!.GetValue<string>() is "Task_NotifySupervisor" or "Task_Reassign");
         Assert.Equal(first.ConsultantId, (await Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}"))!.AssignedConsultantId);
         Assert.Single(await SmsAsync(leadId, "confirmation-request"));
         // The visit the flow knows of is reception's: no second booking.
@@ -216,8 +219,7 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         (await Client.PostAsync($"/api/appointments/{booking.Id}/arrival", null)).EnsureSuccessStatusCode();
 
         await LeadAsync(leadId, l => l.Stage == "won", "the arrival should close the lead as won");
-        var sms = await Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}");
-        Assert.DoesNotContain(sms!, s => s.Template == "confirmation-request");
+        Assert.DoesNotContain(await SmsListAsync(leadId), s => s.Template == "confirmation-request");
     }
 
     [Fact]
@@ -246,8 +248,8 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         await DayBeforeTimerSetAsync(leadId, mondayEleven);
         _clock.SetUtcNow(mondayEleven.AddDays(-1).AddMinutes(5));
         await SmsAsync(leadId, "confirmation-request", atLeast: 2);
-        var flow = await Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{(await FlowOfAsync(leadId))["id"]}");
-        Assert.Equal(mondayEleven, flow!["variables"]!["appointment"]!["startsAt"]!.GetValue<DateTimeOffset>());
+        var flow = await InstanceOfAsync(leadId);
+        Assert.Equal(mondayEleven, flow["variables"]!["appointment"]!["startsAt"]!.GetValue<DateTimeOffset>());
     }
 
     [Fact]
@@ -266,8 +268,8 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         // The day before the visit that no longer holds passes without asking the customer anything.
         _clock.SetUtcNow(thursdayTen.AddDays(-1).AddMinutes(5));
         await TimersPolledAsync();
-        var flow = await Client.GetFromJsonAsync<JsonObject>($"/api/workflow-instances/{(await FlowOfAsync(leadId))["id"]}");
-        Assert.DoesNotContain(flow!["timers"]!.AsArray(), t => t!["elementId"]!.GetValue<string>() == "Timer_DayBefore");
+        var flow = await InstanceOfAsync(leadId);
+        Assert.DoesNotContain(flow["timers"]!.AsArray(), t => t!["elementId"]!.GetValue<string>() == "Timer_DayBefore");
         Assert.DoesNotContain(flow["journal"]!.AsArray(), j => j!["elementId"]!.GetValue<string>() == "Task_ConfirmSms");
         Assert.DoesNotContain(await SmsListAsync(leadId), m => m.Template == "confirmation-request");
     }
