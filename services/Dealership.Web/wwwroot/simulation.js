@@ -69,7 +69,9 @@ export function update(container, marks) {
   if (!id) return;
   const frame = container.parentElement;
   const box = registry.getGraphics(id).getBoundingClientRect(), seen = frame.getBoundingClientRect();
-  if (box.left < seen.left || box.right > seen.right || box.top < seen.top || box.bottom > seen.bottom) {
+  // Within a margin of the edge counts as out of sight: what comes after the token would be.
+  const margin = 80;
+  if (box.left < seen.left + margin || box.right > seen.right - margin || box.top < seen.top + margin || box.bottom > seen.bottom - margin) {
     frame.scrollLeft += box.left + box.width / 2 - (seen.left + seen.width / 2);
     frame.scrollTop += box.top + box.height / 2 - (seen.top + seen.height / 2);
   }

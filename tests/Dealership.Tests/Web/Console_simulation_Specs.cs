@@ -47,6 +47,8 @@ public sealed class Console_simulation_Specs(Browser browser) : IClassFixture<Br
         await Browser.SignInAsync(page, "ops");
         await Expect(page.Locator(".mud-layout.interactive")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         await Expect(page.Locator(".designer-state")).ToContainTextAsync("草稿 · " + draft, new() { Timeout = 60_000 });
+        await Expect(page.Locator(".simulate")).ToBeEnabledAsync(new() { Timeout = 60_000 });
+        await Browser.ScreenshotAsync(page, "designer-simulate-zh");
 
         // 模拟, beside 发布: the draft over the last 30 days of DEMO01, the dealership of the person, against the published version.
         await page.Locator(".simulate").ClickAsync();
@@ -128,6 +130,8 @@ public sealed class Console_simulation_Specs(Browser browser) : IClassFixture<Br
 
         // The same in English.
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        // The switch reloads the page in English: gone elsewhere before, the choice could be lost on the way.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Play · 主动联络与邀约客户" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.GotoAsync($"/designer/active-invitation/simulation?version={draft}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Simulate · 主动联络与邀约客户" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.Locator(".run-simulation").ClickAsync();
@@ -153,6 +157,21 @@ public sealed class Console_simulation_Specs(Browser browser) : IClassFixture<Br
         await Expect(page.Locator(".play-canvas g.instance-waiting[data-element-id='Task_Retry']")).ToHaveCountAsync(1);
         await Expect(page.Locator(".play-log")).ToContainTextAsync("Timer fired");
         await Browser.ScreenshotAsync(page, "play-en");
+
+        // Network-wide operations choose the dealership whose leads to replay; its versions follow the choice.
+        var network = await browser.NewPageAsync(_app.Client.BaseAddress!, viewport: new() { Width = 1440, Height = 1000 });
+        await network.GotoAsync("/designer/active-invitation/simulation");
+        await Browser.SignInAsync(network, "network-ops");
+        await Expect(network.Locator(".mud-layout.interactive")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await Expect(network.Locator(".simulate-dealership")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(network.Locator(".run-simulation")).ToBeDisabledAsync();
+        await network.Locator(".simulate-dealership").SelectOptionAsync("DEMO01");
+        await Expect(network.Locator($".simulate-version option[value='{draft}']")).ToHaveCountAsync(1);
+        await network.Locator(".simulate-version").SelectOptionAsync(draft);
+        await network.Locator(".run-simulation").ClickAsync();
+        await Expect(Figure(network, "first-contact-missed", "difference")).ToHaveTextAsync("+2", new() { Timeout = 60_000 });
+        await Expect(network.Locator(".differing-lead")).ToHaveCountAsync(2);
+        await Browser.ScreenshotAsync(network, "simulation-network");
     }
 
     /// <summary>
