@@ -72,6 +72,10 @@ public sealed class Console_simulation_Specs(Browser browser) : IClassFixture<Br
         await Expect(page.Locator(".simulation-figures tr.figure", new() { HasText = "新线索提醒（顾问）" }).Locator(".simulated")).ToHaveTextAsync("3");
         await Expect(page.Locator(".simulation-sms-chart")).ToBeVisibleAsync();
         await Expect(page.Locator(".simulation-tasks-chart")).ToBeVisibleAsync();
+        // Each person's busiest day and tasks a day, by name.
+        await Expect(page.Locator(".simulation-person")).ToHaveCountAsync(3);
+        await Expect(page.Locator(".simulation-people")).ToContainTextAsync("王芳");
+        await Expect(page.Locator(".simulation-person").First).ToContainTextAsync("最忙");
 
         // The two leads that would take another way, each drawn on both diagrams: the supervisor's step only in the draft's.
         await Expect(page.Locator(".differing-lead")).ToHaveCountAsync(2);
