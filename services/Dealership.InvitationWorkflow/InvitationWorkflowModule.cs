@@ -50,6 +50,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
         endpoints.MapWorkflowDefinitionEndpoints();
         endpoints.MapWorkflowInstanceEndpoints();
         endpoints.MapSimulationEndpoints();
+        endpoints.MapPlayEndpoints();
     }
 
     public override async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)

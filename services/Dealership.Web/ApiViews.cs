@@ -172,3 +172,42 @@ public sealed record MigrationReportView(bool DryRun, string Source, string Targ
 
 /// <summary>One service's lag (<c>GET /api/lag/&lt;service&gt;</c>): its oldest unsent outbox message's age (none: it has no outbox) and how long its recent messages waited; state normal, behind or stuck; whether lead intake's process refuses new leads now.</summary>
 public sealed record LagView(string Service, double? OutboxAgeSeconds, double ConsumeLagSeconds, string State, bool RefusesLeads);
+
+/// <summary>A simulation's figures for one version (<c>POST /api/workflows/{key}/simulations</c>): SMS per purpose, the first-contact promise, tasks, visits, closes, answers.</summary>
+public sealed record SimulationFiguresView(
+    string Version, string Status, int Leads, Dictionary<string, int> Sms, int SmsTotal, SimulationFirstContactView FirstContact, SimulationTasksView Tasks,
+    int BookingsRequested, int VisitsBooked, int ClosedLost, int ClosedWon, Dictionary<string, int> LostByReason, int SupervisorAlerts,
+    SimulationAnswersView Answers, SimulationInstancesView Instances);
+
+public sealed record SimulationFirstContactView(int Kept, int Missed, int Pending, List<string> MissedLeads);
+
+public sealed record SimulationTasksView(int Total, DateOnly? PeakDay, int PeakDayTasks, double AveragePerDay, List<SimulationConsultantTasksView> PerConsultant);
+
+public sealed record SimulationConsultantTasksView(string Consultant, int Total, DateOnly PeakDay, int PeakDayTasks, double AveragePerDay);
+
+public sealed record SimulationAnswersView(int Replayed, int Drawn, int WithoutRecord);
+
+public sealed record SimulationInstancesView(int Completed, int Active, int Cancelled, int WithIncident);
+
+/// <summary>A lead the two versions take different ways: the elements each completed and the flows each took.</summary>
+public sealed record SimulationDifferingLeadView(string LeadId, List<string> SimulatedPath, List<string> PublishedPath, List<string>? SimulatedFlows, List<string>? PublishedFlows);
+
+public sealed record SimulationReportView(
+    string ProcessKey, string DealershipCode, DateTimeOffset From, DateTimeOffset To, DateTimeOffset Until, int Seed, int Leads, bool SmsRulesApplied,
+    SimulationFiguresView Simulated, SimulationFiguresView? Published, List<SimulationDifferingLeadView> DifferingLeads, double ElapsedMilliseconds);
+
+public sealed record PlayTaskView(long Key, string ElementId, string? Name, List<string> Outcomes, DateTimeOffset? DueAt);
+
+public sealed record PlayTimerView(long Key, string ElementId, DateTimeOffset DueAt);
+
+public sealed record PlayMessageView(long Key, string ElementId, string MessageName);
+
+public sealed record PlayJobView(long Key, string ElementId, string TaskType);
+
+public sealed record PlayEventView(DateTimeOffset At, string ElementId, string What, string? Detail);
+
+/// <summary>A play (<c>POST /api/workflows/{key}/plays</c>): where its tokens are, what it waits for, what it did; <see cref="State"/> goes back with the next step.</summary>
+public sealed record PlayView(
+    string ProcessKey, string Version, string Status, DateTimeOffset StartedAt, DateTimeOffset At, List<string> Completed, List<string> Taken, List<string> WaitingAt,
+    List<PlayTaskView> Tasks, List<PlayTimerView> Timers, List<PlayMessageView> Messages, List<PlayJobView> Jobs, List<string> Incidents,
+    List<PlayEventView> Events, string State);

@@ -32,8 +32,12 @@ public sealed record AnswerFigures(int Replayed, int Drawn, int WithoutRecord);
 /// </summary>
 public sealed record InstanceFigures(int Completed, int Active, int Cancelled, int WithIncident);
 
-/// <summary>A lead the two versions take different ways: each path as the element ids completed, in order, to draw on the diagrams.</summary>
-public sealed record DifferingLead(string LeadId, IReadOnlyList<string> SimulatedPath, IReadOnlyList<string> PublishedPath);
+/// <summary>
+/// A lead the two versions take different ways: each path as the element ids completed, in order, and the sequence flows taken, to draw on
+/// the diagrams.
+/// </summary>
+public sealed record DifferingLead(string LeadId, IReadOnlyList<string> SimulatedPath, IReadOnlyList<string> PublishedPath,
+    IReadOnlyList<string> SimulatedFlows, IReadOnlyList<string> PublishedFlows);
 
 /// <summary>What a version would have done with the leads of a period, beside the published version over the same leads.</summary>
 /// <param name="Until">The end of the replay: the recorded history goes to now, so the simulation does too.</param>
@@ -96,6 +100,6 @@ public static class FlowSimulation
     public static IReadOnlyList<DifferingLead> Differences(IReadOnlyList<SimulatedLead> simulated, IReadOnlyList<SimulatedLead> published) =>
         simulated.Zip(published)
             .Where(p => !p.First.Path.SequenceEqual(p.Second.Path))
-            .Select(p => new DifferingLead(p.First.LeadId, p.First.Path, p.Second.Path))
+            .Select(p => new DifferingLead(p.First.LeadId, p.First.Path, p.Second.Path, p.First.Flows.Distinct().ToList(), p.Second.Flows.Distinct().ToList()))
             .ToList();
 }

@@ -48,6 +48,8 @@ public sealed class SimulatedLead
 
     public string LeadId => _lead.LeadId;
     public List<string> Path { get; } = [];
+    /// <summary>The sequence flows taken, in order, so that a page can draw the way as the instance page draws a real one.</summary>
+    public List<string> Flows { get; } = [];
     /// <summary>SMS the flow asks for, by purpose (template).</summary>
     public Dictionary<string, int> Sms { get; } = [];
     /// <summary>Each task opened: whose (a consultant's id, or <c>role:receptionist</c>) and when.</summary>
@@ -165,7 +167,11 @@ public sealed class SimulatedLead
         foreach (var entry in instance.Journal)
         {
             if (entry.ElementInstanceKey is null)
+            {
+                if (entry.Outcome == "taken")
+                    Flows.Add(entry.ElementId);
                 continue;
+            }
             if (entry.Outcome == "completed")
                 Path.Add(entry.ElementId);
             else if (entry.Outcome == "message-correlated" && entry.Detail?.StartsWith("appointment-booked /", StringComparison.Ordinal) == true)
