@@ -51,12 +51,10 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
         var ids = _leads.Values.ToList();
         var sms = new List<SmsView>();
         var bookings = new List<BookingView>();
-        var stages = new List<string>();
         foreach (var id in ids)
         {
             sms.AddRange((await Client.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={id}"))!);
             bookings.AddRange((await Client.GetFromJsonAsync<List<BookingView>>($"/api/appointments?leadId={id}"))!);
-            stages.Add((await Client.GetFromJsonAsync<LeadView>($"/api/leads/{id}"))!.Stage);
         }
         int tasksRecorded;
         using (var scope = _app.Services.CreateScope())
@@ -87,10 +85,17 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
         foreach (var (purpose, count) in asked)
             Assert.True(sms.Count(s => s.Template == purpose) == count!.GetValue<int>(), $"{purpose}: {count} simulated, {sms.Count(s => s.Template == purpose)} sent");
         Assert.Equal(bookings.Count, replay["visitsBooked"]!.GetValue<int>());
-        // Lost by the flow; the lead the manager closed ends where it was closed.
-        Assert.Equal(stages.Count(s => s == "lost") - 1, replay["closedLost"]!.GetValue<int>());
+        // Lost by the flow; the lead the manager closed ends where it was closed. Lead intake hears of a flow's end over the
+        // bus, so on a busy machine its stages may still be on their way when the week's last step is taken.
+        await Eventually.Get(async () =>
+        {
+            var stages = new List<string>();
+            foreach (var id in ids)
+                stages.Add((await Client.GetFromJsonAsync<LeadView>($"/api/leads/{id}"))!.Stage);
+            return stages;
+        }, stages => stages.Count(s => s == "lost") - 1 == replay["closedLost"]!.GetValue<int>() && stages.Count(s => s == "won") == replay["closedWon"]!.GetValue<int>(),
+            because: "the leads' recorded stages should come to the lost and won leads the replay counts");
         Assert.Equal(1, replay["instances"]!["cancelled"]!.GetValue<int>());
-        Assert.Equal(stages.Count(s => s == "won"), replay["closedWon"]!.GetValue<int>());
         Assert.Equal(tasksRecorded, replay["tasks"]!["total"]!.GetValue<int>());
         Assert.Equal(7, replay["firstContact"]!["kept"]!.GetValue<int>());
         Assert.Equal(0, replay["firstContact"]!["pending"]!.GetValue<int>());
