@@ -9,8 +9,10 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-// Usage: dotnet run -c Release --project benchmarks/WorkflowEngine [-- steps|timers] [--pending=10000,100000]
+// Usage: dotnet run -c Release --project benchmarks/WorkflowEngine [-- steps|timers|peer] [--pending=10000,100000] [--instances=2000]
+// "peer" needs Node.js and npm: it installs bpmn-engine into benchmarks/WorkflowEngine/peer on its first run.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var peerInstances = int.Parse(args.FirstOrDefault(a => a.StartsWith("--instances="))?["--instances=".Length..] ?? "2000");
 var pendingCounts = args.FirstOrDefault(a => a.StartsWith("--pending="))?["--pending=".Length..].Split(',').Select(int.Parse).ToArray() ?? [10_000, 100_000];
 
 if (mode is "all" or "steps")
@@ -20,6 +22,8 @@ if (mode is "all" or "timers")
     foreach (var pending in pendingCounts)
         await TimerLatenessBenchmark.RunAsync(pending);
 }
+if (mode is "all" or "peer")
+    await PeerComparison.RunAsync(peerInstances);
 
 static class Diagrams
 {
@@ -206,5 +210,108 @@ static class TimerLatenessBenchmark
             }
             await db.SaveChangesAsync();
         }
+    }
+}
+
+/// <summary>
+/// Issue 14, item 5: this engine and the bpmn-engine npm package side by side on one model (peer/model.bpmn:
+/// start, service task, exclusive gateway, user task wait; completing the task ends the instance), each in
+/// memory in its own runtime, measured the same way: starts until the task waits, completions until the end,
+/// heap per waiting instance (after full collections) and the size of one waiting instance's saved state.
+/// </summary>
+static class PeerComparison
+{
+    private record Figures(string Engine, double StartsPerSecond, double CompletionsPerSecond, double BytesPerWaiting, int StateBytes);
+
+    public static async Task RunAsync(int instances)
+    {
+        var folder = PeerFolder();
+        var model = Path.Combine(folder, "model.bpmn");
+        var ours = await OursAsync(File.ReadAllText(model), instances);
+        var peer = await PeerAsync(folder, model, instances);
+
+        Console.WriteLine($"engine peer comparison: {instances:N0} instances each of {Path.GetRelativePath(Directory.GetCurrentDirectory(), model)}, in memory, one at a time");
+        Console.WriteLine($"{"",-34} {"starts/s",10} {"completions/s",14} {"heap/waiting",13} {"saved state",12}");
+        foreach (var f in new[] { ours, peer })
+            Console.WriteLine($"{f.Engine,-34} {f.StartsPerSecond,10:N0} {f.CompletionsPerSecond,14:N0} {Kb(f.BytesPerWaiting),13} {Kb(f.StateBytes),12}");
+        Console.WriteLine($"{"ratio (this engine / bpmn-engine)",-34} {ours.StartsPerSecond / peer.StartsPerSecond,9:F1}x {ours.CompletionsPerSecond / peer.CompletionsPerSecond,13:F1}x {ours.BytesPerWaiting / peer.BytesPerWaiting,12:F2}x {(double)ours.StateBytes / peer.StateBytes,11:F2}x");
+    }
+
+    private static string Kb(double bytes) => $"{bytes / 1024:N1} KB";
+
+    private static async Task<Figures> OursAsync(string xml, int instances)
+    {
+        var engine = new WorkflowEngine(new ActivityRegistry().Register("noop", _ => ActivityResult.Complete()), TimeProvider.System);
+        var process = BpmnReader.Read(xml).MainProcess!;
+        var variables = new JsonObject { ["isOem"] = true };
+
+        for (var i = 0; i < 2_000; i++)
+            await CompleteAsync(engine, process, await StartAsync(engine, process, variables));
+
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var waiting = new WorkflowInstance[instances];
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < instances; i++)
+            waiting[i] = await StartAsync(engine, process, variables);
+        var startSeconds = watch.Elapsed.TotalSeconds;
+        var bytesPerWaiting = (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)instances;
+        var stateBytes = System.Text.Encoding.UTF8.GetByteCount(waiting[0].ToJson());
+
+        watch.Restart();
+        foreach (var instance in waiting)
+            await CompleteAsync(engine, process, instance);
+        var completeSeconds = watch.Elapsed.TotalSeconds;
+        return new("Dealership.Workflows (.NET " + Environment.Version + ")", instances / startSeconds, instances / completeSeconds, bytesPerWaiting, stateBytes);
+    }
+
+    private static async Task<WorkflowInstance> StartAsync(WorkflowEngine engine, ProcessModel process, JsonObject variables)
+    {
+        var instance = await engine.StartAsync(process, (JsonObject)variables.DeepClone());
+        if (instance.UserTasks.Count != 1)
+            throw new InvalidOperationException("The peer model should wait at its user task.");
+        return instance;
+    }
+
+    private static async Task CompleteAsync(WorkflowEngine engine, ProcessModel process, WorkflowInstance instance)
+    {
+        await engine.CompleteUserTaskAsync(process, instance, instance.UserTasks[0].Key);
+        if (instance.Status != InstanceStatus.Completed)
+            throw new InvalidOperationException("The peer model should end when its task is completed.");
+    }
+
+    private static async Task<Figures> PeerAsync(string folder, string model, int instances)
+    {
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "bpmn-engine")))
+            await RunAsync(folder, "npm", "install --no-audit --no-fund");
+        var output = await RunAsync(folder, "node", $"--expose-gc peer.mjs \"{model}\" {instances}");
+        var answer = JsonNode.Parse(output.Trim().Split('\n')[^1])!;
+        return new($"{answer["engine"]} ({answer["runtime"]})", (double)answer["startsPerSecond"]!, (double)answer["completionsPerSecond"]!,
+            (double)answer["bytesPerWaiting"]!, (int)answer["stateBytes"]!);
+    }
+
+    private static async Task<string> RunAsync(string folder, string command, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(command, arguments)
+        {
+            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException($"{command} could not be started: the peer comparison needs Node.js and npm.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{command} {arguments} failed ({process.ExitCode}): {await error}");
+        return await output;
+    }
+
+    // The model and the script sit beside this program's sources, whatever folder it is run from.
+    private static string PeerFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "benchmarks", "WorkflowEngine", "peer");
+            if (File.Exists(Path.Combine(candidate, "model.bpmn")))
+                return candidate;
+        }
+        throw new DirectoryNotFoundException("benchmarks/WorkflowEngine/peer was not found above the program's folder.");
     }
 }
