@@ -168,6 +168,13 @@ public class Checking_rule_by_rule_Specs
         { ExclusiveGateway("", Flow("a", "which", "end")), "" },
         { ExclusiveGateway("""default="d" """, Flow("a", "which", "end", "= x > 1") + Flow("d", "which", "end")), "" },
         { EventGateway("""<bpmn:intermediateCatchEvent id="other"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>"""), Keyed },
+        // What only describes the process: its documentation, a group drawn around elements, a task's own list of its flows.
+        { """
+            <bpmn:documentation>Follow up every lead within a day</bpmn:documentation>
+            <bpmn:category id="stages"><bpmn:categoryValue id="contact" value="First contact" /></bpmn:category>
+            <bpmn:group id="firstContact" categoryValueRef="contact" />
+            """ + StartToTask.Replace("""<bpmn:userTask id="call" />""",
+                """<bpmn:userTask id="call"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>"""), "" },
     };
 
     [Theory]

@@ -132,6 +132,43 @@ public class Tokens_and_scopes_Specs
     }
 
     [Fact]
+    public async Task Should_not_carry_on_inside_a_nested_sub_process_that_a_terminate_end_event_ended()
+    {
+        // "first" reaches the terminate end event while the nested sub-process's token is on its way to "inner".
+        var process = Process($"""
+            <bpmn:startEvent id="start" />
+            {Flow("f0", "start", "sub")}
+            <bpmn:subProcess id="sub">
+              <bpmn:startEvent id="s1" />
+              {Flow("fs", "s1", "fork")}
+              <bpmn:parallelGateway id="fork" />
+              {Flow("a1", "fork", "first")}
+              {Flow("b1", "fork", "nested")}
+              {ServiceTask("first", "record")}
+              {Flow("a2", "first", "stop")}
+              <bpmn:endEvent id="stop"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+              <bpmn:subProcess id="nested">
+                <bpmn:startEvent id="n1" />
+                {Flow("fn", "n1", "inner")}
+                {ServiceTask("inner", "record")}
+                {Flow("fi", "inner", "nE")}
+                <bpmn:endEvent id="nE" />
+              </bpmn:subProcess>
+              {Flow("b2", "nested", "sE")}
+              <bpmn:endEvent id="sE" />
+            </bpmn:subProcess>
+            {Flow("f9", "sub", "end")}
+            <bpmn:endEvent id="end" />
+            """);
+
+        var instance = await _h.StartAsync(process);
+
+        Assert.Equal(["first"], _h.Executed);
+        Assert.Equal(InstanceStatus.Completed, instance.Status);
+        Assert.Equal(["stop", "sub", "end"], Harness.Path(instance).TakeLast(3));
+    }
+
+    [Fact]
     public async Task Should_forget_the_tokens_waiting_at_a_join_inside_a_sub_process_that_a_terminate_end_event_ended()
     {
         var process = Process($"""

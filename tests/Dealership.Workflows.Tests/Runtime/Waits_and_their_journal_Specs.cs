@@ -337,11 +337,15 @@ public class Waits_and_their_journal_Specs
     {
         var process = Process($"""
             <bpmn:startEvent id="start" />
-            {Flow("f1", "start", "end")}
+            {Flow("f1", "start", "call")}
+            <bpmn:userTask id="call"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input target="script" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>
+            {Flow("f2", "call", "end")}
             <bpmn:endEvent id="end"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output target="outcome" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:endEvent>
             """);
 
-        var instance = await _h.StartAsync(process, new JsonObject { ["outcome"] = "accepted" });
+        var instance = await _h.StartAsync(process, new JsonObject { ["outcome"] = "accepted", ["script"] = "hello" });
+        Assert.Equal("{\"script\":null}", instance.UserTasks.Single().Inputs!.ToJsonString());
+        await _h.Engine.CompleteUserTaskAsync(process, instance, instance.UserTasks.Single().Key);
 
         Assert.True(instance.Variables.ContainsKey("outcome"));
         Assert.Null(instance.Variables["outcome"]);
