@@ -127,6 +127,13 @@ public class Checking_rule_by_rule_Specs
             "Bad timer value: \"tomorrow\" is not an ISO 8601 date and time" },
         { Boundary("""attachedToRef="call" """, Timer("timeDuration", "soon")), "", "late", "Bad timer value: \"soon\" is not an ISO 8601 duration" },
         { StartTo($"""<bpmn:intermediateCatchEvent id="it">{Timer("timeDuration", "= duration(")}</bpmn:intermediateCatchEvent>"""), "", "it", "Bad FEEL in the timer: " },
+        // Only events act on an event definition: inside a task or a gateway it would never fire.
+        { StartTo($"""<bpmn:userTask id="it">{Timer("timeDuration", "PT1H")}</bpmn:userTask>"""), "", "it",
+            "Its child element bpmn:timerEventDefinition is not supported; the engine would ignore it." },
+        { StartTo($"""<bpmn:receiveTask id="it" messageRef="m">{Timer("timeDuration", "PT1H")}</bpmn:receiveTask>"""), Keyed, "it",
+            "Its child element bpmn:timerEventDefinition is not supported; the engine would ignore it." },
+        { StartTo("""<bpmn:exclusiveGateway id="it"><bpmn:messageEventDefinition messageRef="m" /></bpmn:exclusiveGateway>"""), Keyed, "it",
+            "Its child element bpmn:messageEventDefinition is not supported; the engine would ignore it." },
         { StartTo("""<bpmn:intermediateCatchEvent id="it"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>"""), Message("m", "reply", "= ("), "it",
             "Bad FEEL in the correlation key: " },
         { StartTo(UserTask("""<zeebe:ioMapping><zeebe:input source="= 1 +" target="x" /></zeebe:ioMapping>""")), "", "it", "Bad FEEL in the input mapping to 'x': " },
