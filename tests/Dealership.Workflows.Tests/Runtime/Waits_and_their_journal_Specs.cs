@@ -281,6 +281,16 @@ public class Waits_and_their_journal_Specs
     }
 
     [Fact]
+    public async Task Should_refuse_to_start_a_process_that_has_no_start_event_saying_so()
+    {
+        var process = Process("""<bpmn:endEvent id="end" />""");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => _h.StartAsync(process));
+
+        Assert.Equal("Process 'p' has no start event.", refused.Message);
+    }
+
+    [Fact]
     public async Task Should_count_every_step_it_executes()
     {
         var process = Process($"""
