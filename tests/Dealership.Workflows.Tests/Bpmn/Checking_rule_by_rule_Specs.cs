@@ -171,6 +171,7 @@ public class Checking_rule_by_rule_Specs
             + $"""<bpmn:boundaryEvent id="nudge" attachedToRef="call" cancelActivity="false">{Timer("timeCycle", "R3/PT1H")}</bpmn:boundaryEvent>""" + Flow("f4", "nudge", "end")
             + """<bpmn:boundaryEvent id="withdrawn" attachedToRef="call"><bpmn:messageEventDefinition messageRef="m" /></bpmn:boundaryEvent>""" + Flow("f5", "withdrawn", "end"),
             Keyed },
+        { StartToTask.Replace("""<bpmn:userTask id="call" />""", UserTask("""<zeebe:ioMapping><zeebe:input source="= lead.name" target="customer" /><zeebe:output source="= outcome" target="callOutcome" /></zeebe:ioMapping>""").Replace("\"it\"", "\"call\"")), "" },
         // A lone flow needs no condition: there is nothing to choose.
         { ExclusiveGateway("", Flow("a", "which", "end")), "" },
         { ExclusiveGateway("""default="d" """, Flow("a", "which", "end", "= x > 1") + Flow("d", "which", "end")), "" },
