@@ -166,6 +166,8 @@ public class Checking_rule_by_rule_Specs
         { StartToTask.Replace("""<bpmn:startEvent id="start" />""", $"""<bpmn:startEvent id="start">{Timer("timeCycle", "R/P1D")}</bpmn:startEvent>"""), "" },
         { StartToTask.Replace("""<bpmn:startEvent id="start" />""", $"""<bpmn:startEvent id="start">{Timer("timeDate", "2030-01-15T10:00:00Z")}</bpmn:startEvent>"""), "" },
         { SubProcess, "" },
+        // bpmn-js lists a sub-process's flows inside it, as it does a task's.
+        { SubProcess.Replace("""<bpmn:subProcess id="sub">""", """<bpmn:subProcess id="sub"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing>"""), "" },
         { StartToTask
             + $"""<bpmn:boundaryEvent id="late" attachedToRef="call">{Timer("timeDuration", "PT1H")}</bpmn:boundaryEvent>""" + Flow("f3", "late", "end")
             + $"""<bpmn:boundaryEvent id="nudge" attachedToRef="call" cancelActivity="false">{Timer("timeCycle", "R3/PT1H")}</bpmn:boundaryEvent>""" + Flow("f4", "nudge", "end")
