@@ -166,6 +166,13 @@ public class Checking_rule_by_rule_Specs
         { StartToTask.Replace("""<bpmn:startEvent id="start" />""", $"""<bpmn:startEvent id="start">{Timer("timeCycle", "R/P1D")}</bpmn:startEvent>"""), "" },
         { StartToTask.Replace("""<bpmn:startEvent id="start" />""", $"""<bpmn:startEvent id="start">{Timer("timeDate", "2030-01-15T10:00:00Z")}</bpmn:startEvent>"""), "" },
         { SubProcess, "" },
+        // What bpmn-js writes when a sub-process reads a data object and writes a data store, and a process property.
+        { """<bpmn:property id="owner" name="owner" />""" + SubProcess.Replace("""<bpmn:subProcess id="sub">""", """
+            <bpmn:subProcess id="sub">
+              <bpmn:property id="placeholder" name="__targetRef_placeholder" />
+              <bpmn:dataInputAssociation id="reads"><bpmn:sourceRef>script</bpmn:sourceRef><bpmn:targetRef>placeholder</bpmn:targetRef></bpmn:dataInputAssociation>
+              <bpmn:dataOutputAssociation id="writes"><bpmn:targetRef>crm</bpmn:targetRef></bpmn:dataOutputAssociation>
+            """) + """<bpmn:dataObjectReference id="script" dataObjectRef="scriptObject" /><bpmn:dataObject id="scriptObject" /><bpmn:dataStoreReference id="crm" />""", "" },
         // bpmn-js lists a sub-process's flows inside it, as it does a task's.
         { SubProcess.Replace("""<bpmn:subProcess id="sub">""", """<bpmn:subProcess id="sub"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing>"""), "" },
         { StartToTask
