@@ -58,11 +58,11 @@ internal static class UnreadContent
     private static readonly HashSet<string> DescriptiveParts = ["documentation", "incoming", "outgoing", "property", "dataInputAssociation", "dataOutputAssociation"];
 
     public static List<string> OfProcess(XElement process) =>
-        Check(process, "process", holdsFlowElements: true, ZeebeOnProcess);
+        Check(process, "process", holdsFlowElements: true, holdsEventDefinitions: false, ZeebeOnProcess);
 
     public static List<string> OfFlow(XElement flow)
     {
-        var reasons = Check(flow, "sequenceFlow", holdsFlowElements: false, ZeebeOnFlow, "conditionExpression");
+        var reasons = Check(flow, "sequenceFlow", holdsFlowElements: false, holdsEventDefinitions: false, ZeebeOnFlow, "conditionExpression");
         if (flow.Element(Bpmn + "conditionExpression")?.Attribute("language")?.Value is { Length: > 0 } language
             && !language.Contains("feel", StringComparison.OrdinalIgnoreCase))
             reasons.Add(Say("ConditionNotFeel", language));
@@ -71,9 +71,12 @@ internal static class UnreadContent
 
     public static List<string> OfFlowElement(XElement element, ElementKind kind) => Check(element, element.Name.LocalName,
         holdsFlowElements: kind == ElementKind.SubProcess,
+        // The reader reads event definitions of every element, but only an event acts on them: a timer inside a task
+        // or a gateway would never fire.
+        holdsEventDefinitions: kind is ElementKind.StartEvent or ElementKind.EndEvent or ElementKind.IntermediateCatchEvent or ElementKind.BoundaryEvent,
         kind switch { ElementKind.ServiceTask => ZeebeOnServiceTask, ElementKind.UserTask => ZeebeOnUserTask, _ => ZeebeOnAnyElement });
 
-    private static List<string> Check(XElement e, string owner, bool holdsFlowElements, HashSet<string> zeebeAllowed, params string[] alsoRead)
+    private static List<string> Check(XElement e, string owner, bool holdsFlowElements, bool holdsEventDefinitions, HashSet<string> zeebeAllowed, params string[] alsoRead)
     {
         var reasons = new List<string>();
         CheckAttributes(e, owner, reasons);
@@ -85,7 +88,7 @@ internal static class UnreadContent
                 continue;
             }
             var local = child.Name.LocalName;
-            if (local.EndsWith("EventDefinition", StringComparison.Ordinal) && !holdsFlowElements)
+            if (holdsEventDefinitions && local.EndsWith("EventDefinition", StringComparison.Ordinal))
                 continue;
             // A container's flow elements, flows and artifacts are read (or refused) one by one by the reader.
             if (holdsFlowElements && !Parts.Contains(local))
