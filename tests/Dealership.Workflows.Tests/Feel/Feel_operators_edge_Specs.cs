@@ -72,6 +72,7 @@ public class Feel_operators_edge_Specs
     public void Should_apply_three_valued_logic_on_either_side(string expression, bool? expected) => Assert.Equal(expected, Eval(expression));
 
     [Theory]
+    [InlineData("attempts < 2", false)]
     [InlineData("attempts >= 2", true)]
     [InlineData("attempts >= 3", false)]
     [InlineData("attempts > 2", false)]

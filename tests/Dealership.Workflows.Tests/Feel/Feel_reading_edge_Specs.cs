@@ -88,6 +88,18 @@ public class Feel_reading_edge_Specs
     }
 
     [Fact]
+    public void Should_read_a_built_in_functions_name_at_the_very_end_of_an_expression() =>
+        // Without its brackets it is a name like any other; reading it must not run past the end of the text.
+        Assert.Null(Eval("1 + upper case"));
+
+    [Fact]
+    public void Should_accept_an_expression_at_its_limits_of_64_levels_and_2000_tokens()
+    {
+        Assert.Equal(1m, Eval(new string('(', 63) + "1" + new string(')', 63)));
+        Assert.Equal(1000m, Eval(string.Concat(Enumerable.Repeat("1 + ", 999)) + "1"));
+    }
+
+    [Fact]
     public void Should_build_an_empty_list_and_an_empty_context()
     {
         Assert.Equal(new List<object?>(), Eval("[]"));
