@@ -11,7 +11,7 @@ internal static class FeelLexer
 {
     // FEEL names may contain spaces; of those we only know the built-in functions, matched before single words.
     private static readonly string[] MultiWordNames =
-        ["date and time", "starts with", "ends with", "upper case", "lower case", "string length", "list contains"];
+        ["date and time", "starts with", "ends with", "upper case", "lower case", "string length", "list contains", "is defined"];
 
     private static readonly string[] Symbols = ["!=", "<=", ">=", "**", "..", "+", "-", "*", "/", "(", ")", "[", "]", "{", "}", ",", ".", ":", "=", "<", ">"];
 

@@ -85,16 +85,26 @@ public static partial class FeelValues
 
     public static bool TryParseDateTime(string text, out DateTimeOffset result)
     {
+        // ISO 8601 with a time, as docs/feel.md says: DateTimeOffset.TryParse alone also reads "Tue, 03 Mar 2026"
+        // and other forms, and a T in a weekday's or a zone's name must not pass for the time part.
+        if (!IsoDateAndTime().IsMatch(text))
+        {
+            result = default;
+            return false;
+        }
         // A date and time without an offset is taken as UTC, as the engine runs in UTC.
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out result)
-            && text.Contains('T');
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out result);
     }
+
+    [GeneratedRegex(@"^\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")]
+    private static partial Regex IsoDateAndTime();
 
     [GeneratedRegex(@"^(?<sign>-)?P(?:(?<w>\d+)W)?(?:(?<d>\d+)D)?(?:T(?:(?<h>\d+)H)?(?:(?<m>\d+)M)?(?:(?<s>\d+(?:\.\d+)?)S)?)?$")]
     private static partial Regex DurationPattern();
 
-    [GeneratedRegex(@"^-?P(?:\d+Y)?(?:\d+M)?$")]
+    // At least one number: "-P" alone is no duration at all, not one in months.
+    [GeneratedRegex(@"^-?P(?=\d)(?:\d+Y)?(?:\d+M)?$")]
     private static partial Regex YearMonthPattern();
 
     /// <summary>Reads an ISO 8601 days-and-time duration (P1D, PT2H, P1DT30M, P2W).</summary>
@@ -118,7 +128,7 @@ public static partial class FeelValues
     }
 
     /// <summary>True for a duration in years and months (P1M, P1Y2M), which the engine does not read: a month has no fixed length.</summary>
-    public static bool IsYearsAndMonthsDuration(string text) => YearMonthPattern().IsMatch(text.Trim()) && text.Trim().Length > 1;
+    public static bool IsYearsAndMonthsDuration(string text) => YearMonthPattern().IsMatch(text.Trim());
 
     public static string FormatDuration(TimeSpan value)
     {
