@@ -81,11 +81,10 @@ public sealed class Connection_loss_Specs(RabbitMqBroker broker, ITestOutputHelp
         var published = await PublishedLeadAcceptedAsync(app);
         var unpublished = accepted.Where(lead => !published.ContainsKey(lead)).ToList();
         Assert.True(unpublished.Count == 0, $"{unpublished.Count} of {accepted.Count} accepted leads have no published LeadAccepted");
-        // Ready again, nothing left unsent. Degraded is allowed: on a busy machine the consumers may still be minutes behind
-        // the leads that arrived during the drops, which is lag, not a stuck outbox.
+        // Ready again. Degraded is allowed: on a busy machine the consumers may still be minutes behind the leads that
+        // arrived during the drops (and write new outbox rows as they catch up), which is lag, not a stuck outbox.
         var outboxes = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(c => c.Name.EndsWith("-outbox"));
-        Assert.NotEqual(HealthStatus.Unhealthy, outboxes.Status);
-        Assert.All(outboxes.Entries.Values, entry => Assert.Contains("has no unsent outbox message", entry.Description));
+        Assert.True(outboxes.Status != HealthStatus.Unhealthy, string.Join("; ", outboxes.Entries.Values.Select(e => e.Description)));
 
         output.WriteLine($"{Drops} drops, {accepted.Count} leads accepted and published, {await ConsumedByAssignmentAsync(app, published.Values)} of them " +
                          "consumed by assignment so far; failed publish attempts (rows whose last failure was a timeout) per service: " +
