@@ -40,6 +40,8 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
 
         var page = await SignInAsync("ops", "/imports");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "导入线索（CSV）" })).ToBeVisibleAsync();
+        // What is typed or chosen on the prerendered page is lost when the live page replaces it.
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         await page.GetByLabel("市场活动名称").FillAsync("2026 广州车展");
         await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload
         {
@@ -81,6 +83,7 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
         var page = await SignInAsync("ops", "/imports");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "导入线索（CSV）" })).ToBeVisibleAsync();
         // The file picker takes a file once the page is live.
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         await Expect(page.Locator("input.csv-file")).ToBeEnabledAsync();
         await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload { Name = "五月活动.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
 
