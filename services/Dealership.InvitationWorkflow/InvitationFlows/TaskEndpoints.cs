@@ -36,8 +36,8 @@ public static class TaskEndpoints
 
     private static readonly string[] Contacts = ["reached", "no-answer", "wrong-number"];
     private static readonly string[] Answers = ["accepted", "declined", "undecided", "callback"];
-    /// <summary>A call's outcomes in one word each: what a step without its own list offers.</summary>
-    private static readonly string[] CallOutcomes = ["no-answer", "wrong-number", .. Answers];
+    /// <summary>A call's outcomes in one word each: what a step without its own list offers (a play offers the same).</summary>
+    internal static readonly string[] CallOutcomes = ["no-answer", "wrong-number", .. Answers];
 
     public static void MapTaskEndpoints(this IEndpointRouteBuilder endpoints)
     {

@@ -47,8 +47,6 @@ public sealed class PlayRefusal(string field, string textKey, params object?[] a
 /// </summary>
 public sealed class FlowPlay
 {
-    /// <summary>What a call step offers when it lists no outcomes of its own (TaskEndpoints takes the same).</summary>
-    public static readonly string[] CallOutcomes = ["no-answer", "wrong-number", "accepted", "declined", "undecided", "callback"];
     private static readonly string[] Contacts = ["no-answer", "wrong-number"];
 
     /// <summary>The play's state as it travels: the instance, the clock and what happened so far.</summary>
@@ -222,7 +220,7 @@ public sealed class FlowPlay
     private IReadOnlyList<string> Outcomes(string elementId) =>
         (_process.Elements.GetValueOrDefault(elementId) as TaskElement)?.Headers.GetValueOrDefault("outcomes") is { Length: > 0 } own
             ? own.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : CallOutcomes;
+            : InvitationFlows.TaskEndpoints.CallOutcomes;
 
     /// <summary>Takes in what the engine did: the way the token came, the consultant's SMS for a new task, and where it ended or failed.</summary>
     private void Observe(HashSet<long> tasksBefore)
