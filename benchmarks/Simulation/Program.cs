@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Dealership.Hosting;
 using Dealership.InvitationWorkflow;
 using Dealership.InvitationWorkflow.InvitationFlows;
 using Dealership.InvitationWorkflow.Simulation;
@@ -24,19 +25,26 @@ var leads = new RecordedLead[count];
 await Parallel.ForEachAsync(Enumerable.Range(0, count), async (i, ct) => leads[i] = await Showroom.RecordAsync(published, taskTypes, i, from, to, until, ct));
 Console.WriteLine($"recorded {count:N0} leads over {from:yyyy-MM} in {watch.Elapsed.TotalSeconds:N1} s ({leads.Sum(l => l.Answers.Count):N0} answers)");
 
+// The rules a new dealership gets, applied as the endpoint applies notification's announced ones.
+var rules = new DealershipSmsRules
+{
+    DealershipId = Guid.NewGuid(), TimeZone = "Asia/Shanghai", QuietHoursStart = QuietHours.Default.Start, QuietHoursEnd = QuietHours.Default.End,
+    WeeklyCap = QuietHours.DefaultWeeklyCap,
+};
 for (var run = 1; run <= 3; run++)
 {
     watch.Restart();
     var history = new RecordedHistory(leads);
     var asDrafted = await FlowSimulation.RunAsync(history, new SimulatedVersion("DEMO01-2", "draft", 2, draft), taskTypes, 7, until, CancellationToken.None);
     var asPublished = await FlowSimulation.RunAsync(history, new SimulatedVersion("N1", "published", 1, published), taskTypes, 7, until, CancellationToken.None);
-    var drafted = FlowSimulation.Figures(new SimulatedVersion("DEMO01-2", "draft", 2, draft), asDrafted, from.Offset, from, until);
-    var kept = FlowSimulation.Figures(new SimulatedVersion("N1", "published", 1, published), asPublished, from.Offset, from, until);
+    var drafted = FlowSimulation.Figures(new SimulatedVersion("DEMO01-2", "draft", 2, draft), asDrafted, from.Offset, from, until, rules);
+    var kept = FlowSimulation.Figures(new SimulatedVersion("N1", "published", 1, published), asPublished, from.Offset, from, until, rules);
     var differing = FlowSimulation.Differences(asDrafted, asPublished);
     var elapsed = watch.Elapsed;
     Console.WriteLine($"run {run}: {count:N0} leads through two versions in {elapsed.TotalSeconds:N2} s = {count / elapsed.TotalSeconds:N0} leads/s "
         + $"({2 * count / elapsed.TotalSeconds:N0} lead replays/s); missed promise draft {drafted.FirstContact.Missed:N0} vs published {kept.FirstContact.Missed:N0}, "
-        + $"SMS {drafted.SmsTotal:N0} vs {kept.SmsTotal:N0}, visits {drafted.VisitsBooked:N0} vs {kept.VisitsBooked:N0}, "
+        + $"SMS {drafted.SmsTotal:N0} vs {kept.SmsTotal:N0} (held by quiet hours {drafted.SmsRules!.HeldByQuietHours:N0} vs {kept.SmsRules!.HeldByQuietHours:N0}, "
+        + $"stopped by the weekly cap {drafted.SmsRules.StoppedByWeeklyCap:N0} vs {kept.SmsRules.StoppedByWeeklyCap:N0}), visits {drafted.VisitsBooked:N0} vs {kept.VisitsBooked:N0}, "
         + $"answers replayed {drafted.Answers.Replayed:N0} drawn {drafted.Answers.Drawn:N0}, {differing.Count:N0} leads on another path");
 }
 

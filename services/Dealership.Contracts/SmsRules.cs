@@ -59,3 +59,17 @@ public record SmsWithdrawn(
     string MaskedPhone,
     string Reason,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A dealership's rules for customer SMS as notification applies them from <paramref name="OccurredAt"/> on: quiet hours in
+/// its time zone and the weekly cap per customer. Published when notification first hears of the dealership and on every
+/// change, so the workflow simulation counts what the rules would hold or stop; the latest <paramref name="OccurredAt"/> wins.
+/// </summary>
+public record SmsRulesChanged(
+    Guid DealershipId,
+    string DealershipCode,
+    string TimeZone,
+    TimeOnly QuietHoursStart,
+    TimeOnly QuietHoursEnd,
+    int WeeklyCap,
+    DateTimeOffset OccurredAt);

@@ -2,6 +2,7 @@ using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
 using Dealership.InvitationWorkflow.InvitationFlows;
 using Dealership.InvitationWorkflow.Engine;
+using Dealership.InvitationWorkflow.Simulation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.InvitationWorkflow;
@@ -20,6 +21,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
     public DbSet<WorkflowMessageSubscription> WorkflowMessageSubscriptions => Set<WorkflowMessageSubscription>();
     public DbSet<BufferedWorkflowMessage> BufferedWorkflowMessages => Set<BufferedWorkflowMessage>();
     public DbSet<KnownDealership> KnownDealerships => Set<KnownDealership>();
+    public DbSet<DealershipSmsRules> SmsRules => Set<DealershipSmsRules>();
     public DbSet<WorkflowMessageDelivery> WorkflowMessageDeliveries => Set<WorkflowMessageDelivery>();
 
     protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
@@ -129,6 +131,13 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
         {
             e.ToTable("KnownDealerships");
             e.Property(d => d.Code).HasMaxLength(32);
+        });
+        modelBuilder.Entity<DealershipSmsRules>(e =>
+        {
+            e.ToTable("DealershipSmsRules");
+            e.HasKey(r => r.DealershipId);
+            e.Property(r => r.TimeZone).HasMaxLength(64);
+            e.Ignore(r => r.QuietHours);
         });
     }
 }

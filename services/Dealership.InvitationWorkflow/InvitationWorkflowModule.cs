@@ -42,6 +42,8 @@ public sealed class InvitationWorkflowModule : ServiceModule
         AddConsumer<CustomerOptedOutConsumer>(bus);
         AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
         FollowDealerships<KnownDealershipConsumer>(bus);
+        // One at a time, as the reference data: two announcements of a new dealership must not both insert its row.
+        AddConsumer<SmsRulesChangedConsumer>(bus, concurrentMessageLimit: 1);
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)

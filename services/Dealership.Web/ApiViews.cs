@@ -175,9 +175,15 @@ public sealed record LagView(string Service, double? OutboxAgeSeconds, double Co
 
 /// <summary>A simulation's figures for one version (<c>POST /api/workflows/{key}/simulations</c>): SMS per purpose, the first-contact promise, tasks, visits, closes, answers.</summary>
 public sealed record SimulationFiguresView(
-    string Version, string Status, int Leads, Dictionary<string, int> Sms, int SmsTotal, SimulationFirstContactView FirstContact, SimulationTasksView Tasks,
+    string Version, string Status, int Leads, Dictionary<string, int> Sms, int SmsTotal, SimulationSmsRulesView? SmsRules, SimulationFirstContactView FirstContact, SimulationTasksView Tasks,
     int BookingsRequested, int VisitsBooked, int ClosedLost, int ClosedWon, Dictionary<string, int> LostByReason, int SupervisorAlerts,
     SimulationAnswersView Answers, SimulationInstancesView Instances);
+
+/// <summary>Customer SMS notification's rules would hold until the quiet hours end, and refuse at the weekly cap.</summary>
+public sealed record SimulationSmsRulesView(int HeldByQuietHours, int StoppedByWeeklyCap, Dictionary<string, int> Held, Dictionary<string, int> Stopped);
+
+/// <summary>The dealership's SMS rules the simulation applied.</summary>
+public sealed record SimulationAppliedRulesView(string TimeZone, TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap, DateTimeOffset AnnouncedAt);
 
 public sealed record SimulationFirstContactView(int Kept, int Missed, int Pending, List<string> MissedLeads);
 
@@ -193,7 +199,7 @@ public sealed record SimulationInstancesView(int Completed, int Active, int Canc
 public sealed record SimulationDifferingLeadView(string LeadId, List<string> SimulatedPath, List<string> PublishedPath, List<string>? SimulatedFlows, List<string>? PublishedFlows);
 
 public sealed record SimulationReportView(
-    string ProcessKey, string DealershipCode, DateTimeOffset From, DateTimeOffset To, DateTimeOffset Until, int Seed, int Leads, bool SmsRulesApplied,
+    string ProcessKey, string DealershipCode, DateTimeOffset From, DateTimeOffset To, DateTimeOffset Until, int Seed, int Leads, SimulationAppliedRulesView? SmsRules,
     SimulationFiguresView Simulated, SimulationFiguresView? Published, List<SimulationDifferingLeadView> DifferingLeads, double ElapsedMilliseconds);
 
 public sealed record PlayTaskView(long Key, string ElementId, string? Name, List<string> Outcomes, DateTimeOffset? DueAt);

@@ -5,12 +5,22 @@ namespace Dealership.InvitationWorkflow.Simulation;
 
 /// <summary>The figures of one version over the recorded leads.</summary>
 /// <param name="Version">The version's label (N3, DEMO01-2).</param>
-/// <param name="Sms">SMS the flow asks to send, by purpose (template). Quiet hours and caps are notification's and are not applied.</param>
+/// <param name="Sms">SMS the flow asks to send, by purpose (template), to customers and consultants alike.</param>
+/// <param name="SmsRules">What notification's rules would do with the customer SMS among them, where its rules are known.</param>
 /// <param name="Answers">How the waits were answered: replayed from the lead's own history, drawn from other leads', or left open (nothing recorded).</param>
 public sealed record VersionFigures(
-    string Version, string Status, int Leads, IReadOnlyDictionary<string, int> Sms, int SmsTotal, FirstContactFigures FirstContact,
+    string Version, string Status, int Leads, IReadOnlyDictionary<string, int> Sms, int SmsTotal, SmsRuleFigures? SmsRules, FirstContactFigures FirstContact,
     TaskFigures Tasks, int BookingsRequested, int VisitsBooked, int ClosedLost, int ClosedWon, IReadOnlyDictionary<string, int> LostByReason,
     int SupervisorAlerts, AnswerFigures Answers, InstanceFigures Instances);
+
+/// <summary>
+/// The customer SMS notification would hold until its quiet hours end (sent later, not lost) and those it would refuse at the weekly cap
+/// (never sent), in total and by purpose; a stopped SMS is not counted as held.
+/// </summary>
+public sealed record SmsRuleFigures(int HeldByQuietHours, int StoppedByWeeklyCap, IReadOnlyDictionary<string, int> Held, IReadOnlyDictionary<string, int> Stopped);
+
+/// <summary>The rules a simulation applied, as notification last announced them for the dealership.</summary>
+public sealed record AppliedSmsRules(string TimeZone, TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, int WeeklyCap, DateTimeOffset AnnouncedAt);
 
 /// <summary>
 /// The first-contact promise: kept (the step done before its deadline timer fired), missed (it fired, or the step was done after its due
@@ -41,9 +51,10 @@ public sealed record DifferingLead(string LeadId, IReadOnlyList<string> Simulate
 
 /// <summary>What a version would have done with the leads of a period, beside the published version over the same leads.</summary>
 /// <param name="Until">The end of the replay: the recorded history goes to now, so the simulation does too.</param>
+/// <param name="SmsRules">Notification's rules applied to the customer SMS; null while notification has not announced any for the dealership.</param>
 public sealed record SimulationReport(
     string ProcessKey, string DealershipCode, DateTimeOffset From, DateTimeOffset To, DateTimeOffset Until, int Seed, int Leads,
-    bool SmsRulesApplied, VersionFigures Simulated, VersionFigures? Published, IReadOnlyList<DifferingLead> DifferingLeads, double ElapsedMilliseconds);
+    AppliedSmsRules? SmsRules, VersionFigures Simulated, VersionFigures? Published, IReadOnlyList<DifferingLead> DifferingLeads, double ElapsedMilliseconds);
 
 /// <summary>A version to replay: its label, status, number and model.</summary>
 public sealed record SimulatedVersion(string Label, string Status, int Number, ProcessModel Process);
@@ -62,11 +73,12 @@ public static class FlowSimulation
         return results;
     }
 
-    public static VersionFigures Figures(SimulatedVersion version, IReadOnlyList<SimulatedLead> leads, TimeSpan dayOffset, DateTimeOffset from, DateTimeOffset until)
+    public static VersionFigures Figures(SimulatedVersion version, IReadOnlyList<SimulatedLead> leads, TimeSpan dayOffset, DateTimeOffset from, DateTimeOffset until,
+        DealershipSmsRules? rules)
     {
         var sms = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (purpose, count) in leads.SelectMany(l => l.Sms))
-            sms[purpose] = sms.GetValueOrDefault(purpose) + count;
+        foreach (var message in leads.SelectMany(l => l.Sms))
+            sms[message.Purpose] = sms.GetValueOrDefault(message.Purpose) + 1;
 
         DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(dayOffset).DateTime);
         var days = Math.Max(1, Day(until).DayNumber - Day(from).DayNumber + 1);
@@ -83,7 +95,7 @@ public static class FlowSimulation
 
         var lost = leads.Where(l => l.Closed is { Won: false }).ToList();
         return new VersionFigures(
-            version.Label, version.Status, leads.Count, sms, sms.Values.Sum(),
+            version.Label, version.Status, leads.Count, sms, sms.Values.Sum(), rules is null ? null : ByTheRules(leads, rules),
             new FirstContactFigures(
                 leads.Count(l => l.Promise == PromiseResult.Kept), leads.Count(l => l.Promise == PromiseResult.Missed),
                 leads.Count(l => l.Promise == PromiseResult.Pending),
@@ -95,6 +107,33 @@ public static class FlowSimulation
             new AnswerFigures(leads.Sum(l => l.Replayed), leads.Sum(l => l.Drawn), leads.Sum(l => l.WithoutRecord)),
             new InstanceFigures(leads.Count(l => l.Status == InstanceStatus.Completed), leads.Count(l => l.Status == InstanceStatus.Active),
                 leads.Count(l => l.Status == InstanceStatus.Cancelled), leads.Count(l => l.HasIncident)));
+    }
+
+    /// <summary>
+    /// Each lead's customer SMS through notification's rules in the order it asks for them (SmsRequests): refused when the customer
+    /// already has the weekly cap's number in the 7 days before, else held when it falls in the quiet hours. One lead is one customer.
+    /// </summary>
+    private static SmsRuleFigures ByTheRules(IReadOnlyList<SimulatedLead> leads, DealershipSmsRules rules)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(rules.TimeZone);
+        var held = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var stopped = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var lead in leads)
+        {
+            var counted = new List<DateTimeOffset>();
+            foreach (var message in lead.Sms.Where(m => m.ForCustomer).OrderBy(m => m.At))
+            {
+                if (counted.Count(at => at > message.At - TimeSpan.FromDays(7)) >= rules.WeeklyCap)
+                {
+                    stopped[message.Purpose] = stopped.GetValueOrDefault(message.Purpose) + 1;
+                    continue;
+                }
+                counted.Add(message.At);
+                if (rules.QuietHours.NextAllowedTime(message.At, zone) > message.At)
+                    held[message.Purpose] = held.GetValueOrDefault(message.Purpose) + 1;
+            }
+        }
+        return new SmsRuleFigures(held.Values.Sum(), stopped.Values.Sum(), held, stopped);
     }
 
     public static IReadOnlyList<DifferingLead> Differences(IReadOnlyList<SimulatedLead> simulated, IReadOnlyList<SimulatedLead> published) =>

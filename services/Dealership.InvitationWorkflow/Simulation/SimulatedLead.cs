@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Dealership.Contracts;
 using Dealership.InvitationWorkflow.InvitationFlows;
 using Dealership.Workflows.Bpmn;
 using Dealership.Workflows.Runtime;
@@ -7,6 +8,9 @@ using Dealership.Workflows.Runtime;
 namespace Dealership.InvitationWorkflow.Simulation;
 
 public enum PromiseResult { None, Kept, Missed, Pending }
+
+/// <summary>An SMS a simulated flow asked for: its purpose (template), whether to the customer (the rules apply) or the consultant, and when.</summary>
+public readonly record struct SimulatedSms(string Purpose, bool ForCustomer, DateTimeOffset At);
 
 /// <summary>
 /// One recorded lead replayed through a version: the engine in memory on a clock of the lead's own, the flow's activities recording
@@ -50,8 +54,8 @@ public sealed class SimulatedLead
     public List<string> Path { get; } = [];
     /// <summary>The sequence flows taken, in order, so that a page can draw the way as the instance page draws a real one.</summary>
     public List<string> Flows { get; } = [];
-    /// <summary>SMS the flow asks for, by purpose (template).</summary>
-    public Dictionary<string, int> Sms { get; } = [];
+    /// <summary>SMS the flow asks for, in order: purpose (template), whether to the customer, and when.</summary>
+    public List<SimulatedSms> Sms { get; } = [];
     /// <summary>Each task opened: whose (a consultant's id, or <c>role:receptionist</c>) and when.</summary>
     public List<(string Who, DateTimeOffset At)> Tasks { get; } = [];
     public int BookingsRequested { get; private set; }
@@ -192,7 +196,7 @@ public sealed class SimulatedLead
             Tasks.Add((who, task.CreatedAt));
             // The consultant is told of the task by SMS where the step says so (ConsultantTaskMirror).
             if (task.Assignee is not null && element?.Headers.GetValueOrDefault("alertTemplate") is { Length: > 0 } template)
-                Count(template);
+                Sms.Add(new SimulatedSms(template, ForCustomer: false, task.CreatedAt));
             if (_firstContactKey is null && (_firstContactElements.Count == 0 || _firstContactElements.Contains(task.ElementId)))
             {
                 _firstContactKey = task.Key;
@@ -298,7 +302,7 @@ public sealed class SimulatedLead
         switch (taskType)
         {
             case "send-sms":
-                Count(Header("template") ?? "");
+                Sms.Add(new SimulatedSms(Header("template") ?? "", Header("recipient") != SmsRecipients.Consultant, _clock.Now));
                 return ActivityResult.Complete();
             case "schedule-appointment":
                 BookingsRequested++;
@@ -317,8 +321,6 @@ public sealed class SimulatedLead
                 return ActivityResult.Complete();
         }
     }
-
-    private void Count(string purpose) => Sms[purpose] = Sms.GetValueOrDefault(purpose) + 1;
 
     // string.GetHashCode differs per process: a seed must give the same draws on every run.
     private static int StableHash(string text)

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.InvitationWorkflow.Simulation;
 
@@ -94,6 +95,7 @@ public static class SimulationEndpoints
         var watch = Stopwatch.StartNew();
         var codes = await db.DealershipCodesAsync(cancellationToken);
         var published = await runtime.FindPublishedAsync(processKey, owner.DealershipId, cancellationToken);
+        var rules = await db.SmsRules.AsNoTracking().SingleOrDefaultAsync(r => r.DealershipId == owner.DealershipId, cancellationToken);
         var history = await RecordedHistory.LoadAsync(db, models, processKey, owner.DealershipId!.Value, body.From!.Value, body.To!.Value, cancellationToken);
         var seed = body.Seed ?? 0;
         // The history runs to now: so does the replay, or a later step the history has would be missing from the simulated figures.
@@ -111,12 +113,13 @@ public static class SimulationEndpoints
             var publishedVersion = Version(published);
             var replayed = published.Id == definition.Id ? simulated
                 : await FlowSimulation.RunAsync(history, publishedVersion, activities.TaskTypes, seed, until, cancellationToken);
-            publishedFigures = FlowSimulation.Figures(publishedVersion, replayed, offset, body.From.Value, until);
+            publishedFigures = FlowSimulation.Figures(publishedVersion, replayed, offset, body.From.Value, until, rules);
             differing = FlowSimulation.Differences(simulated, replayed);
         }
         return TypedResults.Ok(new SimulationReport(
-            processKey, owner.DealershipCode!, body.From.Value, body.To.Value, until, seed, history.Leads.Count, SmsRulesApplied: false,
-            FlowSimulation.Figures(simulatedVersion, simulated, offset, body.From.Value, until), publishedFigures, differing,
+            processKey, owner.DealershipCode!, body.From.Value, body.To.Value, until, seed, history.Leads.Count,
+            rules is null ? null : new AppliedSmsRules(rules.TimeZone, rules.QuietHoursStart, rules.QuietHoursEnd, rules.WeeklyCap, rules.AnnouncedAt),
+            FlowSimulation.Figures(simulatedVersion, simulated, offset, body.From.Value, until, rules), publishedFigures, differing,
             Math.Round(watch.Elapsed.TotalMilliseconds, 1)));
     }
 }

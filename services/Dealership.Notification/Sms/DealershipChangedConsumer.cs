@@ -40,6 +40,8 @@ public sealed class DealershipChangedConsumer(NotificationDbContext db, TimeProv
         settings.ShowroomMapLink = Blank(changed.ShowroomMapLink);
         settings.ParkingNote = Blank(changed.ParkingNote);
         settings.ReferenceVersion = changed.Version;
+        // The time zone the quiet hours are counted in may have changed with the dealership.
+        db.Publish(settings.Announcement(clock.GetUtcNow()));
         if (!await db.Templates.AnyAsync(t => t.DealershipId == changed.DealershipId, context.CancellationToken))
             AddDefaultTemplates(db, changed.DealershipId, clock.GetUtcNow());
         // In the same commit as the new values, so the sender never writes a released SMS with the old ones.

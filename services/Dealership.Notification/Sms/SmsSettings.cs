@@ -1,3 +1,6 @@
+using Dealership.Contracts;
+using Dealership.Hosting;
+
 namespace Dealership.Notification.Sms;
 
 /// <summary>
@@ -13,11 +16,11 @@ public class DealershipSmsSettings
     /// <summary>The version of the dealership's reference data these settings follow; older changes are ignored.</summary>
     public long ReferenceVersion { get; set; }
     /// <summary>No customer SMS from this local time ...</summary>
-    public TimeOnly QuietHoursStart { get; set; } = new(21, 0);
+    public TimeOnly QuietHoursStart { get; set; } = QuietHours.Default.Start;
     /// <summary>... until this local time; held messages go out then.</summary>
-    public TimeOnly QuietHoursEnd { get; set; } = new(8, 0);
+    public TimeOnly QuietHoursEnd { get; set; } = QuietHours.Default.End;
     /// <summary>Customer SMS per customer in any 7 days; more are refused.</summary>
-    public int WeeklyCap { get; set; } = 5;
+    public int WeeklyCap { get; set; } = QuietHours.DefaultWeeklyCap;
     /// <summary>What the dealership may spend on SMS per local day, in fen; past it messages wait for the next day.</summary>
     public int DailySpendingCapFen { get; set; } = 10_000;
     /// <summary>The carrier's price of one SMS segment, in fen.</summary>
@@ -41,45 +44,18 @@ public class DealershipSmsSettings
 
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
+    /// <summary>The rules other services follow (the workflow simulation), as they stand now.</summary>
+    public SmsRulesChanged Announcement(DateTimeOffset now) =>
+        new(DealershipId, DealershipCode, TimeZone, QuietHoursStart, QuietHoursEnd, WeeklyCap, now);
+
     /// <summary>When a customer SMS may go out: <paramref name="now"/> itself, or the end of the quiet hours it falls in.</summary>
-    public DateTimeOffset NextAllowedTime(DateTimeOffset now)
-    {
-        var zone = Zone();
-        var local = TimeZoneInfo.ConvertTime(now, zone);
-        var time = TimeOnly.FromTimeSpan(local.TimeOfDay);
-        bool quiet;
-        DateOnly endDay = DateOnly.FromDateTime(local.DateTime);
-        if (QuietHoursStart == QuietHoursEnd)
-            return now;
-        if (QuietHoursStart < QuietHoursEnd)
-        {
-            // A window inside one day, e.g. 12:00-14:00.
-            quiet = time >= QuietHoursStart && time < QuietHoursEnd;
-        }
-        else
-        {
-            // A window across midnight, e.g. 21:00-08:00.
-            quiet = time >= QuietHoursStart || time < QuietHoursEnd;
-            if (time >= QuietHoursStart)
-                endDay = endDay.AddDays(1);
-        }
-        return quiet ? AtLocal(endDay, QuietHoursEnd, zone) : now;
-    }
+    public DateTimeOffset NextAllowedTime(DateTimeOffset now) => new QuietHours(QuietHoursStart, QuietHoursEnd).NextAllowedTime(now, Zone());
 
     /// <summary>The start of the local day <paramref name="now"/> falls in, and of the next one.</summary>
     public (DateTimeOffset Start, DateTimeOffset Next) LocalDay(DateTimeOffset now)
     {
         var zone = Zone();
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        return (AtLocal(day, TimeOnly.MinValue, zone), AtLocal(day.AddDays(1), TimeOnly.MinValue, zone));
-    }
-
-    private static DateTimeOffset AtLocal(DateOnly day, TimeOnly time, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
-        // A local time skipped by a daylight-saving change is taken an hour later.
-        while (zone.IsInvalidTime(local))
-            local = local.AddHours(1);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+        return (QuietHours.AtLocal(day, TimeOnly.MinValue, zone), QuietHours.AtLocal(day.AddDays(1), TimeOnly.MinValue, zone));
     }
 }

@@ -45,7 +45,7 @@ public static class SmsSettingsEndpoints
             })
             .WithSummary("A dealership's SMS rules: quiet hours, weekly cap, spending cap, signature");
         settings.MapPut("/{dealershipCode}", async Task<Results<Ok<SettingsView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> (
-                string dealershipCode, SettingsRequest request, ClaimsPrincipal user, NotificationDbContext db, CancellationToken cancellationToken) =>
+                string dealershipCode, SettingsRequest request, ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
             {
                 var code = dealershipCode.Trim().ToUpperInvariant();
                 if (!user.MayActFor(code))
@@ -72,6 +72,7 @@ public static class SmsSettingsEndpoints
                 s.PricePerSegmentFen = request.PricePerSegmentFen;
                 s.Signature = request.Signature!;
                 s.Language = request.Language;
+                db.Publish(s.Announcement(clock.GetUtcNow()));
                 await db.SaveChangesAsync(cancellationToken);
                 return TypedResults.Ok(ToView(s));
             })

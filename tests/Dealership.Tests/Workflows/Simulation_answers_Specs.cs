@@ -14,7 +14,7 @@ namespace Dealership.Tests.Workflows;
 public sealed class Simulation_answers_Specs
 {
     private static readonly DateTimeOffset January = new(2030, 1, 7, 9, 0, 0, TimeSpan.FromHours(8));
-    private static readonly string[] TaskTypes = ["close-lead"];
+    private static readonly string[] TaskTypes = ["close-lead", "send-sms"];
 
     // A call; unanswered, a retry an hour later; unanswered again, the lead is lost.
     private static readonly string Recorded = Flow("""
@@ -56,6 +56,23 @@ public sealed class Simulation_answers_Specs
             <bpmn:sequenceFlow id="f2b" sourceRef="survey" targetRef="reached" />
             """);
 
+    /// <summary>
+    /// The recorded flow telling the customer by SMS after an unanswered first call (callback-promise) and before the lead is lost
+    /// (care), and the consultant of each retry (new-lead, a work message the customer rules do not touch).
+    /// </summary>
+    private static readonly string WithSms = Recorded
+        .Replace("""<bpmn:sequenceFlow id="f4" sourceRef="reached" targetRef="wait" />""", """
+            <bpmn:sequenceFlow id="f4" sourceRef="reached" targetRef="tell" />
+            <bpmn:serviceTask id="tell"><bpmn:extensionElements><zeebe:taskDefinition type="send-sms" /><zeebe:taskHeaders><zeebe:header key="template" value="callback-promise" /><zeebe:header key="recipient" value="customer" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f4b" sourceRef="tell" targetRef="wait" />
+            """)
+        .Replace("""<bpmn:sequenceFlow id="f8" sourceRef="reachedAgain" targetRef="close" />""", """
+            <bpmn:sequenceFlow id="f8" sourceRef="reachedAgain" targetRef="thank" />
+            <bpmn:serviceTask id="thank"><bpmn:extensionElements><zeebe:taskDefinition type="send-sms" /><zeebe:taskHeaders><zeebe:header key="template" value="care" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f8b" sourceRef="thank" targetRef="close" />
+            """)
+        .Replace("""<zeebe:header key="kind" value="retry" />""", """<zeebe:header key="kind" value="retry" /><zeebe:header key="alertTemplate" value="new-lead" />""");
+
     private static string Flow(string body) => WorkflowApi.Diagram("calls", """<bpmn:startEvent id="start" />""" + body);
 
     /// <summary>Ten leads: nobody answers the first call; seven answer the retry, three do not (and are lost).</summary>
@@ -83,12 +100,41 @@ public sealed class Simulation_answers_Specs
         return new RecordedHistory(leads);
     }
 
-    private static async Task<(VersionFigures Figures, IReadOnlyList<SimulatedLead> Leads)> SimulateAsync(RecordedHistory history, string xml, int seed = 1)
+    private static async Task<(VersionFigures Figures, IReadOnlyList<SimulatedLead> Leads)> SimulateAsync(RecordedHistory history, string xml, int seed = 1,
+        DealershipSmsRules? rules = null)
     {
         var version = new SimulatedVersion("N2", "draft", 2, BpmnReader.Read(xml).MainProcess!);
         var until = January.AddDays(30);
         var leads = await FlowSimulation.RunAsync(history, version, TaskTypes, seed, until, CancellationToken.None);
-        return (FlowSimulation.Figures(version, leads, January.Offset, January, until), leads);
+        return (FlowSimulation.Figures(version, leads, January.Offset, January, until, rules), leads);
+    }
+
+    private static DealershipSmsRules Rules(int fromHour, int toHour, int weeklyCap) => new()
+    {
+        DealershipId = Guid.NewGuid(), TimeZone = "Asia/Shanghai", QuietHoursStart = new TimeOnly(fromHour, 0), QuietHoursEnd = new TimeOnly(toHour, 0),
+        WeeklyCap = weeklyCap,
+    };
+
+    [Fact]
+    public async Task Should_count_the_customer_sms_the_dealership_s_quiet_hours_would_hold_and_its_weekly_cap_would_stop()
+    {
+        var history = await RecordTenLeadsAsync();
+
+        // Leads come in hourly from 09:00; each unanswered first call is told at 10 past (the last at 18:10), the three lost at
+        // the retry are thanked 1 h 15 after they came (17:15, 18:15, 19:15). Quiet from 18:00.
+        var (evening, _) = await SimulateAsync(history, WithSms, rules: Rules(18, 8, weeklyCap: 5));
+        Assert.Equal(new Dictionary<string, int> { ["callback-promise"] = 10, ["care"] = 3, ["new-lead"] = 10 }, evening.Sms);
+        Assert.Equal(3, evening.SmsRules!.HeldByQuietHours);
+        Assert.Equal(new Dictionary<string, int> { ["callback-promise"] = 1, ["care"] = 2 }, evening.SmsRules.Held);
+        Assert.Equal(0, evening.SmsRules.StoppedByWeeklyCap);
+
+        // One customer SMS a week: the care SMS after the callback promise is never sent, and what is never sent is not held.
+        var (capped, _) = await SimulateAsync(history, WithSms, rules: Rules(18, 8, weeklyCap: 1));
+        Assert.Equal(new Dictionary<string, int> { ["care"] = 3 }, capped.SmsRules!.Stopped);
+        Assert.Equal(new Dictionary<string, int> { ["callback-promise"] = 1 }, capped.SmsRules.Held);
+
+        // Without the dealership's rules nothing is said about them.
+        Assert.Null((await SimulateAsync(history, WithSms)).Figures.SmsRules);
     }
 
     [Fact]
