@@ -50,6 +50,9 @@ public sealed class SimulatedLead
             .Select(t => t.Id).ToHashSet();
     }
 
+    /// <summary>The SMS notification sends the customer for each visit booked or moved (AppointmentBookedConsumer).</summary>
+    private const string AppointmentConfirmation = "appointment-confirmation";
+
     public string LeadId => _lead.LeadId;
     public List<string> Path { get; } = [];
     /// <summary>The sequence flows taken, in order, so that a page can draw the way as the instance page draws a real one.</summary>
@@ -179,7 +182,13 @@ public sealed class SimulatedLead
             if (entry.Outcome == "completed")
                 Path.Add(entry.ElementId);
             else if (entry.Outcome == "message-correlated" && entry.Detail?.StartsWith("appointment-booked /", StringComparison.Ordinal) == true)
+            {
                 VisitsBooked++;
+                // Notification confirms every booked visit to the customer by itself, whatever the flow then sends.
+                Sms.Add(new SimulatedSms(AppointmentConfirmation, ForCustomer: true, _clock.Now));
+            }
+            else if (entry.Outcome == "message-correlated" && entry.Detail?.StartsWith("appointment-rescheduled /", StringComparison.Ordinal) == true)
+                Sms.Add(new SimulatedSms(AppointmentConfirmation, ForCustomer: true, _clock.Now));
             else if (entry.Outcome == "timer-fired" && entry.ElementInstanceKey == _firstContactKey && _firstContactClosed is null
                 && _process.Elements.GetValueOrDefault(entry.ElementId) is BoundaryEventElement)
                 _firstContactTimerFired = true;

@@ -42,6 +42,12 @@ public sealed class Console_simulation_Specs(Browser browser) : IClassFixture<Br
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
         var draft = (await saved.Content.ReadFromJsonAsync<JsonObject>())!["version"]!["label"]!.GetValue<string>();
 
+        // Notification announces the dealership's SMS rules when it first hears of it; the simulation applies them once they are in.
+        await Eventually.Get(async () => await (await ops.PostAsJsonAsync("/api/workflows/active-invitation/simulations", new
+            {
+                version = draft, dealershipCode = "DEMO01", from = DateTimeOffset.UtcNow.AddDays(-1), to = DateTimeOffset.UtcNow,
+            })).Content.ReadFromJsonAsync<JsonObject>(), r => r!["smsRules"] is not null, because: "the dealership's SMS rules should reach the workflow service");
+
         var page = await browser.NewPageAsync(_app.Client.BaseAddress!, viewport: new() { Width = 1440, Height = 1000 });
         await page.GotoAsync("/designer/active-invitation");
         await Browser.SignInAsync(page, "ops");
@@ -70,6 +76,14 @@ public sealed class Console_simulation_Specs(Browser browser) : IClassFixture<Br
         await Expect(page.Locator(".simulation-figures tr.differs[data-figure='first-contact-missed']")).ToHaveCountAsync(1);
         await Expect(Figure(page, "visits-booked", "simulated")).ToHaveTextAsync("1");
         await Expect(page.Locator(".simulation-figures tr.figure", new() { HasText = "新线索提醒（顾问）" }).Locator(".simulated")).ToHaveTextAsync("3");
+        // The dealership's SMS rules (a new dealership's: quiet from 21:00 to 08:00, five a week) are applied to the customer SMS.
+        await Expect(page.Locator(".simulation-sms-rules")).ToHaveTextAsync("发给客户的短信按经销商当前的短信规则计算：免打扰时段 21:00–08:00，每位客户任意 7 天内最多 5 条。");
+        await Expect(page.Locator(".simulation-figures tr[data-figure='sms-held'] .figure-label")).ToHaveTextAsync("其中因免打扰时段暂缓（时段结束后发出）");
+        await Expect(Figure(page, "sms-stopped", "simulated")).ToHaveTextAsync("0");
+        // The two leads that would miss the promise, by name; both were called in time as published.
+        await Expect(page.Locator("#missed-title")).ToHaveTextAsync($"在 {draft} 下未能按时首次跟进的线索（2）");
+        await Expect(page.Locator($".missed-lead[data-lead-id='{_leads["slow"]}'] .missed-customer")).ToHaveTextAsync("慢先生");
+        await Expect(page.Locator($".missed-lead[data-lead-id='{_leads["slower"]}'] .missed-published")).ToHaveTextAsync("按时完成或尚未到期");
         await Expect(page.Locator(".simulation-sms-chart")).ToBeVisibleAsync();
         await Expect(page.Locator(".simulation-tasks-chart")).ToBeVisibleAsync();
         // Each person's busiest day and tasks a day, by name.
@@ -144,6 +158,8 @@ public sealed class Console_simulation_Specs(Browser browser) : IClassFixture<Br
         await Expect(page.Locator(".simulation-figures tr[data-figure='first-contact-missed'] .figure-label")).ToHaveTextAsync("Missed");
         await Expect(Figure(page, "first-contact-missed", "difference")).ToHaveTextAsync("+2");
         await Expect(page.Locator("#differing-title")).ToHaveTextAsync("Leads that would take another way (2)");
+        await Expect(page.Locator(".simulation-sms-rules")).ToContainTextAsync("quiet hours 21:00–08:00, at most 5 per customer in any 7 days");
+        await Expect(page.Locator("#missed-title")).ToHaveTextAsync($"Leads that would miss the first follow-up promise under {draft} (2)");
         await page.Locator($".differing-lead[data-lead-id='{_leads["slower"]}'] .open-differing").ClickAsync();
         await Expect(page.Locator(".simulated-canvas g.path-completed[data-element-id='Task_NotifySupervisor']")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         await Expect(page.Locator(".published-canvas g.path-completed[data-element-id='Task_FirstContact']")).ToHaveCountAsync(1);

@@ -12,15 +12,15 @@ using Xunit.Abstractions;
 namespace Dealership.Tests.Workflows;
 
 /// <summary>
-/// A week of a dealership's leads recorded through the real intake, assignment and flows on a fake clock (consultants completing
+/// A month of a dealership's leads recorded through the real intake, assignment and flows on a fake clock (consultants completing
 /// their tasks with the outcomes people give), then replayed by the simulation: the published version gives back what happened,
-/// a draft with a 2-hour first-contact deadline names the leads that would miss it, and nothing leaves the system meanwhile.
+/// a draft with a 2-hour first-contact deadline names the leads that would miss it, the dealership's SMS rules are applied as
+/// notification applies them, and nothing leaves the system meanwhile.
 /// </summary>
 public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
 {
-    // Monday 2030-01-14, 09:00 in Shanghai: the showroom is open.
-    private static readonly DateTimeOffset Monday = Showroom.Local(2030, 1, 14, 9);
-    private readonly FakeTimeProvider _clock = new(Monday);
+    // The first of January 2030 in Shanghai, before the month's first lead.
+    private readonly FakeTimeProvider _clock = new(Showroom.Local(2030, 1, 1, 9));
     private TestApp _app = null!;
     private readonly Dictionary<string, Guid> _leads = [];
 
@@ -45,9 +45,9 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
     private HttpClient Client => _app.Client;
 
     [Fact]
-    public async Task Should_give_back_the_recorded_week_with_the_published_version_and_name_the_leads_a_2_hour_deadline_would_miss()
+    public async Task Should_give_back_the_recorded_month_with_the_published_version_and_name_the_leads_a_2_hour_deadline_would_miss()
     {
-        await RecordAWeekAsync();
+        await RecordAMonthAsync();
         var ids = _leads.Values.ToList();
         var sms = new List<SmsView>();
         var bookings = new List<BookingView>();
@@ -81,9 +81,11 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(9, asPublished["leads"]!.GetValue<int>());
         var replay = asPublished["simulated"]!;
         var asked = replay["sms"]!.AsObject();
-        Assert.Superset(new HashSet<string> { "new-lead", "directions", "confirmation-request", "care", "callback-promise" }, asked.Select(p => p.Key).ToHashSet());
+        Assert.Superset(new HashSet<string> { "new-lead", "directions", "appointment-confirmation", "confirmation-request", "care", "callback-promise" },
+            asked.Select(p => p.Key).ToHashSet());
         foreach (var (purpose, count) in asked)
             Assert.True(sms.Count(s => s.Template == purpose) == count!.GetValue<int>(), $"{purpose}: {count} simulated, {sms.Count(s => s.Template == purpose)} sent");
+        Assert.Equal(sms.Count, replay["smsTotal"]!.GetValue<int>());
         Assert.Equal(bookings.Count, replay["visitsBooked"]!.GetValue<int>());
         // Lost by the flow; the lead the manager closed ends where it was closed. Lead intake hears of a flow's end over the
         // bus, so on a busy machine its stages may still be on their way when the week's last step is taken.
@@ -125,6 +127,24 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
         });
         // The same seed, the same report.
         Assert.Equal(asDrafted["simulated"]!.ToJsonString(), again["simulated"]!.ToJsonString());
+
+        // Operations tighten the SMS rules: quiet until 23:59 every day, one customer SMS a week. Each lead's customer SMS of the month
+        // came within a week of its first, so the first would wait for 23:59 and every later one would never be sent. (The consultants'
+        // new-lead alerts are work messages the rules do not touch.)
+        var rules = (await ops.GetFromJsonAsync<JsonObject>("/api/sms/settings/DEMO01"))!;
+        rules["quietHoursStart"] = "00:00:00";
+        rules["quietHoursEnd"] = "23:59:00";
+        rules["weeklyCap"] = 1;
+        (await ops.PutAsJsonAsync("/api/sms/settings/DEMO01", rules)).EnsureSuccessStatusCode();
+        var tightened = await Eventually.Get(() => SimulateAsync(ops, published), r => r["smsRules"]!["weeklyCap"]!.GetValue<int>() == 1,
+            because: "notification's new rules should reach the simulation");
+        var customers = sms.Where(s => s.Recipient == "customer").GroupBy(s => s.LeadId).ToList();
+        Assert.All(customers, c => Assert.True(c.Max(s => s.CreatedAt) - c.Min(s => s.CreatedAt) < TimeSpan.FromDays(7)));
+        var ruled = tightened["simulated"]!["smsRules"]!;
+        Assert.Equal(customers.Count, ruled["heldByQuietHours"]!.GetValue<int>());
+        Assert.Equal(customers.Sum(c => c.Count() - 1), ruled["stoppedByWeeklyCap"]!.GetValue<int>());
+        Assert.True(ruled["stoppedByWeeklyCap"]!.GetValue<int>() > 0);
+        Assert.Equal(replay["sms"]!.ToJsonString(), tightened["simulated"]!["sms"]!.ToJsonString());
     }
 
     private static List<string> Leads(JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>()).ToList();
@@ -157,95 +177,128 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Nine OEM leads posted on Monday morning and worked through the week: accepted and visited, declined, three unanswered calls,
-    /// a callback, a wrong number, one first called after the 24 hours (escalated and moved), one left to think it over, one closed
-    /// by a manager before anyone called.
+    /// Nine OEM leads that came in on four days of January and were worked through the month: accepted and visited, declined, three
+    /// unanswered calls, a callback, a wrong number, one first called after the 24 hours (escalated and moved), one left to think it
+    /// over, one closed by a manager before anyone called. Each lead's flow waits for the clock between its steps, so the month's
+    /// timers (retries, the day-before confirmations, the deadline, the time to think it over) fire as they would have.
     /// </summary>
-    private async Task RecordAWeekAsync()
+    private async Task RecordAMonthAsync()
     {
-        foreach (var name in new[] { "accepts", "declines", "never-answers", "calls-back", "wrong-number", "late", "thinks-it-over", "accepts-next-day", "bought-elsewhere" })
-        {
-            _leads[name] = await _app.PostLeadAsync($"SIM-{name}");
-            await _app.GrantSmsConsentAsync(_leads[name]);
-        }
+        // Wednesday 2 January.
+        await AtAsync(Showroom.Local(2030, 1, 2, 9));
         var first = new Dictionary<string, FlowTask>();
-        foreach (var (name, id) in _leads)
-            first[name] = await OpenTaskAsync(id, "first-contact");
+        foreach (var name in new[] { "accepts", "never-answers", "wrong-number" })
+            first[name] = await ArrivesAsync(name);
 
-        await AtAsync(Monday.AddMinutes(30));
+        await AtAsync(Showroom.Local(2030, 1, 2, 9, 30));
         await CompleteAsync(first["never-answers"], new { contact = "no-answer" });
         await WaitingAtAsync("never-answers", "Timer_Retry");
 
-        await AtAsync(Monday.AddHours(1));
-        await CompleteAsync(first["accepts"], new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 16, 10) });
+        await AtAsync(Showroom.Local(2030, 1, 2, 10));
+        await CompleteAsync(first["accepts"], new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 4, 10) });
         await CompleteAsync(first["wrong-number"], new { contact = "wrong-number" });
         await WaitingAtAsync("accepts", "Gw_WaitDayBefore");
         await EndedAsync("wrong-number");
 
+        await AtAsync(Showroom.Local(2030, 1, 2, 13, 30));
+        await CompleteAsync(await OpenTaskAsync(_leads["never-answers"], "retry"), new { contact = "no-answer" });
+        await WaitingAtAsync("never-answers", "Timer_Retry");
+
+        await AtAsync(Showroom.Local(2030, 1, 2, 17, 30));
+        await CompleteAsync(await OpenTaskAsync(_leads["never-answers"], "retry"), new { contact = "no-answer" });
+        await EndedAsync("never-answers");
+
+        // Thursday, the day before the visit: the flow asks the customer to confirm.
+        await AtAsync(Showroom.Local(2030, 1, 3, 10));
+        await WaitingAtAsync("accepts", "Gw_Visit");
+
+        await AtAsync(Showroom.Local(2030, 1, 4, 9, 55));
+        await ArriveAsync("accepts");
+
+        // Wednesday 9 January.
+        await AtAsync(Showroom.Local(2030, 1, 9, 9));
+        foreach (var name in new[] { "bought-elsewhere", "declines", "calls-back" })
+            first[name] = await ArrivesAsync(name);
+
         // The customer rang to say he bought elsewhere: a manager closes the lead before anyone called.
-        await AtAsync(Monday.AddHours(1.5));
+        await AtAsync(Showroom.Local(2030, 1, 9, 10, 30));
         using (var manager = await _app.SignInAsync("manager"))
             Assert.Equal(HttpStatusCode.Accepted, (await manager.PostAsJsonAsync($"/api/leads/{_leads["bought-elsewhere"]}/close",
                 new { reason = "bought-elsewhere", note = "在别家4S店买了" })).StatusCode);
         await Eventually.Get(() => FlowAsync("bought-elsewhere"), f => f["status"]!.GetValue<string>() == "cancelled", because: "the closed lead's flow should end");
 
-        await AtAsync(Monday.AddHours(3));
+        await AtAsync(Showroom.Local(2030, 1, 9, 12));
         await CompleteAsync(first["declines"], new { contact = "reached", answer = "declined" });
         await WaitingAtAsync("declines", "Timer_Recontact");
 
-        await AtAsync(Monday.AddHours(4));
+        await AtAsync(Showroom.Local(2030, 1, 9, 15));
+        await CompleteAsync(first["calls-back"], new { contact = "reached", answer = "callback", callbackAt = Showroom.Local(2030, 1, 10, 10) });
+        var callback = await OpenTaskAsync(_leads["calls-back"], "callback");
+
+        await AtAsync(Showroom.Local(2030, 1, 10, 10));
+        await CompleteAsync(callback, new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 12, 15) });
+        await WaitingAtAsync("calls-back", "Gw_WaitDayBefore");
+
+        await AtAsync(Showroom.Local(2030, 1, 11, 15));
+        await WaitingAtAsync("calls-back", "Gw_Visit");
+
+        await AtAsync(Showroom.Local(2030, 1, 12, 14, 55));
+        await ArriveAsync("calls-back");
+
+        // Monday 14 January.
+        await AtAsync(Showroom.Local(2030, 1, 14, 9));
+        foreach (var name in new[] { "late", "thinks-it-over" })
+            first[name] = await ArrivesAsync(name);
+
+        await AtAsync(Showroom.Local(2030, 1, 14, 13));
         await CompleteAsync(first["thinks-it-over"], new { contact = "reached", answer = "undecided" });
         await WaitingAtAsync("thinks-it-over", "Timer_FollowUp");
 
-        await AtAsync(Monday.AddHours(4.5));
-        await CompleteAsync(await OpenTaskAsync(_leads["never-answers"], "retry"), new { contact = "no-answer" });
-        await WaitingAtAsync("never-answers", "Timer_Retry");
-
-        await AtAsync(Monday.AddHours(6));
-        await CompleteAsync(first["calls-back"], new { contact = "reached", answer = "callback", callbackAt = Showroom.Local(2030, 1, 15, 10) });
-        var callback = await OpenTaskAsync(_leads["calls-back"], "callback");
-
-        await AtAsync(Monday.AddHours(8.5));
-        await CompleteAsync(await OpenTaskAsync(_leads["never-answers"], "retry"), new { contact = "no-answer" });
-        await EndedAsync("never-answers");
-
-        await AtAsync(Monday.AddHours(20));
-        await CompleteAsync(first["accepts-next-day"], new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 17, 10) });
-        await WaitingAtAsync("accepts-next-day", "Gw_WaitDayBefore");
-
         // Tuesday 09:00: the 24 hours of "late" are over; the supervisor is told and the lead moves.
-        await AtAsync(Monday.AddHours(24));
+        await AtAsync(Showroom.Local(2030, 1, 15, 9));
         await Eventually.Get(() => Client.GetFromJsonAsync<LeadView>($"/api/leads/{_leads["late"]}")!,
             l => l!.Timeline.Any(t => t.Kind == "reassigned") && l.OpenTasks.Any(t => t.ConsultantId == l.AssignedConsultantId),
             because: "the first-contact deadline should move the lead");
         await Eventually.Get(() => FlowAsync("late"), f => !Waits(f).Contains("Task_Reassign"), because: "the flow should take in the move");
 
-        await AtAsync(Showroom.Local(2030, 1, 15, 10));
-        await CompleteAsync(callback, new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 17, 15) });
-        await WaitingAtAsync("calls-back", "Gw_WaitDayBefore");
-        await WaitingAtAsync("accepts", "Gw_Visit");
-
         await AtAsync(Showroom.Local(2030, 1, 15, 11));
         await CompleteAsync(await OpenTaskAsync(_leads["late"], "first-contact"), new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 18, 10) });
         await WaitingAtAsync("late", "Gw_WaitDayBefore");
 
-        await AtAsync(Showroom.Local(2030, 1, 16, 9, 55));
-        await ArriveAsync("accepts");
-
-        await AtAsync(Showroom.Local(2030, 1, 17, 9, 55));
-        await WaitingAtAsync("calls-back", "Gw_Visit");
-        await ArriveAsync("accepts-next-day");
+        await AtAsync(Showroom.Local(2030, 1, 17, 10));
+        await WaitingAtAsync("late", "Gw_Visit");
 
         await AtAsync(Showroom.Local(2030, 1, 17, 13));
         await CompleteAsync(await OpenTaskAsync(_leads["thinks-it-over"], "follow-up"), new { contact = "reached", answer = "declined" });
         await WaitingAtAsync("thinks-it-over", "Timer_Recontact");
 
-        await AtAsync(Showroom.Local(2030, 1, 17, 14, 55));
-        await ArriveAsync("calls-back");
-
         await AtAsync(Showroom.Local(2030, 1, 18, 9, 55));
-        await WaitingAtAsync("late", "Gw_Visit");
         await ArriveAsync("late");
+
+        // Wednesday 23 January; called back the next morning, the visit the day after.
+        await AtAsync(Showroom.Local(2030, 1, 23, 9));
+        first["accepts-next-day"] = await ArrivesAsync("accepts-next-day");
+
+        await AtAsync(Showroom.Local(2030, 1, 24, 5));
+        await CompleteAsync(first["accepts-next-day"], new { contact = "reached", answer = "accepted", visitAt = Showroom.Local(2030, 1, 25, 10) });
+        await WaitingAtAsync("accepts-next-day", "Gw_WaitDayBefore");
+
+        await AtAsync(Showroom.Local(2030, 1, 24, 10));
+        await WaitingAtAsync("accepts-next-day", "Gw_Visit");
+
+        await AtAsync(Showroom.Local(2030, 1, 25, 9, 55));
+        await ArriveAsync("accepts-next-day");
+
+        // The month is over; the two declined customers' re-contact is due in February.
+        await AtAsync(Showroom.Local(2030, 1, 31, 18));
+    }
+
+    /// <summary>An OEM lead comes in now, with the customer's SMS consent; its first-contact task opens.</summary>
+    private async Task<FlowTask> ArrivesAsync(string name)
+    {
+        _leads[name] = await _app.PostLeadAsync($"SIM-{name}");
+        await _app.GrantSmsConsentAsync(_leads[name]);
+        return await OpenTaskAsync(_leads[name], "first-contact");
     }
 
     /// <summary>Moves the clock and waits until the timer poller has fired everything due by then.</summary>
