@@ -200,7 +200,11 @@ public sealed partial class LogTally
             : entry.Category.StartsWith("Microsoft.EntityFrameworkCore.Update") ? "save failed"
             : entry.Level == "warn" ? "other warning" : "other error";
         var conflict = text.Contains("DbUpdateConcurrencyException") || text.Contains("UNIQUE constraint failed");
-        _events.Enqueue(new LogEvent(entry.At, process, kind, Cause(entry), conflict));
+        var cause = Cause(entry);
+        // Where a warning of no known kind comes from is half of what it says.
+        if (kind.StartsWith("other") && !cause.StartsWith(entry.Category))
+            cause = $"{entry.Category}: {cause}";
+        _events.Enqueue(new LogEvent(entry.At, process, kind, cause, conflict));
     }
 
     // The innermost exception with its message, ids and numbers taken out so that one cause is one line; without an

@@ -111,36 +111,52 @@ try
     tracker = new LeadTracker(topology.DatabaseOf("lead-intake"), topology.DatabaseOf("notification"), pollInterval);
     var nextLead = 0;
 
-    // The services learn DEMO01 from the identity service's events: the warm-up starts once a lead goes all the way
-    // through, and runs on so that the measured steps do not pay for the JIT and the first connections.
-    var warmup = new LeadStream(topology.Intake, Math.Min(10, rates.DefaultIfEmpty(10).Min()), run, nextLead);
+    // The services learn DEMO01 from the identity service's events: one lead a second until one goes all the way through
+    // (faster, and the leads posted before it would still be queued when the steps begin).
+    var probe = new LeadStream(topology.Intake, 1, run, nextLead);
+    streams.Add(probe);
+    tracker.Follow(probe);
+    probe.Resume();
+    var firstDeadline = Stopwatch.StartNew();
+    while (!probe.PostedAt.Keys.Any(l => tracker.Of(l) is { TaskedAt: not null, ToFirstSms: not null }))
+    {
+        if (firstDeadline.Elapsed > TimeSpan.FromMinutes(3))
+            throw new TimeoutException($"No lead reached its first-contact task and SMS within 3 minutes ({probe.Accepted.Count} accepted, " +
+                                       $"unanswered: {string.Join(", ", probe.Unanswered.Values.Distinct())}; tracker: {tracker.LastError}).");
+        await Task.Delay(250);
+    }
+    await probe.PauseAsync();
+    nextLead = probe.LastLead;
+
+    // Then a warm-up, so that the measured steps do not pay for the JIT and the first connections.
+    var warmupRate = Math.Min(10, rates.DefaultIfEmpty(10).Min());
+    Say($"leads flow end to end after {firstDeadline.Elapsed.TotalSeconds:0.0} s; warming up for {warmupSeconds:0} s at {warmupRate:0.#}/s");
+    var warmup = new LeadStream(topology.Intake, warmupRate, run, nextLead);
     streams.Add(warmup);
     tracker.Follow(warmup);
     warmup.Resume();
-    var firstDeadline = Stopwatch.StartNew();
-    while (!warmup.PostedAt.Keys.Any(l => tracker.Of(l) is { TaskedAt: not null, ToFirstSms: not null }))
-    {
-        if (firstDeadline.Elapsed > TimeSpan.FromMinutes(3))
-            throw new TimeoutException($"No lead reached its first-contact task and SMS within 3 minutes ({warmup.Accepted.Count} accepted, " +
-                                       $"unanswered: {string.Join(", ", warmup.Unanswered.Values.Distinct())}; tracker: {tracker.LastError}).");
-        await Task.Delay(250);
-    }
-    Say($"leads flow end to end after {firstDeadline.Elapsed.TotalSeconds:0.0} s; warming up for {warmupSeconds:0} s");
     await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
     await warmup.PauseAsync();
     nextLead = warmup.LastLead;
-    if (!await tracker.WaitForAsync([.. warmup.PostedAt.Keys], drainLimit))
-        notes.Add("the warm-up's leads were not all through when the steps began");
+    var quiet = await tracker.WaitForAsync([.. probe.PostedAt.Keys, .. warmup.PostedAt.Keys], drainLimit);
 
-    // What the processes spend with nothing to do (pollers, health probes), so that a step's per-lead cost can be read against it.
-    await SettleAsync(TimeSpan.FromSeconds(30));
-    var idleBefore = followed.Take();
-    await Task.Delay(TimeSpan.FromSeconds(5));
-    var idleAfter = followed.Take();
-    var idleSeconds = Stopwatch.GetElapsedTime(idleBefore.At, idleAfter.At).TotalSeconds;
-    foreach (var (name, end) in idleAfter.CpuMilliseconds)
-        if (end is { } e && idleBefore.CpuMilliseconds[name] is { } s)
-            idle[name] = (e - s) / idleSeconds;
+    // What the processes spend with nothing to do (pollers, health probes), so that a step's per-lead cost can be read
+    // against it; with leads of the warm-up still on their way it would be their cost, so then it is not measured.
+    if (quiet)
+    {
+        await SettleAsync(TimeSpan.FromSeconds(30));
+        var idleBefore = followed.Take();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idleAfter = followed.Take();
+        var idleSeconds = Stopwatch.GetElapsedTime(idleBefore.At, idleAfter.At).TotalSeconds;
+        foreach (var (name, end) in idleAfter.CpuMilliseconds)
+            if (end is { } e && idleBefore.CpuMilliseconds[name] is { } s)
+                idle[name] = (e - s) / idleSeconds;
+    }
+    else
+    {
+        notes.Add($"the warm-up's leads were not all through {drainLimit.TotalSeconds:0} s after it: idle CPU not measured");
+    }
 
     // After a warm-up or a step the runtime goes on compiling hot methods again, optimised, for seconds: a step that
     // began then would be charged for it. Quiet: the services together below 100 ms of CPU a second per process.
@@ -191,18 +207,12 @@ try
         step.UnansweredWhy = string.Join(", ", stream.Unanswered.Values.GroupBy(v => v).Select(g => $"{g.Count()} {g.Key}"));
         var offeringSeconds = Stopwatch.GetElapsedTime(start, offeredUntil).TotalSeconds;
         step.AcceptedPerSecond = leads.Count / offeringSeconds;
-        if (rate is null)
-        {
-            // A burst: from its first post until its last lead was shown with its task.
-            step.DonePerSecond = tasked.Count == 0 ? 0 : tasked.Count / Stopwatch.GetElapsedTime(start, tasked.Max(t => t.TaskedAt!.Value)).TotalSeconds;
-        }
-        else
-        {
-            // Steady: the leads done while leads were being offered, counted from the first one done, so that the time the
-            // first lead takes to get through is not taken for idleness.
-            var during = tasked.Where(t => t.TaskedAt <= offeredUntil).Select(t => t.TaskedAt!.Value).ToList();
-            step.DonePerSecond = during.Count < 2 ? double.NaN : during.Count / Stopwatch.GetElapsedTime(during.Min(), offeredUntil).TotalSeconds;
-        }
+        // The pipeline's rate: the leads done over the time from the first post to the last lead done, less the fastest
+        // lead's own time through, which is latency, not a lack of throughput (so a steady step that keeps up shows its
+        // offered rate, and one that does not, or a burst, the rate at which the backlog was worked off).
+        var fastest = tasked.Select(t => Stopwatch.GetElapsedTime(t.PostedAt, t.TaskedAt!.Value)).DefaultIfEmpty().Min();
+        step.DonePerSecond = tasked.Count < 2 ? double.NaN
+            : tasked.Count / (Stopwatch.GetElapsedTime(start, tasked.Max(t => t.TaskedAt!.Value)) - fastest).TotalSeconds;
         step.BacklogAtEnd = leads.Count - tasked.Count(t => t.TaskedAt <= offeredUntil);
         step.DrainedAfter = drained ? Stopwatch.GetElapsedTime(offeredUntil, end).TotalSeconds : null;
         step.ToTask.AddRange(tasked.Select(t => Stopwatch.GetElapsedTime(t.PostedAt, t.TaskedAt!.Value).TotalSeconds));
