@@ -205,6 +205,7 @@ try
         step.Accepted = leads.Count;
         step.Unanswered = stream.Unanswered.Count;
         step.UnansweredWhy = string.Join(", ", stream.Unanswered.Values.GroupBy(v => v).Select(g => $"{g.Count()} {g.Key}"));
+        step.Skipped = stream.Skipped;
         var offeringSeconds = Stopwatch.GetElapsedTime(start, offeredUntil).TotalSeconds;
         step.AcceptedPerSecond = leads.Count / offeringSeconds;
         // The pipeline's rate: the leads done over the time from the first post to the last lead done, less the fastest

@@ -61,7 +61,8 @@ public static class Report
         Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var s in steps)
         {
-            var unanswered = s.Unanswered > 0 ? $" ({s.Unanswered} unanswered: {s.UnansweredWhy})" : "";
+            var unanswered = (s.Unanswered > 0 ? $" ({s.Unanswered} unanswered: {s.UnansweredWhy})" : "")
+                             + (s.Skipped > 0 ? $" ({s.Skipped} leads not offered: 400 posts unanswered at the time)" : "");
             Line($"| {s.Label} | {s.LoadAverage} | {(s.OfferedRate is { } r ? G(r) : "burst")} ({s.Offered}) | {G(s.AcceptedPerSecond)}{unanswered} | {G(s.DonePerSecond)} | " +
                  $"{s.BacklogAtEnd} | {(s.DrainedAfter is { } d ? $"{d:0.0} s" : "not within the limit")} | {Latencies(s, s.ToTask, s.NotTasked)} | {Latencies(s, s.ToSms, s.NoSms)} |");
         }

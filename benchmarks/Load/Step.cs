@@ -50,6 +50,8 @@ public sealed class StepResult
     public int Accepted { get; set; }
     public int Unanswered { get; set; }
     public string UnansweredWhy { get; set; } = "";
+    /// <summary>Ticks of a steady rate on which no lead was posted because 400 posts were still unanswered: not offered.</summary>
+    public int Skipped { get; set; }
     public double AcceptedPerSecond { get; set; }
     public double DonePerSecond { get; set; }
     /// <summary>Accepted leads not yet shown with their task when the offering stopped.</summary>
