@@ -22,13 +22,20 @@ public sealed class LeadStream : IAsyncDisposable
     private volatile bool _paused = true;
     private int _inFlight;
     private int _next;
+    private readonly int _first;
 
-    public LeadStream(Uri leadIntake, double rate, string run)
+    /// <param name="firstLead">
+    /// The number the stream counts its leads from: a second stream of one run starts past the first one's last,
+    /// so that no lead of it shares a phone number (and merges) with one posted before.
+    /// </param>
+    public LeadStream(Uri leadIntake, double rate, string run, int firstLead = 0)
     {
         _http = new HttpClient { BaseAddress = leadIntake, Timeout = TimeSpan.FromSeconds(30) };
         _http.DefaultRequestHeaders.Add("X-Api-Key", "demo-oem-key");
         _rate = rate;
         _run = run;
+        _next = firstLead;
+        _first = firstLead;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -39,7 +46,11 @@ public sealed class LeadStream : IAsyncDisposable
     /// <summary>When each post was answered with a lead, for the rate over a window.</summary>
     public ConcurrentQueue<long> AcceptedAt { get; } = new();
     public ConcurrentQueue<long> FailedAt { get; } = new();
-    public int Offered => Volatile.Read(ref _next);
+    /// <summary>Lead id → when its post began (Stopwatch timestamp): the moment the customer's enquiry was submitted.</summary>
+    public ConcurrentDictionary<Guid, long> PostedAt { get; } = new();
+    public int Offered => Volatile.Read(ref _next) - _first;
+    /// <summary>The number of the last lead offered: where a later stream of the same run starts counting.</summary>
+    public int LastLead => Volatile.Read(ref _next);
     public int Skipped;
 
     public void Resume() => _paused = false;
@@ -50,6 +61,23 @@ public sealed class LeadStream : IAsyncDisposable
         _paused = true;
         while (Volatile.Read(ref _inFlight) > 0)
             await Task.Delay(100);
+    }
+
+    /// <summary>
+    /// Posts <paramref name="count"/> leads as fast as the intake answers, at most <paramref name="concurrency"/> at once
+    /// (the stream's steady ticks keep running if resumed), and returns when every post is answered.
+    /// </summary>
+    public async Task BurstAsync(int count, int concurrency)
+    {
+        using var slots = new SemaphoreSlim(concurrency);
+        var posts = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            await slots.WaitAsync();
+            Interlocked.Increment(ref _inFlight);
+            posts.Add(PostAsync(Interlocked.Increment(ref _next)).ContinueWith(_ => slots.Release(), TaskScheduler.Default));
+        }
+        await Task.WhenAll(posts);
     }
 
     public int AcceptedSince(long timestamp) => AcceptedAt.Count(t => t >= timestamp);
@@ -91,6 +119,7 @@ public sealed class LeadStream : IAsyncDisposable
     private async Task PostAsync(int n)
     {
         var externalId = $"FLT-{_run}-{n}";
+        var posted = Stopwatch.GetTimestamp();
         try
         {
             using var response = await _http.PostAsJsonAsync("/api/leads", new
@@ -101,7 +130,8 @@ public sealed class LeadStream : IAsyncDisposable
             if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
                 var lead = await response.Content.ReadFromJsonAsync<Submitted>();
-                Accepted[externalId] = lead!.Id;
+                PostedAt[lead!.Id] = posted;
+                Accepted[externalId] = lead.Id;
                 Unanswered.TryRemove(externalId, out _);
                 AcceptedAt.Enqueue(Stopwatch.GetTimestamp());
             }

@@ -25,16 +25,24 @@ public sealed class Broker : IAsyncDisposable
     /// <summary>The AMQP URI, virtual host included, as the host's ConnectionStrings:RabbitMq takes it.</summary>
     public string Url { get; }
 
-    public static async Task<Broker> CreateAsync(string amqpUrl, string? managementUrl)
+    /// <param name="prefix">Names the program in the virtual host's name, for whoever looks at the broker meanwhile.</param>
+    public static async Task<Broker> CreateAsync(string amqpUrl, string? managementUrl, string prefix = "faults")
     {
         var amqp = new Uri(amqpUrl);
         var userInfo = Uri.UnescapeDataString(amqp.UserInfo);
         var management = new HttpClient { BaseAddress = new Uri(managementUrl ?? $"http://{amqp.Host}:15672"), Timeout = TimeSpan.FromSeconds(30) };
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(userInfo)));
-        var vhost = "faults-" + Guid.NewGuid().ToString("N")[..12];
+        var vhost = prefix + "-" + Guid.NewGuid().ToString("N")[..12];
         (await management.PutAsync($"/api/vhosts/{vhost}", null)).EnsureSuccessStatusCode();
         (await management.PutAsJsonAsync($"/api/permissions/{vhost}/{userInfo.Split(':')[0]}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
         return new Broker(management, vhost, new UriBuilder(amqp) { Path = "/" + vhost }.Uri.ToString());
+    }
+
+    /// <summary>The operating-system process ids of the broker's nodes, for reading their CPU time.</summary>
+    public async Task<IReadOnlyList<int>> NodeProcessIdsAsync()
+    {
+        var nodes = await _management.GetFromJsonAsync<List<JsonElement>>("/api/nodes?columns=name,os_pid");
+        return nodes!.Where(n => n.TryGetProperty("os_pid", out _)).Select(n => int.Parse(n.GetProperty("os_pid").ToString().Trim('"'))).ToList();
     }
 
     public async Task<IReadOnlyList<(string Name, int Messages)>> QueuesAsync()
@@ -108,6 +116,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string DataDirectory { get; }
     public string DatabaseFile => Path.Combine(DataDirectory, Name + ".db");
     public int ProcessId => _process.Id;
+    /// <summary>
+    /// Called with every line the process writes, on the reader's thread, before the line joins the last 300 kept:
+    /// a program that counts what the services log (retries, conflicts) sees all of it.
+    /// </summary>
+    public Action<string>? OnLine { get; set; }
     public bool HasExited => _process.HasExited;
 
     public void Start()
@@ -133,6 +146,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         if (line is null)
             return;
+        OnLine?.Invoke(line);
         _output.Enqueue(line);
         while (_output.Count > 300)
             _output.TryDequeue(out _);
