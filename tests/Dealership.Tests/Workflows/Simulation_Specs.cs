@@ -97,6 +97,12 @@ public sealed class Simulation_Specs(ITestOutputHelper output) : IAsyncLifetime
             return stages;
         }, stages => stages.Count(s => s == "lost") - 1 == replay["closedLost"]!.GetValue<int>() && stages.Count(s => s == "won") == replay["closedWon"]!.GetValue<int>(),
             because: "the leads' recorded stages should come to the lost and won leads the replay counts");
+        // Recorded without quiet hours, under a weekly cap of 5 nobody reached: nothing held, nothing stopped, as notification found.
+        Assert.Equal("00:00:00", asPublished["smsRules"]!["quietHoursStart"]!.GetValue<string>());
+        Assert.Equal(0, replay["smsRules"]!["heldByQuietHours"]!.GetValue<int>());
+        Assert.Equal(0, replay["smsRules"]!["stoppedByWeeklyCap"]!.GetValue<int>());
+        Assert.DoesNotContain(sms, s => s.Status is "held" or "refused");
+        Assert.Contains(sms, s => s.Status == "delivered");
         Assert.Equal(1, replay["instances"]!["cancelled"]!.GetValue<int>());
         Assert.Equal(tasksRecorded, replay["tasks"]!["total"]!.GetValue<int>());
         Assert.Equal(7, replay["firstContact"]!["kept"]!.GetValue<int>());
