@@ -121,6 +121,8 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
         // In English, the same words for the same columns.
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        // The switch loads the page again, prerendered first: a file chosen before it is live is lost (seen at a load average of 40).
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.Locator("input.csv-file")).ToBeEnabledAsync();
         await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload { Name = "May events.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
         await Expect(page.Locator(".preview-encoding")).ToHaveTextAsync("read as UTF-8");
