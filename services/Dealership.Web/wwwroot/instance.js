@@ -4,6 +4,9 @@
 import { loadViewer } from './diagram-loader.js';
 
 let viewer = null;
+// Each draw's number: the page may ask again (a re-render) while an earlier draw still waits for the viewer or the import,
+// and two viewers in one container drew every mark and note twice.
+let generation = 0;
 
 function badge(className, text, title) {
   const element = document.createElement('div');
@@ -16,10 +19,20 @@ function badge(className, text, title) {
 // marks: { completed: [ids], taken: [flow ids], waiting: [ids], waitingText, incidents: [{ elementId, text }] }.
 // Ids this diagram lacks (steps of a version the instance left by migration) are passed over.
 export async function draw(container, xml, marks) {
+  const mine = ++generation;
   dispose();
   await loadViewer();
+  if (mine !== generation) return [];
   viewer = new window.BpmnJS({ container });
-  const { warnings } = await viewer.importXML(xml);
+  let warnings;
+  try {
+    ({ warnings } = await viewer.importXML(xml));
+  } catch (error) {
+    if (mine !== generation) return [];
+    throw error;
+  }
+  // A later draw has destroyed this viewer and draws its own.
+  if (mine !== generation) return [];
   const canvas = viewer.get('canvas'), registry = viewer.get('elementRegistry'), overlays = viewer.get('overlays');
   const mark = (ids, marker) => ids.filter(id => registry.get(id)).forEach(id => canvas.addMarker(id, marker));
   mark(marks.completed, 'path-completed');

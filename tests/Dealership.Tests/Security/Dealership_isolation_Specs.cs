@@ -50,6 +50,9 @@ public sealed class Dealership_isolation_Specs(ITestOutputHelper output) : IAsyn
 
         var sms = await Eventually.Get(() => admin.GetFromJsonAsync<List<SmsView>>($"/api/sms/messages?leadId={leadId}")!, m => m!.Count >= 2,
             because: "the consultant's alert and the customer's confirmation should be sent");
+        // The visit booked ends the first call: settled before any snapshot, or a "before" could still show the task open.
+        await Eventually.Get(() => admin.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!, l => l!.OpenTasks.Count == 0,
+            because: "the booked visit should end the first call");
         var rejected = await admin.PostAsJsonAsync("/api/leads", new { dealershipCode = "DEMO01", source = "oem", externalId = "REJ-" + marker, name = marker, phone = "not a phone" });
         var rejectionId = (await rejected.Content.ReadFromJsonAsync<JsonObject>())!["rejectionId"]!.GetValue<Guid>();
         var import = await admin.PostAsync($"/api/leads/imports?dealershipCode=DEMO01&campaign=车展&fileName={marker}.csv",
