@@ -33,15 +33,7 @@ var run = Guid.NewGuid().ToString("N")[..6];
 var root = Path.Combine(Path.GetTempPath(), "dealership-faults", run);
 void Say(string line) => Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] {line}");
 
-var repository = AppContext.BaseDirectory;
-while (!File.Exists(Path.Combine(repository, "Dealership.sln")))
-    repository = Path.GetDirectoryName(repository.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Dealership.sln not found above " + AppContext.BaseDirectory);
-#if DEBUG
-const string configuration = "Debug";
-#else
-const string configuration = "Release";
-#endif
-var hostDll = Path.Combine(repository, "services", "Dealership.Host", "bin", configuration, "net10.0", "Dealership.Host.dll");
+var hostDll = BuildOutput.Assembly("services/Dealership.Host", "Dealership.Host");
 
 // Only a broker of the program's own may be restarted; the one RABBITMQ_URL names belongs to others as well.
 await using var node = args.Contains("--own-broker") ? await BrokerNode.StartAsync(run) : null;
@@ -100,7 +92,7 @@ var exit = 0;
 try
 {
     if (!File.Exists(hostDll))
-        throw new FileNotFoundException($"{hostDll} is missing: build first (dotnet build Dealership.sln -c {configuration}).");
+        throw new FileNotFoundException($"{hostDll} is missing: build first (dotnet build Dealership.sln -c {BuildOutput.Configuration}).");
     if (carrier is not null)
         await carrier.StartAsync();
     foreach (var service in services.Values)

@@ -223,3 +223,29 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new InvalidOperationException("No free port between 20000 and 32000.");
     }
 }
+
+/// <summary>Where this checkout's build output is: the programs run the host and the gateway as built beside them.</summary>
+public static class BuildOutput
+{
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
+    /// <summary>The folder holding Dealership.sln, above this program's own build output.</summary>
+    public static readonly string Repository = FindRepository();
+
+    /// <summary>An assembly of a project of the repository, in this program's configuration, e.g. ("services/Dealership.Host", "Dealership.Host").</summary>
+    public static string Assembly(string projectFolder, string name) =>
+        Path.Combine(Repository, projectFolder, "bin", Configuration, "net10.0", name + ".dll");
+
+    private static string FindRepository()
+    {
+        var folder = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(folder, "Dealership.sln")))
+            folder = Path.GetDirectoryName(folder.TrimEnd(Path.DirectorySeparatorChar))
+                ?? throw new InvalidOperationException("Dealership.sln not found above " + AppContext.BaseDirectory);
+        return folder;
+    }
+}

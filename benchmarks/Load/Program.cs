@@ -37,20 +37,12 @@ var run = Guid.NewGuid().ToString("N")[..6];
 var root = Path.Combine(Path.GetTempPath(), "dealership-load", run);
 void Say(string line) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] {line}");
 
-var repository = AppContext.BaseDirectory;
-while (!File.Exists(Path.Combine(repository, "Dealership.sln")))
-    repository = Path.GetDirectoryName(repository.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Dealership.sln not found above " + AppContext.BaseDirectory);
-#if DEBUG
-const string configuration = "Debug";
-#else
-const string configuration = "Release";
-#endif
-var hostDll = Path.Combine(repository, "services", "Dealership.Host", "bin", configuration, "net10.0", "Dealership.Host.dll");
-var gatewayDll = Path.Combine(repository, "gateway", "Dealership.Gateway", "bin", configuration, "net10.0", "Dealership.Gateway.dll");
+var hostDll = BuildOutput.Assembly("services/Dealership.Host", "Dealership.Host");
+var gatewayDll = BuildOutput.Assembly("gateway/Dealership.Gateway", "Dealership.Gateway");
 foreach (var dll in new[] { hostDll, gatewayDll })
     if (!File.Exists(dll))
     {
-        Console.Error.WriteLine($"{dll} is missing: build first (dotnet build benchmarks/Load -c {configuration}).");
+        Console.Error.WriteLine($"{dll} is missing: build first (dotnet build benchmarks/Load -c {BuildOutput.Configuration}).");
         return 2;
     }
 
