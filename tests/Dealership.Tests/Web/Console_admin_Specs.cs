@@ -146,6 +146,9 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
         await Expect(offered).ToContainTextAsync("张伟 Zhang Wei");
         await Expect(offered).Not.ToContainTextAsync("王芳");
         await offered.GetByText("张伟 Zhang Wei").ClickAsync();
+        // The select closes its list and awaits the browser before it hands the choice to the page: create only once
+        // the field shows it, or the form goes without the consultant.
+        await Expect(editor.GetByLabel("对应的销售顾问（排班名单）")).ToHaveValueAsync("张伟 Zhang Wei");
 
         // A weak password is refused beside the password field, in the reader's language.
         await editor.GetByLabel("初始密码").FillAsync("zhangwei");
