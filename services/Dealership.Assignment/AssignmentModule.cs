@@ -4,8 +4,10 @@ using Dealership.Assignment.Roster;
 using Dealership.Assignment.Routing;
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
+using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Polling;
 using MassTransit;
+using MassTransit.Middleware;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -28,11 +30,16 @@ public sealed class AssignmentModule : ServiceModule
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        AddConsumer<LeadAcceptedConsumer>(bus);
-        AddConsumer<FirstContactOverdueConsumer>(bus);
-        AddConsumer<AlertSupervisorConsumer>(bus);
+        // Routing reads and writes the dealership's consultants (their open leads against the cap, who had the last lead):
+        // two decisions for one dealership at once collide on those rows, and one of them is done again. So within a
+        // process the consumers that decide or free a consultant's place take one dealership's messages one at a time,
+        // in as many lanes as there are partitions; other dealerships go on beside.
+        var byDealership = new Partitioner(8, new Murmur3UnsafeHashGenerator());
+        AddConsumer<LeadAcceptedConsumer>(bus, configure: c => c.PartitionBy(byDealership, "DealershipId"));
+        AddConsumer<FirstContactOverdueConsumer>(bus, configure: c => c.PartitionBy(byDealership, "DealershipId"));
+        AddConsumer<AlertSupervisorConsumer>(bus, configure: c => c.PartitionBy(byDealership, "DealershipId"));
         AddConsumer<CustomerArrivedConsumer>(bus);
-        AddConsumer<LeadClosedConsumer>(bus);
+        AddConsumer<LeadClosedConsumer>(bus, configure: c => c.PartitionBy(byDealership, "DealershipId"));
         FollowDealerships<DealershipChangedConsumer>(bus);
     }
 

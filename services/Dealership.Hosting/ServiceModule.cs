@@ -45,11 +45,16 @@ public abstract class ServiceModule
     /// same event never share (and steal from) one queue, behind the inbox (<see cref="InboxFilter{TConsumer}"/>)
     /// unless it is marked <see cref="IdempotentWithoutInboxAttribute"/>.
     /// </summary>
-    protected void AddConsumer<TConsumer>(IBusRegistrationConfigurator bus, int? concurrentMessageLimit = null)
+    protected void AddConsumer<TConsumer>(IBusRegistrationConfigurator bus, int? concurrentMessageLimit = null,
+        Action<IConsumerConfigurator<TConsumer>>? configure = null)
         where TConsumer : class, IConsumer
     {
         var endpoint = $"{Name}-{KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>()}";
-        bus.AddConsumer<TConsumer>(Inbox.Configure).Endpoint(e =>
+        bus.AddConsumer<TConsumer>((context, consumer) =>
+        {
+            configure?.Invoke(consumer);
+            Inbox.Configure(context, consumer);
+        }).Endpoint(e =>
         {
             e.Name = endpoint;
             if (concurrentMessageLimit is { } limit)

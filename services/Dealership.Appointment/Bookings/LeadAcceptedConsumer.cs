@@ -1,39 +1,66 @@
 using Dealership.Appointment.Calendars;
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.Appointment.Bookings;
 
-/// <summary>Learns of a lead (and its source channel, for the reports); a dealership it has not seen gets the default calendar.</summary>
+/// <summary>
+/// Learns of a lead (and its source channel, for the reports); a dealership it has not seen gets the default calendar.
+/// The lead's assignment may have come first (they arrive on different queues): then the lead is known already and
+/// gets its source here, with any visit booked in the meantime.
+/// </summary>
 public sealed class LeadAcceptedConsumer(AppointmentDbContext db) : IConsumer<LeadAccepted>
 {
-    public async Task Consume(ConsumeContext<LeadAccepted> context)
-    {
-        var lead = context.Message;
-        if (await db.Leads.FindAsync([lead.LeadId], context.CancellationToken) is null)
-            db.Leads.Add(new KnownLead { LeadId = lead.LeadId, DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode, Source = lead.Source });
-        if (!await db.Calendars.AnyAsync(c => c.DealershipId == lead.DealershipId, context.CancellationToken))
-            db.Calendars.Add(new ShowroomCalendar { DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode });
-        await db.SaveChangesAsync(context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<LeadAccepted> context) =>
+        db.RetryOnConflictAsync(async () =>
+        {
+            var lead = context.Message;
+            if (await db.Leads.FindAsync([lead.LeadId], context.CancellationToken) is { } known)
+            {
+                (known.DealershipCode, known.Source) = (lead.DealershipCode, lead.Source);
+                // A visit booked in between counts for the source in the reports too.
+                foreach (var booking in await db.Bookings.Where(b => b.LeadId == lead.LeadId && b.Source == null).ToListAsync(context.CancellationToken))
+                    booking.Source = lead.Source;
+            }
+            else
+                db.Leads.Add(new KnownLead { LeadId = lead.LeadId, DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode, Source = lead.Source });
+            if (!await db.Calendars.AnyAsync(c => c.DealershipId == lead.DealershipId, context.CancellationToken))
+                db.Calendars.Add(new ShowroomCalendar { DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode });
+            await db.SaveChangesAsync(context.CancellationToken);
+        }, cancellationToken: context.CancellationToken);
 }
 
-/// <summary>Knows each lead's consultant, whom its visits are booked with.</summary>
+/// <summary>
+/// Knows each lead's consultant, whom its visits are booked with. The assignment may arrive before the lead's
+/// LeadAccepted: the lead is then known from it, its dealership's code from the dealership's calendar, and its
+/// source follows with LeadAccepted.
+/// </summary>
 public sealed class LeadConsultantConsumer(AppointmentDbContext db) : IConsumer<LeadAssigned>, IConsumer<LeadReassigned>
 {
-    public Task Consume(ConsumeContext<LeadAssigned> context) => SetAsync(context, context.Message.LeadId, context.Message.ConsultantId);
+    public Task Consume(ConsumeContext<LeadAssigned> context) =>
+        SetAsync(context, context.Message.LeadId, context.Message.DealershipId, context.Message.ConsultantId);
 
-    public Task Consume(ConsumeContext<LeadReassigned> context) => SetAsync(context, context.Message.LeadId, context.Message.ConsultantId);
+    public Task Consume(ConsumeContext<LeadReassigned> context) =>
+        SetAsync(context, context.Message.LeadId, context.Message.DealershipId, context.Message.ConsultantId);
 
-    private async Task SetAsync(ConsumeContext context, Guid leadId, Guid consultantId)
-    {
-        // The assignment follows the lead's LeadAccepted; if that has not arrived yet, retrying lets it.
-        var lead = await db.Leads.FindAsync([leadId], context.CancellationToken)
-            ?? throw new InvalidOperationException($"Lead {leadId} is not known to appointment yet.");
-        lead.ConsultantId = consultantId;
-        await db.SaveChangesAsync(context.CancellationToken);
-    }
+    private Task SetAsync(ConsumeContext context, Guid leadId, Guid dealershipId, Guid consultantId) =>
+        db.RetryOnConflictAsync(async () =>
+        {
+            if (await db.Leads.FindAsync([leadId], context.CancellationToken) is not { } lead)
+            {
+                // A dealership unknown here is not the normal path: the identity service announces each one before
+                // its first lead. Retrying lets the announcement, or the lead's LeadAccepted, arrive.
+                var code = await db.Calendars.Where(c => c.DealershipId == dealershipId).Select(c => c.DealershipCode)
+                               .SingleOrDefaultAsync(context.CancellationToken)
+                           ?? throw new InvalidOperationException($"Lead {leadId} is of dealership {dealershipId}, not known to appointment yet.");
+                lead = new KnownLead { LeadId = leadId, DealershipId = dealershipId, DealershipCode = code };
+                db.Leads.Add(lead);
+            }
+            lead.ConsultantId = consultantId;
+            await db.SaveChangesAsync(context.CancellationToken);
+        }, cancellationToken: context.CancellationToken);
 }
 
 /// <summary>A workflow step books a visit; a refused booking is announced with the reason, never dropped.</summary>

@@ -201,6 +201,28 @@ public sealed class Booking_a_visit_Specs : IAsyncLifetime
         Assert.Contains("outside", lead.Timeline.Single(t => t.Kind == "appointment-refused").Text);
     }
 
+    [Fact]
+    public async Task Should_take_a_lead_s_assignment_that_overtakes_the_lead_at_once_and_book_with_its_consultant()
+    {
+        // The lead and its assignment reach appointment on different queues, so either may come first.
+        var (leadId, consultantId) = (Guid.NewGuid(), Guid.NewGuid());
+        var bus = _app.Services.GetRequiredService<IBus>();
+        await bus.Publish(new LeadAssigned(leadId, TestApp.DemoDealershipId, consultantId, "王芳", "13800000001", "round-robin", _clock.GetUtcNow()));
+        await Eventually.Get(() => Task.FromResult(_consumes.Count<LeadAssigned>("appointment-lead-consultant")), n => n == 1,
+            because: "appointment should take the assignment");
+        Assert.Equal(0, _consumes.Faults<LeadAssigned>("appointment-lead-consultant"));
+
+        var booked = await BookAsync(leadId, TuesdayTen);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        Assert.Equal(consultantId, (await booked.Content.ReadFromJsonAsync<BookingView>())!.ConsultantId);
+
+        // The lead itself, arriving after, gives the visit its source channel in the reports.
+        await bus.Publish(new LeadAccepted(leadId, TestApp.DemoDealershipId, "DEMO01", "oem", "LATE-1", "陈先生", "+8613900000001", _clock.GetUtcNow()));
+        await Eventually.Get(() => ReportAsync("source"), rows => rows.SequenceEqual([new ReportRow("oem", 1, 0, 0, 0, 0)]),
+            because: "the visit should count for the lead's source once the lead is known");
+        Assert.Equal(0, _consumes.Faults<LeadAccepted>("appointment-lead-accepted"));
+    }
+
     /// <summary>A new lead, once assigned: by then appointment has heard of it (LeadAccepted goes out first).</summary>
     private async Task<Guid> LeadAsync()
     {

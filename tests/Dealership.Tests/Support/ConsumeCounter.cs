@@ -11,11 +11,15 @@ public sealed class ConsumeCounter : IConsumeObserver
 {
     private readonly ConcurrentDictionary<(Guid?, string), int> _counts = new();
     private readonly ConcurrentDictionary<(Type, string), int> _byType = new();
+    private readonly ConcurrentDictionary<(Type, string), int> _faults = new();
 
     public int Count(Guid messageId, string queue) => _counts.GetValueOrDefault((messageId, queue));
 
     /// <summary>Completed consumes of any message of type <typeparamref name="T"/> on the queue, whoever published it.</summary>
     public int Count<T>(string queue) => _byType.GetValueOrDefault((typeof(T), queue));
+
+    /// <summary>Attempts at consuming a message of type <typeparamref name="T"/> on the queue that threw (each retry is one).</summary>
+    public int Faults<T>(string queue) => _faults.GetValueOrDefault((typeof(T), queue));
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
 
@@ -27,5 +31,9 @@ public sealed class ConsumeCounter : IConsumeObserver
         return Task.CompletedTask;
     }
 
-    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class
+    {
+        _faults.AddOrUpdate((typeof(T), context.ReceiveContext.InputAddress.Segments[^1]), 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
 }
