@@ -2,8 +2,10 @@ using Dealership.Appointment.Bookings;
 using Dealership.Appointment.Calendars;
 using Dealership.Hosting;
 using Dealership.Hosting.Data;
+using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Polling;
 using MassTransit;
+using MassTransit.Middleware;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -26,8 +28,11 @@ public sealed class AppointmentModule : ServiceModule
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        AddConsumer<LeadAcceptedConsumer>(bus);
-        AddConsumer<LeadConsultantConsumer>(bus);
+        // A lead's LeadAccepted and its assignment may come at once, and either may be first to write the lead's row:
+        // one lead's messages are taken one at a time, so neither has to redo its work on the other's key.
+        var byLead = new Partitioner(8, new Murmur3UnsafeHashGenerator());
+        AddConsumer<LeadAcceptedConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
+        AddConsumer<LeadConsultantConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
         AddConsumer<ScheduleAppointmentConsumer>(bus);
         AddConsumer<SmsReplyReceivedConsumer>(bus);
         FollowDealerships<DealershipChangedConsumer>(bus);
