@@ -5,7 +5,6 @@ using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Polling;
 using MassTransit;
-using MassTransit.Middleware;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +29,7 @@ public sealed class AppointmentModule : ServiceModule
     {
         // A lead's LeadAccepted and its assignment may come at once, and either may be first to write the lead's row:
         // one lead's messages are taken one at a time, so neither has to redo its work on the other's key.
-        var byLead = new Partitioner(8, new Murmur3UnsafeHashGenerator());
+        var byLead = Partitioning.NewPartitioner();
         AddConsumer<LeadAcceptedConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
         AddConsumer<LeadConsultantConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
         AddConsumer<ScheduleAppointmentConsumer>(bus);

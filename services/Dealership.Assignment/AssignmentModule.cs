@@ -7,7 +7,6 @@ using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
 using Dealership.Hosting.Polling;
 using MassTransit;
-using MassTransit.Middleware;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +33,7 @@ public sealed class AssignmentModule : ServiceModule
         // two decisions for one dealership at once collide on those rows, and one of them is done again. So within a
         // process the consumers that decide or free a consultant's place take one dealership's messages one at a time,
         // in as many lanes as there are partitions; other dealerships go on beside.
-        var byDealership = new Partitioner(8, new Murmur3UnsafeHashGenerator());
+        var byDealership = Partitioning.NewPartitioner();
         AddConsumer<LeadAcceptedConsumer>(bus, configure: c => c.PartitionBy(byDealership, "DealershipId"));
         AddConsumer<FirstContactOverdueConsumer>(bus, configure: c => c.PartitionBy(byDealership, "DealershipId"));
         AddConsumer<AlertSupervisorConsumer>(bus, configure: c => c.PartitionBy(byDealership, "DealershipId"));

@@ -5,7 +5,6 @@ using Dealership.LeadIntake.Customers;
 using Dealership.LeadIntake.Intake;
 using Dealership.LeadIntake.Leads;
 using MassTransit;
-using MassTransit.Middleware;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +29,7 @@ public sealed class LeadIntakeModule : ServiceModule
         // Every service's events about a lead change the lead's one row (its stage, consultant, version): applied at once,
         // two of them collide and one is consumed again. So within a process one lead's events are applied one at a time,
         // in as many lanes as there are partitions, and other leads' go on beside.
-        var byLead = new Partitioner(8, new Murmur3UnsafeHashGenerator());
+        var byLead = Partitioning.NewPartitioner();
         AddConsumer<LeadTimelineConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
         AddConsumer<SubmitLeadConsumer>(bus);
         AddConsumer<CustomerOptedOutConsumer>(bus);

@@ -1,10 +1,17 @@
 using System.Reflection;
 using MassTransit;
+using MassTransit.Middleware;
 
 namespace Dealership.Hosting.Messaging;
 
 public static class Partitioning
 {
+    /// <summary>
+    /// A partitioner of eight lanes, to be shared by the consumers whose messages must not overlap for one key: messages
+    /// with different keys go on beside each other, as many at once as there are lanes.
+    /// </summary>
+    public static IPartitioner NewPartitioner() => new Partitioner(8, new Murmur3UnsafeHashGenerator());
+
     private static readonly MethodInfo ByKeyOfMessage = typeof(Partitioning).GetMethod(nameof(ByKey), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>
