@@ -43,6 +43,8 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
         // What is typed or chosen on the prerendered page is lost when the live page replaces it.
         await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         await page.GetByLabel("市场活动名称").FillAsync("2026 广州车展");
+        // Enabled once the browser listens for a chosen file.
+        await Expect(page.Locator("input.csv-file")).ToBeEnabledAsync();
         await page.Locator("input.csv-file").SetInputFilesAsync(new FilePayload
         {
             Name = "广州车展.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv.ToString()),
