@@ -26,3 +26,12 @@ public record LeadReassigned(
     string ConsultantPhone,
     string Reason,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A month's plan figures changed in assignment (a store visit counted, targets set): a cue for screens showing
+/// visits against the plan to read them again, never the figures themselves.
+/// </summary>
+public record PlanFiguresChanged(
+    Guid DealershipId,
+    string Month,
+    DateTimeOffset OccurredAt);

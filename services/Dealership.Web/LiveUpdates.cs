@@ -49,14 +49,16 @@ public sealed class LiveUpdates
 }
 
 /// <summary>
-/// Hears of tasks created, completed and moved, visits booked and leads' views changed. Each console process has its own short-lived queue, so every
+/// Hears of tasks created, completed and moved, visits booked, leads' views and plan figures changed. Each console process has its own short-lived queue, so every
 /// instance hears every change; a message missed while none ran costs nothing, as a page reads afresh when opened.
 /// </summary>
 [IdempotentWithoutInbox("It changes nothing: a second copy only refreshes the open pages once more.")]
 public sealed class WorkChangedConsumer(LiveUpdates live) :
     IConsumer<ConsultantTaskCreated>, IConsumer<ConsultantTaskCompleted>, IConsumer<ConsultantTaskReassigned>, IConsumer<AppointmentBooked>,
-    IConsumer<LeadViewChanged>
+    IConsumer<LeadViewChanged>, IConsumer<PlanFiguresChanged>
 {
+    public Task Consume(ConsumeContext<PlanFiguresChanged> context) => Changed(context.Message.DealershipId);
+
     public Task Consume(ConsumeContext<LeadViewChanged> context) => Changed(context.Message.DealershipId);
 
     public Task Consume(ConsumeContext<AppointmentBooked> context) => Changed(context.Message.DealershipId);

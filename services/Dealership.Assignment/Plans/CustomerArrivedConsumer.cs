@@ -19,6 +19,7 @@ public sealed class CustomerArrivedConsumer(AssignmentDbContext db) : IConsumer<
         var lead = await db.Assignments.AsNoTracking().SingleOrDefaultAsync(a => a.LeadId == arrived.LeadId, cancellationToken);
         var zone = await db.Settings.Where(s => s.DealershipId == arrived.DealershipId).Select(s => s.TimeZone).SingleOrDefaultAsync(cancellationToken);
         var local = TimeZoneInfo.ConvertTime(arrived.ArrivedAt, WorkingTime.Zone(zone ?? "Asia/Shanghai"));
+        var month = local.ToString("yyyy-MM");
         db.Visits.Add(new StoreVisit
         {
             AppointmentId = arrived.AppointmentId,
@@ -27,9 +28,12 @@ public sealed class CustomerArrivedConsumer(AssignmentDbContext db) : IConsumer<
             // The receptionist may record who received the customer; otherwise the lead's consultant gets the credit.
             ConsultantId = arrived.ConsultantId ?? lead?.ConsultantId,
             Source = lead?.Source ?? UnknownSource,
-            Month = local.ToString("yyyy-MM"),
+            Month = month,
             ArrivedAt = arrived.ArrivedAt,
         });
+        // The console's pages hear of the visit from lead-intake too, maybe before it is counted here: this is
+        // their cue that the plan's figures have it.
+        db.Publish(new PlanFiguresChanged(arrived.DealershipId, month, arrived.OccurredAt));
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Dealership.Assignment.Roster;
 using Dealership.Assignment.Routing;
+using Dealership.Contracts;
 using Dealership.Hosting;
 using Dealership.Hosting.Api;
 using Dealership.Hosting.Security;
@@ -42,7 +43,7 @@ public static class PlanEndpoints
         month is not null && DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
     private static async Task<Results<Ok<PlanView>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> PutAsync(
-        PlanRequest body, ClaimsPrincipal user, AssignmentDbContext db, CancellationToken cancellationToken)
+        PlanRequest body, ClaimsPrincipal user, AssignmentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.DealershipCode))
             return Problems.Invalid("dealershipCode", "The dealership is required.");
@@ -83,6 +84,7 @@ public static class PlanEndpoints
             }
             row.Visits = t.Visits;
         }
+        db.Publish(new PlanFiguresChanged(dealershipId, month, clock.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(await FiguresAsync(db, dealership, month, cancellationToken));
     }
