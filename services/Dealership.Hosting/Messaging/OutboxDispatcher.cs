@@ -17,7 +17,7 @@ public class OutboxOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 100;
     /// <summary>
-    /// How long one publish may take before it counts as a failed attempt. After a dropped broker connection
+    /// How long the publishes of one batch may take before those not yet confirmed count as failed attempts. After a dropped broker connection
     /// a publish can wait for ever (for a publisher confirm that went with the connection, in the transport's
     /// retry on the dead channel, or in its topology setup on that channel), and one such wait would stop the
     /// service's whole outbox. Keep it well below <see cref="LeaseDuration"/>: a row still being published when
@@ -61,45 +61,64 @@ public sealed class OutboxDispatcher<TContext>(
         if (claimed.Count == 0)
             return 0;
 
+        // The whole batch is handed to the transport before any confirm is awaited: the broker confirms them
+        // together, where awaiting each in turn cost a round trip per message (issue 14). The order in which
+        // they reach the broker is the order of the rows as a rule but not a promise, as it never was across
+        // replicas or after a failed publish: consumers take events in any order (ADR 0520).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.PublishTimeout);
+        var publishes = claimed.Select(row => PublishAsync(row, timeout.Token)).ToList();
+        try
+        {
+            await Task.WhenAll(publishes);
+        }
+        catch when (!cancellationToken.IsCancellationRequested)
+        {
+            // Each row's own outcome is read below.
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
         var published = 0;
+        Exception? firstError = null;
         for (var i = 0; i < claimed.Count; i++)
         {
             var row = claimed[i];
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(settings.PublishTimeout);
-            try
+            if (publishes[i].IsCompletedSuccessfully)
             {
-                using var activity = row.TraceParent is null
-                    ? null
-                    : Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent);
-                var (message, type) = row.Deserialize();
-                // The token alone is not enough: some waits in the transport ignore it (MassTransit's one-time
-                // topology setup, entered while a failed one is being torn down, never ends), and the dispatcher
-                // must get on with its work whatever the transport does. The abandoned publish is left to itself.
-                await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, timeout.Token).WaitAsync(timeout.Token);
                 row.SentAt = RealTime.GetUtcNow();
                 row.LockedUntil = null;
                 published++;
+                continue;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // Left unsent and tried again after a growing pause, never dropped. A publish that timed out
-                // may still have reached the broker: the receivers' inboxes absorb the second copy.
-                var timedOut = timeout.IsCancellationRequested;
-                row.Attempts++;
-                row.LockedUntil = RealTime.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(60, row.Attempts * row.Attempts));
-                row.LastError = Text.Truncate(timedOut ? $"Publish timed out after {settings.PublishTimeout}" : ex.Message, 2000);
-                Logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed", row.Id, row.MessageType);
-
-                // A failed publish mostly means a dropped broker connection, and the rest of the batch would fail
-                // or hang the same way, the more so on the channel MassTransit is still closing; by the next round
-                // it has a new one. So the rest is handed back to be claimed again then, with no attempt counted.
-                foreach (var rest in claimed.Skip(i + 1))
-                    rest.LockedUntil = null;
-                break;
-            }
+            // Left unsent and tried again after a growing pause, never dropped. A publish that timed out may
+            // still have reached the broker: the receivers' inboxes absorb the second copy.
+            var error = publishes[i].Exception?.GetBaseException() ?? new TimeoutException();
+            var timedOut = publishes[i].IsCanceled || error is OperationCanceledException;
+            firstError ??= error;
+            row.Attempts++;
+            row.LockedUntil = RealTime.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(60, row.Attempts * row.Attempts));
+            row.LastError = Text.Truncate(timedOut ? $"Publish timed out after {settings.PublishTimeout}" : error.Message, 2000);
+        }
+        if (firstError is not null)
+        {
+            // A failed publish mostly means a dropped broker connection, and then the whole batch fails alike:
+            // said once, not once per row.
+            Logger.LogWarning(firstError, "Publishing {Failed} of {Claimed} outbox messages failed, {MessageType} first",
+                claimed.Count - published, claimed.Count, claimed.First(r => r.SentAt == null).MessageType);
         }
         await db.SaveChangesAsync(cancellationToken);
         return published;
+    }
+
+    private async Task PublishAsync(OutboxMessage row, CancellationToken timeout)
+    {
+        using var activity = row.TraceParent is null
+            ? null
+            : Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent);
+        var (message, type) = row.Deserialize();
+        // The token alone is not enough: some waits in the transport ignore it (MassTransit's one-time topology
+        // setup, entered while a failed one is being torn down, never ends), and the dispatcher must get on with
+        // its work whatever the transport does. The abandoned publish is left to itself.
+        await bus.Publish(message, type, ctx => ctx.MessageId = row.Id, timeout).WaitAsync(timeout);
     }
 }
