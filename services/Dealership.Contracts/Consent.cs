@@ -6,6 +6,9 @@ public static class ConsentChannels
     public const string Phone = "phone";
 }
 
+/// <summary>Consent on one channel stated with a new lead (<see cref="LeadAccepted.Consents"/>), for the lead's customer.</summary>
+public record LeadConsent(string Channel, bool Granted, string Source);
+
 /// <summary>
 /// Lead-intake's consent record for one customer (a dealership and a phone number, E.164) on one
 /// channel changed: given, or withdrawn. Other services keep a copy to ask "may I contact now?".

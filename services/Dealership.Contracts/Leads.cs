@@ -36,7 +36,10 @@ public record LeadAccepted(
     string? VehicleOfInterest = null,
     string? Language = null,
     // The consultant whose own contact the lead is (销售顾问掌握的潜在客户): it is his or hers, not the routing rules' to give.
-    Guid? OwnerConsultantId = null);
+    Guid? OwnerConsultantId = null,
+    // The consent the customer stated with this lead where it changed what was on record: with the lead itself, so that no
+    // service knows the lead without its consent (later changes come as ConsentChanged).
+    IReadOnlyList<LeadConsent>? Consents = null);
 
 public record LeadRejected(
     Guid DealershipId,

@@ -128,6 +128,8 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
                 $"New enquiry from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}, merged into this open lead", submission, channel);
             db.Publish(new LeadMerged(openLead.Id, dealership.Id, submission.Source, submission.ExternalId, now));
             customer!.Version++;
+            foreach (var consent in await RecordConsentAsync(customer, openLead.Id, submission.Consent, now, cancellationToken))
+                db.Publish(new ConsentChanged(customer.DealershipId, openLead.Id, customer.Phone, consent.Channel, consent.Granted, consent.Source, now));
             result = new IntakeResult(IntakeOutcome.Merged, openLead.Id, null, IntakeResult.NoErrors);
         }
         else
@@ -169,13 +171,11 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             db.Leads.Add(lead);
             AddEnquiry(lead, submission, channel, now);
             AddTimeline(lead.Id, now, "received", $"Lead received from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}", submission, channel);
+            var consents = customer is null ? [] : await RecordConsentAsync(customer, lead.Id, submission.Consent, now, cancellationToken);
             db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now, lead.VehicleOfInterest,
-                OwnerConsultantId: channel.Owner));
+                OwnerConsultantId: channel.Owner, Consents: consents.Count > 0 ? consents : null));
             result = new IntakeResult(IntakeOutcome.Accepted, lead.Id, null, IntakeResult.NoErrors);
         }
-
-        if (customer is not null && submission.Consent is not null)
-            await RecordConsentAsync(customer, result.LeadId, submission.Consent, now, cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Lead {LeadId} {Outcome} for {DealershipCode} from {Source}, phone {Phone}",
@@ -183,8 +183,13 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         return result;
     }
 
-    private async Task RecordConsentAsync(Customer customer, Guid? leadId, ConsentStatement statement, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Records the consent stated with a lead where it changes what is on record; returns the changes, for the caller to announce.</summary>
+    private async Task<List<LeadConsent>> RecordConsentAsync(Customer customer, Guid leadId, ConsentStatement? statement, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
+        var changes = new List<LeadConsent>();
+        if (statement is null)
+            return changes;
         foreach (var (channel, granted) in new[] { (ConsentChannels.Sms, statement.Sms), (ConsentChannels.Phone, statement.Phone) })
         {
             if (granted is null)
@@ -201,8 +206,9 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
                 Id = NewId.NextGuid(), DealershipId = customer.DealershipId, CustomerId = customer.Id, Channel = channel,
                 Granted = granted.Value, Source = Text.Truncate(source, 200)!, LeadId = leadId, At = now,
             });
-            db.Publish(new ConsentChanged(customer.DealershipId, leadId, customer.Phone, channel, granted.Value, source, now));
+            changes.Add(new LeadConsent(channel, granted.Value, source));
         }
+        return changes;
     }
 
     private void AddEnquiry(Lead lead, LeadSubmission submission, IntakeChannel channel, DateTimeOffset now) =>

@@ -23,21 +23,31 @@ public sealed class ConsentChangedConsumer(NotificationDbContext db) : IConsumer
     public async Task Consume(ConsumeContext<ConsentChanged> context)
     {
         var m = context.Message;
-        var consent = await db.Consents.FindAsync([m.DealershipId, m.Phone, m.Channel], context.CancellationToken);
+        await CustomerConsents.ApplyAsync(db, m.DealershipId, m.Phone, m.Channel, m.Granted, m.Source, m.OccurredAt, context.CancellationToken);
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+public static class CustomerConsents
+{
+    /// <summary>Stages a change of the copy; the caller saves it with its other changes.</summary>
+    public static async Task ApplyAsync(NotificationDbContext db, Guid dealershipId, string phone, string channel, bool granted, string source,
+        DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var consent = await db.Consents.FindAsync([dealershipId, phone, channel], cancellationToken);
         if (consent is null)
         {
             db.Consents.Add(new CustomerConsent
             {
-                DealershipId = m.DealershipId, Phone = m.Phone, Channel = m.Channel, Granted = m.Granted, Source = m.Source, ChangedAt = m.OccurredAt,
+                DealershipId = dealershipId, Phone = phone, Channel = channel, Granted = granted, Source = source, ChangedAt = at,
             });
         }
         // Messages may arrive out of order: an older change never overrides a newer one (an opt-out above all).
-        else if (m.OccurredAt >= consent.ChangedAt)
+        else if (at >= consent.ChangedAt)
         {
-            consent.Granted = m.Granted;
-            consent.Source = m.Source;
-            consent.ChangedAt = m.OccurredAt;
+            consent.Granted = granted;
+            consent.Source = source;
+            consent.ChangedAt = at;
         }
-        await db.SaveChangesAsync(context.CancellationToken);
     }
 }

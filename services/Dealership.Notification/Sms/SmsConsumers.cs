@@ -16,8 +16,8 @@ public sealed class SendSmsConsumer(NotificationDbContext db, TimeProvider clock
 }
 
 /// <summary>
-/// Remembers who each lead's customer is, so customer messages need no call to another service,
-/// and gives a dealership it has not heard of yet the default SMS settings.
+/// Remembers who each lead's customer is and the consent stated with the lead, so customer messages need no call
+/// to another service, and gives a dealership it has not heard of yet the default SMS settings.
 /// </summary>
 public sealed class LeadAcceptedConsumer(NotificationDbContext db) : IConsumer<LeadAccepted>
 {
@@ -28,6 +28,11 @@ public sealed class LeadAcceptedConsumer(NotificationDbContext db) : IConsumer<L
             db.Contacts.Add(new CustomerContact { LeadId = lead.LeadId, DealershipId = lead.DealershipId, Name = lead.CustomerName, Phone = lead.CustomerPhone });
         if (await db.Settings.FindAsync([lead.DealershipId], context.CancellationToken) is null)
             db.Settings.Add(new DealershipSmsSettings { DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode });
+        if (lead.CustomerPhone is { } phone)
+        {
+            foreach (var consent in lead.Consents ?? [])
+                await CustomerConsents.ApplyAsync(db, lead.DealershipId, phone, consent.Channel, consent.Granted, consent.Source, lead.OccurredAt, context.CancellationToken);
+        }
         await db.SaveChangesAsync(context.CancellationToken);
     }
 }

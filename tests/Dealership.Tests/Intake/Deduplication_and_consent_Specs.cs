@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Dealership.Contracts;
 using Dealership.LeadIntake;
 using Dealership.LeadIntake.Intake;
@@ -357,7 +358,17 @@ public sealed class When_the_pipeline_takes_a_submission : IAsyncLifetime
         Assert.Equal(
             [("phone", false, "OEM web form"), ("sms", true, "OEM web form"), ("sms", false, "lead submission"), ("sms", true, "展厅"), ("sms", true, "家人")],
             records.Select(c => (c.Channel, c.Granted, c.Source)));
-        Assert.Equal(5, (await PublishedAsync()).Count(t => t == nameof(ConsentChanged)));
+        // A new lead carries its consent; a change stated with an enquiry merged into an open lead is announced on its own.
+        Assert.Equal(2, (await PublishedAsync()).Count(t => t == nameof(ConsentChanged)));
+        var accepted = await db.OutboxMessages.Where(m => m.MessageType.EndsWith("." + nameof(LeadAccepted))).OrderBy(m => m.CreatedAt)
+            .Select(m => m.Body).ToListAsync();
+        Assert.Equal(
+            new List<LeadConsent>[]
+            {
+                [new LeadConsent("sms", true, "OEM web form"), new LeadConsent("phone", false, "OEM web form")],
+                [new LeadConsent("sms", true, "家人")],
+            },
+            accepted.Select(body => JsonSerializer.Deserialize<LeadAccepted>(body, JsonSerializerOptions.Web)!.Consents!.ToList()));
     }
 
     [Fact]

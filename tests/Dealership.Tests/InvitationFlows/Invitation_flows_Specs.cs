@@ -425,6 +425,9 @@ public sealed class Invitation_flows_Specs : IAsyncLifetime
         await DayBeforeTimerSetAsync(leadId);
         _clock.SetUtcNow(Showroom.Local(2030, 1, 14, 10));
         await SmsAsync(leadId, "confirmation-request");
+        // A reply answers an SMS that reached the phone: until it is sent, the number has no conversation to answer.
+        await Eventually.Get(() => SmsListAsync(leadId), l => l!.Any(s => s.Template == "confirmation-request" && s.Status == "delivered"),
+            because: "the confirmation request should reach the customer");
 
         // "2" answers the confirmation request with a cancellation.
         var reply = await Client.PostAsJsonAsync("/api/sms/replies", new { phone = await _app.PhoneOfAsync(leadId), text = "2" });

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
+using Dealership.LeadIntake;
 using Dealership.Notification;
 using Dealership.Notification.Sms;
 using Dealership.Tests.Support;
@@ -49,6 +50,32 @@ public sealed class Customer_sms_rules_Specs : IAsyncLifetime
         Assert.Equal("no SMS consent on record for this customer", sms.Reason);
         var lead = await TimelineAsync(leadId, "sms-refused");
         Assert.Contains(lead.Timeline, t => t.Kind == "sms-refused" && t.Text.Contains("no SMS consent on record"));
+    }
+
+    [Fact]
+    public async Task Should_send_a_customer_sms_on_the_consent_stated_with_the_lead_itself()
+    {
+        var response = await _app.Client.PostAsJsonAsync("/api/leads", new
+        {
+            dealershipCode = "DEMO01", name = "刘女士", phone = "139 1234 5678", source = "oem", externalId = $"RULES-{++_externalId}",
+            consent = new { sms = true, source = "OEM web form" },
+        });
+        response.EnsureSuccessStatusCode();
+        var leadId = (await response.Content.ReadFromJsonAsync<SubmittedLead>())!.Id;
+
+        // The consent travels with the lead: notification has it once it knows the lead, with no message of its own.
+        var consent = await Eventually.Get(() => _app.Client.GetFromJsonAsync<List<SmsConsentView>>($"/api/sms/consents?phone={Uri.EscapeDataString(Phone)}")!,
+            c => c!.Count > 0, because: "notification should have the consent stated with the lead");
+        Assert.Equal(("sms", true, "OEM web form"), (Assert.Single(consent!).Channel, consent![0].Granted, consent[0].Source));
+        using (var scope = _app.Services.CreateScope())
+        {
+            var announced = await _app.Scoped<LeadIntakeDbContext>(scope).OutboxMessages.Select(m => m.MessageType).ToListAsync();
+            Assert.DoesNotContain(announced, t => t.EndsWith("." + nameof(ConsentChanged)));
+        }
+
+        await RequestAsync(leadId, "care", "step-1");
+        var sms = await MessageAsync(leadId, "care", s => s.Status is "delivered" or "refused");
+        Assert.Equal("delivered", sms.Status);
     }
 
     [Fact]
