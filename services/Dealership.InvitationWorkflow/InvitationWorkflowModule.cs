@@ -29,6 +29,7 @@ public sealed class InvitationWorkflowModule : ServiceModule
         builder.Services.AddSingleton<ProcessModelCache>();
         builder.Services.AddScoped<WorkflowRuntime>();
         builder.Services.AddScoped<IWorkflowStepObserver, ConsultantTaskMirror>();
+        builder.Services.AddSingleton<WorkflowTimerSignal>();
         builder.Services.AddPollingWorker<WorkflowTimerPoller>();
     }
 

@@ -68,6 +68,13 @@ public abstract class PollingWorker(IHostApplicationLifetime lifetime, ILogger l
     /// <summary>The longest pause after passes that failed.</summary>
     protected virtual TimeSpan MaxBackoff => TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The pause before the next pass after one that left no work, given the regular one (the interval less the pass's
+    /// own time). A worker that knows when its next row falls due returns less, to be on time rather than up to an
+    /// interval late.
+    /// </summary>
+    protected virtual TimeSpan PauseAfterPass(TimeSpan regular) => regular;
+
     /// <summary>One pass over the table; true when it may have left work that another pass should take at once.</summary>
     protected abstract Task<bool> PassAsync(CancellationToken cancellationToken);
 
@@ -136,7 +143,7 @@ public abstract class PollingWorker(IHostApplicationLifetime lifetime, ILogger l
                 if (more)
                     continue;
                 // A steady cadence: the time a pass took counts towards the pause.
-                pause = Interval - RealTime.GetElapsedTime(began);
+                pause = PauseAfterPass(Interval - RealTime.GetElapsedTime(began));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

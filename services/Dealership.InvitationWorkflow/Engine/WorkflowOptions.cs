@@ -2,12 +2,16 @@ namespace Dealership.InvitationWorkflow.Engine;
 
 public class WorkflowOptions
 {
-    /// <summary>How often the timer table is read for due timers when the last read found less than a batch.</summary>
+    /// <summary>
+    /// The longest pause between two reads of the timer table. The poller wakes earlier when the next timer falls due, or
+    /// when this replica saves a timer due before its next read; a timer saved by another replica may wait this long.
+    /// </summary>
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long a replica owns the due timers it claimed; another replica takes them over after that.</summary>
     public TimeSpan TimerLease { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Due timers claimed by one read; those of different instances are fired and saved together, in one transaction.</summary>
     public int TimerBatchSize { get; set; } = 200;
-    /// <summary>Timers of different instances fired at once by one replica.</summary>
+    /// <summary>Timers fired at once, each in its own transaction, when a batch could not be saved together.</summary>
     public int TimerFireParallelism { get; set; } = 4;
     /// <summary>How long a message that found no waiting instance is kept for one that starts waiting later.</summary>
     public TimeSpan MessageTimeToLive { get; set; } = TimeSpan.FromHours(1);

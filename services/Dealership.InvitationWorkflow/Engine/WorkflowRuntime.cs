@@ -27,9 +27,15 @@ public sealed class WorkflowRuntime(
     ProcessModelCache models,
     IServiceProvider services,
     IEnumerable<IWorkflowStepObserver> observers,
+    WorkflowTimerSignal timers,
     IOptions<WorkflowOptions> options)
 {
     public delegate Task<bool> Step(WorkflowEngine engine, ProcessModel process, WorkflowInstance instance);
+
+    // The rows of the timers this runtime is firing, by instance: removed as they are, without being looked up.
+    private readonly Dictionary<Guid, WorkflowTimer> _firing = [];
+    // The earliest timer staged since the last save, to wake the poller for it once saved.
+    private DateTimeOffset? _earliestStagedTimer;
 
     private WorkflowEngine NewEngine() => new(activities, clock, services);
 
@@ -70,7 +76,7 @@ public sealed class WorkflowRuntime(
         };
         db.WorkflowInstances.Add(record);
         await StageAsync(record, process, instance, null, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
         if (instance.Messages.Count > 0)
             await CorrelateBufferedAsync(record.Id, cancellationToken);
         return record;
@@ -104,7 +110,7 @@ public sealed class WorkflowRuntime(
             if (!await step(NewEngine(), process, instance))
                 return null;
             await StageAsync(record, process, instance, before, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
             return instance;
         }, options.Value.ConcurrencyRetries, cancellationToken);
 
@@ -135,13 +141,28 @@ public sealed class WorkflowRuntime(
             record.DefinitionId = target.Id;
             record.Version = target.Version;
             await StageAsync(record, targetProcess, instance, before, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
             return (instance, result.Problems);
         }, options.Value.ConcurrencyRetries, cancellationToken);
         // A wait the target added may find its message already here.
         if (!dryRun && migrated.Instance is { Messages.Count: > 0 })
             await CorrelateBufferedAsync(instanceId, cancellationToken);
         return migrated.Problems;
+    }
+
+    /// <summary>Saves, and wakes the timer poller when a timer saved now falls due before its next pass.</summary>
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        if (_earliestStagedTimer is { } due)
+            timers.Scheduled(due);
+        _earliestStagedTimer = null;
+    }
+
+    private void Staged(DateTimeOffset dueAt)
+    {
+        if (_earliestStagedTimer is null || dueAt < _earliestStagedTimer)
+            _earliestStagedTimer = dueAt;
     }
 
     /// <summary>Stages the new state, its journal, and the changes to its timer and subscription rows (relative to <paramref name="before"/>).</summary>
@@ -181,10 +202,15 @@ public sealed class WorkflowRuntime(
         var oldTimers = before?.Timers.Select(t => t.Key).ToHashSet() ?? [];
         var timerKeys = instance.Timers.Select(t => t.Key).ToHashSet();
         var goneTimers = oldTimers.Except(timerKeys).ToList();
+        if (_firing.TryGetValue(record.Id, out var firing) && goneTimers.Remove(firing.TimerKey))
+            db.WorkflowTimers.Remove(firing);
         if (goneTimers.Count > 0)
             db.WorkflowTimers.RemoveRange(await db.WorkflowTimers.Where(t => t.InstanceId == record.Id && goneTimers.Contains(t.TimerKey)).ToListAsync(cancellationToken));
         foreach (var timer in instance.Timers.Where(t => !oldTimers.Contains(t.Key)))
+        {
             db.WorkflowTimers.Add(new WorkflowTimer { Id = Guid.NewGuid(), InstanceId = record.Id, TimerKey = timer.Key, DueAt = timer.DueAt });
+            Staged(timer.DueAt);
+        }
 
         var oldSubscriptions = before?.Messages.Select(m => m.Key).ToHashSet() ?? [];
         var subscriptionKeys = instance.Messages.Select(m => m.Key).ToHashSet();
@@ -260,7 +286,7 @@ public sealed class WorkflowRuntime(
         });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -309,7 +335,7 @@ public sealed class WorkflowRuntime(
             await StageAsync(record, process, instance, null, cancellationToken);
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveAsync(cancellationToken);
                 started++;
             }
             catch (DbUpdateException)
@@ -365,12 +391,61 @@ public sealed class WorkflowRuntime(
     {
         if (timer.InstanceId is { } instanceId)
         {
+            _firing[instanceId] = timer;
             return await ExecuteAsync(instanceId, async (engine, process, instance) =>
                 await engine.FireTimerAsync(process, instance, timer.TimerKey, cancellationToken)
                 // A timer the instance no longer has (withdrawn, or fired by another replica): save, so its row goes.
                 || instance.Timers.All(t => t.Key != timer.TimerKey), cancellationToken);
         }
         return await FireStartTimerAsync(timer.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fires due timers of different instances and saves them in one transaction: after a restart or a burst, a commit
+    /// per timer is what limits how fast overdue timers go. False when the batch could not be saved as one (an instance
+    /// changed meanwhile, or one step failed): then nothing of it is kept, and the caller fires each on its own, where
+    /// a conflict is retried and a failure is the one timer's.
+    /// </summary>
+    public async Task<bool> FireTimersAsync(IReadOnlyList<WorkflowTimer> timers, CancellationToken cancellationToken)
+    {
+        var ids = timers.Select(t => t.InstanceId).OfType<Guid>().ToList();
+        if (ids.Count != timers.Count || ids.Distinct().Count() != ids.Count)
+            throw new ArgumentException("A batch takes instance timers, one per instance.", nameof(timers));
+        var stepped = new List<WorkflowInstance>();
+        try
+        {
+            foreach (var timer in timers)
+                _firing[timer.InstanceId!.Value] = timer;
+            var records = await db.WorkflowInstances.Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
+            foreach (var timer in timers)
+            {
+                if (!records.TryGetValue(timer.InstanceId!.Value, out var record))
+                    return Abandon();
+                var process = await models.GetAsync(record.DefinitionId,
+                    () => db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.Id == record.DefinitionId, cancellationToken));
+                var before = WorkflowInstance.FromJson(record.StateJson);
+                var instance = WorkflowInstance.FromJson(record.StateJson);
+                // As in FireTimerAsync: a timer the instance no longer has is saved too, so that its row goes.
+                if (!await NewEngine().FireTimerAsync(process, instance, timer.TimerKey, cancellationToken) && instance.Timers.Any(t => t.Key == timer.TimerKey))
+                    continue;
+                await StageAsync(record, process, instance, before, cancellationToken);
+                stepped.Add(instance);
+            }
+            await SaveAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Abandon();
+        }
+        foreach (var instance in stepped.Where(i => i.Messages.Count > 0))
+            await CorrelateBufferedAsync(instance.Id, cancellationToken);
+        return true;
+
+        bool Abandon()
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     private async Task<bool> FireStartTimerAsync(Guid timerId, CancellationToken cancellationToken)
@@ -399,13 +474,14 @@ public sealed class WorkflowRuntime(
         {
             row.Fired++;
             row.DueAt = next.Value;
+            Staged(next.Value);
             row.LockedUntil = null;
             row.LockedBy = null;
         }
         try
         {
             // The row's Fired count is its concurrency token: of two replicas firing it, one saves.
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
             return true;
         }
         catch (DbUpdateConcurrencyException)

@@ -129,6 +129,45 @@ public class Durable_timers_Specs
     }
 
     [Fact]
+    public async Task Should_fire_a_timer_when_it_falls_due_rather_than_at_the_next_regular_poll()
+    {
+        // The real clock, and regular polls an hour apart: only the poller waking for the timer itself can fire it.
+        await using var app = await TestApp.StartAsync(null, null, [.. WorkflowApi.Settings, "--Workflow:Engine:TimerPollInterval=01:00:00"]);
+        var scheduledAt = DateTimeOffset.UtcNow;
+        var ids = await StartTimerInstancesAsync(app, 1, _ => TimeSpan.FromSeconds(2));
+
+        var fired = await Eventually.Get(() => FiredAsync(app), f => f.Count == 1, TimeSpan.FromSeconds(30), "the timer fires when it falls due");
+        Assert.Equal(ids, fired.Select(f => f.InstanceId));
+        Assert.True(fired[0].At >= scheduledAt.AddSeconds(2), $"fired at {fired[0].At:O}, before it fell due");
+    }
+
+    [Fact]
+    public async Task Should_fire_the_other_overdue_timers_when_one_of_them_cannot_be_fired()
+    {
+        var clock = new FakeTimeProvider(T0);
+        await using var app = await StartAppAsync(clock);
+        var ids = await StartTimerInstancesAsync(app, 12, _ => TimeSpan.FromMinutes(1));
+        var broken = ids[5];
+        using (var scope = app.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>().WorkflowInstances.Where(i => i.Id == broken)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.StateJson, "{ unreadable"));
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        await Eventually.Get(() => FiredAsync(app), f => f.Count >= 11, TimeSpan.FromSeconds(30), "the readable instances' timers fire");
+        using var check = app.Services.CreateScope();
+        var db = check.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+        var kept = await Eventually.Get(() => db.WorkflowTimers.AsNoTracking().ToListAsync(), t => t.Count == 1 && t[0].Attempts > 0);
+        Assert.Equal(broken, kept[0].InstanceId);
+        Assert.NotNull(kept[0].LastError);
+        await PolledAsync(app);
+        var fired = await FiredAsync(app);
+        Assert.Equal(ids.Where(id => id != broken).Order(), fired.Select(f => f.InstanceId).Order());
+    }
+
+    [Fact]
     public async Task Should_fire_each_timer_once_with_two_replicas_on_one_database()
     {
         var clock = new FakeTimeProvider(T0);
