@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Dealership.Hosting.Api;
 using Dealership.Hosting.Data;
@@ -181,19 +182,25 @@ public static class DealershipHost
 }
 
 /// <summary>Migrates every service database, then seeds each module, before the bus and the outbox start.</summary>
-internal sealed class ModuleInitializer(IReadOnlyList<ServiceModule> modules, IEnumerable<MigratedContext> contexts, IServiceScopeFactory scopes) : IHostedService
+/// <remarks>Each step is logged with its time: a service that does not come up says how far it got.</remarks>
+internal sealed class ModuleInitializer(
+    IReadOnlyList<ServiceModule> modules, IEnumerable<MigratedContext> contexts, IServiceScopeFactory scopes, ILogger<ModuleInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var context in contexts)
         {
+            var began = Stopwatch.GetTimestamp();
             using var scope = scopes.CreateScope();
             await ServiceDatabase.MigrateAsync((DbContext)scope.ServiceProvider.GetRequiredService(context.ContextType), cancellationToken);
+            logger.LogInformation("{Service}'s database is migrated ({Elapsed} ms)", context.Service, (int)Stopwatch.GetElapsedTime(began).TotalMilliseconds);
         }
         foreach (var module in modules)
         {
+            var began = Stopwatch.GetTimestamp();
             using var scope = scopes.CreateScope();
             await module.SeedAsync(scope.ServiceProvider, cancellationToken);
+            logger.LogInformation("{Service}'s reference data is seeded ({Elapsed} ms)", module.Name, (int)Stopwatch.GetElapsedTime(began).TotalMilliseconds);
         }
     }
 
