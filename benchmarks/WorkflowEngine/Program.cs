@@ -37,6 +37,13 @@ if (mode is "all" or "peer")
 static class Hosts
 {
     public static string[] EngineSettings { get; set; } = [];
+
+    /// <summary>The invitation-workflow service alone on SQLite in <paramref name="data"/>, quiet but for warnings.</summary>
+    public static string[] Settings(string data) =>
+    [
+        "--services=invitation-workflow", $"--Database:DataDirectory={data}", "--Urls=http://127.0.0.1:0",
+        "--Logging:LogLevel:Default=Warning", .. EngineSettings,
+    ];
 }
 
 static class Diagrams
@@ -134,10 +141,7 @@ static class StoredBenchmark
     {
         var xml = File.ReadAllText(Path.Combine(PeerComparison.PeerFolder(), "model.bpmn"));
         var data = Path.Combine(Path.GetTempPath(), "workflow-bench", Guid.NewGuid().ToString("N"));
-        var app = DealershipApp.Build([
-            "--services=invitation-workflow", $"--Database:DataDirectory={data}", "--Urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning", .. Hosts.EngineSettings,
-        ]);
+        var app = DealershipApp.Build(Hosts.Settings(data));
         app.Services.GetRequiredService<ActivityRegistry>().Register("noop", _ => ActivityResult.Complete());
         await app.StartAsync();
         try
@@ -224,10 +228,7 @@ static class TimerLatenessBenchmark
         var measured = warmUp ? 250 : 500;
         var window = TimeSpan.FromSeconds(warmUp ? 10 : 20);
         var data = Path.Combine(Path.GetTempPath(), "workflow-bench", Guid.NewGuid().ToString("N"));
-        var app = DealershipApp.Build([
-            "--services=invitation-workflow", $"--Database:DataDirectory={data}", "--Urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning", .. Hosts.EngineSettings,
-        ]);
+        var app = DealershipApp.Build(Hosts.Settings(data));
         await app.StartAsync();
         try
         {
@@ -264,10 +265,7 @@ static class TimerLatenessBenchmark
     public static async Task OverdueAfterRestartAsync(int count)
     {
         var data = Path.Combine(Path.GetTempPath(), "workflow-bench", Guid.NewGuid().ToString("N"));
-        string[] settings = [
-            "--services=invitation-workflow", $"--Database:DataDirectory={data}", "--Urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning", .. Hosts.EngineSettings,
-        ];
+        var settings = Hosts.Settings(data);
         try
         {
             // The first run creates the database; the timers are written while nothing runs, due a second ago.
