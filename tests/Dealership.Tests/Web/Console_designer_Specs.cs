@@ -261,6 +261,8 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await Expect(page.Locator(".compare-older g.djs-shape.diff-changed", new() { HasText = "客户要求回电" })).ToHaveCountAsync(1);
         await Browser.ScreenshotAsync(page, "compare-versions-zh");
         await page.GetByRole(AriaRole.Link, new() { Name = "返回设计器" }).ClickAsync();
+        // Back on the designer before the language is switched: the switch returns to the page it was clicked on.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "流程设计器 · 主动联络与邀约客户" })).ToBeVisibleAsync();
 
         // The same page in English.
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
