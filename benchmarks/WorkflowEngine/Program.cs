@@ -38,6 +38,24 @@ static class Hosts
 {
     public static string[] EngineSettings { get; set; } = [];
 
+    /// <summary>A data folder of its own for one host.</summary>
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "workflow-bench", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Publishes <paramref name="xml"/> network-wide straight into the service's database.</summary>
+    public static async Task<WorkflowDefinition> AddDefinitionAsync(IServiceProvider services, string processKey, string xml)
+    {
+        var definition = new WorkflowDefinition
+        {
+            Id = Guid.NewGuid(), ProcessKey = processKey, Version = 1, Status = DefinitionStatus.Published, Xml = xml,
+            CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, PublishedAt = DateTimeOffset.UtcNow,
+        };
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
+        db.WorkflowDefinitions.Add(definition);
+        await db.SaveChangesAsync();
+        return definition;
+    }
+
     /// <summary>The invitation-workflow service alone on SQLite in <paramref name="data"/>, quiet but for warnings.</summary>
     public static string[] Settings(string data) =>
     [
@@ -140,24 +158,13 @@ static class StoredBenchmark
     public static async Task RunAsync()
     {
         var xml = File.ReadAllText(Path.Combine(PeerComparison.PeerFolder(), "model.bpmn"));
-        var data = Path.Combine(Path.GetTempPath(), "workflow-bench", Guid.NewGuid().ToString("N"));
+        var data = Hosts.NewDataDirectory();
         var app = DealershipApp.Build(Hosts.Settings(data));
         app.Services.GetRequiredService<ActivityRegistry>().Register("noop", _ => ActivityResult.Complete());
         await app.StartAsync();
         try
         {
-            WorkflowDefinition definition;
-            using (var scope = app.Services.CreateScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
-                definition = new WorkflowDefinition
-                {
-                    Id = Guid.NewGuid(), ProcessKey = "peer", Version = 1, Status = DefinitionStatus.Published, Xml = xml,
-                    CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, PublishedAt = DateTimeOffset.UtcNow,
-                };
-                db.WorkflowDefinitions.Add(definition);
-                await db.SaveChangesAsync();
-            }
+            var definition = await Hosts.AddDefinitionAsync(app.Services, "peer", xml);
             // Warm-up, then for each number of callers the measured starts, then every measured instance's task completed.
             await CompleteAsync(app.Services, await StartAsync(app.Services, definition, 300, 4), 4);
             foreach (var callers in new[] { 1, 8 })
@@ -227,7 +234,7 @@ static class TimerLatenessBenchmark
         // poller's lateness rather than a queue.
         var measured = warmUp ? 250 : 500;
         var window = TimeSpan.FromSeconds(warmUp ? 10 : 20);
-        var data = Path.Combine(Path.GetTempPath(), "workflow-bench", Guid.NewGuid().ToString("N"));
+        var data = Hosts.NewDataDirectory();
         var app = DealershipApp.Build(Hosts.Settings(data));
         await app.StartAsync();
         try
@@ -264,7 +271,7 @@ static class TimerLatenessBenchmark
     /// </summary>
     public static async Task OverdueAfterRestartAsync(int count)
     {
-        var data = Path.Combine(Path.GetTempPath(), "workflow-bench", Guid.NewGuid().ToString("N"));
+        var data = Hosts.NewDataDirectory();
         var settings = Hosts.Settings(data);
         try
         {
@@ -274,7 +281,7 @@ static class TimerLatenessBenchmark
             await first.StartAsync();
             await first.StopAsync();
             var watch = Stopwatch.StartNew();
-            var definition = await AddDefinitionAsync(first.Services);
+            var definition = await Hosts.AddDefinitionAsync(first.Services, "waiting", Diagrams.Timer);
             var due = DateTimeOffset.UtcNow.AddSeconds(-1);
             await WriteAsync(first.Services, new WorkflowEngine(new ActivityRegistry(), TimeProvider.System), BpmnReader.Read(Diagrams.Timer).MainProcess!,
                 definition, count, _ => due, null);
@@ -317,7 +324,7 @@ static class TimerLatenessBenchmark
     private static async Task<Dictionary<Guid, DateTimeOffset>> SeedAsync(IServiceProvider services, int pending, int measured, TimeSpan window)
     {
         var engine = new WorkflowEngine(new ActivityRegistry(), TimeProvider.System);
-        var definition = await AddDefinitionAsync(services);
+        var definition = await Hosts.AddDefinitionAsync(services, "waiting", Diagrams.Timer);
         var process = BpmnReader.Read(Diagrams.Timer).MainProcess!;
 
         var watch = Stopwatch.StartNew();
@@ -329,20 +336,6 @@ static class TimerLatenessBenchmark
         var late = DateTimeOffset.UtcNow > start ? " (seeding overran: the first measured timers were already due)" : "";
         Console.WriteLine($"seeded {pending:N0} pending timers in {watch.Elapsed.TotalSeconds:F1} s{late}");
         return dues;
-    }
-
-    private static async Task<WorkflowDefinition> AddDefinitionAsync(IServiceProvider services)
-    {
-        var definition = new WorkflowDefinition
-        {
-            Id = Guid.NewGuid(), ProcessKey = "waiting", Version = 1, Status = DefinitionStatus.Published, Xml = Diagrams.Timer,
-            CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, PublishedAt = DateTimeOffset.UtcNow,
-        };
-        using var scope = services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<InvitationWorkflowDbContext>();
-        db.WorkflowDefinitions.Add(definition);
-        await db.SaveChangesAsync();
-        return definition;
     }
 
     private static async Task WriteAsync(IServiceProvider services, WorkflowEngine engine, ProcessModel process, WorkflowDefinition definition,

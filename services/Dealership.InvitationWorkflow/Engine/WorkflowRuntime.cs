@@ -103,8 +103,7 @@ public sealed class WorkflowRuntime(
         {
             var record = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
                 ?? throw new WorkflowNotFoundException($"Workflow instance {instanceId} does not exist.");
-            var process = await models.GetAsync(record.DefinitionId,
-                () => db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.Id == record.DefinitionId, cancellationToken));
+            var process = await ProcessOfAsync(record, cancellationToken);
             var before = WorkflowInstance.FromJson(record.StateJson);
             var instance = WorkflowInstance.FromJson(record.StateJson);
             if (!await step(NewEngine(), process, instance))
@@ -392,13 +391,18 @@ public sealed class WorkflowRuntime(
         if (timer.InstanceId is { } instanceId)
         {
             _firing[instanceId] = timer;
-            return await ExecuteAsync(instanceId, async (engine, process, instance) =>
-                await engine.FireTimerAsync(process, instance, timer.TimerKey, cancellationToken)
-                // A timer the instance no longer has (withdrawn, or fired by another replica): save, so its row goes.
-                || instance.Timers.All(t => t.Key != timer.TimerKey), cancellationToken);
+            return await ExecuteAsync(instanceId, Firing(timer, cancellationToken), cancellationToken);
         }
         return await FireStartTimerAsync(timer.Id, cancellationToken);
     }
+
+    private static Step Firing(WorkflowTimer timer, CancellationToken cancellationToken) => async (engine, process, instance) =>
+        await engine.FireTimerAsync(process, instance, timer.TimerKey, cancellationToken)
+        // A timer the instance no longer has (withdrawn, or fired by another replica): save, so its row goes.
+        || instance.Timers.All(t => t.Key != timer.TimerKey);
+
+    private Task<ProcessModel> ProcessOfAsync(WorkflowInstanceRecord record, CancellationToken cancellationToken) =>
+        models.GetAsync(record.DefinitionId, () => db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.Id == record.DefinitionId, cancellationToken));
 
     /// <summary>
     /// Fires due timers of different instances and saves them in one transaction: after a restart or a burst, a commit
@@ -421,12 +425,10 @@ public sealed class WorkflowRuntime(
             {
                 if (!records.TryGetValue(timer.InstanceId!.Value, out var record))
                     return Abandon();
-                var process = await models.GetAsync(record.DefinitionId,
-                    () => db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.Id == record.DefinitionId, cancellationToken));
+                var process = await ProcessOfAsync(record, cancellationToken);
                 var before = WorkflowInstance.FromJson(record.StateJson);
                 var instance = WorkflowInstance.FromJson(record.StateJson);
-                // As in FireTimerAsync: a timer the instance no longer has is saved too, so that its row goes.
-                if (!await NewEngine().FireTimerAsync(process, instance, timer.TimerKey, cancellationToken) && instance.Timers.Any(t => t.Key == timer.TimerKey))
+                if (!await Firing(timer, cancellationToken)(NewEngine(), process, instance))
                     continue;
                 await StageAsync(record, process, instance, before, cancellationToken);
                 stepped.Add(instance);

@@ -88,9 +88,7 @@ public sealed class WorkflowTimerPoller(
         // the same instance's steps are kept apart by its concurrency stamp.
         var together = claimed.Where(t => t.InstanceId is not null).DistinctBy(t => t.InstanceId).ToArray();
         await FireTogetherAsync(together, cancellationToken);
-        await Parallel.ForEachAsync(claimed.Except(together),
-            new ParallelOptions { MaxDegreeOfParallelism = settings.TimerFireParallelism, CancellationToken = cancellationToken },
-            async (timer, token) => await FireAsync(timer, token));
+        await FireEachAsync(claimed.Except(together), cancellationToken);
         return claimed.Count;
     }
 
@@ -112,10 +110,14 @@ public sealed class WorkflowTimerPoller(
                 return;
             }
         }
-        await Parallel.ForEachAsync(group,
+        await FireEachAsync(group, cancellationToken);
+    }
+
+    /// <summary>Fires each timer in its own transaction, a few at once.</summary>
+    private Task FireEachAsync(IEnumerable<WorkflowTimer> timers, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(timers,
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.TimerFireParallelism, CancellationToken = cancellationToken },
             async (timer, token) => await FireAsync(timer, token));
-    }
 
     private async Task FireAsync(WorkflowTimer timer, CancellationToken cancellationToken)
     {
