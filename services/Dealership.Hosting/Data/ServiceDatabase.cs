@@ -36,9 +36,11 @@ public static class ServiceDatabase
         if (provider.Equals(Sqlite, StringComparison.OrdinalIgnoreCase))
         {
             connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration), serviceName + ".db")}";
+            // As long as a command may wait for the lock anyway (Microsoft.Data.Sqlite's default command timeout).
+            var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(30));
             services.AddDbContext<TContext, TSqlite>((sp, options) => options
                 .UseSqlite(connectionString)
-                .AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TContext>>()));
+                .AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TContext>>(), busyTimeout));
         }
         else if (provider.Equals(SqlServer, StringComparison.OrdinalIgnoreCase))
         {
