@@ -94,6 +94,9 @@ public static class DealershipHost
         var rabbitMq = configuration.GetConnectionString(RabbitMqConnectionName);
         services.AddMassTransit(bus =>
         {
+            // MassTransit would post a description of the bus to its makers' server after each start: a dealership's
+            // system talks to no third party unasked (and with no route out, each process logged a SocketException).
+            bus.DisableUsageTelemetry();
             foreach (var module in modules)
                 module.AddConsumers(bus);
 

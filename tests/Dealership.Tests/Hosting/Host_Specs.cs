@@ -51,6 +51,14 @@ public sealed class Host_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public void Should_send_nothing_about_itself_to_the_message_bus_makers()
+    {
+        var usageTelemetry = _app.Services.GetRequiredService<IOptions<MassTransit.UsageTelemetryOptions>>().Value;
+
+        Assert.False(usageTelemetry.Enabled, "MassTransit's usage telemetry would post the bus's description to masstransit.io");
+    }
+
+    [Fact]
     public async Task Should_publish_an_openapi_document_of_every_service_and_a_browsable_reference()
     {
         var document = await _app.Client.GetStringAsync("/openapi/v1.json");
