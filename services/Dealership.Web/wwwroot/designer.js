@@ -259,7 +259,11 @@ export async function open(canvas, panel, xml, templates, dotnet) {
   return warnings.map(w => w.message);
 }
 
+// The diagram to save. The save answers with its own check, so a check still waiting for the pause after the last edit
+// is dropped: answering after the save, it would call the saved diagram unsaved again and, for the moment it ran,
+// take Publish away from under the pointer.
 export async function xml() {
+  clearTimeout(timer);
   return (await modeler.saveXML({ format: true })).xml;
 }
 
