@@ -10,6 +10,8 @@ public class KnownLead
     public string? Source { get; set; }
     /// <summary>The lead's consultant (LeadAssigned, LeadReassigned): whom a visit is booked with by default.</summary>
     public Guid? ConsultantId { get; set; }
+    /// <summary>When the assignment <see cref="ConsultantId"/> comes from happened: an older one consumed after it changes nothing.</summary>
+    public DateTimeOffset? ConsultantSince { get; set; }
 }
 
 public enum BookingStatus

@@ -40,12 +40,12 @@ public sealed class LeadAcceptedConsumer(AppointmentDbContext db) : IConsumer<Le
 public sealed class LeadConsultantConsumer(AppointmentDbContext db) : IConsumer<LeadAssigned>, IConsumer<LeadReassigned>
 {
     public Task Consume(ConsumeContext<LeadAssigned> context) =>
-        SetAsync(context, context.Message.LeadId, context.Message.DealershipId, context.Message.ConsultantId);
+        SetAsync(context, context.Message.LeadId, context.Message.DealershipId, context.Message.ConsultantId, context.Message.OccurredAt);
 
     public Task Consume(ConsumeContext<LeadReassigned> context) =>
-        SetAsync(context, context.Message.LeadId, context.Message.DealershipId, context.Message.ConsultantId);
+        SetAsync(context, context.Message.LeadId, context.Message.DealershipId, context.Message.ConsultantId, context.Message.OccurredAt);
 
-    private Task SetAsync(ConsumeContext context, Guid leadId, Guid dealershipId, Guid consultantId) =>
+    private Task SetAsync(ConsumeContext context, Guid leadId, Guid dealershipId, Guid consultantId, DateTimeOffset occurredAt) =>
         db.RetryOnConflictAsync(async () =>
         {
             if (await db.Leads.FindAsync([leadId], context.CancellationToken) is not { } lead)
@@ -58,7 +58,9 @@ public sealed class LeadConsultantConsumer(AppointmentDbContext db) : IConsumer<
                 lead = new KnownLead { LeadId = leadId, DealershipId = dealershipId, DealershipCode = code };
                 db.Leads.Add(lead);
             }
-            lead.ConsultantId = consultantId;
+            // The latest assignment wins, not the last consumed (a redelivered older LeadAssigned after a LeadReassigned).
+            if (!(lead.ConsultantSince > occurredAt))
+                (lead.ConsultantId, lead.ConsultantSince) = (consultantId, occurredAt);
             await db.SaveChangesAsync(context.CancellationToken);
         }, cancellationToken: context.CancellationToken);
 }

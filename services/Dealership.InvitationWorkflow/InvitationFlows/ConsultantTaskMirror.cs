@@ -117,11 +117,4 @@ public sealed class ConsultantTaskMirror(InvitationWorkflowDbContext db) : IWork
             }
         }
     }
-
-    internal static JsonObject Reassigned(LeadReassigned m) => new()
-    {
-        ["consultantId"] = m.ConsultantId.ToString(),
-        ["consultantName"] = m.ConsultantName,
-        ["consultantPhone"] = m.ConsultantPhone,
-    };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.Hosting.Messaging;
@@ -60,9 +61,8 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
         if (await LeadFlows.IsStartedAsync(db, m.LeadId, context.CancellationToken))
         {
             // Assigned again (e.g. a manager routed it from the supervisor queue): the running flow follows the consultant.
-            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId,
-                new JsonObject { ["consultantId"] = m.ConsultantId.ToString(), ["consultantName"] = m.ConsultantName, ["consultantPhone"] = m.ConsultantPhone },
-                m.ConsultantId, completeWaitingReassignment: false, context.CancellationToken);
+            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId, m.ConsultantId, m.ConsultantName, m.ConsultantPhone,
+                m.OccurredAt, completeWaitingReassignment: false, context.CancellationToken);
             return;
         }
         // LeadAccepted and LeadAssigned travel separately and either may come first (a slow or restarted consumer,
@@ -85,9 +85,8 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
         if (lead is not null && !await LeadFlows.StartOnceAsync(db, runtime, lead, assignment, context.CancellationToken))
         {
             // Started meanwhile by the acceptance, perhaps with an earlier assignment: the flow follows this one.
-            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId,
-                new JsonObject { ["consultantId"] = m.ConsultantId.ToString(), ["consultantName"] = m.ConsultantName, ["consultantPhone"] = m.ConsultantPhone },
-                m.ConsultantId, completeWaitingReassignment: false, context.CancellationToken);
+            await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId, m.ConsultantId, m.ConsultantName, m.ConsultantPhone,
+                m.OccurredAt, completeWaitingReassignment: false, context.CancellationToken);
         }
     }
 }
@@ -147,6 +146,7 @@ internal static class LeadFlows
                 ["consultantPhone"] = assignment.ConsultantPhone,
                 // The first-contact promise runs from the assignment, not from when this service got to it.
                 ["assignedAt"] = assignment.AssignedAt.ToString("O"),
+                ["consultantSince"] = assignment.AssignedAt.ToString("O"),
                 ["noAnswerCount"] = 0,
                 ["flowVersion"] = definition.Version,
             };
@@ -259,15 +259,23 @@ public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, Workf
             .SetProperty(x => x.ConsultantName, m.ConsultantName)
             .SetProperty(x => x.ConsultantPhone, m.ConsultantPhone)
             .SetProperty(x => x.AssignedAt, m.OccurredAt), context.CancellationToken);
-        await FollowConsultantAsync(db, runtime, m.LeadId, ConsultantTaskMirror.Reassigned(m),
-            m.ConsultantId, completeWaitingReassignment: true, context.CancellationToken);
+        await FollowConsultantAsync(db, runtime, m.LeadId, m.ConsultantId, m.ConsultantName, m.ConsultantPhone,
+            m.OccurredAt, completeWaitingReassignment: true, context.CancellationToken);
     }
 
-    /// <summary>Gives the lead's running flows the consultant: variables, open tasks, and a waiting reassign-lead step.</summary>
+    /// <summary>
+    /// Gives the lead's running flows the consultant: variables, open tasks, and a waiting reassign-lead step. The latest
+    /// assignment wins, not the last consumed: an older one (a redelivery, a slower replica) after a newer one changes nothing.
+    /// </summary>
     internal static async Task FollowConsultantAsync(
-        InvitationWorkflowDbContext db, WorkflowRuntime runtime, Guid leadId, JsonObject variables, Guid consultantId,
-        bool completeWaitingReassignment, CancellationToken cancellationToken)
+        InvitationWorkflowDbContext db, WorkflowRuntime runtime, Guid leadId, Guid consultantId, string consultantName, string consultantPhone,
+        DateTimeOffset occurredAt, bool completeWaitingReassignment, CancellationToken cancellationToken)
     {
+        var variables = new JsonObject
+        {
+            ["consultantId"] = consultantId.ToString(), ["consultantName"] = consultantName, ["consultantPhone"] = consultantPhone,
+            ["consultantSince"] = occurredAt.ToString("O"),
+        };
         var businessKey = leadId.ToString();
         var instanceIds = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.BusinessKey == businessKey && i.Status == InstanceStatus.Active)
@@ -276,8 +284,14 @@ public sealed class LeadReassignedConsumer(InvitationWorkflowDbContext db, Workf
         {
             await runtime.ExecuteAsync(instanceId, async (engine, process, instance) =>
             {
+                var known = DateTimeOffset.TryParse(FlowActivities.Text(instance.Variables, "consultantSince"), CultureInfo.InvariantCulture,
+                    DateTimeStyles.None, out var since);
+                if (known && since > occurredAt)
+                    return false;
                 var waiting = completeWaitingReassignment ? instance.Jobs.Where(j => j.TaskType == "reassign-lead").ToList() : [];
-                if (FlowActivities.Text(instance.Variables, "consultantId") == consultantId.ToString() && waiting.Count == 0)
+                // The same assignment again (a copy of the message): nothing to do. The same consultant assigned anew still
+                // moves consultantSince on, or an older move to another consultant consumed later would win.
+                if (FlowActivities.Text(instance.Variables, "consultantId") == consultantId.ToString() && known && since == occurredAt && waiting.Count == 0)
                     return false;
                 await engine.SetVariablesAsync(process, instance, variables, cancellationToken);
                 // A role's step has no assignee and keeps none: it stays the role's (its task row follows the lead's consultant).

@@ -65,6 +65,11 @@ public class Lead
     public LeadStage Stage { get; set; }
     public Guid? AssignedConsultantId { get; set; }
     public string? AssignedConsultantName { get; set; }
+    /// <summary>
+    /// When the assignment event the consultant (or the lack of one) comes from happened: an older event consumed after it
+    /// (a retried or second-replica delivery) goes on the timeline and leaves the consultant alone.
+    /// </summary>
+    public DateTimeOffset? ConsultantChangedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>

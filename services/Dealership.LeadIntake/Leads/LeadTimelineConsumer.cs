@@ -43,29 +43,30 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             new() { ["consultant"] = m.ConsultantName, ["reason"] = m.Reason }),
         (lead, m) =>
         {
-            AssignTo(lead, m.ConsultantId, m.ConsultantName);
-            if (lead.FirstAssignedAt is null)
+            AssignTo(lead, m.ConsultantId, m.ConsultantName, m.OccurredAt);
+            // The earliest assignment, whichever order they are consumed in: it started the first-follow-up clock.
+            if (lead.FirstAssignedAt is null || m.OccurredAt < lead.FirstAssignedAt)
                 (lead.FirstAssignedAt, lead.FirstConsultantId, lead.FirstConsultantName) = (m.OccurredAt, m.ConsultantId, m.ConsultantName);
         });
 
     public Task Consume(ConsumeContext<LeadReassigned> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "reassigned", $"Reassigned to {m.ConsultantName}: {m.Reason}",
             new() { ["consultant"] = m.ConsultantName, ["reason"] = m.Reason }),
-        (lead, m) => AssignTo(lead, m.ConsultantId, m.ConsultantName));
+        (lead, m) => AssignTo(lead, m.ConsultantId, m.ConsultantName, m.OccurredAt));
 
     // Escalation may take a lead away from its consultant into the supervisor queue or the pool.
     public Task Consume(ConsumeContext<LeadUnassigned> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "unassigned", $"Not assigned: {m.Reason}", new() { ["reason"] = m.Reason }),
-        (lead, _) => Unassign(lead, LeadStage.Unassigned));
+        (lead, m) => Unassign(lead, LeadStage.Unassigned, m.OccurredAt));
 
     public Task Consume(ConsumeContext<LeadPooled> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "pooled", $"In the open pool: {m.Reason}", new() { ["reason"] = m.Reason }),
-        (lead, _) => Unassign(lead, LeadStage.Unassigned));
+        (lead, m) => Unassign(lead, LeadStage.Unassigned, m.OccurredAt));
 
     public Task Consume(ConsumeContext<LeadAwaitingShift> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "awaiting-shift", $"Waiting for the next shift ({m.WaitUntil:u}): {m.Reason}",
             new() { ["waitUntil"] = TimelineFacts.Moment(m.WaitUntil), ["reason"] = m.Reason }),
-        (lead, _) => Unassign(lead, null));
+        (lead, m) => Unassign(lead, null, m.OccurredAt));
 
     public Task Consume(ConsumeContext<SupervisorAlerted> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "supervisor-alerted", $"Supervisor {m.SupervisorName ?? "(none on the roster)"} alerted: {m.Reason}",
@@ -246,19 +247,35 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         await db.SaveChangesAsync(context.CancellationToken);
     }
 
-    private static void AssignTo(Lead lead, Guid consultantId, string consultantName)
+    private static void AssignTo(Lead lead, Guid consultantId, string consultantName, DateTimeOffset at)
     {
+        if (!FollowsLatest(lead, at))
+            return;
         Advance(lead, LeadStage.Assigned);
         lead.AssignedConsultantId = consultantId;
         lead.AssignedConsultantName = consultantName;
     }
 
-    private static void Unassign(Lead lead, LeadStage? stage)
+    private static void Unassign(Lead lead, LeadStage? stage, DateTimeOffset at)
     {
+        if (!FollowsLatest(lead, at))
+            return;
         if (stage is not null)
             Advance(lead, stage.Value);
         lead.AssignedConsultantId = null;
         lead.AssignedConsultantName = null;
+    }
+
+    /// <summary>
+    /// The latest assignment wins, not the last consumed: a redelivered or slower replica's older LeadAssigned after a
+    /// LeadReassigned must not give the lead back to the consultant it was taken from. Says whether the event is the latest.
+    /// </summary>
+    private static bool FollowsLatest(Lead lead, DateTimeOffset at)
+    {
+        if (lead.ConsultantChangedAt > at)
+            return false;
+        lead.ConsultantChangedAt = at;
+        return true;
     }
 
     /// <summary>
@@ -278,11 +295,6 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     }
 
     /// <summary>
-    /// Moves the lead's stage forward only: events of different services arrive in any order (a visit
-    /// may be booked before the assignment is heard of), and a late one must not take the lead back.
-    /// Assigned and unassigned are one step: escalation moves a lead between them both ways.
-    /// </summary>
-    /// <summary>
     /// A cancelled or missed visit sends the lead back to its consultant's follow-up (the process invites again), as
     /// where it stood before the booking; the funnel keeps that it was booked once (<see cref="Lead.BookedAt"/>).
     /// </summary>
@@ -292,6 +304,11 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             lead.Stage = lead.AssignedConsultantId is null ? LeadStage.Unassigned : LeadStage.Assigned;
     }
 
+    /// <summary>
+    /// Moves the lead's stage forward only: events of different services arrive in any order (a visit
+    /// may be booked before the assignment is heard of), and a late one must not take the lead back.
+    /// Assigned and unassigned are one step: escalation moves a lead between them both ways.
+    /// </summary>
     private static void Advance(Lead lead, LeadStage stage)
     {
         static int Rank(LeadStage s) => s switch

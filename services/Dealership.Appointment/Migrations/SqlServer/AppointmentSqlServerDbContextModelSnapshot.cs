@@ -142,6 +142,9 @@ namespace Dealership.Appointment.Migrations.SqlServer
                     b.Property<Guid?>("ConsultantId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<DateTimeOffset?>("ConsultantSince")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("DealershipCode")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -133,6 +133,9 @@ namespace Dealership.Appointment.Migrations.Sqlite
                     b.Property<Guid?>("ConsultantId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ConsultantSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DealershipCode")
                         .IsRequired()
                         .HasMaxLength(32)

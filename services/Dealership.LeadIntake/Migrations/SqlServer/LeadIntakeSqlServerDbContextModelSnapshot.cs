@@ -437,6 +437,9 @@ namespace Dealership.LeadIntake.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("BookedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("ConsultantChangedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 

@@ -431,6 +431,9 @@ namespace Dealership.LeadIntake.Migrations.Sqlite
                     b.Property<long?>("BookedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ConsultantChangedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,31 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Dealership.Appointment.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class LatestAssignmentWins : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ConsultantSince",
+                schema: "appointment",
+                table: "Leads",
+                type: "datetimeoffset",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ConsultantSince",
+                schema: "appointment",
+                table: "Leads");
+        }
+    }
+}
