@@ -8,6 +8,7 @@ using System.Diagnostics;
 using Dealership.Contracts;
 using Dealership.Host;
 using Dealership.Hosting.Messaging;
+using Dealership.Load;
 using Dealership.Notification;
 using Dealership.Notification.Sms;
 using Dealership.StepCost;
@@ -39,8 +40,10 @@ Console.WriteLine("| --- | --- | --- |");
 foreach (var measured in new[] { false, true })
 {
     var n = measured ? count : 1000;
-    await Step(measured, "SQLite commit of one 400-byte row (WAL, synchronous=FULL, one connection)", n, () => Task.Run(() => SqliteCommits(n)));
-    await Step(measured, "empty message published and consumed, MassTransit in memory", n, () => BusMessages(n));
+    await Step(measured, "SQLite commit of one 400-byte row (WAL, synchronous=FULL, one connection)", n,
+        () => Task.Run(() => Limits.SqliteCommits(dataDirectory, n)));
+    await using (var probe = await BusProbe.StartAsync(receive => Bus.Factory.CreateUsingInMemory(cfg => receive(cfg))))
+        await Step(measured, "empty message published and consumed, MassTransit in memory", n, () => probe.RunAsync((published, _) => published < n));
     await Step(measured, "notification's LeadAccepted consumer, through the host's bus, inbox and DbContext", n, () => ConsumeThroughHost(n));
     foreach (var batch in new[] { 1, 10, 50 })
         await Step(measured, $"the same consumer's database work, {batch} message{(batch == 1 ? "" : "s")} a transaction", n, () => DatabaseWork(n, batch));
@@ -60,51 +63,6 @@ static async Task Step(bool print, string name, int n, Func<Task> run)
     var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
     if (print)
         Console.WriteLine($"| {name} | {n / seconds:N0} | {cpuMs / n:F3} |");
-}
-
-void SqliteCommits(int n)
-{
-    using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "commit-probe.db") }.ToString());
-    connection.Open();
-    using (var setup = connection.CreateCommand())
-    {
-        setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS Probe (Id TEXT PRIMARY KEY, Body TEXT NOT NULL);";
-        setup.ExecuteNonQuery();
-    }
-    using var insert = connection.CreateCommand();
-    insert.CommandText = "INSERT INTO Probe (Id, Body) VALUES ($id, $body)";
-    var id = insert.Parameters.Add("$id", SqliteType.Text);
-    insert.Parameters.AddWithValue("$body", new string('x', 400));
-    for (var i = 0; i < n; i++)
-    {
-        using var transaction = connection.BeginTransaction();
-        insert.Transaction = transaction;
-        id.Value = Guid.NewGuid().ToString();
-        insert.ExecuteNonQuery();
-        transaction.Commit();
-    }
-}
-
-static async Task BusMessages(int n)
-{
-    var consumed = 0;
-    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-    var bus = Bus.Factory.CreateUsingInMemory(cfg => cfg.ReceiveEndpoint("step-cost-probe", e => e.Handler<StepProbe>(_ =>
-    {
-        if (Interlocked.Increment(ref consumed) == n)
-            done.TrySetResult();
-        return Task.CompletedTask;
-    })));
-    await bus.StartAsync();
-    try
-    {
-        await Task.WhenAll(Enumerable.Range(0, n).Select(i => bus.Publish(new StepProbe(i))));
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
-    }
-    finally
-    {
-        await bus.StopAsync();
-    }
 }
 
 async Task ConsumeThroughHost(int n)
@@ -152,9 +110,6 @@ static LeadAccepted NewLead(Guid dealership, int i) =>
 
 namespace Dealership.StepCost
 {
-    /// <summary>A message with nothing in it, so that its cost is the bus's own (MassTransit wants it in a namespace).</summary>
-    public sealed record StepProbe(int Number);
-
     /// <summary>Completes once the consumer has finished <c>expected</c> LeadAccepted messages; counts the attempts that failed.</summary>
     public sealed class ConsumedCounter(int expected) : IConsumeMessageObserver<LeadAccepted>
     {
