@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dealership.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -48,6 +49,28 @@ public sealed class Host_Specs : IAsyncLifetime
                 "masstransit-bus", "notification-database", "notification-outbox",
             ],
             ready);
+    }
+
+    [Theory]
+    [InlineData(typeof(Dealership.Identity.IdentityServiceDbContext))]
+    [InlineData(typeof(Dealership.LeadIntake.LeadIntakeDbContext))]
+    [InlineData(typeof(Dealership.Assignment.AssignmentDbContext))]
+    [InlineData(typeof(Dealership.InvitationWorkflow.InvitationWorkflowDbContext))]
+    [InlineData(typeof(Dealership.Appointment.AppointmentDbContext))]
+    [InlineData(typeof(Dealership.Notification.NotificationDbContext))]
+    public async Task Should_let_sqlite_wait_for_its_write_lock_itself_on_every_service_database(Type context)
+    {
+        // Without a busy timeout a write that meets another connection's lock sleeps 150 ms in Microsoft.Data.Sqlite
+        // however short the other transaction is (ADR 0524); a duration cannot be asserted, the setting can.
+        using var scope = _app.Services.CreateScope();
+        var db = (DbContext)scope.ServiceProvider.GetRequiredService(context);
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout";
+
+        var milliseconds = Convert.ToInt64(await command.ExecuteScalarAsync());
+
+        Assert.Equal(30_000, milliseconds);
     }
 
     [Fact]
