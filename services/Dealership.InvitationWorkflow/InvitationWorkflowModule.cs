@@ -35,11 +35,15 @@ public sealed class InvitationWorkflowModule : ServiceModule
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        AddConsumer<LeadAcceptedConsumer>(bus);
-        AddConsumer<LeadAssignedConsumer>(bus);
+        // A lead's acceptance, assignment, reassignment and closing are taken one at a time in this process: whichever of
+        // the first two comes second starts the flow, and two taken at once both did, the loser failing on the flow's key
+        // and retried (about one lead in a thousand under load); a closing taken beside a start could miss the flow.
+        var byLead = Partitioning.NewPartitioner();
+        AddConsumer<LeadAcceptedConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
+        AddConsumer<LeadAssignedConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
         AddConsumer<FlowReplyConsumers>(bus);
-        AddConsumer<LeadReassignedConsumer>(bus);
-        AddConsumer<LeadClosedConsumer>(bus);
+        AddConsumer<LeadReassignedConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
+        AddConsumer<LeadClosedConsumer>(bus, configure: c => c.PartitionBy(byLead, "LeadId"));
         AddConsumer<CustomerOptedOutConsumer>(bus);
         AddConsumer<CorrelateWorkflowMessageConsumer>(bus);
         FollowDealerships<KnownDealershipConsumer>(bus);
