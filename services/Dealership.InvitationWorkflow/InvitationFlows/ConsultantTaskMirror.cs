@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.InvitationWorkflow.InvitationFlows;
 using Dealership.InvitationWorkflow.Engine;
