@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Dealership.Hosting.Data;
 
@@ -84,26 +85,76 @@ public static class ServiceDatabase
 /// <summary>A service's DbContext, whose database is migrated on start and whose outbox the lag is measured on.</summary>
 public sealed record MigratedContext(Type ContextType, string Service);
 
-/// <summary>Wakes the outbox dispatcher after a save that wrote outbox rows.</summary>
-public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> signal) : SaveChangesInterceptor
+/// <summary>
+/// Leases the outbox rows a save adds to this process's dispatcher, hands them over once committed, and wakes the
+/// dispatcher after any save that wrote outbox rows (<see cref="OutboxSignal{TContext}"/>).
+/// </summary>
+public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> signal, IOptions<OutboxOptions> options) : SaveChangesInterceptor
     where TContext : ServiceDbContext
 {
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Lease(eventData.Context);
+        return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Lease(eventData.Context);
+        return base.SavingChanges(eventData, result);
+    }
+
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Notify(eventData);
+        HandOver(eventData.Context);
         return base.SavedChangesAsync(eventData, result, cancellationToken);
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Notify(eventData);
+        HandOver(eventData.Context);
         return base.SavedChanges(eventData, result);
     }
 
-    private void Notify(SaveChangesCompletedEventData eventData)
+    private void Lease(DbContext? context)
     {
+        // Only a save that is its own transaction has committed when it returns; rows saved inside a wider one are
+        // claimed from the table once that commits.
+        if (context is null || context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
+            || !signal.Accepts(options.Value.BatchSize))
+            return;
+        var until = DateTimeOffset.UtcNow + options.Value.LeaseDuration;
+        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity is { LockedBy: null, SentAt: null } row)
+            {
+                row.LockedBy = signal.Owner;
+                row.LockedUntil = until;
+                row.HandOverOnSave = true;
+            }
+        }
+    }
+
+    private void HandOver(DbContext? context)
+    {
+        if (context is null)
+            return;
+        var unsent = false;
+        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        {
+            var row = entry.Entity;
+            if (row.SentAt is not null)
+                continue;
+            unsent = true;
+            if (row.HandOverOnSave)
+            {
+                row.HandOverOnSave = false;
+                signal.HandOver(row);
+            }
+        }
         // After the save the added rows are Unchanged; any tracked unsent row means there may be work.
-        if (eventData.Context?.ChangeTracker.Entries<OutboxMessage>().Any(e => e.Entity.SentAt == null) == true)
+        if (unsent)
             signal.Notify();
     }
 }

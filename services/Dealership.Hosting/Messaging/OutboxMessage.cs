@@ -21,6 +21,9 @@ public class OutboxMessage : ILeasedRow
     /// <summary>The W3C trace context of the request or message that caused it, so one lead can be followed across services.</summary>
     public string? TraceParent { get; set; }
 
+    /// <summary>Leased to this process's dispatcher by the save under way, to be handed to it once that commits (not stored).</summary>
+    internal bool HandOverOnSave;
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static OutboxMessage Create<T>(T message) where T : class

@@ -91,6 +91,42 @@ public class Outbox_Specs
             because: "the message sent late should still reach the other services");
     }
 
+    [Fact]
+    public async Task Should_never_publish_a_message_whose_wider_transaction_was_rolled_back()
+    {
+        await using var app = await TestApp.StartAsync();
+        var rolledBack = NewId.NextGuid();
+        using (var scope = app.Services.CreateScope())
+        {
+            // A save inside a transaction of the caller's own has not committed when it returns; the rollback
+            // takes its lead and its message away, and no other service may hear of that lead.
+            var db = app.Scoped<LeadIntakeDbContext>(scope);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var now = DateTimeOffset.UtcNow;
+            db.Leads.Add(new Lead
+            {
+                Id = rolledBack, DealershipId = TestApp.DemoDealershipId, DealershipCode = "DEMO01", Source = "oem", ExternalId = "ROLLED-BACK-1",
+                Name = "孙先生", Phone = "+8613712345678", Stage = LeadStage.New, CreatedAt = now, UpdatedAt = now,
+            });
+            db.Publish(new LeadAccepted(rolledBack, TestApp.DemoDealershipId, "DEMO01", "oem", "ROLLED-BACK-1", "孙先生", "+8613712345678", now));
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        // A lead accepted after it goes out through the same outbox and is assigned by the same dealership's
+        // routing, one lead at a time in arrival order: once it is assigned, the first would have been.
+        var posted = await app.KeyClient().PostAsJsonAsync("/api/leads",
+            new { dealershipCode = "DEMO01", source = "oem", externalId = "AFTER-ROLLBACK-1", name = "周女士", phone = "+8613712345679" });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var after = (await posted.Content.ReadFromJsonAsync<SubmitResult>())!.Id;
+        await Eventually.Get(() => app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{after}")!, l => l!.Stage == "assigned",
+            because: "the lead accepted after the rollback should be assigned");
+
+        using (var scope = app.Services.CreateScope())
+            Assert.False(await app.Scoped<Dealership.Assignment.AssignmentDbContext>(scope).Assignments.AnyAsync(a => a.LeadId == rolledBack),
+                "the rolled-back lead reached assignment: its message was published before its transaction ended");
+    }
+
     private static async Task<HttpStatusCode> ReadinessAsync(TestApp app)
     {
         using var response = await app.Client.GetAsync("/health/ready");
