@@ -121,14 +121,15 @@ public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> sig
     {
         // Only a save that is its own transaction has committed when it returns; rows saved inside a wider one are
         // claimed from the table once that commits.
-        if (context is null || context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
-            || !signal.Accepts(options.Value.BatchSize))
+        if (context is null || context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null)
             return;
+        var room = signal.Room(options.Value.BatchSize);
         var until = DateTimeOffset.UtcNow + options.Value.LeaseDuration;
         foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
         {
-            if (entry.State == EntityState.Added && entry.Entity is { LockedBy: null, SentAt: null } row)
+            if (room > 0 && entry.State == EntityState.Added && entry.Entity is { LockedBy: null, SentAt: null } row)
             {
+                room--;
                 row.LockedBy = signal.Owner;
                 row.LockedUntil = until;
                 row.HandOverOnSave = true;

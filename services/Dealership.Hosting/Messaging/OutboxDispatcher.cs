@@ -49,10 +49,11 @@ public sealed class OutboxSignal<TContext> : WorkSignal where TContext : Service
     public Guid Owner { get; } = Guid.NewGuid();
 
     /// <summary>
-    /// Whether a save may lease its rows to this process's dispatcher: not while that many wait already (a broker
-    /// that is down, a dispatcher far behind), so that a backlog stays in the table, where every replica can claim it.
+    /// How many more rows a save may lease to this process's dispatcher: ten batches may wait, no more (a broker that
+    /// is down, a dispatcher far behind, one save of thousands), so that a backlog stays in the table, where every
+    /// replica can claim it.
     /// </summary>
-    internal bool Accepts(int batchSize) => Volatile.Read(ref _count) < 10 * batchSize;
+    internal int Room(int batchSize) => 10 * batchSize - Volatile.Read(ref _count);
 
     /// <summary>Takes a committed row leased to <see cref="Owner"/>; a copy, since the saving context goes on tracking it.</summary>
     internal void HandOver(OutboxMessage row)
