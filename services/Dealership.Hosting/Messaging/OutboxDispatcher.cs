@@ -118,7 +118,8 @@ public sealed class OutboxDispatcher<TContext>(
 
         // The table is still read for what no save handed over: rows saved inside a transaction or while many waited,
         // rows whose publish failed, and those of a dispatcher that died. While rows are handed over, once an
-        // interval is enough for those, unless the last claim was a full batch.
+        // interval is enough for those, unless the last claim was a full batch; so a pass of this worker does not
+        // always read the table, and WaitForNextPassAsync does not promise that it did.
         if (handed.Count == 0 || _claimLeftWork || RealTime.GetElapsedTime(_lastClaim) >= Interval)
         {
             _lastClaim = RealTime.GetTimestamp();
