@@ -81,5 +81,5 @@ static void Stage(LeadIntakeDbContext db)
 {
     // An event no process here consumes: the broker confirms it as it would any other, and nothing else runs.
     var message = new LeadViewChanged(NewId.NextGuid(), Guid.NewGuid(), 1, DateTimeOffset.UtcNow);
-    db.OutboxMessages.Add(OutboxMessage.Create(message));
+    db.Publish(message);
 }

@@ -86,8 +86,8 @@ public static class ServiceDatabase
 public sealed record MigratedContext(Type ContextType, string Service);
 
 /// <summary>
-/// Leases the outbox rows a save adds to this process's dispatcher, hands them over once committed, and wakes the
-/// dispatcher after any save that wrote outbox rows (<see cref="OutboxSignal{TContext}"/>).
+/// Leases the outbox rows a save adds (those queued by <see cref="ServiceDbContext.Publish{T}"/>) to this process's
+/// dispatcher, hands them over once committed, and wakes the dispatcher (<see cref="OutboxSignal{TContext}"/>).
 /// </summary>
 public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> signal, IOptions<OutboxOptions> options) : SaveChangesInterceptor
     where TContext : ServiceDbContext
@@ -121,15 +121,17 @@ public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> sig
     {
         // Only a save that is its own transaction has committed when it returns; rows saved inside a wider one are
         // claimed from the table once that commits.
-        if (context is null || context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null)
+        if (context is not ServiceDbContext db || db.Published.Count == 0
+            || db.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null)
             return;
         var room = signal.Room(options.Value.BatchSize);
         var until = DateTimeOffset.UtcNow + options.Value.LeaseDuration;
-        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        foreach (var row in db.Published)
         {
-            if (room > 0 && entry.State == EntityState.Added && entry.Entity is { LockedBy: null, SentAt: null } row)
+            if (room-- <= 0)
+                break;
+            if (row is { LockedBy: null, SentAt: null })
             {
-                room--;
                 row.LockedBy = signal.Owner;
                 row.LockedUntil = until;
                 row.HandOverOnSave = true;
@@ -139,23 +141,16 @@ public sealed class OutboxSignalInterceptor<TContext>(OutboxSignal<TContext> sig
 
     private void HandOver(DbContext? context)
     {
-        if (context is null)
+        if (context is not ServiceDbContext db || db.Published.Count == 0)
             return;
-        var unsent = false;
-        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        foreach (var row in db.Published)
         {
-            var row = entry.Entity;
-            if (row.SentAt is not null)
-                continue;
-            unsent = true;
-            if (row.HandOverOnSave)
-            {
-                row.HandOverOnSave = false;
+            // A row the change tracker let go of (a retry on fresh data clears it) was not saved.
+            if (row.HandOverOnSave && db.Entry(row).State == EntityState.Unchanged)
                 signal.HandOver(row);
-            }
+            row.HandOverOnSave = false;
         }
-        // After the save the added rows are Unchanged; any tracked unsent row means there may be work.
-        if (unsent)
-            signal.Notify();
+        db.Published.Clear();
+        signal.Notify();
     }
 }

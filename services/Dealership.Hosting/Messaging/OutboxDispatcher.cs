@@ -53,7 +53,28 @@ public sealed class OutboxSignal<TContext> : WorkSignal where TContext : Service
     /// is down, a dispatcher far behind, one save of thousands), so that a backlog stays in the table, where every
     /// replica can claim it.
     /// </summary>
-    internal int Room(int batchSize) => 10 * batchSize - Volatile.Read(ref _count);
+    internal int Room(int batchSize) => _failing ? 0 : 10 * batchSize - Volatile.Read(ref _count);
+
+    private volatile bool _failing;
+
+    /// <summary>
+    /// After a publish failed (mostly a dropped broker connection), nothing more is handed over until one succeeds: rows
+    /// go through the table and the claim, whose pause grows with each failed attempt, instead of each handed-over batch
+    /// waiting out the publish timeout in turn. Returns the ids of the rows that were waiting, to be given back.
+    /// </summary>
+    internal List<Guid> StopHandingOver()
+    {
+        _failing = true;
+        var ids = new List<Guid>();
+        while (_handed.TryDequeue(out var row))
+        {
+            Interlocked.Decrement(ref _count);
+            ids.Add(row.Id);
+        }
+        return ids;
+    }
+
+    internal void HandOverAgain() => _failing = false;
 
     /// <summary>Takes a committed row leased to <see cref="Owner"/>; a copy, since the saving context goes on tracking it.</summary>
     internal void HandOver(OutboxMessage row)
@@ -113,8 +134,14 @@ public sealed class OutboxDispatcher<TContext>(
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
 
         var handed = signal.Take(settings.BatchSize, RealTime.GetUtcNow(), settings.LeaseDuration / 2);
-        if (handed.Count > 0)
-            await PublishAsync(db, handed, signal.Owner, settings, cancellationToken);
+        if (handed.Count > 0 && !await PublishAsync(db, handed, signal.Owner, settings, cancellationToken))
+        {
+            var waiting = signal.StopHandingOver();
+            if (waiting.Count > 0)
+                await db.OutboxMessages.Where(m => waiting.Contains(m.Id) && m.LockedBy == signal.Owner && m.SentAt == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+            return true;
+        }
 
         // The table is still read for what no save handed over: rows saved inside a transaction or while many waited,
         // rows whose publish failed, and those of a dispatcher that died. While rows are handed over, once an
@@ -126,14 +153,17 @@ public sealed class OutboxDispatcher<TContext>(
             var claimed = await ClaimAsync<OutboxMessage, DateTimeOffset>(db, m => m.SentAt == null, m => m.CreatedAt,
                 settings.BatchSize, settings.LeaseDuration, cancellationToken);
             _claimLeftWork = claimed.Count == settings.BatchSize;
-            if (claimed.Count > 0)
-                await PublishAsync(db, claimed, WorkerId, settings, cancellationToken);
+            if (claimed.Count > 0 && await PublishAsync(db, claimed, WorkerId, settings, cancellationToken))
+                signal.HandOverAgain();
         }
         return _claimLeftWork || signal.AnyHandedOver;
     }
 
-    /// <summary>Publishes rows leased to <paramref name="owner"/> and marks each sent, or failed for a later attempt.</summary>
-    private async Task PublishAsync(TContext db, List<OutboxMessage> rows, Guid owner, OutboxOptions settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes rows leased to <paramref name="owner"/> and marks each sent, or failed for a later attempt; true when
+    /// every one was published.
+    /// </summary>
+    private async Task<bool> PublishAsync(TContext db, List<OutboxMessage> rows, Guid owner, OutboxOptions settings, CancellationToken cancellationToken)
     {
         // The whole batch is handed to the transport before any confirm is awaited: the broker confirms them
         // together, where awaiting each in turn cost a round trip per message (issue 14). The order in which
@@ -160,7 +190,7 @@ public sealed class OutboxDispatcher<TContext>(
             await db.OutboxMessages.Where(m => sent.Contains(m.Id) && m.LockedBy == owner)
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.SentAt, now).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken);
         if (sent.Count == rows.Count)
-            return;
+            return true;
 
         // Left unsent and tried again after a growing pause, never dropped. A publish that timed out may still have
         // reached the broker: the receivers' inboxes absorb the second copy.
@@ -185,6 +215,7 @@ public sealed class OutboxDispatcher<TContext>(
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.Attempts, attempts).SetProperty(m => m.LockedUntil, retryAt)
                     .SetProperty(m => m.LastError, text), cancellationToken);
         }
+        return false;
     }
 
     private async Task PublishAsync(OutboxMessage row, CancellationToken timeout)

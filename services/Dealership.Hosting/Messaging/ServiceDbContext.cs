@@ -34,7 +34,19 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
 
     /// <summary>Queues a message to be published once the current changes are saved.</summary>
-    public void Publish<T>(T message) where T : class => OutboxMessages.Add(OutboxMessage.Create(message));
+    public void Publish<T>(T message) where T : class
+    {
+        var row = OutboxMessage.Create(message);
+        OutboxMessages.Add(row);
+        Published.Add(row);
+    }
+
+    /// <summary>
+    /// The rows <see cref="Publish{T}"/> queued since the last save that succeeded: what the outbox's interceptor leases
+    /// and hands over, read from here because a scan of the change tracker detects the changes of every tracked
+    /// entity, on every save (issue 14's profile: 3 % of the host's CPU).
+    /// </summary>
+    internal List<OutboxMessage> Published { get; } = [];
 
     /// <summary>
     /// The inbox row of the message being consumed (set by <see cref="InboxFilter{TConsumer}"/>), added to the
