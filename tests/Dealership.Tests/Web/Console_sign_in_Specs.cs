@@ -130,6 +130,8 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await page.GotoAsync($"/leads/{leadId}");
         await SignInAsync(page, "wangfang", TestApp.DemoPassword);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "冯先生" })).ToBeVisibleAsync();
+        // The prerendered form shows before the circuit takes its clicks: a click before that is lost.
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         // The step's guidance in the consultant's language.
         await Expect(page.Locator(".log-call")).ToContainTextAsync("须在 24 小时内进行第一次跟进");
         await Expect(page.Locator(".log-call")).ToContainTextAsync("邀约客户到店");
@@ -226,6 +228,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await page.GotoAsync($"/leads/{leadId}");
         await SignInAsync(page, "wangfang", TestApp.DemoPassword);
         await Expect(page.Locator(".log-call")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "关闭线索" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "确认关闭" }).ClickAsync();
