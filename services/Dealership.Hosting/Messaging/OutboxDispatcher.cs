@@ -66,11 +66,8 @@ public sealed class OutboxSignal<TContext> : WorkSignal where TContext : Service
     {
         _failing = true;
         var ids = new List<Guid>();
-        while (_handed.TryDequeue(out var row))
-        {
-            Interlocked.Decrement(ref _count);
+        while (TryDequeue(out var row))
             ids.Add(row.Id);
-        }
         return ids;
     }
 
@@ -95,13 +92,20 @@ public sealed class OutboxSignal<TContext> : WorkSignal where TContext : Service
     internal List<OutboxMessage> Take(int most, DateTimeOffset now, TimeSpan margin)
     {
         var rows = new List<OutboxMessage>();
-        while (rows.Count < most && _handed.TryDequeue(out var row))
+        while (rows.Count < most && TryDequeue(out var row))
         {
-            Interlocked.Decrement(ref _count);
             if (row.LockedUntil - now > margin)
                 rows.Add(row);
         }
         return rows;
+    }
+
+    private bool TryDequeue(out OutboxMessage row)
+    {
+        if (!_handed.TryDequeue(out row!))
+            return false;
+        Interlocked.Decrement(ref _count);
+        return true;
     }
 
     internal bool AnyHandedOver => Volatile.Read(ref _count) > 0;
@@ -138,7 +142,7 @@ public sealed class OutboxDispatcher<TContext>(
         {
             var waiting = signal.StopHandingOver();
             if (waiting.Count > 0)
-                await db.OutboxMessages.Where(m => waiting.Contains(m.Id) && m.LockedBy == signal.Owner && m.SentAt == null)
+                await LeasedTo(db, waiting, signal.Owner).Where(m => m.SentAt == null)
                     .ExecuteUpdateAsync(u => u.SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken);
             return true;
         }
@@ -182,12 +186,10 @@ public sealed class OutboxDispatcher<TContext>(
         }
         cancellationToken.ThrowIfCancellationRequested();
 
-        // Marked only while still leased to this dispatcher: a row another replica took over after the lease ran out
-        // is that replica's to mark (its second copy is absorbed by the consumers' inboxes).
         var sent = rows.Where((_, i) => publishes[i].IsCompletedSuccessfully).Select(r => r.Id).ToList();
         var now = RealTime.GetUtcNow();
         if (sent.Count > 0)
-            await db.OutboxMessages.Where(m => sent.Contains(m.Id) && m.LockedBy == owner)
+            await LeasedTo(db, sent, owner)
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.SentAt, now).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken);
         if (sent.Count == rows.Count)
             return true;
@@ -211,12 +213,19 @@ public sealed class OutboxDispatcher<TContext>(
             var attempts = group.Key.Attempts + 1;
             var retryAt = now + TimeSpan.FromSeconds(Math.Min(60, attempts * attempts));
             var text = group.Key.Text;
-            await db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.LockedBy == owner)
+            await LeasedTo(db, ids, owner)
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.Attempts, attempts).SetProperty(m => m.LockedUntil, retryAt)
                     .SetProperty(m => m.LastError, text), cancellationToken);
         }
         return false;
     }
+
+    /// <summary>
+    /// The rows of <paramref name="ids"/> still leased to <paramref name="owner"/>: a row another replica took over after
+    /// the lease ran out is that replica's to write (a second copy of its message is absorbed by the consumers' inboxes).
+    /// </summary>
+    private static IQueryable<OutboxMessage> LeasedTo(TContext db, List<Guid> ids, Guid owner) =>
+        db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.LockedBy == owner);
 
     private async Task PublishAsync(OutboxMessage row, CancellationToken timeout)
     {

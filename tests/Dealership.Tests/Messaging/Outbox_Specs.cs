@@ -27,13 +27,7 @@ public class Outbox_Specs
         var options = new DbContextOptionsBuilder<LeadIntakeSqliteDbContext>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "lead-intake.db")}").Options;
         await using (var db = new LeadIntakeSqliteDbContext(options))
         {
-            var now = DateTimeOffset.UtcNow;
-            db.Leads.Add(new Lead
-            {
-                Id = leadId, DealershipId = TestApp.DemoDealershipId, DealershipCode = "DEMO01", Source = "oem", ExternalId = "CRASH-1",
-                Name = "吴先生", Phone = "+8613512345678", Stage = LeadStage.New, CreatedAt = now, UpdatedAt = now,
-            });
-            db.Publish(new LeadAccepted(leadId, TestApp.DemoDealershipId, "DEMO01", "oem", "CRASH-1", "吴先生", "+8613512345678", now));
+            db.Publish(AddNewLead(db, leadId, "CRASH-1", "吴先生", "+8613512345678", DateTimeOffset.UtcNow));
             await db.SaveChangesAsync();
         }
         SqliteConnection.ClearAllPools();
@@ -55,12 +49,7 @@ public class Outbox_Specs
         using (var scope = app.Services.CreateScope())
         {
             var db = app.Scoped<LeadIntakeDbContext>(scope);
-            db.Leads.Add(new Lead
-            {
-                Id = leadId, DealershipId = TestApp.DemoDealershipId, DealershipCode = "DEMO01", Source = "oem", ExternalId = "STUCK-1",
-                Name = "钱先生", Phone = "+8613612345678", Stage = LeadStage.New, CreatedAt = createdAt, UpdatedAt = createdAt,
-            });
-            stuck = OutboxMessage.Create(new LeadAccepted(leadId, TestApp.DemoDealershipId, "DEMO01", "oem", "STUCK-1", "钱先生", "+8613612345678", createdAt));
+            stuck = OutboxMessage.Create(AddNewLead(db, leadId, "STUCK-1", "钱先生", "+8613612345678", createdAt));
             // Accepted ten minutes ago and claimed by a dispatcher whose publish never came back: its lease keeps
             // this host's dispatcher off the row, as a hung publish kept the issue's outbox stuck.
             stuck.CreatedAt = createdAt;
@@ -102,13 +91,7 @@ public class Outbox_Specs
             // takes its lead and its message away, and no other service may hear of that lead.
             var db = app.Scoped<LeadIntakeDbContext>(scope);
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var now = DateTimeOffset.UtcNow;
-            db.Leads.Add(new Lead
-            {
-                Id = rolledBack, DealershipId = TestApp.DemoDealershipId, DealershipCode = "DEMO01", Source = "oem", ExternalId = "ROLLED-BACK-1",
-                Name = "孙先生", Phone = "+8613712345678", Stage = LeadStage.New, CreatedAt = now, UpdatedAt = now,
-            });
-            db.Publish(new LeadAccepted(rolledBack, TestApp.DemoDealershipId, "DEMO01", "oem", "ROLLED-BACK-1", "孙先生", "+8613712345678", now));
+            db.Publish(AddNewLead(db, rolledBack, "ROLLED-BACK-1", "孙先生", "+8613712345678", DateTimeOffset.UtcNow));
             await db.SaveChangesAsync();
             await transaction.RollbackAsync();
         }
@@ -125,6 +108,17 @@ public class Outbox_Specs
         using (var scope = app.Services.CreateScope())
             Assert.False(await app.Scoped<Dealership.Assignment.AssignmentDbContext>(scope).Assignments.AnyAsync(a => a.LeadId == rolledBack),
                 "the rolled-back lead reached assignment: its message was published before its transaction ended");
+    }
+
+    /// <summary>Adds a new OEM lead of the demo dealership as intake stores it, and returns the event intake publishes for it.</summary>
+    private static LeadAccepted AddNewLead(LeadIntakeDbContext db, Guid id, string externalId, string name, string phone, DateTimeOffset at)
+    {
+        db.Leads.Add(new Lead
+        {
+            Id = id, DealershipId = TestApp.DemoDealershipId, DealershipCode = "DEMO01", Source = "oem", ExternalId = externalId,
+            Name = name, Phone = phone, Stage = LeadStage.New, CreatedAt = at, UpdatedAt = at,
+        });
+        return new LeadAccepted(id, TestApp.DemoDealershipId, "DEMO01", "oem", externalId, name, phone, at);
     }
 
     private static async Task<HttpStatusCode> ReadinessAsync(TestApp app)
