@@ -14,6 +14,7 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
     public DbSet<ConsultantTask> Tasks => Set<ConsultantTask>();
     public DbSet<KnownLead> KnownLeads => Set<KnownLead>();
     public DbSet<WaitingAssignment> WaitingAssignments => Set<WaitingAssignment>();
+    public DbSet<EndedLead> EndedLeads => Set<EndedLead>();
     public DbSet<WorkflowDefinition> WorkflowDefinitions => Set<WorkflowDefinition>();
     public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
     public DbSet<WorkflowJournalEntry> WorkflowJournal => Set<WorkflowJournalEntry>();
@@ -67,6 +68,12 @@ public class InvitationWorkflowDbContext(DbContextOptions options) : ServiceDbCo
             e.HasKey(w => w.LeadId);
             e.Property(w => w.ConsultantName).HasMaxLength(200);
             e.Property(w => w.ConsultantPhone).HasMaxLength(20);
+        });
+        modelBuilder.Entity<EndedLead>(e =>
+        {
+            e.ToTable("EndedLeads");
+            e.HasKey(l => l.LeadId);
+            e.Property(l => l.Reason).HasMaxLength(500);
         });
         modelBuilder.Entity<WorkflowDefinition>(e =>
         {

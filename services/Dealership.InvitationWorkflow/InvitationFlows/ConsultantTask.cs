@@ -80,3 +80,14 @@ public class WaitingAssignment
     public DateTimeOffset AssignedAt { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
 }
+
+/// <summary>
+/// A lead whose follow-up was ended (closed, or its customer opted out of calls), kept so that an acceptance or an
+/// assignment of the lead consumed after it never starts a flow: under a backlog they can come minutes later.
+/// </summary>
+public class EndedLead
+{
+    public Guid LeadId { get; set; }
+    public DateTimeOffset EndedAt { get; set; }
+    public required string Reason { get; set; }
+}

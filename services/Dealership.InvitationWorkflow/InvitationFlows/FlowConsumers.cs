@@ -94,11 +94,25 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
 /// <summary>The start of a lead's invitation flow, from whichever of its acceptance and its assignment came second.</summary>
 internal static class LeadFlows
 {
-    /// <summary>Cancels the running flows of the leads (which withdraws their tasks, timers and waits) and any assignment still waiting to start one.</summary>
-    public static async Task EndAsync(InvitationWorkflowDbContext db, WorkflowRuntime runtime, List<Guid> leadIds, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels the running flows of the leads (which withdraws their tasks, timers and waits) and any assignment still
+    /// waiting to start one, and remembers the leads as ended, so that no flow starts for them afterwards.
+    /// </summary>
+    public static async Task EndAsync(InvitationWorkflowDbContext db, WorkflowRuntime runtime, List<Guid> leadIds, string reason, DateTimeOffset endedAt,
+        CancellationToken cancellationToken)
     {
-        // An assignment still waiting for the lead must not start a flow for it afterwards.
+        // Committed before the flows are looked for; a start looks for this row after committing its flow (StartOnceAsync),
+        // so of two replicas ending and starting at once at least one sees the other.
+        var known = await db.EndedLeads.AsNoTracking().Where(e => leadIds.Contains(e.LeadId)).Select(e => e.LeadId).ToListAsync(cancellationToken);
+        db.EndedLeads.AddRange(leadIds.Except(known).Select(id => new EndedLead { LeadId = id, EndedAt = endedAt, Reason = reason.Length <= 500 ? reason : reason[..500] }));
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
         await db.WaitingAssignments.Where(w => leadIds.Contains(w.LeadId)).ExecuteDeleteAsync(cancellationToken);
+        await CancelFlowsAsync(db, runtime, leadIds, reason, cancellationToken);
+    }
+
+    private static async Task CancelFlowsAsync(InvitationWorkflowDbContext db, WorkflowRuntime runtime, List<Guid> leadIds, string reason, CancellationToken cancellationToken)
+    {
         var businessKeys = leadIds.Select(id => id.ToString()).ToList();
         var instanceIds = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.BusinessKey != null && businessKeys.Contains(i.BusinessKey) && i.Status == InstanceStatus.Active
@@ -128,7 +142,9 @@ internal static class LeadFlows
         InvitationWorkflowDbContext db, WorkflowRuntime runtime, KnownLead lead, WaitingAssignment assignment, CancellationToken cancellationToken)
     {
         var started = false;
-        if (!await IsStartedAsync(db, lead.Id, cancellationToken))
+        // Closed (or its customer opted out) before its acceptance and assignment were both here: it gets no flow.
+        var ended = await db.EndedLeads.AsNoTracking().AnyAsync(e => e.LeadId == lead.Id, cancellationToken);
+        if (!ended && !await IsStartedAsync(db, lead.Id, cancellationToken))
         {
             var processKey = FlowKeys.ForSource(lead.Source);
             var definition = await runtime.FindPublishedAsync(processKey, assignment.DealershipId, cancellationToken)
@@ -155,6 +171,9 @@ internal static class LeadFlows
             await runtime.StartAsync(definition, assignment.DealershipId, variables, lead.Id.ToString(), null, cancellationToken,
                 WorkflowRuntime.DerivedId(lead.Id, "invitation-flow"));
             started = true;
+            // Ended by another replica while this one started it: that replica may have looked for the flow before it was committed.
+            if (await db.EndedLeads.AsNoTracking().SingleOrDefaultAsync(e => e.LeadId == lead.Id, cancellationToken) is { } endedMeanwhile)
+                await CancelFlowsAsync(db, runtime, [lead.Id], endedMeanwhile.Reason, cancellationToken);
         }
         await db.WaitingAssignments.Where(w => w.LeadId == lead.Id).ExecuteDeleteAsync(cancellationToken);
         return started;
@@ -317,7 +336,7 @@ public sealed class LeadClosedConsumer(InvitationWorkflowDbContext db, WorkflowR
     {
         var m = context.Message;
         var reason = $"lead closed as {(m.Won ? "won" : "lost")}: {m.Reason}{(m.ClosedBy is null ? "" : $" by {m.ClosedBy}")}";
-        await LeadFlows.EndAsync(db, runtime, [m.LeadId], reason, context.CancellationToken);
+        await LeadFlows.EndAsync(db, runtime, [m.LeadId], reason, m.OccurredAt, context.CancellationToken);
     }
 }
 
@@ -340,6 +359,6 @@ public sealed class CustomerOptedOutConsumer(InvitationWorkflowDbContext db, Wor
             .Select(l => l.Id).ToListAsync(context.CancellationToken);
         if (m.LeadId is { } leadId && !leadIds.Contains(leadId))
             leadIds.Add(leadId);
-        await LeadFlows.EndAsync(db, runtime, leadIds, $"the customer opted out of {m.Channel} calls ('{m.Keyword}')", context.CancellationToken);
+        await LeadFlows.EndAsync(db, runtime, leadIds, $"the customer opted out of {m.Channel} calls ('{m.Keyword}')", m.OccurredAt, context.CancellationToken);
     }
 }

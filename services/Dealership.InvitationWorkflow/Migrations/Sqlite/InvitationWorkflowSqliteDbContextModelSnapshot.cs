@@ -520,6 +520,25 @@ namespace Dealership.InvitationWorkflow.Migrations.Sqlite
                     b.ToTable("ConsultantTasks", (string)null);
                 });
 
+            modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.EndedLead", b =>
+                {
+                    b.Property<Guid>("LeadId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("LeadId");
+
+                    b.ToTable("EndedLeads", (string)null);
+                });
+
             modelBuilder.Entity("Dealership.InvitationWorkflow.InvitationFlows.KnownLead", b =>
                 {
                     b.Property<Guid>("Id")
