@@ -189,6 +189,12 @@ export function setUnsaved(value) {
   unsaved = value;
 }
 
+// Edited since the last save, known at once: the page itself hears of an edit only after the pause (changed), and a
+// Publish clicked within it would otherwise publish the saved draft without the edit.
+export function hasUnsavedEdits() {
+  return unsaved;
+}
+
 function taskType(bo) {
   const values = (bo.extensionElements && bo.extensionElements.values) || [];
   const definition = values.find(v => v.$type === 'zeebe:TaskDefinition');

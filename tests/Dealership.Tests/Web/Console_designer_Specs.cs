@@ -187,13 +187,21 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         Assert.Contains("call-me-back", xml);
 
         // A second version, then second thoughts: the first is published again, as the newest version, after a confirmation.
+        // The second is saved as a draft, edited once more, and published at once: the page hears of an edit only after a
+        // pause, yet what is published is what the diagram shows, the last edit with it.
         await ClickEmptyAsync(page);
         await task.ClickAsync(new() { Position = new() { X = 12, Y = 12 } });
         await OpenGroupAsync(page, "常规");
-        await page.Locator(".designer-properties [name=name]").FillAsync("客户要求尽快回电");
+        await page.Locator(".designer-properties [name=name]").FillAsync("客户要求今天回电");
         await Expect(page.Locator(".publish")).ToBeEnabledAsync();
+        await page.Locator(".save-draft").ClickAsync();
+        await Expect(page.Locator(".designer-message")).ToContainTextAsync("草稿已保存（DEMO01-2）");
+        await page.Locator(".designer-properties [name=name]").FillAsync("客户要求尽快回电");
+        await Expect(page.Locator(".designer-canvas g.djs-shape", new() { HasText = "客户要求尽快回电" }).First).ToBeVisibleAsync();
         await page.Locator(".publish").ClickAsync();
         await Expect(page.Locator(".designer-message")).ToContainTextAsync("DEMO01-2 已发布");
+        var second = await ops.GetStringAsync("/api/workflows/active-invitation/xml?dealershipCode=DEMO01&version=2");
+        Assert.Contains("name=\"客户要求尽快回电\"", second);
         string? question = null;
         page.Dialog += async (_, dialog) =>
         {
