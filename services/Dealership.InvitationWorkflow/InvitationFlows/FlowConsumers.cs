@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
+using Dealership.Hosting;
 using Dealership.Hosting.Messaging;
 using Dealership.InvitationWorkflow.InvitationFlows;
 using Dealership.InvitationWorkflow.Engine;
@@ -104,7 +105,7 @@ internal static class LeadFlows
         // Committed before the flows are looked for; a start looks for this row after committing its flow (StartOnceAsync),
         // so of two replicas ending and starting at once at least one sees the other.
         var known = await db.EndedLeads.AsNoTracking().Where(e => leadIds.Contains(e.LeadId)).Select(e => e.LeadId).ToListAsync(cancellationToken);
-        db.EndedLeads.AddRange(leadIds.Except(known).Select(id => new EndedLead { LeadId = id, EndedAt = endedAt, Reason = reason.Length <= 500 ? reason : reason[..500] }));
+        db.EndedLeads.AddRange(leadIds.Except(known).Select(id => new EndedLead { LeadId = id, EndedAt = endedAt, Reason = reason.Truncate(500)! }));
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         await db.WaitingAssignments.Where(w => leadIds.Contains(w.LeadId)).ExecuteDeleteAsync(cancellationToken);
