@@ -1,6 +1,5 @@
 using System.Reflection;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -39,7 +38,7 @@ public sealed class InboxFilter<TConsumer>(Type contextType, ILogger logger) : I
             ?? throw new InvalidOperationException("The message has no MessageId, so a redelivery could not be recognised.");
         var scope = context.GetPayload<IServiceScope>();
         var db = (ServiceDbContext)scope.ServiceProvider.GetRequiredService(contextType);
-        if (await db.InboxMessages.AsNoTracking().AnyAsync(i => i.MessageId == messageId && i.Consumer == Consumer, context.CancellationToken))
+        if (await db.ConsumedAsync(messageId, Consumer, context.CancellationToken))
         {
             logger.LogDebug("{Consumer} already consumed message {MessageId}; this delivery is a repeat", Consumer, messageId);
             return;

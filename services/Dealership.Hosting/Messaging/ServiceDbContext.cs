@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using Dealership.Hosting.Data;
 using Dealership.Hosting.Security;
@@ -61,8 +62,16 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// (a save of this one failed on the inbox's key): retrying here would only fail again.
     /// </summary>
     internal async Task<bool> ConsumedElsewhereAsync(CancellationToken cancellationToken) =>
-        _consuming is { } row &&
-        await InboxMessages.AsNoTracking().AnyAsync(i => i.MessageId == row.MessageId && i.Consumer == row.Consumer, cancellationToken);
+        _consuming is { } row && await ConsumedAsync(row.MessageId, row.Consumer, cancellationToken);
+
+    /// <summary>Whether <paramref name="consumer"/> has committed the message: asked before every message a consumer takes.</summary>
+    internal Task<bool> ConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken) =>
+        InboxLookups.GetOrAdd(GetType(), _ => EF.CompileAsyncQuery((ServiceDbContext db, Guid id, string name, CancellationToken _) =>
+            db.InboxMessages.Any(i => i.MessageId == id && i.Consumer == name)))(this, messageId, consumer, cancellationToken);
+
+    // Compiled once per context type (each has its own model and SQL), since the inbox's lookup runs before every message
+    // and a LINQ query pays for building and matching its expression tree on every run.
+    private static readonly ConcurrentDictionary<Type, Func<ServiceDbContext, Guid, string, CancellationToken, Task<bool>>> InboxLookups = new();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
