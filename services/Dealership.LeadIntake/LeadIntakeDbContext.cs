@@ -4,7 +4,6 @@ using Dealership.LeadIntake.Customers;
 using Dealership.LeadIntake.Intake;
 using Dealership.LeadIntake.Leads;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dealership.LeadIntake;
@@ -23,10 +22,6 @@ public class LeadIntakeDbContext(DbContextOptions options) : ServiceDbContext(op
     public DbSet<ImportRow> ImportRows => Set<ImportRow>();
     public DbSet<LeadTask> Tasks => Set<LeadTask>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
-
-    // A timeframe or an address whose every column is empty is none, which is what EF Core warns it will read back.
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.ConfigureWarnings(w => w.Ignore(RelationalEventId.OptionalDependentWithoutIdentifyingPropertyWarning));
 
     protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {

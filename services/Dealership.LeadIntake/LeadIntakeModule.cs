@@ -8,6 +8,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +21,9 @@ public sealed class LeadIntakeModule : ServiceModule
 
     public override void AddServices(WebApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<LeadIntakeDbContext, LeadIntakeSqliteDbContext, LeadIntakeSqlServerDbContext>(Name);
+        // A timeframe or an address whose every column is empty is none, which is what EF Core warns it will read back.
+        builder.AddServiceDatabase<LeadIntakeDbContext, LeadIntakeSqliteDbContext, LeadIntakeSqlServerDbContext>(Name,
+            options => options.ConfigureWarnings(w => w.Ignore(RelationalEventId.OptionalDependentWithoutIdentifyingPropertyWarning)));
         builder.Services.AddScoped<LeadIntakePipeline>();
     }
 

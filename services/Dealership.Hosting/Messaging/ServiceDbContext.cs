@@ -108,6 +108,18 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcBinaryConverter>();
     }
 
+    /// <summary>
+    /// Forgets everything the last scope that used this context left in it (contexts are pooled, see
+    /// <c>ServiceDatabase.AddPooledContext</c>): a field added to this class must be reset here.
+    /// </summary>
+    internal void StartOver()
+    {
+        _set = null;
+        _ofRequest = default;
+        _consuming = null;
+        Published.Clear();
+    }
+
     /// <summary>Whose rows this context reads: the HTTP request's caller, unless a handler that has checked access sets it.</summary>
     public CallerScope Scope
     {
