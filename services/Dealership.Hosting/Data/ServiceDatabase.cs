@@ -41,24 +41,13 @@ public static class ServiceDatabase
             connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration), serviceName + ".db")}";
             // As long as a command may wait for the lock anyway (Microsoft.Data.Sqlite's default command timeout).
             var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(30));
-            services.AddPooledDbContextFactory<TSqlite>((sp, options) =>
-            {
-                options.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TContext>>(), busyTimeout);
-                configure?.Invoke(options);
-            });
-            AddPooledContext<TContext, TSqlite>(services);
+            AddPooledContext<TContext, TSqlite>(services, options => options.UseSqlite(connectionString).AddInterceptors(busyTimeout), configure);
         }
         else if (provider.Equals(SqlServer, StringComparison.OrdinalIgnoreCase))
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{serviceName} is not set.");
-            services.AddPooledDbContextFactory<TSqlServer>((sp, options) =>
-            {
-                options.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure())
-                    .AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TContext>>());
-                configure?.Invoke(options);
-            });
-            AddPooledContext<TContext, TSqlServer>(services);
+            AddPooledContext<TContext, TSqlServer>(services, options => options.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure()), configure);
         }
         else
         {
@@ -73,7 +62,8 @@ public static class ServiceDatabase
     }
 
     /// <summary>
-    /// The service's context for each scope (a message, a request), rented from a pool and given back when the scope ends.
+    /// The service's context for each scope (a message, a request), on the provider <paramref name="useProvider"/> sets, with
+    /// the outbox's interceptor and what the service adds, rented from a pool and given back when the scope ends.
     /// </summary>
     /// <remarks>
     /// A context built anew for every scope had EF Core build its options and resolve its few dozen internal services each
@@ -81,15 +71,24 @@ public static class ServiceDatabase
     /// its change tracker and connection when it is given back, and <see cref="ServiceDbContext.StartOver"/> forgets what
     /// the last scope told it (whose rows it reads above all), here, before any code of the new scope can see it.
     /// </remarks>
-    private static void AddPooledContext<TContext, TImplementation>(IServiceCollection services)
+    private static void AddPooledContext<TContext, TImplementation>(IServiceCollection services, Action<DbContextOptionsBuilder> useProvider,
+        Action<DbContextOptionsBuilder>? configure)
         where TContext : ServiceDbContext
-        where TImplementation : TContext =>
+        where TImplementation : TContext
+    {
+        services.AddPooledDbContextFactory<TImplementation>((sp, options) =>
+        {
+            useProvider(options);
+            options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TContext>>());
+            configure?.Invoke(options);
+        });
         services.AddScoped<TContext>(sp =>
         {
             var db = sp.GetRequiredService<IDbContextFactory<TImplementation>>().CreateDbContext();
             db.StartOver();
             return db;
         });
+    }
 
     public static string DataDirectory(IConfiguration configuration) =>
         Path.GetFullPath(configuration["Database:DataDirectory"] ?? "data");
