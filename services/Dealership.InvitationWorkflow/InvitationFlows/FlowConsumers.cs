@@ -69,6 +69,20 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
         // LeadAccepted and LeadAssigned travel separately and either may come first (a slow or restarted consumer,
         // a redelivery): the assignment is kept until the lead is known, and whichever of the two comes second starts the flow.
         var assignment = await db.WaitingAssignments.SingleOrDefaultAsync(w => w.LeadId == m.LeadId, context.CancellationToken);
+        if (assignment is null && await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken) is { } known)
+        {
+            // The usual order, the lead known and no assignment kept: this one starts the flow, with no row to keep and delete
+            // (a commit each). The lead is committed, so its acceptance has nothing left to start.
+            var given = new WaitingAssignment
+            {
+                LeadId = m.LeadId, DealershipId = m.DealershipId, ConsultantId = m.ConsultantId, ConsultantName = m.ConsultantName,
+                ConsultantPhone = m.ConsultantPhone, AssignedAt = m.OccurredAt, ReceivedAt = clock.GetUtcNow(),
+            };
+            if (!await LeadFlows.StartOnceAsync(db, runtime, known, given, context.CancellationToken, kept: false))
+                await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId, m.ConsultantId, m.ConsultantName, m.ConsultantPhone,
+                    m.OccurredAt, completeWaitingReassignment: false, context.CancellationToken);
+            return;
+        }
         if (assignment is null)
             db.WaitingAssignments.Add(assignment = new WaitingAssignment { LeadId = m.LeadId, ReceivedAt = clock.GetUtcNow() });
         if (assignment.AssignedAt <= m.OccurredAt)
@@ -138,9 +152,13 @@ internal static class LeadFlows
             i => i.BusinessKey == businessKey && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation), cancellationToken);
     }
 
-    /// <summary>Starts the flow unless it runs already; says whether it started it.</summary>
+    /// <summary>
+    /// Starts the flow unless it runs already; says whether it started it. <paramref name="kept"/>: the assignment is a
+    /// row in <c>WaitingAssignments</c>, deleted here; a caller that kept none leaves any row to whoever kept it.
+    /// </summary>
     public static async Task<bool> StartOnceAsync(
-        InvitationWorkflowDbContext db, WorkflowRuntime runtime, KnownLead lead, WaitingAssignment assignment, CancellationToken cancellationToken)
+        InvitationWorkflowDbContext db, WorkflowRuntime runtime, KnownLead lead, WaitingAssignment assignment, CancellationToken cancellationToken,
+        bool kept = true)
     {
         var started = false;
         // Closed (or its customer opted out) before its acceptance and assignment were both here: it gets no flow.
@@ -176,7 +194,8 @@ internal static class LeadFlows
             if (await db.EndedLeads.AsNoTracking().SingleOrDefaultAsync(e => e.LeadId == lead.Id, cancellationToken) is { } endedMeanwhile)
                 await CancelFlowsAsync(db, runtime, [lead.Id], endedMeanwhile.Reason, cancellationToken);
         }
-        await db.WaitingAssignments.Where(w => w.LeadId == lead.Id).ExecuteDeleteAsync(cancellationToken);
+        if (kept)
+            await db.WaitingAssignments.Where(w => w.LeadId == lead.Id).ExecuteDeleteAsync(cancellationToken);
         return started;
     }
 }
