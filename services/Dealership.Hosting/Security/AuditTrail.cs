@@ -22,24 +22,13 @@ public sealed record ChangesNothing;
 /// </summary>
 public sealed class AuditTrail(RequestDelegate next, ILogger<AuditTrail> logger)
 {
+    private static readonly object WrittenKey = new();
+
     public async Task InvokeAsync(HttpContext http)
     {
         await next(http);
-        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method)
-            || http.Response.StatusCode >= 400 || http.User.Identity?.IsAuthenticated != true)
+        if (http.Items.ContainsKey(WrittenKey) || EntryFor(http, http.Response.StatusCode) is not { } audited)
             return;
-        var endpoint = http.GetEndpoint();
-        if (endpoint is null || endpoint.Metadata.GetMetadata<AuditedByHandler>() is not null || endpoint.Metadata.GetMetadata<ChangesNothing>() is not null)
-            return;
-        var user = http.User;
-        var dealerships = user.DealershipIds();
-        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
-        var subject = string.Join(" ", http.Request.RouteValues.Select(v => $"{v.Key}={v.Value}"));
-        var audited = new ActionAudited(
-            dealerships.Count == 1 ? dealerships[0] : null, user.ActorName(), Guid.TryParse(user.FindFirst(DealershipClaims.Subject)?.Value, out var id) ? id : null,
-            user.IsClient() ? DealershipClaims.ClientKind : DealershipClaims.PersonKind, $"{http.Request.Method} {route}",
-            subject.Length == 0 ? null : subject, http.Response.StatusCode, http.Connection.RemoteIpAddress?.ToString(),
-            http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         try
         {
             // Through the outbox of a context of its own, so a broker that is down delays the entry instead of losing it,
@@ -53,9 +42,38 @@ public sealed class AuditTrail(RequestDelegate next, ILogger<AuditTrail> logger)
         catch (Exception ex)
         {
             // The change itself has committed; a lost audit line must not turn it into an error for the caller.
-            logger.LogWarning(ex, "The audit entry for {Method} {Route} by {Actor} could not be published", http.Request.Method, route, user.ActorName());
+            logger.LogWarning(ex, "The audit entry for {Action} by {Actor} could not be published", audited.Action, audited.Actor);
         }
     }
+
+    /// <summary>
+    /// The audit entry of the request if it answers <paramref name="statusCode"/>, or null when such an answer is not audited
+    /// (a read, a failure, an anonymous caller, an endpoint that audits itself or changes nothing).
+    /// </summary>
+    public static ActionAudited? EntryFor(HttpContext http, int statusCode)
+    {
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method)
+            || statusCode >= 400 || http.User.Identity?.IsAuthenticated != true)
+            return null;
+        var endpoint = http.GetEndpoint();
+        if (endpoint is null || endpoint.Metadata.GetMetadata<AuditedByHandler>() is not null || endpoint.Metadata.GetMetadata<ChangesNothing>() is not null)
+            return null;
+        var user = http.User;
+        var dealerships = user.DealershipIds();
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
+        var subject = string.Join(" ", http.Request.RouteValues.Select(v => $"{v.Key}={v.Value}"));
+        return new ActionAudited(
+            dealerships.Count == 1 ? dealerships[0] : null, user.ActorName(), Guid.TryParse(user.FindFirst(DealershipClaims.Subject)?.Value, out var id) ? id : null,
+            user.IsClient() ? DealershipClaims.ClientKind : DealershipClaims.PersonKind, $"{http.Request.Method} {route}",
+            subject.Length == 0 ? null : subject, statusCode, http.Connection.RemoteIpAddress?.ToString(),
+            http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
+
+    /// <summary>
+    /// The handler committed <see cref="EntryFor"/>'s entry in the transaction of the change itself (one commit fewer on a
+    /// path as busy as a lead's arrival), so the trail writes none after the answer.
+    /// </summary>
+    public static void Written(HttpContext http) => http.Items[WrittenKey] = true;
 }
 
 public static class AuditTrailExtensions

@@ -50,8 +50,11 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
 
     // A concurrent arrival for the same enquiry or customer committed first: the next attempt sees it
     // and answers as a duplicate or a merge.
-    public Task<IntakeResult> SubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload, CancellationToken cancellationToken) =>
-        db.RetryOnConflictAsync(() => TrySubmitAsync(request, channel, rawPayload, cancellationToken), Attempts, cancellationToken);
+    // auditAs: the audit entry of the request that brought the lead, for the outcome it is answered with; committed with the
+    // lead or the merge (an arrival that changes nothing, a repeat or a rejection, is left to the request's audit trail).
+    public Task<IntakeResult> SubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload, CancellationToken cancellationToken,
+        Func<IntakeOutcome, ActionAudited?>? auditAs = null) =>
+        db.RetryOnConflictAsync(() => TrySubmitAsync(request, channel, rawPayload, auditAs, cancellationToken), Attempts, cancellationToken);
 
     /// <summary>Keeps a submission that cannot be used, with every reason, and announces it.</summary>
     public async Task<IntakeResult> RejectAsync(IntakeChannel channel, string rawPayload, IReadOnlyDictionary<string, string[]> errors,
@@ -83,7 +86,8 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
     /// <summary>Raw payloads are kept for a person to read, not as an archive: very large ones are cut.</summary>
     public const int MaxRawPayload = 64 * 1024;
 
-    private async Task<IntakeResult> TrySubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload, CancellationToken cancellationToken)
+    private async Task<IntakeResult> TrySubmitAsync(SubmitLeadRequest request, IntakeChannel channel, string rawPayload,
+        Func<IntakeOutcome, ActionAudited?>? auditAs, CancellationToken cancellationToken)
     {
         var code = request.DealershipCode?.Trim().ToUpperInvariant();
         var dealership = string.IsNullOrEmpty(code) ? null : await db.Dealerships.SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
@@ -177,6 +181,8 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             result = new IntakeResult(IntakeOutcome.Accepted, lead.Id, null, IntakeResult.NoErrors);
         }
 
+        if (auditAs?.Invoke(result.Outcome) is { } audited)
+            db.Publish(audited);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Lead {LeadId} {Outcome} for {DealershipCode} from {Source}, phone {Phone}",
             result.LeadId, result.Outcome, dealership.Code, submission.Source, PhoneMask.Mask(submission.Phone));

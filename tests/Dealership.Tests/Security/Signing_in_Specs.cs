@@ -187,6 +187,25 @@ public sealed class Signing_in_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_audit_each_lead_a_client_posts_once_with_the_answer_it_got()
+    {
+        // The lead's own commit carries its audit entry; a repeat, which changes nothing, is audited after the answer.
+        using var oem = _app.KeyClient();
+        var lead = new { dealershipCode = "DEMO01", name = "陈先生", phone = TestApp.UniquePhone(), source = "oem", externalId = "AUDIT-" + Guid.NewGuid().ToString("N")[..8] };
+        Assert.Equal(HttpStatusCode.Created, (await oem.PostAsJsonAsync("/api/leads", lead)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await oem.PostAsJsonAsync("/api/leads", lead)).StatusCode);
+
+        var posts = await Eventually.Get(async () => (await _app.Client.GetFromJsonAsync<JsonArray>("/api/audit?take=500"))!
+                .Where(e => e!["action"]!.GetValue<string>().StartsWith("POST /api/leads", StringComparison.Ordinal)).ToList(),
+            p => p.Count >= 2, because: "both posts should reach the audit log");
+
+        Assert.Equal(2, posts.Count);
+        Assert.All(posts, e => Assert.StartsWith("client;", e!["detail"]!.GetValue<string>()));
+        Assert.Single(posts, e => e!["detail"]!.GetValue<string>().EndsWith("HTTP 201", StringComparison.Ordinal));
+        Assert.Single(posts, e => e!["detail"]!.GetValue<string>().EndsWith("HTTP 200", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Should_show_the_whole_phone_number_only_to_the_leads_consultant_and_managers()
     {
         var phone = TestApp.UniquePhone();
