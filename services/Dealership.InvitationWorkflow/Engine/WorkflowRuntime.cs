@@ -348,6 +348,10 @@ public sealed class WorkflowRuntime(
         return (started, startedBefore);
     }
 
+    private static readonly Func<InvitationWorkflowDbContext, string, string, DateTimeOffset, CancellationToken, Task<bool>> AnyBuffered =
+        EF.CompileAsyncQuery((InvitationWorkflowDbContext context, string name, string key, DateTimeOffset at, CancellationToken _) =>
+            context.BufferedWorkflowMessages.Any(m => m.MessageName == name && m.CorrelationKey == key && m.CorrelatedInstanceId == null && m.ExpiresAt > at));
+
     internal static Guid DerivedId(Guid messageId, string processKey)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId:N}/{processKey}"));
@@ -356,18 +360,23 @@ public sealed class WorkflowRuntime(
 
     /// <summary>
     /// Gives an instance the buffered messages its open subscriptions wait for, one at a time. <paramref name="saved"/> is
-    /// the instance as just saved: its waits are asked about first in one query, since nearly every step opens waits that
-    /// nothing is buffered for, and reading the instance back and asking wait by wait cost a fifth of a flow's start.
+    /// the instance as just saved: its waits (mostly one) are asked about first, by a compiled query each, since nearly
+    /// every step opens waits that nothing is buffered for, and reading the instance back and asking wait by wait cost
+    /// a fifth of a flow's start.
     /// </summary>
     private async Task CorrelateBufferedAsync(Guid instanceId, WorkflowInstance saved, CancellationToken cancellationToken)
     {
-        if (saved.Messages.Count == 0)
-            return;
-        var names = saved.Messages.Select(m => m.MessageName).Distinct().ToList();
-        var keys = saved.Messages.Select(m => m.CorrelationKey).Distinct().ToList();
         var at = clock.GetUtcNow();
-        if (!await db.BufferedWorkflowMessages.AnyAsync(m => names.Contains(m.MessageName) && keys.Contains(m.CorrelationKey)
-                && m.CorrelatedInstanceId == null && m.ExpiresAt > at, cancellationToken))
+        var anyBuffered = false;
+        foreach (var wait in saved.Messages.DistinctBy(m => (m.MessageName, m.CorrelationKey)))
+        {
+            if (await AnyBuffered(db, wait.MessageName, wait.CorrelationKey, at, cancellationToken))
+            {
+                anyBuffered = true;
+                break;
+            }
+        }
+        if (!anyBuffered)
             return;
         var dealershipId = await db.WorkflowInstances.Where(i => i.Id == instanceId).Select(i => i.DealershipId).SingleAsync(cancellationToken);
         while (true)

@@ -196,11 +196,13 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         var changes = new List<LeadConsent>();
         if (statement is null)
             return changes;
+        // A customer first seen with this lead has nothing on record to look up (most leads: two queries fewer).
+        var firstSeen = db.Entry(customer).State == EntityState.Added;
         foreach (var (channel, granted) in new[] { (ConsentChannels.Sms, statement.Sms), (ConsentChannels.Phone, statement.Phone) })
         {
             if (granted is null)
                 continue;
-            var current = await db.Consents
+            var current = firstSeen ? null : await db.Consents
                 .Where(c => c.CustomerId == customer.Id && c.Channel == channel)
                 .OrderByDescending(c => c.At)
                 .FirstOrDefaultAsync(cancellationToken);
