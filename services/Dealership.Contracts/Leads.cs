@@ -39,7 +39,10 @@ public record LeadAccepted(
     Guid? OwnerConsultantId = null,
     // The consent the customer stated with this lead where it changed what was on record: with the lead itself, so that no
     // service knows the lead without its consent (later changes come as ConsentChanged).
-    IReadOnlyList<LeadConsent>? Consents = null);
+    IReadOnlyList<LeadConsent>? Consents = null,
+    // True when the lead brought a customer (a phone) the dealership had never had a lead of: no consultant had the
+    // customer before, so routing need not look. Null from older senders: look.
+    bool? FirstLeadOfCustomer = null);
 
 public record LeadRejected(
     Guid DealershipId,

@@ -57,12 +57,15 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
                 .Select(a => a.ConsultantId)
                 .FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>Routes the lead by the rules and applies the outcome. <paramref name="why"/> says what started it, when not a new lead.</summary>
+    /// <summary>
+    /// Routes the lead by the rules and applies the outcome. <paramref name="why"/> says what started it, when not a new lead;
+    /// <paramref name="firstOfCustomer"/>: the lead's customer had no lead here before, so there is no previous consultant to look for.
+    /// </summary>
     public async Task<RoutingDecision> RouteAsync(
         LeadAssignment lead, RoutingContext context, string action, string actor, string? why = null, Guid? exclude = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, bool firstOfCustomer = false)
     {
-        var previous = await PreviousConsultantAsync(lead, cancellationToken);
+        var previous = firstOfCustomer ? null : await PreviousConsultantAsync(lead, cancellationToken);
         var decision = Router.Decide(lead.Facts, context.Settings, context.Rules, context.Roster, previous, Now, exclude);
         Apply(lead, decision, context, action, actor, why);
         return decision;

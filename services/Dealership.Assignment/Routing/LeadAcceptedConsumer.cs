@@ -39,7 +39,8 @@ public sealed class LeadAcceptedConsumer(AssignmentDbContext db, Assigner assign
                 assigner.Apply(assignment, new RoutingDecision(DecisionKind.Assign, consultant, "own contact", null,
                     $"{consultant.Name}'s own contact, entered by {consultant.Name}"), routing, "assigned", Assigner.Routing);
             else
-                await assigner.RouteAsync(assignment, routing, "assigned", Assigner.Routing, cancellationToken: cancellationToken);
+                await assigner.RouteAsync(assignment, routing, "assigned", Assigner.Routing, cancellationToken: cancellationToken,
+                    firstOfCustomer: lead.FirstLeadOfCustomer == true);
             await db.SaveChangesAsync(cancellationToken);
         });
     }

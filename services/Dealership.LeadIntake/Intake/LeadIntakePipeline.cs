@@ -177,7 +177,8 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
             AddTimeline(lead.Id, now, "received", $"Lead received from {Describe(submission)} ({channel.SubmittedBy}), external id {submission.ExternalId}", submission, channel);
             var consents = customer is null ? [] : await RecordConsentAsync(customer, lead.Id, submission.Consent, now, cancellationToken);
             db.Publish(new LeadAccepted(lead.Id, lead.DealershipId, lead.DealershipCode, lead.Source, lead.ExternalId, lead.Name, lead.Phone, now, lead.VehicleOfInterest,
-                OwnerConsultantId: channel.Owner, Consents: consents.Count > 0 ? consents : null));
+                OwnerConsultantId: channel.Owner, Consents: consents.Count > 0 ? consents : null,
+                FirstLeadOfCustomer: customer is null ? null : db.Entry(customer).State == EntityState.Added));
             result = new IntakeResult(IntakeOutcome.Accepted, lead.Id, null, IntakeResult.NoErrors);
         }
 
