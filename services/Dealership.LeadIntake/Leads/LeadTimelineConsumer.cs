@@ -235,7 +235,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var (leadId, at, kind, text, facts) = entry(context.Message);
         // Events about a lead follow its LeadAccepted, which this service committed before publishing;
         // a missing lead is a real fault: the message is retried, then parked in the error queue.
-        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, context.CancellationToken)
+        var lead = await LeadById(db, leadId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Lead {leadId} is not known to lead-intake.");
         if (change is not null)
             await change(lead, context.Message);
@@ -246,6 +246,10 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         db.Publish(new LeadViewChanged(lead.Id, lead.DealershipId, lead.Version, at));
         await db.SaveChangesAsync(context.CancellationToken);
     }
+
+    // Compiled: every event of every lead reads its lead first (three times per lead before its first call).
+    private static readonly Func<LeadIntakeDbContext, Guid, CancellationToken, Task<Lead?>> LeadById =
+        EF.CompileAsyncQuery((LeadIntakeDbContext context, Guid id, CancellationToken _) => context.Leads.SingleOrDefault(l => l.Id == id));
 
     private static void AssignTo(Lead lead, Guid consultantId, string consultantName, DateTimeOffset at)
     {
