@@ -18,7 +18,8 @@ public sealed record ChangesNothing;
 /// <summary>
 /// Every change a person or a client makes through any service's API is audited here, in one place:
 /// after a successful POST, PUT, PATCH or DELETE the service publishes <see cref="ActionAudited"/>,
-/// through the outbox, and the identity service keeps it.
+/// through the outbox, and the identity service keeps it. A handler on a busy path (a lead's arrival) may commit the
+/// same entry (<see cref="EntryFor"/>) with its own change and say so (<see cref="Written"/>); the trail then writes none.
 /// </summary>
 public sealed class AuditTrail(RequestDelegate next, ILogger<AuditTrail> logger)
 {
