@@ -83,7 +83,7 @@ public sealed class Console_admin_Specs(Browser browser) : IClassFixture<Browser
             a => a?.Assignment.Rule == "车展线索进公共池", because: "the motor show's lead goes by the rule saved on the page");
 
         // The same rules, read in English.
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Routing rules" })).ToBeVisibleAsync();
         await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
         await Expect(rules.Nth(0).Locator(".rule-title")).ToHaveTextAsync("Rule 1: 车展线索进公共池");

@@ -121,7 +121,7 @@ public sealed class Console_back_office_Specs(Browser browser) : IClassFixture<B
         await Browser.ScreenshotAsync(page, "import-refused-zh");
 
         // In English, the same words for the same columns.
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         // The switch loads the page again, prerendered first: a file chosen before it is live is lost (seen at a load average of 40).
         await Expect(page.Locator(".page-live")).ToBeVisibleAsync(new() { Timeout = 60_000 });

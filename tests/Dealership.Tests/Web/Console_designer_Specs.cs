@@ -273,7 +273,7 @@ public sealed partial class Console_designer_Specs(Browser browser) : IClassFixt
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "流程设计器 · 主动联络与邀约客户" })).ToBeVisibleAsync();
 
         // The same page in English.
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Workflow designer · 主动联络与邀约客户" })).ToBeVisibleAsync();
         await Expect(Shape(page, "Task_FirstContact")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.Locator(".no-findings")).ToContainTextAsync("Nothing found");

@@ -186,7 +186,7 @@ public sealed class Console_instances_Specs(Browser browser) : IClassFixture<Bro
         var broken = (await _ops.StartInstanceAsync("callback-wait", new { delay = "tomorrow" }, "DEMO01", businessKey: "CALLBACK-7")).Id();
 
         var page = await SignedInAsync("/workflows/instances");
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Workflow instances" })).ToBeVisibleAsync();
         await Expect(page.Locator(".mud-layout.interactive")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         await page.Locator(".instance-filters select[name=state]").SelectOptionAsync("incident");

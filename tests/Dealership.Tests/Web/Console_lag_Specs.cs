@@ -60,7 +60,7 @@ public sealed class Console_lag_Specs(Browser browser) : IClassFixture<Browser>,
         await Expect(Row(page, "控制台").Locator(".lag-outbox")).ToHaveTextAsync("—");
         await Browser.ScreenshotAsync(page, "lag-zh");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Message lag" })).ToBeVisibleAsync();
         await Expect(Row(page, "Lead intake").Locator(".lag-state")).ToHaveTextAsync("Stuck");
         await Expect(Row(page, "Lead intake").Locator(".lag-outbox")).ToContainTextAsync("min");

@@ -42,7 +42,7 @@ public sealed class Console_lead_card_Specs(Browser browser) : IClassFixture<Bro
         await Browser.ScreenshotAsync(page, "lead-card-timeframe-trade-in-zh");
 
         await Expect(page.Locator(".page-live")).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(card).ToContainTextAsync("Plans to buy");
         await Expect(card.Locator(".trade-in")).ToContainTextAsync("2018 Volkswagen Lavida · 86,000 km · good condition");
         await Expect(card.Locator(".preferred-contact")).ToHaveTextAsync("phone · evenings");

@@ -78,7 +78,7 @@ public sealed class Console_manager_Specs(Browser browser) : IClassFixture<Brows
         await Expect(page.Locator(".lead-count")).ToHaveTextAsync("共 1 条线索");
 
         await page.GotoAsync("/funnel");
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sales funnel" })).ToBeVisibleAsync();
         var oemEn = page.Locator(".funnel-table tr", new() { HasText = "OEM" });
         await Expect(oemEn.Locator(".count-arrived")).ToHaveTextAsync("1");

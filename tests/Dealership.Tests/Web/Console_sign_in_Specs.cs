@@ -101,7 +101,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await Expect(page.GetByText("周女士")).ToHaveCountAsync(0);
         await page.GotoAsync("/");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, 王芳" })).ToBeVisibleAsync();
         await Expect(page.Locator(".who-am-i")).ToHaveTextAsync("Demo Motors Shanghai · sales consultant");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My open tasks" })).ToBeVisibleAsync();
@@ -200,7 +200,7 @@ public sealed class Console_sign_in_Specs(Browser browser) : IClassFixture<Brows
         await timeline.ScrollIntoViewIfNeededAsync();
         await Browser.ScreenshotAsync(page, "lead-timeline-zh");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await Expect(page).ToHaveURLAsync(new Regex($"/leads/{leadId}$"));
         await Expect(page.Locator(".page-live")).ToBeVisibleAsync();

@@ -147,7 +147,7 @@ public sealed class Console_simulation_Specs(Browser browser) : IClassFixture<Br
         await Expect(canvas.Locator("g.path-completed[data-element-id='Task_Book']")).ToHaveCountAsync(0);
 
         // The same in English.
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         // The switch reloads the page in English: gone elsewhere before, the choice could be lost on the way.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Play · 主动联络与邀约客户" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.GotoAsync($"/designer/active-invitation/simulation?version={draft}");

@@ -109,7 +109,7 @@ public sealed class Console_tablet_and_keyboard_Specs(Browser browser) : IClassF
         await Expect(page.Locator("body")).Not.ToContainTextAsync("Exception");
         await Browser.ScreenshotAsync(page, "service-down-zh");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Browser.ReadInEnglishAsync(page);
         await Expect(page.Locator(".service-error")).ToHaveTextAsync("This part of the system cannot be reached at the moment. Your work is not lost: try again shortly.");
     }
 
