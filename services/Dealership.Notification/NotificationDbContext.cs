@@ -55,6 +55,8 @@ public class NotificationDbContext(DbContextOptions options) : ServiceDbContext(
             e.HasIndex(m => new { m.Status, m.SendAt });
             e.HasIndex(m => new { m.Phone, m.CreatedAt });
             e.HasIndex(m => m.CarrierMessageId);
+            // The day's spending, asked before each customer message is sent: without it, a scan of every message ever kept.
+            e.HasIndex(m => new { m.DealershipId, m.SentAt, m.CostFen });
         });
         modelBuilder.Entity<CustomerConsent>(e =>
         {

@@ -104,15 +104,20 @@ public sealed class SmsSender(
         }
 
         var cost = Segments(message.Text) * settings.PricePerSegmentFen;
-        var (dayStart, nextDay) = settings.LocalDay(now);
-        var spent = await db.Messages
-            .Where(m => m.DealershipId == message.DealershipId && m.SentAt >= dayStart && m.Id != message.Id)
-            .SumAsync(m => m.CostFen, cancellationToken);
-        // The cap is for what customers are sent; the staff's own alerts (a new lead, an overdue task) always go, and count.
-        if (message.ForCustomer && spent + cost > settings.DailySpendingCapFen)
+        // The cap is for what customers are sent; the staff's own alerts (a new lead, an overdue task) always go, and count,
+        // so only a customer's message asks what the day has cost.
+        if (message.ForCustomer)
         {
-            SmsRequests.Hold(db, message, $"daily SMS spending cap of {settings.DailySpendingCapFen / 100m:0.00} yuan reached", nextDay, now);
-            return;
+            var (dayStart, nextDay) = settings.LocalDay(now);
+            // Read from the index alone (dealership, sent, cost); a message sent before (a resend) does not count itself.
+            var spent = await db.Messages
+                .Where(m => m.DealershipId == message.DealershipId && m.SentAt >= dayStart)
+                .SumAsync(m => m.CostFen, cancellationToken) - (message.SentAt >= dayStart ? message.CostFen : 0);
+            if (spent + cost > settings.DailySpendingCapFen)
+            {
+                SmsRequests.Hold(db, message, $"daily SMS spending cap of {settings.DailySpendingCapFen / 100m:0.00} yuan reached", nextDay, now);
+                return;
+            }
         }
 
         var result = await carrier.SendAsync(new CarrierMessage(message.Id, message.Phone, settings.Signature, message.Text), cancellationToken);

@@ -356,6 +356,8 @@ namespace Dealership.Notification.Migrations.SqlServer
 
                     b.HasIndex("Status", "SendAt");
 
+                    b.HasIndex("DealershipId", "SentAt", "CostFen");
+
                     b.ToTable("SmsMessages", "notification");
                 });
 

@@ -350,6 +350,8 @@ namespace Dealership.Notification.Migrations.Sqlite
 
                     b.HasIndex("Status", "SendAt");
 
+                    b.HasIndex("DealershipId", "SentAt", "CostFen");
+
                     b.ToTable("SmsMessages", (string)null);
                 });
 

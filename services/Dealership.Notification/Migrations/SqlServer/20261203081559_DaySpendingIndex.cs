@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Dealership.Notification.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class DaySpendingIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_SmsMessages_DealershipId_SentAt_CostFen",
+                schema: "notification",
+                table: "SmsMessages",
+                columns: new[] { "DealershipId", "SentAt", "CostFen" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_SmsMessages_DealershipId_SentAt_CostFen",
+                schema: "notification",
+                table: "SmsMessages");
+        }
+    }
+}
