@@ -69,22 +69,11 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
         // LeadAccepted and LeadAssigned travel separately and either may come first (a slow or restarted consumer,
         // a redelivery): the assignment is kept until the lead is known, and whichever of the two comes second starts the flow.
         var assignment = await db.WaitingAssignments.SingleOrDefaultAsync(w => w.LeadId == m.LeadId, context.CancellationToken);
-        if (assignment is null && await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken) is { } known)
-        {
-            // The usual order, the lead known and no assignment kept: this one starts the flow, with no row to keep and delete
-            // (a commit each). The lead is committed, so its acceptance has nothing left to start.
-            var given = new WaitingAssignment
-            {
-                LeadId = m.LeadId, DealershipId = m.DealershipId, ConsultantId = m.ConsultantId, ConsultantName = m.ConsultantName,
-                ConsultantPhone = m.ConsultantPhone, AssignedAt = m.OccurredAt, ReceivedAt = clock.GetUtcNow(),
-            };
-            if (!await LeadFlows.StartOnceAsync(db, runtime, known, given, context.CancellationToken, kept: false))
-                await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId, m.ConsultantId, m.ConsultantName, m.ConsultantPhone,
-                    m.OccurredAt, completeWaitingReassignment: false, context.CancellationToken);
-            return;
-        }
-        if (assignment is null)
-            db.WaitingAssignments.Add(assignment = new WaitingAssignment { LeadId = m.LeadId, ReceivedAt = clock.GetUtcNow() });
+        var kept = assignment is not null;
+        // The usual order, the lead known and no assignment kept: this one starts the flow, with no row to keep and delete
+        // (a commit each). The lead is committed, so its acceptance has nothing left to start.
+        var lead = kept ? null : await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken);
+        assignment ??= new WaitingAssignment { LeadId = m.LeadId, ReceivedAt = clock.GetUtcNow() };
         if (assignment.AssignedAt <= m.OccurredAt)
         {
             assignment.DealershipId = m.DealershipId;
@@ -93,11 +82,17 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
             assignment.ConsultantPhone = m.ConsultantPhone;
             assignment.AssignedAt = m.OccurredAt;
         }
-        await db.SaveChangesAsync(context.CancellationToken);
-        db.ChangeTracker.Clear();
-
-        var lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken);
-        if (lead is not null && !await LeadFlows.StartOnceAsync(db, runtime, lead, assignment, context.CancellationToken))
+        if (lead is null)
+        {
+            if (!kept)
+                db.WaitingAssignments.Add(assignment);
+            await db.SaveChangesAsync(context.CancellationToken);
+            db.ChangeTracker.Clear();
+            kept = true;
+            // Read after the assignment is committed: a lead stored after this read finds it (LeadAcceptedConsumer).
+            lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken);
+        }
+        if (lead is not null && !await LeadFlows.StartOnceAsync(db, runtime, lead, assignment, context.CancellationToken, kept))
         {
             // Started meanwhile by the acceptance, perhaps with an earlier assignment: the flow follows this one.
             await LeadReassignedConsumer.FollowConsultantAsync(db, runtime, m.LeadId, m.ConsultantId, m.ConsultantName, m.ConsultantPhone,
