@@ -110,6 +110,37 @@ public class Outbox_Specs
                 "the rolled-back lead reached assignment: its message was published before its transaction ended");
     }
 
+    [Fact]
+    public async Task Should_publish_each_message_at_once_and_mark_those_published_together_sent_in_one_statement()
+    {
+        var dataDirectory = TestApp.NewDataDirectory();
+        // Long enough that no pass marks the rows while the spec runs: what is marked at the end, the stop marked.
+        var app = await TestApp.StartAsync(dataDirectory, settings: ["--Outbox:MarkSentWithin=00:04:00", "--Outbox:LeaseDuration=00:05:00"]);
+        var leads = new List<Guid>();
+        for (var i = 1; i <= 3; i++)
+            leads.Add(await app.PostLeadAsync($"MARK-{i}", phone: TestApp.UniquePhone()));
+
+        // Each lead's LeadAccepted went out on its own save, not held back for the mark.
+        foreach (var lead in leads)
+            await Eventually.Get(() => app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{lead}")!, l => l!.Stage == "assigned",
+                because: "a published message should reach its consumers before it is marked sent");
+        using (var scope = app.Services.CreateScope())
+        {
+            var unmarked = await app.Scoped<LeadIntakeDbContext>(scope).OutboxMessages
+                .Where(m => m.MessageType == typeof(LeadAccepted).FullName && m.SentAt == null).CountAsync();
+            Assert.True(unmarked >= 3, $"{unmarked} LeadAccepted rows unmarked: the three leads' rows were marked one by one");
+        }
+        await app.App.StopAsync();
+        SqliteConnection.ClearAllPools();
+
+        var options = new DbContextOptionsBuilder<LeadIntakeSqliteDbContext>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "lead-intake.db")}").Options;
+        await using var db = new LeadIntakeSqliteDbContext(options);
+        var marks = await db.OutboxMessages.Where(m => m.MessageType == typeof(LeadAccepted).FullName).Select(m => m.SentAt).Distinct().ToListAsync();
+        Assert.Single(marks);
+        Assert.NotNull(marks[0]);
+        await app.DisposeAsync();
+    }
+
     /// <summary>Adds a new OEM lead of the demo dealership as intake stores it, and returns the event intake publishes for it.</summary>
     private static LeadAccepted AddNewLead(LeadIntakeDbContext db, Guid id, string externalId, string name, string phone, DateTimeOffset at)
     {
