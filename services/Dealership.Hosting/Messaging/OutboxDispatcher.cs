@@ -166,7 +166,8 @@ public sealed class OutboxDispatcher<TContext>(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_unmarkedCount == 0)
+        // A stop that ran out of time may have left a pass running, which must not be raced.
+        if (_unmarkedCount == 0 || cancellationToken.IsCancellationRequested)
             return;
         // Unmarked rows would be published again once their lease ran out, by whichever replica claims them first.
         try
@@ -216,7 +217,6 @@ public sealed class OutboxDispatcher<TContext>(
 
     private async Task<bool> PublishWaitingAsync(TContext db, OutboxOptions settings, CancellationToken cancellationToken)
     {
-
         var handed = signal.Take(settings.BatchSize, RealTime.GetUtcNow(), settings.LeaseDuration / 2);
         if (handed.Count > 0 && !await PublishAsync(db, handed, signal.Owner, settings, cancellationToken))
         {
