@@ -115,7 +115,7 @@ public class Outbox_Specs
     {
         var dataDirectory = TestApp.NewDataDirectory();
         // Long enough that no pass marks the rows while the spec runs: what is marked at the end, the stop marked.
-        var app = await TestApp.StartAsync(dataDirectory, settings: ["--Outbox:MarkSentWithin=00:04:00", "--Outbox:LeaseDuration=00:05:00"]);
+        await using var app = await TestApp.StartAsync(dataDirectory, settings: ["--Outbox:MarkSentWithin=00:04:00", "--Outbox:LeaseDuration=00:05:00"]);
         var leads = new List<Guid>();
         for (var i = 1; i <= 3; i++)
             leads.Add(await app.PostLeadAsync($"MARK-{i}", phone: TestApp.UniquePhone()));
@@ -138,7 +138,6 @@ public class Outbox_Specs
         var marks = await db.OutboxMessages.Where(m => m.MessageType == typeof(LeadAccepted).FullName).Select(m => m.SentAt).Distinct().ToListAsync();
         Assert.Single(marks);
         Assert.NotNull(marks[0]);
-        await app.DisposeAsync();
     }
 
     /// <summary>Adds a new OEM lead of the demo dealership as intake stores it, and returns the event intake publishes for it.</summary>
