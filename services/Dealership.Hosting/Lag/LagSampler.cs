@@ -29,15 +29,19 @@ public sealed class LagSampler(
         {
             using var scope = scopes.CreateScope();
             var db = (ServiceDbContext)scope.ServiceProvider.GetRequiredService(outbox.ContextType);
-            monitor.RecordOutbox(outbox.Service, await OldestUnsentAsync(db, cancellationToken));
+            var signal = (OutboxSignal)scope.ServiceProvider.GetRequiredService(typeof(OutboxSignal<>).MakeGenericType(outbox.ContextType));
+            monitor.RecordOutbox(outbox.Service, await OldestUnsentAsync(db, signal.PublishedUnmarked, cancellationToken));
         }
         return false;
     }
 
-    /// <summary>When the oldest unsent row was written: one seek on the <c>(SentAt, CreatedAt)</c> index.</summary>
-    public static Task<DateTimeOffset?> OldestUnsentAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// When the oldest unsent row was written, leaving out those <paramref name="published"/> and not yet marked: a seek
+    /// on the <c>(SentAt, CreatedAt)</c> index.
+    /// </summary>
+    public static Task<DateTimeOffset?> OldestUnsentAsync(ServiceDbContext db, IReadOnlyCollection<Guid> published, CancellationToken cancellationToken) =>
         db.OutboxMessages
-            .Where(m => m.SentAt == null)
+            .Where(m => m.SentAt == null && !published.Contains(m.Id))
             .OrderBy(m => m.CreatedAt)
             .Select(m => (DateTimeOffset?)m.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);

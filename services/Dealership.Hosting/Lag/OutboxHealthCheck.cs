@@ -13,12 +13,12 @@ namespace Dealership.Hosting.Lag;
 /// A consume lag alone never makes the service unready: taking its replicas out of the load balancer would not
 /// empty the queues any sooner, and would refuse its HTTP work besides.
 /// </remarks>
-public sealed class OutboxHealthCheck<TContext>(TContext db, IOptions<OutboxOptions> options, IOptions<LagOptions> lagOptions, LagMonitor lag, string serviceName) : IHealthCheck
+public sealed class OutboxHealthCheck<TContext>(TContext db, OutboxSignal<TContext> signal, IOptions<OutboxOptions> options, IOptions<LagOptions> lagOptions, LagMonitor lag, string serviceName) : IHealthCheck
     where TContext : ServiceDbContext
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var oldest = await LagSampler.OldestUnsentAsync(db, cancellationToken);
+        var oldest = await LagSampler.OldestUnsentAsync(db, signal.PublishedUnmarked, cancellationToken);
         lag.RecordOutbox(serviceName, oldest);
         var consumeLag = lag.Of(serviceName)?.ConsumeLag ?? TimeSpan.Zero;
 

@@ -35,6 +35,20 @@ public class OutboxOptions
     public TimeSpan MarkSentWithin { get; set; } = TimeSpan.FromMilliseconds(250);
 }
 
+/// <summary>What a service's outbox dispatcher tells the rest of its process.</summary>
+public abstract class OutboxSignal : WorkSignal
+{
+    private volatile Guid[] _publishedUnmarked = [];
+
+    /// <summary>
+    /// Rows this process's dispatcher has published and not yet marked sent (ADR 0530): unsent by the table, yet waiting
+    /// for nothing, so the lag's measures leave them out.
+    /// </summary>
+    public IReadOnlyCollection<Guid> PublishedUnmarked => _publishedUnmarked;
+
+    internal void Unmarked(IEnumerable<Guid> ids) => _publishedUnmarked = [.. ids];
+}
+
 /// <summary>
 /// Wakes a service's dispatcher as soon as a save may have written outbox rows, and hands it the rows a save
 /// committed already leased to it, so that the dispatcher publishes them without claiming them first.
@@ -46,7 +60,7 @@ public class OutboxOptions
 /// process: if it dies, the lease runs out and any replica's claim takes the rows, as it takes a dead
 /// dispatcher's claimed rows.
 /// </remarks>
-public sealed class OutboxSignal<TContext> : WorkSignal where TContext : ServiceDbContext
+public sealed class OutboxSignal<TContext> : OutboxSignal where TContext : ServiceDbContext
 {
     private readonly ConcurrentQueue<OutboxMessage> _handed = new();
     private int _count;
@@ -140,8 +154,10 @@ public sealed class OutboxDispatcher<TContext>(
     // Rows published and not yet marked sent, by the owner they are leased to (this process's saves, or this worker's
     // claims), and when the first of them was published. Touched by passes only, which never overlap, and after the last.
     private readonly Dictionary<Guid, List<Guid>> _unmarked = [];
-    private int _unmarkedCount;
     private long _firstUnmarked;
+
+    // Two owners at most, so counted when asked rather than kept beside the lists.
+    private int UnmarkedCount => _unmarked.Values.Sum(ids => ids.Count);
 
     protected override async Task<bool> PassAsync(CancellationToken cancellationToken)
     {
@@ -149,7 +165,8 @@ public sealed class OutboxDispatcher<TContext>(
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var more = await PublishWaitingAsync(db, settings, cancellationToken);
-        if (_unmarkedCount >= settings.BatchSize || (_unmarkedCount > 0 && RealTime.GetElapsedTime(_firstUnmarked) >= settings.MarkSentWithin))
+        var unmarked = UnmarkedCount;
+        if (unmarked >= settings.BatchSize || (unmarked > 0 && RealTime.GetElapsedTime(_firstUnmarked) >= settings.MarkSentWithin))
             await MarkSentAsync(db, cancellationToken);
         return more;
     }
@@ -157,7 +174,7 @@ public sealed class OutboxDispatcher<TContext>(
     /// <summary>After a pass that left rows unmarked, the next comes when they are due to be marked, if that is sooner.</summary>
     protected override TimeSpan PauseAfterPass(TimeSpan regular)
     {
-        if (_unmarkedCount == 0)
+        if (UnmarkedCount == 0)
             return regular;
         var due = options.Value.MarkSentWithin - RealTime.GetElapsedTime(_firstUnmarked);
         return due < regular ? due : regular;
@@ -167,7 +184,7 @@ public sealed class OutboxDispatcher<TContext>(
     {
         await base.StopAsync(cancellationToken);
         // A stop that ran out of time may have left a pass running, which must not be raced.
-        if (_unmarkedCount == 0 || cancellationToken.IsCancellationRequested)
+        if (UnmarkedCount == 0 || cancellationToken.IsCancellationRequested)
             return;
         // Unmarked rows would be published again once their lease ran out, by whichever replica claims them first.
         try
@@ -177,7 +194,7 @@ public sealed class OutboxDispatcher<TContext>(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Logger.LogWarning(ex, "{Count} published outbox messages could not be marked sent on stopping; they will be published again", _unmarkedCount);
+            Logger.LogWarning(ex, "{Count} published outbox messages could not be marked sent on stopping; they will be published again", UnmarkedCount);
         }
     }
 
@@ -189,30 +206,24 @@ public sealed class OutboxDispatcher<TContext>(
     private async Task MarkSentAsync(TContext db, CancellationToken cancellationToken)
     {
         var now = RealTime.GetUtcNow();
-        try
+        foreach (var (owner, ids) in _unmarked)
         {
-            foreach (var (owner, ids) in _unmarked)
-            {
-                if (ids.Count > 0)
-                    await LeasedTo(db, ids, owner)
-                        .ExecuteUpdateAsync(u => u.SetProperty(m => m.SentAt, now).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken);
-                ids.Clear();
-            }
+            if (ids.Count > 0)
+                await LeasedTo(db, ids, owner)
+                    .ExecuteUpdateAsync(u => u.SetProperty(m => m.SentAt, now).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+            ids.Clear();
         }
-        finally
-        {
-            _unmarkedCount = _unmarked.Values.Sum(ids => ids.Count);
-        }
+        signal.Unmarked([]);
     }
 
     private void Published(Guid owner, List<Guid> ids)
     {
-        if (_unmarkedCount == 0)
+        if (UnmarkedCount == 0)
             _firstUnmarked = RealTime.GetTimestamp();
         if (!_unmarked.TryGetValue(owner, out var unmarked))
             _unmarked[owner] = unmarked = [];
         unmarked.AddRange(ids);
-        _unmarkedCount += ids.Count;
+        signal.Unmarked(_unmarked.Values.SelectMany(rows => rows));
     }
 
     private async Task<bool> PublishWaitingAsync(TContext db, OutboxOptions settings, CancellationToken cancellationToken)

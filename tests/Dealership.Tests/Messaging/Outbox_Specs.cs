@@ -74,8 +74,13 @@ public class Outbox_Specs
         }
 
         await Eventually.Get(() => ReadinessAsync(app), s => s == HttpStatusCode.OK, because: "the service should be ready once the message is sent");
+        // Marked sent with the rows published around it, within Outbox:MarkSentWithin of its publish (ADR 0530).
         using (var scope = app.Services.CreateScope())
-            Assert.NotNull((await app.Scoped<LeadIntakeDbContext>(scope).OutboxMessages.SingleAsync(m => m.Id == stuck.Id)).SentAt);
+        {
+            var row = await Eventually.Get(() => app.Scoped<LeadIntakeDbContext>(scope).OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == stuck.Id),
+                r => r.SentAt is not null, TimeSpan.FromSeconds(5), because: "the message sent should be marked sent");
+            Assert.NotNull(row.SentAt);
+        }
         await Eventually.Get(() => app.Client.GetFromJsonAsync<LeadView>($"/api/leads/{leadId}")!, l => l!.Stage == "assigned",
             because: "the message sent late should still reach the other services");
     }
