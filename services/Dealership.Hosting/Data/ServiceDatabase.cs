@@ -35,7 +35,6 @@ public static class ServiceDatabase
 
         services.AddSingleton<OutboxSignal<TContext>>();
         services.AddSingleton<OutboxSignalInterceptor<TContext>>();
-        services.AddSingleton<CommitGroup<TContext>>();
 
         if (provider.Equals(Sqlite, StringComparison.OrdinalIgnoreCase))
         {

@@ -57,17 +57,6 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
 
     internal void ConsumeOnce(InboxMessage? row) => _consuming = row;
 
-    /// <summary>Gives up the inbox row of the message being consumed, for a <see cref="Data.CommitGroup{TContext}"/> to commit elsewhere.</summary>
-    internal InboxMessage? TakeConsuming()
-    {
-        var row = _consuming;
-        _consuming = null;
-        return row;
-    }
-
-    /// <summary>Set while a <see cref="Data.CommitGroup{TContext}"/> runs works in this context: they change, the group saves.</summary>
-    internal bool Gathering { get; set; }
-
     /// <summary>
     /// True when the message being consumed has meanwhile been committed by a copy delivered at the same time
     /// (a save of this one failed on the inbox's key): retrying here would only fail again.
@@ -86,7 +75,6 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        RefuseWhileGathering();
         var consumed = StageInboxRow();
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
         if (consumed)
@@ -96,18 +84,11 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        RefuseWhileGathering();
         var consumed = StageInboxRow();
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (consumed)
             _consuming = null;
         return saved;
-    }
-
-    private void RefuseWhileGathering()
-    {
-        if (Gathering)
-            throw new InvalidOperationException("A work handed to a commit group saved its context: the group saves it, with the works committed beside it.");
     }
 
     private bool StageInboxRow()
@@ -136,7 +117,6 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         _set = null;
         _ofRequest = default;
         _consuming = null;
-        Gathering = false;
         Published.Clear();
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dealership.Contracts;
 using MassTransit;
-using Dealership.Hosting.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.LeadIntake.Leads;
@@ -11,7 +10,7 @@ namespace Dealership.LeadIntake.Leads;
 /// services' events, so one request shows the whole story of a lead. Each event is one timeline
 /// entry, in English and as its facts (<see cref="TimelineFacts"/>), and some also change the lead.
 /// </summary>
-public sealed class LeadTimelineConsumer(LeadIntakeDbContext db, CommitGroup<LeadIntakeDbContext> commits) :
+public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     IConsumer<LeadAssigned>,
     IConsumer<LeadUnassigned>,
     IConsumer<LeadReassigned>,
@@ -82,12 +81,12 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db, CommitGroup<Lea
             m => new(m.LeadId, m.OccurredAt, "closed",
                 $"Closed as {(m.Won ? "won" : "lost")}: {m.Reason}{(m.ClosedBy is null ? "" : $" by {m.ClosedBy}")}{(m.Note is null ? "" : $" ({m.Note})")}",
                 new() { ["outcome"] = m.Won ? "won" : "lost", ["reason"] = m.Reason, ["by"] = m.ClosedBy, ["note"] = m.Note }),
-            async (leads, lead, m) =>
+            async (lead, m) =>
             {
                 lead.Stage = m.Won ? LeadStage.Won : LeadStage.Lost;
                 lead.LostReason = m.Won ? null : m.Reason;
                 // The customer's next enquiry opens a new lead.
-                if (lead.CustomerId is { } customerId && await leads.Customers.FindAsync([customerId], context.CancellationToken) is { } customer
+                if (lead.CustomerId is { } customerId && await db.Customers.FindAsync([customerId], context.CancellationToken) is { } customer
                     && customer.OpenLeadId == lead.Id)
                 {
                     customer.OpenLeadId = null;
@@ -99,9 +98,9 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db, CommitGroup<Lea
     public Task Consume(ConsumeContext<ConsultantTaskCreated> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "task-created", $"Task {m.Kind} created, due {m.DueAt:u}",
             new() { ["taskKind"] = m.Kind, ["dueAt"] = TimelineFacts.Moment(m.DueAt) }),
-        async (leads, _, m) =>
+        async (_, m) =>
         {
-            var task = await TaskAsync(leads, m.TaskId, m.LeadId, context.CancellationToken);
+            var task = await TaskAsync(m.TaskId, m.LeadId, context.CancellationToken);
             task.ConsultantId = m.ConsultantId;
             task.Kind = m.Kind;
             task.DueAt = m.DueAt;
@@ -109,7 +108,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db, CommitGroup<Lea
 
     public Task Consume(ConsumeContext<ConsultantTaskCompleted> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "task-completed", $"Task completed: {m.Outcome}", new() { ["outcome"] = m.Outcome }),
-        async (leads, _, m) => (await TaskAsync(leads, m.TaskId, m.LeadId, context.CancellationToken)).CompletedAt = m.OccurredAt);
+        async (_, m) => (await TaskAsync(m.TaskId, m.LeadId, context.CancellationToken)).CompletedAt = m.OccurredAt);
 
     public Task Consume(ConsumeContext<AppointmentBooked> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "appointment-booked", $"Visit booked for {m.StartsAt:u} ({m.Purpose})",
@@ -187,9 +186,9 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db, CommitGroup<Lea
 
     public Task Consume(ConsumeContext<ConsultantTaskReassigned> context) => Apply(context,
         m => new(m.LeadId, m.OccurredAt, "task-reassigned", "Open task moved to the new consultant", []),
-        async (leads, _, m) =>
+        async (_, m) =>
         {
-            if (await leads.Tasks.FindAsync([m.TaskId], context.CancellationToken) is { } task)
+            if (await db.Tasks.FindAsync([m.TaskId], context.CancellationToken) is { } task)
                 task.ConsultantId = m.ConsultantId;
         });
 
@@ -203,12 +202,12 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db, CommitGroup<Lea
     /// creation arriving after it would list a done task as open for ever. The creation fills in the rest
     /// and leaves the completion in place.
     /// </summary>
-    private static async Task<LeadTask> TaskAsync(LeadIntakeDbContext leads, Guid taskId, Guid leadId, CancellationToken cancellationToken)
+    private async Task<LeadTask> TaskAsync(Guid taskId, Guid leadId, CancellationToken cancellationToken)
     {
-        if (await leads.Tasks.FindAsync([taskId], cancellationToken) is { } task)
+        if (await db.Tasks.FindAsync([taskId], cancellationToken) is { } task)
             return task;
         task = new LeadTask { Id = taskId, LeadId = leadId, Kind = "" };
-        leads.Tasks.Add(task);
+        db.Tasks.Add(task);
         return task;
     }
 
@@ -224,33 +223,29 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db, CommitGroup<Lea
     };
 
     private Task Apply<T>(ConsumeContext<T> context, Func<T, Entry> entry, Action<Lead, T>? change = null) where T : class =>
-        Apply(context, entry, change is null ? null : (_, lead, m) =>
+        Apply(context, entry, change is null ? null : (lead, m) =>
         {
             change(lead, m);
             return Task.CompletedTask;
         });
 
-    /// <summary>
-    /// Adds the event's timeline entry and its change to the lead, once per message, in one commit: shared with the events
-    /// of other leads consumed at the same moment (<see cref="CommitGroup{TContext}"/>), so the change reads and writes
-    /// only the context it is given.
-    /// </summary>
-    private Task Apply<T>(ConsumeContext<T> context, Func<T, Entry> entry, Func<LeadIntakeDbContext, Lead, T, Task>? change) where T : class =>
-        commits.SaveAsync(db, async leads =>
-        {
-            var (leadId, at, kind, text, facts) = entry(context.Message);
-            // Events about a lead follow its LeadAccepted, which this service committed before publishing;
-            // a missing lead is a real fault: the message is retried, then parked in the error queue.
-            var lead = await LeadById(leads, leadId, context.CancellationToken)
-                ?? throw new InvalidOperationException($"Lead {leadId} is not known to lead-intake.");
-            if (change is not null)
-                await change(leads, lead, context.Message);
-            if (at > lead.UpdatedAt)
-                lead.UpdatedAt = at;
-            lead.Version++;
-            leads.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text, Facts = TimelineFacts.Write(facts) });
-            leads.Publish(new LeadViewChanged(lead.Id, lead.DealershipId, lead.Version, at));
-        }, context.CancellationToken);
+    /// <summary>Adds the event's timeline entry and its change to the lead, once per message, in one commit.</summary>
+    private async Task Apply<T>(ConsumeContext<T> context, Func<T, Entry> entry, Func<Lead, T, Task>? change) where T : class
+    {
+        var (leadId, at, kind, text, facts) = entry(context.Message);
+        // Events about a lead follow its LeadAccepted, which this service committed before publishing;
+        // a missing lead is a real fault: the message is retried, then parked in the error queue.
+        var lead = await LeadById(db, leadId, context.CancellationToken)
+            ?? throw new InvalidOperationException($"Lead {leadId} is not known to lead-intake.");
+        if (change is not null)
+            await change(lead, context.Message);
+        if (at > lead.UpdatedAt)
+            lead.UpdatedAt = at;
+        lead.Version++;
+        db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text, Facts = TimelineFacts.Write(facts) });
+        db.Publish(new LeadViewChanged(lead.Id, lead.DealershipId, lead.Version, at));
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
 
     // Compiled: every event of every lead reads its lead first (three times per lead before its first call).
     private static readonly Func<LeadIntakeDbContext, Guid, CancellationToken, Task<Lead?>> LeadById =
