@@ -131,6 +131,12 @@ try
     await warmup.PauseAsync();
     nextLead = warmup.LastLead;
     var quiet = await tracker.WaitForAsync([.. probe.PostedAt.Keys, .. warmup.PostedAt.Keys], drainLimit);
+    // A lead's own time through a pipeline that is not behind: the warm-up's median, at its light rate.
+    var warmupTimes = warmup.PostedAt.Keys.Select(l => tracker.Of(l)).Where(t => t?.TaskedAt is not null)
+        .Select(t => Stopwatch.GetElapsedTime(t!.PostedAt, t.TaskedAt!.Value).TotalSeconds).ToList();
+    TimeSpan? throughUnloaded = quiet && warmupTimes.Count > 0 ? TimeSpan.FromSeconds(Report.Percentile(warmupTimes, 50)) : null;
+    if (throughUnloaded is { } through)
+        notes.Add($"a lead's own time through, taken from each step's time for its done/s where shorter than the step's fastest lead: {through.TotalSeconds:0.000} s (the warm-up's median)");
 
     // What the processes spend with nothing to do (pollers, health probes), so that a step's per-lead cost can be read
     // against it; with leads of the warm-up still on their way it would be their cost, so then it is not measured.
@@ -200,12 +206,15 @@ try
         step.Skipped = stream.Skipped;
         var offeringSeconds = Stopwatch.GetElapsedTime(start, offeredUntil).TotalSeconds;
         step.AcceptedPerSecond = leads.Count / offeringSeconds;
-        // The pipeline's rate: the leads done over the time from the first post to the last lead done, less the fastest
-        // lead's own time through, which is latency, not a lack of throughput (so a steady step that keeps up shows its
-        // offered rate, and one that does not, or a burst, the rate at which the backlog was worked off).
+        // The pipeline's rate: the leads done over the time from the first post to the last lead done, less one lead's own
+        // time through, which is latency, not a lack of throughput (so a steady step that keeps up shows its offered rate,
+        // and one that does not, or a burst, the rate at which the backlog was worked off). That time is the warm-up's
+        // median when it is shorter than the step's fastest: in a burst even the fastest lead waits behind the others, and
+        // taking its wait away too made the rate look higher than the CPU could do (a CPU share above 100 %).
         var fastest = tasked.Select(t => Stopwatch.GetElapsedTime(t.PostedAt, t.TaskedAt!.Value)).DefaultIfEmpty().Min();
+        var latency = throughUnloaded is { } unloaded && unloaded < fastest ? unloaded : fastest;
         step.DonePerSecond = tasked.Count < 2 ? double.NaN
-            : tasked.Count / (Stopwatch.GetElapsedTime(start, tasked.Max(t => t.TaskedAt!.Value)) - fastest).TotalSeconds;
+            : tasked.Count / (Stopwatch.GetElapsedTime(start, tasked.Max(t => t.TaskedAt!.Value)) - latency).TotalSeconds;
         step.BacklogAtEnd = leads.Count - tasked.Count(t => t.TaskedAt <= offeredUntil);
         step.DrainedAfter = drained ? Stopwatch.GetElapsedTime(offeredUntil, end).TotalSeconds : null;
         step.ToTask.AddRange(tasked.Select(t => Stopwatch.GetElapsedTime(t.PostedAt, t.TaskedAt!.Value).TotalSeconds));
