@@ -41,7 +41,11 @@ public static class ServiceDatabase
             connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration), serviceName + ".db")}";
             // As long as a command may wait for the lock anyway (Microsoft.Data.Sqlite's default command timeout).
             var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(30));
-            AddPooledContext<TContext, TSqlite>(services, options => options.UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(busyTimeout), configure);
+            // A list in a query (the dealership filter's above all) as one JSON parameter: as one parameter per element,
+            // EF Core's default, the SQL of every filtered query was generated again at each execution (ADR 0532).
+            AddPooledContext<TContext, TSqlite>(services, options => options
+                .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                .AddInterceptors(busyTimeout), configure);
         }
         else if (provider.Equals(SqlServer, StringComparison.OrdinalIgnoreCase))
         {
