@@ -167,20 +167,23 @@ public static class DealershipHost
         var serviceName = modules.Count == 1 ? modules[0].Name : "dealership";
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
-            .WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
-                .AddEntityFrameworkCoreInstrumentation()
-                .AddSource("MassTransit")
-                .AddSource("Dealership.Outbox"))
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter("MassTransit")
                 .AddMeter(LagMonitor.MeterName));
+        // Spans are recorded only where they go: with no exporter the SDK still sampled every request, message and
+        // SQL command (EF Core's instrumentation alone took 3 % of the embedded host's CPU under load) for nobody (ADR 0533).
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            return;
+        otel.WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddEntityFrameworkCoreInstrumentation()
+                .AddSource("MassTransit")
+                .AddSource("Dealership.Outbox"))
+            .UseOtlpExporter();
         builder.Logging.AddOpenTelemetry(o => o.IncludeScopes = true);
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.UseOtlpExporter();
     }
 }
 

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Dealership.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 
 namespace Dealership.Tests.Hosting;
 
@@ -51,5 +53,15 @@ public sealed class Tracing_Specs : IAsyncLifetime
             names => names.Count(n => n == "lead-intake-lead-timeline") >= 3
                 && Hops.All(names.Contains),
             because: "lead-intake should see the assignment, the task and the SMS within the submission's trace, and each service's hop should be in it");
+    }
+
+    [Fact]
+    public async Task Should_record_spans_for_an_exporter_and_none_without_one()
+    {
+        // Without an exporter nobody reads a span, and recording each request's, message's and SQL command's cost CPU.
+        Assert.Null(_app.Services.GetService<TracerProvider>());
+
+        await using var exporting = await TestApp.StartAsync(settings: ["--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317"]);
+        Assert.NotNull(exporting.Services.GetService<TracerProvider>());
     }
 }
