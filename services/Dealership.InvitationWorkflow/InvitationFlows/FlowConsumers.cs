@@ -161,7 +161,7 @@ internal static class LeadFlows
         if (!ended && !await IsStartedAsync(db, lead.Id, cancellationToken))
         {
             var processKey = FlowKeys.ForSource(lead.Source);
-            var definition = await runtime.FindPublishedAsync(processKey, assignment.DealershipId, cancellationToken)
+            var definition = await runtime.FindPublishedVersionAsync(processKey, assignment.DealershipId, cancellationToken)
                 ?? throw new WorkflowNotFoundException($"No published version of '{processKey}'.");
             var variables = new JsonObject
             {
