@@ -23,7 +23,11 @@ public sealed class IdentityModule : ServiceModule
 
     public override void AddServices(WebApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<IdentityServiceDbContext, IdentitySqliteDbContext, IdentitySqlServerDbContext>(Name);
+        // One per host, built here because the database's options (pooled contexts) take their interceptors before the container is.
+        var verdicts = new ApiKeyVerdicts(TimeProvider.System);
+        builder.Services.AddSingleton(verdicts);
+        builder.AddServiceDatabase<IdentityServiceDbContext, IdentitySqliteDbContext, IdentitySqlServerDbContext>(Name,
+            options => options.AddInterceptors(new ApiKeyVerdictsReset(verdicts)));
         var lockout = builder.Configuration.GetSection("Identity:Lockout");
         builder.Services.AddIdentityCore<Person>(o =>
             {

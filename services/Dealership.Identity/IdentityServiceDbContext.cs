@@ -24,6 +24,9 @@ public class IdentityServiceDbContext(DbContextOptions options) : ServiceDbConte
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
 
+    /// <summary>Set while a save that changes API clients or dealerships is under way (<see cref="ApiKeyVerdictsReset"/>).</summary>
+    internal bool ChangesApiKeys { get; set; }
+
     protected override void OnServiceModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Person>(e =>

@@ -143,6 +143,30 @@ public sealed class Adf_as_portals_send_it_Specs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_place_the_next_document_by_a_vendor_map_changed_after_the_key_was_used()
+    {
+        var client = await NewClientAsync("RemapPortal", "DEMO01", "DEMO02");
+        Task<HttpResponseMessage> MapAsync(string code) => _app.Client.PutAsJsonAsync($"/api/api-clients/{client.Id}/vendors", new
+        {
+            vendors = new[] { new { vendor = "RP-0001", dealershipCode = code } },
+        });
+        async Task<string> PlacedAtAsync()
+        {
+            var xml = Encoding.UTF8.GetBytes($"""<adf><prospect><customer><contact><name>潘先生</name><phone>{TestApp.UniquePhone()}</phone></contact></customer><vendor><id>RP-0001</id></vendor></prospect></adf>""");
+            var row = Assert.Single((await (await PostAdfAsync(_app.KeyClient(client.Key), xml)).Content.ReadFromJsonAsync<List<ItemResult>>())!);
+            Assert.Equal("accepted", row.Outcome);
+            return (await _app.Client.GetFromJsonAsync<AdfLead>($"/api/leads/{row.LeadId}"))!.DealershipCode;
+        }
+        (await MapAsync("DEMO01")).EnsureSuccessStatusCode();
+        Assert.Equal("DEMO01", await PlacedAtAsync());
+
+        // The key's facts were just checked and are kept for a while: the change still applies to the very next document.
+        (await MapAsync("DEMO02")).EnsureSuccessStatusCode();
+
+        Assert.Equal("DEMO02", await PlacedAtAsync());
+    }
+
+    [Fact]
     public async Task Should_not_let_a_vendor_map_reach_a_dealership_the_client_may_not_send_leads_for()
     {
         var client = await NewClientAsync("Shanghai-only portal", "DEMO01");
