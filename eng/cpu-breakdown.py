@@ -50,6 +50,14 @@ INCLUSIVE = [
 ]
 
 
+def own(sym):
+    """The frame's own assembly and method: its return and parameter types name other assemblies (a method taking a
+    JsonObject is not JSON's work), and matching them counted the frame under those."""
+    head = sym.split("(", 1)[0]
+    match = re.search(r"(\[[^\]]+\] )?\S+$", head)
+    return match.group(0) if match else head
+
+
 def samples(lines):
     current = None
     for line in lines:
@@ -62,7 +70,7 @@ def samples(lines):
             current = (line.rsplit(" ", 2)[0].strip(), [])
         elif current is not None:
             ip, _, sym = line.strip().partition(" ")
-            current[1].append((ip, sym))
+            current[1].append((ip, own(sym)))
     if current:
         yield current
 
