@@ -58,7 +58,7 @@ async Task RunAsync(string name, int dealerships, int consultantsEach)
     foreach (var workers in new[] { 1, 4 })
     {
         var file = Path.Combine(Path.GetTempPath(), $"assignment-bench-{Guid.NewGuid():N}.db");
-        var options = new DbContextOptionsBuilder<AssignmentSqliteDbContext>().UseSqlite($"Data Source={file}").Options;
+        var options = ServiceDatabase.UseSqlite(new DbContextOptionsBuilder<AssignmentSqliteDbContext>(), $"Data Source={file}").Options;
         await using (var db = new AssignmentSqliteDbContext(options))
         {
             await ServiceDatabase.MigrateAsync(db, CancellationToken.None);

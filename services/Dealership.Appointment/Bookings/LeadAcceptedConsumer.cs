@@ -17,7 +17,7 @@ public sealed class LeadAcceptedConsumer(AppointmentDbContext db) : IConsumer<Le
         db.RetryOnConflictAsync(async () =>
         {
             var lead = context.Message;
-            if (await db.Leads.FindAsync([lead.LeadId], context.CancellationToken) is { } known)
+            if (await LeadById.For(db)(db, lead.LeadId, context.CancellationToken) is { } known)
             {
                 (known.DealershipCode, known.Source) = (lead.DealershipCode, lead.Source);
                 // A visit booked in between counts for the source in the reports too.
@@ -26,10 +26,17 @@ public sealed class LeadAcceptedConsumer(AppointmentDbContext db) : IConsumer<Le
             }
             else
                 db.Leads.Add(new KnownLead { LeadId = lead.LeadId, DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode, Source = lead.Source });
-            if (!await db.Calendars.AnyAsync(c => c.DealershipId == lead.DealershipId, context.CancellationToken))
+            if (!await CalendarKnown.For(db)(db, lead.DealershipId, context.CancellationToken))
                 db.Calendars.Add(new ShowroomCalendar { DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode });
             await db.SaveChangesAsync(context.CancellationToken);
         }, cancellationToken: context.CancellationToken);
+
+    // Compiled, as every lead asks both: FindAsync and LINQ built and looked up their query's expression each time (ADR 0535).
+    internal static readonly CompiledQuery<Func<AppointmentDbContext, Guid, CancellationToken, Task<KnownLead?>>> LeadById =
+        new(() => EF.CompileAsyncQuery((AppointmentDbContext context, Guid leadId, CancellationToken _) => context.Leads.SingleOrDefault(l => l.LeadId == leadId)));
+
+    private static readonly CompiledQuery<Func<AppointmentDbContext, Guid, CancellationToken, Task<bool>>> CalendarKnown =
+        new(() => EF.CompileAsyncQuery((AppointmentDbContext context, Guid dealershipId, CancellationToken _) => context.Calendars.Any(c => c.DealershipId == dealershipId)));
 }
 
 /// <summary>
@@ -48,7 +55,7 @@ public sealed class LeadConsultantConsumer(AppointmentDbContext db) : IConsumer<
     private Task SetAsync(ConsumeContext context, Guid leadId, Guid dealershipId, Guid consultantId, DateTimeOffset occurredAt) =>
         db.RetryOnConflictAsync(async () =>
         {
-            if (await db.Leads.FindAsync([leadId], context.CancellationToken) is not { } lead)
+            if (await LeadAcceptedConsumer.LeadById.For(db)(db, leadId, context.CancellationToken) is not { } lead)
             {
                 // A dealership unknown here is not the normal path: the identity service announces each one before
                 // its first lead. Retrying lets the announcement, or the lead's LeadAccepted, arrive.

@@ -1,5 +1,6 @@
 using Dealership.Assignment.Roster;
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,14 +25,14 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
 
     public async Task<RoutingContext?> LoadAsync(Guid dealershipId, CancellationToken cancellationToken)
     {
-        var settings = await db.Settings.SingleOrDefaultAsync(s => s.DealershipId == dealershipId, cancellationToken);
+        var settings = await SettingsOf.For(db)(db, dealershipId, cancellationToken);
         if (settings is null)
             return null;
-        var rules = await db.Rules.AsNoTracking().Where(r => r.DealershipId == dealershipId).OrderBy(r => r.Priority).ToListAsync(cancellationToken);
+        var rules = await RulesOf.For(db)(db, dealershipId).ToListAsync(cancellationToken);
         // Read untracked: a decision changes one or two consultants, and tracking all fifty would cost
         // more than the decision itself (their JSON columns are compared on every save). Those that
         // change are attached by Track, with the version they were read at.
-        var roster = await db.Consultants.AsNoTracking().Where(c => c.DealershipId == dealershipId).ToListAsync(cancellationToken);
+        var roster = await RosterOf.For(db)(db, dealershipId).ToListAsync(cancellationToken);
         for (var i = 0; i < roster.Count; i++)
         {
             if (db.Consultants.Local.FindEntry(roster[i].Id) is { } tracked)
@@ -39,6 +40,17 @@ public sealed class Assigner(AssignmentDbContext db, TimeProvider clock)
         }
         return new RoutingContext(settings, rules, roster);
     }
+
+    // Compiled, as every decision asks them: LINQ built and looked up each query's expression at every call (ADR 0535).
+    private static readonly CompiledQuery<Func<AssignmentDbContext, Guid, CancellationToken, Task<RoutingSettings?>>> SettingsOf =
+        new(() => EF.CompileAsyncQuery((AssignmentDbContext context, Guid dealershipId, CancellationToken _) => context.Settings.SingleOrDefault(s => s.DealershipId == dealershipId)));
+
+    private static readonly CompiledQuery<Func<AssignmentDbContext, Guid, IAsyncEnumerable<RoutingRule>>> RulesOf =
+        new(() => EF.CompileAsyncQuery<AssignmentDbContext, Guid, RoutingRule>((context, dealershipId) =>
+            context.Rules.AsNoTracking().Where(r => r.DealershipId == dealershipId).OrderBy(r => r.Priority)));
+
+    private static readonly CompiledQuery<Func<AssignmentDbContext, Guid, IAsyncEnumerable<Consultant>>> RosterOf =
+        new(() => EF.CompileAsyncQuery((AssignmentDbContext context, Guid dealershipId) => context.Consultants.AsNoTracking().Where(c => c.DealershipId == dealershipId)));
 
     /// <summary>Attaches a roster member about to change, so its update carries the concurrency check.</summary>
     public Consultant Track(Consultant consultant)

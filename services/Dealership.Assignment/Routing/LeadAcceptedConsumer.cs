@@ -16,7 +16,7 @@ public sealed class LeadAcceptedConsumer(AssignmentDbContext db, Assigner assign
         await db.RetryOnConflictAsync(async () =>
         {
             // The business key backs up the inbox: one routing per lead, whatever message id it came with.
-            if (await db.Assignments.AnyAsync(a => a.LeadId == lead.LeadId, cancellationToken))
+            if (await Routed.For(db)(db, lead.LeadId, cancellationToken))
                 return;
 
             var routing = await assigner.LoadAsync(lead.DealershipId, cancellationToken);
@@ -44,4 +44,8 @@ public sealed class LeadAcceptedConsumer(AssignmentDbContext db, Assigner assign
             await db.SaveChangesAsync(cancellationToken);
         });
     }
+
+    // Compiled, as every lead asks it (ADR 0535).
+    private static readonly CompiledQuery<Func<AssignmentDbContext, Guid, CancellationToken, Task<bool>>> Routed =
+        new(() => EF.CompileAsyncQuery((AssignmentDbContext context, Guid leadId, CancellationToken _) => context.Assignments.Any(a => a.LeadId == leadId)));
 }

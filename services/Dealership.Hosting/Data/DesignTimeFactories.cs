@@ -9,7 +9,7 @@ namespace Dealership.Hosting.Data;
 public abstract class SqliteDesignTimeFactory<TContext> : IDesignTimeDbContextFactory<TContext> where TContext : DbContext
 {
     public TContext CreateDbContext(string[] args) =>
-        (TContext)Activator.CreateInstance(typeof(TContext), new DbContextOptionsBuilder<TContext>().UseSqlite("Data Source=design-time.db").Options)!;
+        (TContext)Activator.CreateInstance(typeof(TContext), ServiceDatabase.UseSqlite(new DbContextOptionsBuilder<TContext>(), "Data Source=design-time.db").Options)!;
 }
 
 public abstract class SqlServerDesignTimeFactory<TContext> : IDesignTimeDbContextFactory<TContext> where TContext : DbContext

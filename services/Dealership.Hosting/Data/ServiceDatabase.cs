@@ -41,11 +41,7 @@ public static class ServiceDatabase
             connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration), serviceName + ".db")}";
             // As long as a command may wait for the lock anyway (Microsoft.Data.Sqlite's default command timeout).
             var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(30));
-            // A list in a query (the dealership filter's above all) as one JSON parameter: as one parameter per element,
-            // EF Core's default, the SQL of every filtered query was generated again at each execution (ADR 0532).
-            AddPooledContext<TContext, TSqlite>(services, options => options
-                .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-                .AddInterceptors(busyTimeout), configure);
+            AddPooledContext<TContext, TSqlite>(services, options => UseSqlite(options, connectionString).AddInterceptors(busyTimeout), configure);
         }
         else if (provider.Equals(SqlServer, StringComparison.OrdinalIgnoreCase))
         {
@@ -93,6 +89,28 @@ public static class ServiceDatabase
             return db;
         });
     }
+
+    /// <summary>
+    /// SQLite as every service context uses it, for whatever opens one (the hosts, specs, tools). One configuration,
+    /// so one EF Core model per context type: a compiled query is bound to the first model it runs with and refuses
+    /// any other (ADR 0535).
+    /// </summary>
+    public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString, SqliteOptions);
+
+    /// <inheritdoc cref="UseSqlite(DbContextOptionsBuilder, string)"/>
+    public static DbContextOptionsBuilder<TContext> UseSqlite<TContext>(DbContextOptionsBuilder<TContext> options, string connectionString)
+        where TContext : DbContext =>
+        options.UseSqlite(connectionString, SqliteOptions);
+
+    /// <inheritdoc cref="UseSqlite(DbContextOptionsBuilder, string)"/>
+    public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, System.Data.Common.DbConnection connection) =>
+        options.UseSqlite(connection, SqliteOptions);
+
+    // A list in a query (the dealership filter's above all) as one JSON parameter: as one parameter per element, EF
+    // Core's default, the SQL of every filtered query was generated again at each execution (ADR 0532).
+    private static void SqliteOptions(Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder sqlite) =>
+        sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
 
     public static string DataDirectory(IConfiguration configuration) =>
         Path.GetFullPath(configuration["Database:DataDirectory"] ?? "data");

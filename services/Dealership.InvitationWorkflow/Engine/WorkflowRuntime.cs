@@ -67,13 +67,18 @@ public sealed class WorkflowRuntime(
     /// </summary>
     public async Task<PublishedVersion?> FindPublishedVersionAsync(string processKey, Guid? dealershipId, CancellationToken cancellationToken)
     {
-        var candidates = await db.WorkflowDefinitions.AsNoTracking()
-            .Where(d => d.ProcessKey == processKey && d.Status == DefinitionStatus.Published && (d.DealershipId == dealershipId || d.DealershipId == null))
-            .Select(d => new PublishedVersion(d.Id, d.ProcessKey, d.DealershipId, d.Version))
-            .ToListAsync(cancellationToken);
+        var candidates = new List<PublishedVersion>();
+        await foreach (var candidate in PublishedVersions.For(db)(db, processKey, dealershipId).WithCancellation(cancellationToken))
+            candidates.Add(candidate);
         return candidates.Where(d => d.DealershipId == dealershipId).MaxBy(d => d.Version)
             ?? candidates.Where(d => d.DealershipId == null).MaxBy(d => d.Version);
     }
+
+    // Compiled, as every lead's flow start asks it (ADR 0535).
+    private static readonly CompiledQuery<Func<InvitationWorkflowDbContext, string, Guid?, IAsyncEnumerable<PublishedVersion>>> PublishedVersions =
+        new(() => EF.CompileAsyncQuery((InvitationWorkflowDbContext context, string processKey, Guid? dealershipId) => context.WorkflowDefinitions.AsNoTracking()
+            .Where(d => d.ProcessKey == processKey && d.Status == DefinitionStatus.Published && (d.DealershipId == dealershipId || d.DealershipId == null))
+            .Select(d => new PublishedVersion(d.Id, d.ProcessKey, d.DealershipId, d.Version))));
 
     public Task<WorkflowInstanceRecord> StartAsync(
         WorkflowDefinition definition, Guid? dealershipId, JsonObject? variables, string? businessKey, string? startEventId, CancellationToken cancellationToken,

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dealership.Contracts;
 using Dealership.Hosting;
+using Dealership.Hosting.Data;
 using Dealership.Hosting.Messaging;
-using Dealership.InvitationWorkflow.InvitationFlows;
 using Dealership.InvitationWorkflow.Engine;
+using Dealership.InvitationWorkflow.InvitationFlows;
 using Dealership.Workflows.Runtime;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ public sealed class LeadAcceptedConsumer(InvitationWorkflowDbContext db, Workflo
     public async Task Consume(ConsumeContext<LeadAccepted> context)
     {
         var m = context.Message;
-        var lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken);
+        var lead = await LeadFlows.KnownLeadById.For(db)(db, m.LeadId, context.CancellationToken);
         if (lead is null)
         {
             lead = new KnownLead
@@ -45,7 +46,7 @@ public sealed class LeadAcceptedConsumer(InvitationWorkflowDbContext db, Workflo
         }
         // Read after the lead is committed: an assignment stored before this read is started here, and one stored
         // after it finds the lead (LeadAssignedConsumer reads the lead after storing), so none is left waiting.
-        var waiting = await db.WaitingAssignments.AsNoTracking().SingleOrDefaultAsync(w => w.LeadId == m.LeadId, context.CancellationToken);
+        var waiting = await LeadFlows.WaitingAssignmentOf.For(db)(db, m.LeadId, context.CancellationToken);
         if (waiting is not null)
             await LeadFlows.StartOnceAsync(db, runtime, lead, waiting, context.CancellationToken);
     }
@@ -68,11 +69,11 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
         }
         // LeadAccepted and LeadAssigned travel separately and either may come first (a slow or restarted consumer,
         // a redelivery): the assignment is kept until the lead is known, and whichever of the two comes second starts the flow.
-        var assignment = await db.WaitingAssignments.SingleOrDefaultAsync(w => w.LeadId == m.LeadId, context.CancellationToken);
+        var assignment = await LeadFlows.WaitingAssignmentOf.For(db)(db, m.LeadId, context.CancellationToken);
         var kept = assignment is not null;
         // The usual order, the lead known and no assignment kept: this one starts the flow, with no row to keep and delete
         // (a commit each). The lead is committed, so its acceptance has nothing left to start.
-        var lead = kept ? null : await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken);
+        var lead = kept ? null : await LeadFlows.KnownLeadById.For(db)(db, m.LeadId, context.CancellationToken);
         assignment ??= new WaitingAssignment { LeadId = m.LeadId, ReceivedAt = clock.GetUtcNow() };
         if (assignment.AssignedAt <= m.OccurredAt)
         {
@@ -90,7 +91,7 @@ public sealed class LeadAssignedConsumer(InvitationWorkflowDbContext db, Workflo
             db.ChangeTracker.Clear();
             kept = true;
             // Read after the assignment is committed: a lead stored after this read finds it (LeadAcceptedConsumer).
-            lead = await db.KnownLeads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == m.LeadId, context.CancellationToken);
+            lead = await LeadFlows.KnownLeadById.For(db)(db, m.LeadId, context.CancellationToken);
         }
         if (lead is not null && !await LeadFlows.StartOnceAsync(db, runtime, lead, assignment, context.CancellationToken, kept))
         {
@@ -140,12 +141,26 @@ internal static class LeadFlows
         }
     }
 
-    public static Task<bool> IsStartedAsync(InvitationWorkflowDbContext db, Guid leadId, CancellationToken cancellationToken)
-    {
-        var businessKey = leadId.ToString();
-        return db.WorkflowInstances.AnyAsync(
-            i => i.BusinessKey == businessKey && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation), cancellationToken);
-    }
+    public static Task<bool> IsStartedAsync(InvitationWorkflowDbContext db, Guid leadId, CancellationToken cancellationToken) =>
+        FlowStarted.For(db)(db, leadId.ToString(), cancellationToken);
+
+    // Compiled, as each lead's acceptance and assignment ask them: LINQ built and looked up each query's expression at
+    // every call (ADR 0535).
+    private static readonly CompiledQuery<Func<InvitationWorkflowDbContext, string, CancellationToken, Task<bool>>> FlowStarted =
+        new(() => EF.CompileAsyncQuery((InvitationWorkflowDbContext context, string businessKey, CancellationToken _) => context.WorkflowInstances.Any(
+            i => i.BusinessKey == businessKey && (i.ProcessKey == FlowKeys.InboundCall || i.ProcessKey == FlowKeys.ActiveInvitation))));
+
+    internal static readonly CompiledQuery<Func<InvitationWorkflowDbContext, Guid, CancellationToken, Task<KnownLead?>>> KnownLeadById =
+        new(() => EF.CompileAsyncQuery((InvitationWorkflowDbContext context, Guid leadId, CancellationToken _) =>
+            context.KnownLeads.AsNoTracking().SingleOrDefault(l => l.Id == leadId)));
+
+    internal static readonly CompiledQuery<Func<InvitationWorkflowDbContext, Guid, CancellationToken, Task<WaitingAssignment?>>> WaitingAssignmentOf =
+        new(() => EF.CompileAsyncQuery((InvitationWorkflowDbContext context, Guid leadId, CancellationToken _) =>
+            context.WaitingAssignments.SingleOrDefault(w => w.LeadId == leadId)));
+
+    private static readonly CompiledQuery<Func<InvitationWorkflowDbContext, Guid, CancellationToken, Task<EndedLead?>>> EndedLeadById =
+        new(() => EF.CompileAsyncQuery((InvitationWorkflowDbContext context, Guid leadId, CancellationToken _) =>
+            context.EndedLeads.AsNoTracking().SingleOrDefault(e => e.LeadId == leadId)));
 
     /// <summary>
     /// Starts the flow unless it runs already; says whether it started it. <paramref name="kept"/>: the assignment is a
@@ -157,7 +172,7 @@ internal static class LeadFlows
     {
         var started = false;
         // Closed (or its customer opted out) before its acceptance and assignment were both here: it gets no flow.
-        var ended = await db.EndedLeads.AsNoTracking().AnyAsync(e => e.LeadId == lead.Id, cancellationToken);
+        var ended = await EndedLeadById.For(db)(db, lead.Id, cancellationToken) is not null;
         if (!ended && !await IsStartedAsync(db, lead.Id, cancellationToken))
         {
             var processKey = FlowKeys.ForSource(lead.Source);
@@ -186,7 +201,7 @@ internal static class LeadFlows
                 WorkflowRuntime.DerivedId(lead.Id, "invitation-flow"));
             started = true;
             // Ended by another replica while this one started it: that replica may have looked for the flow before it was committed.
-            if (await db.EndedLeads.AsNoTracking().SingleOrDefaultAsync(e => e.LeadId == lead.Id, cancellationToken) is { } endedMeanwhile)
+            if (await EndedLeadById.For(db)(db, lead.Id, cancellationToken) is { } endedMeanwhile)
                 await CancelFlowsAsync(db, runtime, [lead.Id], endedMeanwhile.Reason, cancellationToken);
         }
         if (kept)

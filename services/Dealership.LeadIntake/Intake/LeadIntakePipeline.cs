@@ -90,7 +90,7 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         Func<IntakeOutcome, ActionAudited?>? auditAs, CancellationToken cancellationToken)
     {
         var code = request.DealershipCode?.Trim().ToUpperInvariant();
-        var dealership = string.IsNullOrEmpty(code) ? null : await db.Dealerships.SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        var dealership = string.IsNullOrEmpty(code) ? null : await DealershipByCode.For(db)(db, code, cancellationToken);
         var (submission, errors) = LeadSubmission.Validate(request, dealership?.PhoneRegion ?? "CN");
         if (dealership is null && !string.IsNullOrEmpty(code))
             errors["dealershipCode"] = [$"Dealership {code} is not known."];
@@ -99,17 +99,14 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         if (submission is null || dealership is not { Active: true })
             return await RejectAsync(channel, rawPayload, errors, request, dealership?.Id ?? Guid.Empty, cancellationToken);
 
-        var repeated = await db.Enquiries
-            .Where(e => e.DealershipId == dealership.Id && e.Source == submission.Source && e.ExternalId == submission.ExternalId)
-            .Select(e => (Guid?)e.LeadId)
-            .FirstOrDefaultAsync(cancellationToken);
+        var repeated = await RepeatedEnquiry.For(db)(db, dealership.Id, submission.Source, submission.ExternalId, cancellationToken);
         if (repeated is not null)
             return new IntakeResult(IntakeOutcome.Duplicate, repeated, null, IntakeResult.NoErrors);
 
         var now = clock.GetUtcNow();
         var customer = submission.Phone is null
             ? null
-            : await db.Customers.SingleOrDefaultAsync(c => c.DealershipId == dealership.Id && c.Phone == submission.Phone, cancellationToken);
+            : await CustomerByPhone.For(db)(db, dealership.Id, submission.Phone, cancellationToken);
         var openLead = customer?.OpenLeadId is { } openLeadId
             // A consultant's own contact merges into the customer's open lead whoever holds it.
             ? await db.Leads.IgnoreQueryFilters([ServiceDbContext.ConsultantFilter]).SingleOrDefaultAsync(l => l.Id == openLeadId, cancellationToken)
@@ -191,6 +188,20 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
     }
 
     /// <summary>Records the consent stated with a lead where it changes what is on record; returns the changes, for the caller to announce.</summary>
+    // Compiled, as every lead posted asks them: LINQ built and looked up each query's expression at every call (ADR 0535).
+    private static readonly CompiledQuery<Func<LeadIntakeDbContext, string, CancellationToken, Task<IntakeDealership?>>> DealershipByCode =
+        new(() => EF.CompileAsyncQuery((LeadIntakeDbContext context, string code, CancellationToken _) => context.Dealerships.SingleOrDefault(d => d.Code == code)));
+
+    private static readonly CompiledQuery<Func<LeadIntakeDbContext, Guid, string, string?, CancellationToken, Task<Guid?>>> RepeatedEnquiry =
+        new(() => EF.CompileAsyncQuery((LeadIntakeDbContext context, Guid dealershipId, string source, string? externalId, CancellationToken _) => context.Enquiries
+            .Where(e => e.DealershipId == dealershipId && e.Source == source && e.ExternalId == externalId)
+            .Select(e => (Guid?)e.LeadId)
+            .FirstOrDefault()));
+
+    private static readonly CompiledQuery<Func<LeadIntakeDbContext, Guid, string, CancellationToken, Task<Customer?>>> CustomerByPhone =
+        new(() => EF.CompileAsyncQuery((LeadIntakeDbContext context, Guid dealershipId, string phone, CancellationToken _) =>
+            context.Customers.SingleOrDefault(c => c.DealershipId == dealershipId && c.Phone == phone)));
+
     private async Task<List<LeadConsent>> RecordConsentAsync(Customer customer, Guid leadId, ConsentStatement? statement, DateTimeOffset now,
         CancellationToken cancellationToken)
     {

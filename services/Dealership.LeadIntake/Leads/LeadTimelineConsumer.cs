@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -204,7 +205,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     /// </summary>
     private async Task<LeadTask> TaskAsync(Guid taskId, Guid leadId, CancellationToken cancellationToken)
     {
-        if (await db.Tasks.FindAsync([taskId], cancellationToken) is { } task)
+        if (await TaskById.For(db)(db, taskId, cancellationToken) is { } task)
             return task;
         task = new LeadTask { Id = taskId, LeadId = leadId, Kind = "" };
         db.Tasks.Add(task);
@@ -235,7 +236,7 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
         var (leadId, at, kind, text, facts) = entry(context.Message);
         // Events about a lead follow its LeadAccepted, which this service committed before publishing;
         // a missing lead is a real fault: the message is retried, then parked in the error queue.
-        var lead = await LeadById(db, leadId, context.CancellationToken)
+        var lead = await LeadById.For(db)(db, leadId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Lead {leadId} is not known to lead-intake.");
         if (change is not null)
             await change(lead, context.Message);
@@ -248,8 +249,12 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
     }
 
     // Compiled: every event of every lead reads its lead first (three times per lead before its first call).
-    private static readonly Func<LeadIntakeDbContext, Guid, CancellationToken, Task<Lead?>> LeadById =
-        EF.CompileAsyncQuery((LeadIntakeDbContext context, Guid id, CancellationToken _) => context.Leads.SingleOrDefault(l => l.Id == id));
+    private static readonly CompiledQuery<Func<LeadIntakeDbContext, Guid, CancellationToken, Task<Lead?>>> LeadById =
+        new(() => EF.CompileAsyncQuery((LeadIntakeDbContext context, Guid id, CancellationToken _) => context.Leads.SingleOrDefault(l => l.Id == id)));
+
+    // Compiled as well: each task's creation and completion look for its row (ADR 0535).
+    private static readonly CompiledQuery<Func<LeadIntakeDbContext, Guid, CancellationToken, Task<LeadTask?>>> TaskById =
+        new(() => EF.CompileAsyncQuery((LeadIntakeDbContext context, Guid id, CancellationToken _) => context.Tasks.SingleOrDefault(t => t.Id == id)));
 
     private static void AssignTo(Lead lead, Guid consultantId, string consultantName, DateTimeOffset at)
     {

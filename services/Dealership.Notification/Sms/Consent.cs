@@ -1,5 +1,7 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.Notification.Sms;
 
@@ -34,7 +36,9 @@ public static class CustomerConsents
     public static async Task ApplyAsync(NotificationDbContext db, Guid dealershipId, string phone, string channel, bool granted, string source,
         DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var consent = await db.Consents.FindAsync([dealershipId, phone, channel], cancellationToken);
+        // As FindAsync does, one staged earlier in this scope first; then a compiled query, cheaper than FindAsync's (ADR 0535).
+        var consent = db.Consents.Local.FindEntryUntyped([dealershipId, phone, channel])?.Entity
+            ?? await ConsentByKey.For(db)(db, dealershipId, phone, channel, cancellationToken);
         if (consent is null)
         {
             db.Consents.Add(new CustomerConsent
@@ -50,4 +54,8 @@ public static class CustomerConsents
             consent.ChangedAt = at;
         }
     }
+
+    private static readonly CompiledQuery<Func<NotificationDbContext, Guid, string, string, CancellationToken, Task<CustomerConsent?>>> ConsentByKey =
+        new(() => EF.CompileAsyncQuery((NotificationDbContext context, Guid dealershipId, string phone, string channel, CancellationToken _) =>
+            context.Consents.SingleOrDefault(c => c.DealershipId == dealershipId && c.Phone == phone && c.Channel == channel)));
 }

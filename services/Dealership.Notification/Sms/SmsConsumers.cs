@@ -1,5 +1,7 @@
 using Dealership.Contracts;
+using Dealership.Hosting.Data;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dealership.Notification.Sms;
 
@@ -24,9 +26,9 @@ public sealed class LeadAcceptedConsumer(NotificationDbContext db) : IConsumer<L
     public async Task Consume(ConsumeContext<LeadAccepted> context)
     {
         var lead = context.Message;
-        if (await db.Contacts.FindAsync([lead.LeadId], context.CancellationToken) is null)
+        if (!await ContactKnown.For(db)(db, lead.LeadId, context.CancellationToken))
             db.Contacts.Add(new CustomerContact { LeadId = lead.LeadId, DealershipId = lead.DealershipId, Name = lead.CustomerName, Phone = lead.CustomerPhone });
-        if (await db.Settings.FindAsync([lead.DealershipId], context.CancellationToken) is null)
+        if (!await SettingsKnown.For(db)(db, lead.DealershipId, context.CancellationToken))
             db.Settings.Add(new DealershipSmsSettings { DealershipId = lead.DealershipId, DealershipCode = lead.DealershipCode });
         if (lead.CustomerPhone is { } phone)
         {
@@ -35,6 +37,13 @@ public sealed class LeadAcceptedConsumer(NotificationDbContext db) : IConsumer<L
         }
         await db.SaveChangesAsync(context.CancellationToken);
     }
+
+    // Compiled, as every lead asks both: FindAsync built and looked up its query's expression each time (ADR 0535).
+    private static readonly CompiledQuery<Func<NotificationDbContext, Guid, CancellationToken, Task<bool>>> ContactKnown =
+        new(() => EF.CompileAsyncQuery((NotificationDbContext context, Guid leadId, CancellationToken _) => context.Contacts.Any(c => c.LeadId == leadId)));
+
+    private static readonly CompiledQuery<Func<NotificationDbContext, Guid, CancellationToken, Task<bool>>> SettingsKnown =
+        new(() => EF.CompileAsyncQuery((NotificationDbContext context, Guid dealershipId, CancellationToken _) => context.Settings.Any(s => s.DealershipId == dealershipId)));
 }
 
 /// <summary>

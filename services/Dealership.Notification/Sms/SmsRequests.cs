@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dealership.Contracts;
 using Dealership.Hosting;
+using Dealership.Hosting.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,7 +36,7 @@ public static class SmsRequests
     public static async Task RequestAsync(NotificationDbContext db, SmsRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // At most one SMS per business reason: a repeated request (a redelivery, a retried step) is a no-op.
-        if (await db.Messages.AnyAsync(m => m.IdempotencyKey == request.IdempotencyKey, cancellationToken))
+        if (await Requested.For(db)(db, request.IdempotencyKey, cancellationToken))
             return;
 
         var purpose = SmsTemplates.Purpose(request.Template);
@@ -198,10 +199,22 @@ public static class SmsRequests
 
     /// <summary>The dealership's own text for the purpose in the language, or the default one.</summary>
     private static async Task<string> BodyAsync(NotificationDbContext db, Guid dealershipId, SmsPurpose purpose, string language, CancellationToken cancellationToken) =>
-        await db.Templates.AsNoTracking()
-            .Where(t => t.DealershipId == dealershipId && t.Purpose == purpose.Name && t.Language == language)
-            .Select(t => t.Body)
-            .SingleOrDefaultAsync(cancellationToken) ?? SmsTemplates.DefaultBody(purpose, language);
+        await OwnBody.For(db)(db, dealershipId, purpose.Name, language, cancellationToken) ?? SmsTemplates.DefaultBody(purpose, language);
+
+    // Compiled, as every SMS asked for asks them: LINQ built and looked up each query's expression at every call (ADR 0535).
+    private static readonly CompiledQuery<Func<NotificationDbContext, string, CancellationToken, Task<bool>>> Requested =
+        new(() => EF.CompileAsyncQuery((NotificationDbContext context, string key, CancellationToken _) => context.Messages.Any(m => m.IdempotencyKey == key)));
+
+    private static readonly CompiledQuery<Func<NotificationDbContext, Guid, string, string, CancellationToken, Task<string?>>> OwnBody =
+        new(() => EF.CompileAsyncQuery((NotificationDbContext context, Guid dealershipId, string purpose, string language, CancellationToken _) =>
+            context.Templates.AsNoTracking()
+                .Where(t => t.DealershipId == dealershipId && t.Purpose == purpose && t.Language == language)
+                .Select(t => t.Body)
+                .SingleOrDefault()));
+
+    private static readonly CompiledQuery<Func<NotificationDbContext, Guid, CancellationToken, Task<DealershipSmsSettings?>>> SettingsOf =
+        new(() => EF.CompileAsyncQuery((NotificationDbContext context, Guid dealershipId, CancellationToken _) =>
+            context.Settings.AsNoTracking().SingleOrDefault(s => s.DealershipId == dealershipId)));
 
     /// <summary>The visit's time the text names: only such a text is wrong once the visit moves (directions stay right).</summary>
     private static DateTimeOffset? VisitAt(string body, IReadOnlyDictionary<string, string> parameters) =>
@@ -280,6 +293,6 @@ public static class SmsRequests
 
     /// <summary>The dealership's settings, or the defaults while notification has not heard of it (no name, no address: such values wait).</summary>
     public static async Task<DealershipSmsSettings> SettingsAsync(NotificationDbContext db, Guid dealershipId, CancellationToken cancellationToken) =>
-        await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.DealershipId == dealershipId, cancellationToken)
+        await SettingsOf.For(db)(db, dealershipId, cancellationToken)
         ?? new DealershipSmsSettings { DealershipId = dealershipId, DealershipCode = "" };
 }

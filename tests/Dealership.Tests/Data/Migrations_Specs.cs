@@ -67,7 +67,7 @@ public class Migrations_Specs
         var builder = (DbContextOptionsBuilder)Activator.CreateInstance(typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType))!;
         // No database is opened: the model is compared with the migrations' snapshot.
         if (contextType.Name.Contains("Sqlite"))
-            builder.UseSqlite("Data Source=:memory:");
+            Dealership.Hosting.Data.ServiceDatabase.UseSqlite(builder, "Data Source=:memory:");
         else
             builder.UseSqlServer("Server=unused;Database=unused");
         return (DbContext)Activator.CreateInstance(contextType, builder.Options)!;

@@ -24,7 +24,7 @@ public class Outbox_Specs
 
         // The lead and its LeadAccepted were committed, then the process died before publishing.
         var leadId = NewId.NextGuid();
-        var options = new DbContextOptionsBuilder<LeadIntakeSqliteDbContext>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "lead-intake.db")}").Options;
+        var options = Dealership.Hosting.Data.ServiceDatabase.UseSqlite(new DbContextOptionsBuilder<LeadIntakeSqliteDbContext>(), $"Data Source={Path.Combine(dataDirectory, "lead-intake.db")}").Options;
         await using (var db = new LeadIntakeSqliteDbContext(options))
         {
             db.Publish(AddNewLead(db, leadId, "CRASH-1", "吴先生", "+8613512345678", DateTimeOffset.UtcNow));
@@ -138,7 +138,7 @@ public class Outbox_Specs
         await app.App.StopAsync();
         SqliteConnection.ClearAllPools();
 
-        var options = new DbContextOptionsBuilder<LeadIntakeSqliteDbContext>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "lead-intake.db")}").Options;
+        var options = Dealership.Hosting.Data.ServiceDatabase.UseSqlite(new DbContextOptionsBuilder<LeadIntakeSqliteDbContext>(), $"Data Source={Path.Combine(dataDirectory, "lead-intake.db")}").Options;
         await using var db = new LeadIntakeSqliteDbContext(options);
         var marks = await db.OutboxMessages.Where(m => m.MessageType == typeof(LeadAccepted).FullName).Select(m => m.SentAt).Distinct().ToListAsync();
         Assert.Single(marks);

@@ -28,7 +28,7 @@ public sealed class ServiceDatabase<TContext> : IAsyncDisposable where TContext 
         await connection.OpenAsync();
         var services = new ServiceCollection()
             .AddHttpContextAccessor()
-            .AddDbContext<TContext, TSqlite>(options => options.UseSqlite(connection))
+            .AddDbContext<TContext, TSqlite>(options => Dealership.Hosting.Data.ServiceDatabase.UseSqlite(options, connection))
             .BuildServiceProvider();
         var database = new ServiceDatabase<TContext>(connection, services);
         await using (var db = database.Open())
