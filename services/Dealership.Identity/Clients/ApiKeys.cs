@@ -20,9 +20,12 @@ public static class ApiKeys
     {
         if (string.IsNullOrEmpty(key))
             return null;
-        var hash = ApiKeyHash.Of(key);
-        return await db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.KeyHash == hash && c.RevokedAt == null, cancellationToken);
+        return await FindByHashAsync(db, ApiKeyHash.Of(key), cancellationToken);
     }
+
+    /// <summary>The client whose key has this hash, unless revoked.</summary>
+    public static Task<ApiClient?> FindByHashAsync(IdentityServiceDbContext db, string hash, CancellationToken cancellationToken) =>
+        db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.KeyHash == hash && c.RevokedAt == null, cancellationToken);
 
     public static async Task<List<Claim>> ClaimsAsync(IdentityServiceDbContext db, ApiClient client, CancellationToken cancellationToken)
     {
@@ -69,7 +72,7 @@ public sealed class DatabaseApiKeyValidator(IdentityServiceDbContext db, ApiKeyV
         if (verdicts.TryGet(hash) is not { } claims)
         {
             var generation = verdicts.Generation;
-            var client = await db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.KeyHash == hash && c.RevokedAt == null, cancellationToken);
+            var client = await ApiKeys.FindByHashAsync(db, hash, cancellationToken);
             // An unknown key is not kept: keys anyone makes up would fill the memory.
             if (client is null)
                 return null;

@@ -43,14 +43,10 @@ public sealed class WorkflowRuntime(
     private WorkflowEngine NewEngine() => new(activities, clock, services);
 
     /// <summary>The newest published version for the dealership, else the network-wide one.</summary>
-    public async Task<WorkflowDefinition?> FindPublishedAsync(string processKey, Guid? dealershipId, CancellationToken cancellationToken)
-    {
-        var candidates = await db.WorkflowDefinitions
-            .Where(d => d.ProcessKey == processKey && d.Status == DefinitionStatus.Published && (d.DealershipId == dealershipId || d.DealershipId == null))
-            .ToListAsync(cancellationToken);
-        return candidates.Where(d => d.DealershipId == dealershipId).MaxBy(d => d.Version)
-            ?? candidates.Where(d => d.DealershipId == null).MaxBy(d => d.Version);
-    }
+    public async Task<WorkflowDefinition?> FindPublishedAsync(string processKey, Guid? dealershipId, CancellationToken cancellationToken) =>
+        await FindPublishedVersionAsync(processKey, dealershipId, cancellationToken) is { } version
+            ? await db.WorkflowDefinitions.SingleAsync(d => d.Id == version.Id, cancellationToken)
+            : null;
 
     public async Task<WorkflowInstanceRecord> StartAsync(
         string processKey, Guid? dealershipId, JsonObject? variables, string? businessKey = null, string? startEventId = null, CancellationToken cancellationToken = default)
@@ -136,7 +132,7 @@ public sealed class WorkflowRuntime(
         {
             var record = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
                 ?? throw new WorkflowNotFoundException($"Workflow instance {instanceId} does not exist.");
-            var process = await ProcessOfAsync(record, cancellationToken);
+            var process = await ModelOfAsync(record.DefinitionId, cancellationToken);
             var before = WorkflowInstance.FromJson(record.StateJson);
             var instance = WorkflowInstance.FromJson(record.StateJson);
             if (!await step(NewEngine(), process, instance))
@@ -455,9 +451,6 @@ public sealed class WorkflowRuntime(
         // A timer the instance no longer has (withdrawn, or fired by another replica): save, so its row goes.
         || instance.Timers.All(t => t.Key != timer.TimerKey);
 
-    private Task<ProcessModel> ProcessOfAsync(WorkflowInstanceRecord record, CancellationToken cancellationToken) =>
-        ModelOfAsync(record.DefinitionId, cancellationToken);
-
     private Task<ProcessModel> ModelOfAsync(Guid definitionId, CancellationToken cancellationToken) =>
         models.GetAsync(definitionId, () => db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.Id == definitionId, cancellationToken));
 
@@ -482,7 +475,7 @@ public sealed class WorkflowRuntime(
             {
                 if (!records.TryGetValue(timer.InstanceId!.Value, out var record))
                     return Abandon();
-                var process = await ProcessOfAsync(record, cancellationToken);
+                var process = await ModelOfAsync(record.DefinitionId, cancellationToken);
                 var before = WorkflowInstance.FromJson(record.StateJson);
                 var instance = WorkflowInstance.FromJson(record.StateJson);
                 if (!await Firing(timer, cancellationToken)(NewEngine(), process, instance))
