@@ -80,6 +80,6 @@ async Task<double> DrainAsync(int count, bool together)
 static void Stage(LeadIntakeDbContext db)
 {
     // An event no process here consumes: the broker confirms it as it would any other, and nothing else runs.
-    var message = new LeadViewChanged(NewId.NextGuid(), Guid.NewGuid(), 1, DateTimeOffset.UtcNow);
+    var message = new LeadViewsChanged(Guid.NewGuid(), DateTimeOffset.UtcNow);
     db.Publish(message);
 }

@@ -89,11 +89,10 @@ public record LeadMerged(
     DateTimeOffset OccurredAt);
 
 /// <summary>
-/// A lead's view (stage, consultant, timeline) changed in lead-intake, at <paramref name="Version"/>: a cue for
-/// screens showing it to read it again, never the data itself.
+/// The views (stage, consultant, timeline) of one or more of the dealership's leads changed in lead-intake: a cue for
+/// screens showing them to read them again, never the data itself. Told once per dealership for the changes of a
+/// moment, not once per change (ADR 0536).
 /// </summary>
-public record LeadViewChanged(
-    Guid LeadId,
+public record LeadViewsChanged(
     Guid DealershipId,
-    int Version,
     DateTimeOffset OccurredAt);

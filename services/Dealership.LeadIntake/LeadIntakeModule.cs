@@ -25,6 +25,8 @@ public sealed class LeadIntakeModule : ServiceModule
         builder.AddServiceDatabase<LeadIntakeDbContext, LeadIntakeSqliteDbContext, LeadIntakeSqlServerDbContext>(Name,
             options => options.ConfigureWarnings(w => w.Ignore(RelationalEventId.OptionalDependentWithoutIdentifyingPropertyWarning)));
         builder.Services.AddScoped<LeadIntakePipeline>();
+        builder.Services.AddSingleton<LeadViewCues>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LeadViewCues>());
     }
 
     public override void AddConsumers(IBusRegistrationConfigurator bus)

@@ -55,11 +55,11 @@ public sealed class LiveUpdates
 [IdempotentWithoutInbox("It changes nothing: a second copy only refreshes the open pages once more.")]
 public sealed class WorkChangedConsumer(LiveUpdates live) :
     IConsumer<ConsultantTaskCreated>, IConsumer<ConsultantTaskCompleted>, IConsumer<ConsultantTaskReassigned>, IConsumer<AppointmentBooked>,
-    IConsumer<LeadViewChanged>, IConsumer<PlanFiguresChanged>
+    IConsumer<LeadViewsChanged>, IConsumer<PlanFiguresChanged>
 {
     public Task Consume(ConsumeContext<PlanFiguresChanged> context) => Changed(context.Message.DealershipId);
 
-    public Task Consume(ConsumeContext<LeadViewChanged> context) => Changed(context.Message.DealershipId);
+    public Task Consume(ConsumeContext<LeadViewsChanged> context) => Changed(context.Message.DealershipId);
 
     public Task Consume(ConsumeContext<AppointmentBooked> context) => Changed(context.Message.DealershipId);
 

@@ -11,7 +11,7 @@ namespace Dealership.LeadIntake.Leads;
 /// services' events, so one request shows the whole story of a lead. Each event is one timeline
 /// entry, in English and as its facts (<see cref="TimelineFacts"/>), and some also change the lead.
 /// </summary>
-public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
+public sealed class LeadTimelineConsumer(LeadIntakeDbContext db, LeadViewCues cues) :
     IConsumer<LeadAssigned>,
     IConsumer<LeadUnassigned>,
     IConsumer<LeadReassigned>,
@@ -244,8 +244,8 @@ public sealed class LeadTimelineConsumer(LeadIntakeDbContext db) :
             lead.UpdatedAt = at;
         lead.Version++;
         db.Timeline.Add(new TimelineEntry { Id = NewId.NextGuid(), LeadId = lead.Id, At = at, Kind = kind, Text = text, Facts = TimelineFacts.Write(facts) });
-        db.Publish(new LeadViewChanged(lead.Id, lead.DealershipId, lead.Version, at));
         await db.SaveChangesAsync(context.CancellationToken);
+        cues.Changed(lead.DealershipId);
     }
 
     // Compiled: every event of every lead reads its lead first (three times per lead before its first call).
