@@ -4,6 +4,7 @@
 // process, SaveChanges, conflicts and retries per lead, each cost set against the limit it draws on. See docs/performance.md.
 // Usage: dotnet run -c Release --project benchmarks/Load -- [--topology embedded|distributed] [--rates 20,50,100] [--seconds 20]
 //        [--burst 2000] [--warmup 10] [--drain 90] [--limit-seconds 3] [--poll-ms 100] [--log-level Information] [--out file.md] [--keep]
+//        [--ready-to-run] (runs the services as they ship, published ReadyToRun, rather than their build output)
 // The broker (for the distributed topology and the RabbitMQ limit): RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672),
 // management API at RABBITMQ_MANAGEMENT_URL or :15672.
 using System.Diagnostics;
@@ -37,8 +38,15 @@ var run = Guid.NewGuid().ToString("N")[..6];
 var root = Path.Combine(Path.GetTempPath(), "dealership-load", run);
 void Say(string line) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] {line}");
 
-var hostDll = BuildOutput.Assembly("services/Dealership.Host", "Dealership.Host");
-var gatewayDll = BuildOutput.Assembly("gateway/Dealership.Gateway", "Dealership.Gateway");
+var readyToRun = args.Contains("--ready-to-run");
+if (readyToRun)
+    Say("publishing the host and the gateway ReadyToRun, as the Dockerfile does");
+var hostDll = readyToRun
+    ? BuildOutput.ReadyToRun("services/Dealership.Host", "Dealership.Host")
+    : BuildOutput.Assembly("services/Dealership.Host", "Dealership.Host");
+var gatewayDll = readyToRun
+    ? BuildOutput.ReadyToRun("gateway/Dealership.Gateway", "Dealership.Gateway")
+    : BuildOutput.Assembly("gateway/Dealership.Gateway", "Dealership.Gateway");
 foreach (var dll in new[] { hostDll, gatewayDll })
     if (!File.Exists(dll))
     {
@@ -48,7 +56,7 @@ foreach (var dll in new[] { hostDll, gatewayDll })
 
 var loadAtStart = ProcessCpu.LoadAverage();
 await using var broker = await Broker.CreateAsync(amqp, Environment.GetEnvironmentVariable("RABBITMQ_MANAGEMENT_URL"), "load");
-Say($"{topologyName} topology, {Environment.ProcessorCount} cores, load average {loadAtStart}; virtual host {broker.VirtualHost}; data in {root}");
+Say($"{topologyName} topology{(readyToRun ? " (published ReadyToRun)" : "")}, {Environment.ProcessorCount} cores, load average {loadAtStart}; virtual host {broker.VirtualHost}; data in {root}");
 
 // The limits first, on a machine where the topology does not run yet: what the hardware does, not what is left of it.
 Say($"machine limits, {limitDuration.TotalSeconds:0} s each");
