@@ -7,13 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace Dealership.LeadIntake.Leads;
 
 /// <summary>
-/// Tells the consoles that leads' views changed, once per dealership for the changes of a moment (ADR 0536). A cue
-/// goes out at once when none went out for a <see cref="Spacing"/>; changes committed meanwhile are told together
-/// when it has passed. Each lead's event once had a cue of its own, written to the outbox with it: three messages a
-/// lead for a page refresh, and under load more refreshes a second than anyone could read.
+/// Tells the consoles that leads' views changed, once per dealership for the changes of a moment (ADR 0536): a cue
+/// per timeline event was three messages a lead for a page refresh, and under load more refreshes a second than anyone
+/// could read. A cue goes out at once when none went out for a <see cref="Spacing"/>; changes committed meanwhile are
+/// told together when it has passed.
 /// </summary>
 /// <remarks>
-/// Not through the outbox: a cue is not data, and one lost (the process died before it went out) leaves an open page as it was until the next change or reload, which a page opened later never sees.
+/// Not through the outbox: a cue is not data. One lost (the process died before it went out) leaves an open page as it
+/// was until the next change or a reload; a page opened later reads afresh anyway.
 /// </remarks>
 public sealed class LeadViewCues(IBus bus, TimeProvider clock, ILogger<LeadViewCues> logger) : BackgroundService
 {
@@ -49,7 +50,7 @@ public sealed class LeadViewCues(IBus bus, TimeProvider clock, ILogger<LeadViewC
                     await Task.WhenAll(changed.Select(dealershipId => bus.Publish(new LeadViewsChanged(dealershipId, now), stoppingToken)));
                     failures = 0;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // Told again with the next ones, after a longer pause each time: at most one cue per dealership waits.
                     failures++;
