@@ -63,9 +63,7 @@ public sealed class WorkflowRuntime(
     /// </summary>
     public async Task<PublishedVersion?> FindPublishedVersionAsync(string processKey, Guid? dealershipId, CancellationToken cancellationToken)
     {
-        var candidates = new List<PublishedVersion>();
-        await foreach (var candidate in PublishedVersions.For(db)(db, processKey, dealershipId).WithCancellation(cancellationToken))
-            candidates.Add(candidate);
+        var candidates = await PublishedVersions.For(db)(db, processKey, dealershipId).ToListAsync(cancellationToken);
         return candidates.Where(d => d.DealershipId == dealershipId).MaxBy(d => d.Version)
             ?? candidates.Where(d => d.DealershipId == null).MaxBy(d => d.Version);
     }

@@ -187,7 +187,6 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         return result;
     }
 
-    /// <summary>Records the consent stated with a lead where it changes what is on record; returns the changes, for the caller to announce.</summary>
     // Compiled, as every lead posted asks them: LINQ built and looked up each query's expression at every call (ADR 0535).
     private static readonly CompiledQuery<Func<LeadIntakeDbContext, string, CancellationToken, Task<IntakeDealership?>>> DealershipByCode =
         new(() => EF.CompileAsyncQuery((LeadIntakeDbContext context, string code, CancellationToken _) => context.Dealerships.SingleOrDefault(d => d.Code == code)));
@@ -202,6 +201,7 @@ public sealed class LeadIntakePipeline(LeadIntakeDbContext db, TimeProvider cloc
         new(() => EF.CompileAsyncQuery((LeadIntakeDbContext context, Guid dealershipId, string phone, CancellationToken _) =>
             context.Customers.SingleOrDefault(c => c.DealershipId == dealershipId && c.Phone == phone)));
 
+    /// <summary>Records the consent stated with a lead where it changes what is on record; returns the changes, for the caller to announce.</summary>
     private async Task<List<LeadConsent>> RecordConsentAsync(Customer customer, Guid leadId, ConsentStatement? statement, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
