@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using Dealership.Contracts;
 using Dealership.Hosting.Messaging;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 
 namespace Dealership.Web;
 
@@ -9,10 +11,20 @@ namespace Dealership.Web;
 /// Tells the open pages that a dealership's work changed, so a consultant's list refreshes without a
 /// reload. The pages then read again through the APIs: what changed is only a cue, never the data.
 /// </summary>
-public sealed class LiveUpdates
+/// <remarks>
+/// A busy dealership's cues come many a second (a task opened, closed or moved, a visit booked, each its own message),
+/// and each refresh reads the page's data again through the APIs. A page therefore refreshes at once when it has not for
+/// a <see cref="Spacing"/>, and the cues that come while it refreshes or within the spacing make one refresh after it:
+/// never more than one at a time, never a change left unshown.
+/// </remarks>
+public sealed class LiveUpdates(ILogger<LiveUpdates> logger)
 {
+    /// <summary>The least time between the starts of two refreshes of one page.</summary>
+    public static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(250);
+
     private readonly Lock _gate = new();
-    private readonly List<(Guid? DealershipId, Func<Task> Changed)> _pages = [];
+    private readonly List<Page> _pages = [];
+    private readonly ILogger _logger = logger;
 
     /// <summary>
     /// Calls <paramref name="changed"/> when work of the dealership changes (any dealership's when it is null),
@@ -21,30 +33,89 @@ public sealed class LiveUpdates
     public IDisposable Watch(Guid? dealershipId, Func<Task> changed)
     {
         var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        var entry = (dealershipId, (Func<Task>)(() =>
+        var page = new Page(this, dealershipId, () =>
         {
             CultureInfo.CurrentCulture = culture;
             CultureInfo.CurrentUICulture = uiCulture;
             return changed();
-        }));
+        });
         lock (_gate)
-            _pages.Add(entry);
-        return new Unwatch(() => { lock (_gate) _pages.Remove(entry); });
+            _pages.Add(page);
+        return page;
     }
 
     public void WorkChanged(Guid dealershipId)
     {
-        List<Func<Task>> toTell;
+        List<Page> toTell;
         lock (_gate)
-            toTell = [.. _pages.Where(p => p.DealershipId is null || p.DealershipId == dealershipId).Select(p => p.Changed)];
-        // A page that has gone away or fails to refresh must not hold up the others or the message.
-        foreach (var changed in toTell)
-            _ = Task.Run(changed);
+            toTell = [.. _pages.Where(p => p.DealershipId is null || p.DealershipId == dealershipId)];
+        foreach (var page in toTell)
+            page.Changed();
     }
 
-    private sealed class Unwatch(Action action) : IDisposable
+    private sealed class Page(LiveUpdates live, Guid? dealershipId, Func<Task> refresh) : IDisposable
     {
-        public void Dispose() => action();
+        private readonly Lock _gate = new();
+        private bool _refreshing;
+        private bool _again;
+        private bool _gone;
+
+        public Guid? DealershipId => dealershipId;
+
+        public void Changed()
+        {
+            lock (_gate)
+            {
+                if (_gone)
+                    return;
+                if (_refreshing)
+                {
+                    _again = true;
+                    return;
+                }
+                _refreshing = true;
+            }
+            // A page that has gone away or is slow to refresh must not hold up the others or the message.
+            _ = Task.Run(RefreshAsync);
+        }
+
+        private async Task RefreshAsync()
+        {
+            while (true)
+            {
+                lock (_gate)
+                    _again = false;
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await refresh();
+                }
+                catch (Exception ex)
+                {
+                    live._logger.LogDebug(ex, "An open page failed to refresh");
+                }
+                lock (_gate)
+                {
+                    if (!_again || _gone)
+                    {
+                        _refreshing = false;
+                        return;
+                    }
+                }
+                // Real time, not the business clock: a moved clock must not hold a page back.
+                var wait = Spacing - Stopwatch.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+                _gone = true;
+            lock (live._gate)
+                live._pages.Remove(this);
+        }
     }
 }
 

@@ -1,0 +1,124 @@
+using Dealership.Tests.Support;
+using Dealership.Web;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dealership.Tests.Web;
+
+/// <summary>
+/// What an open page of the console does when its dealership's work changes: it refreshes, one refresh at a time, at
+/// most once per spacing for a burst of changes, and always once after the last change it was told of.
+/// </summary>
+public sealed class Live_updates_Specs
+{
+    private readonly LiveUpdates _live = new(NullLogger<LiveUpdates>.Instance);
+
+    [Fact]
+    public async Task Should_refresh_a_page_once_or_twice_for_a_hundred_changes_at_once_and_after_the_last_of_them()
+    {
+        var dealershipId = Guid.NewGuid();
+        var page = new OpenPage();
+        using var watch = _live.Watch(dealershipId, page.RefreshAsync);
+
+        for (var i = 0; i < 100; i++)
+        {
+            page.Told();
+            _live.WorkChanged(dealershipId);
+        }
+
+        await Eventually.Get(() => Task.FromResult(page.LastRefreshSawTold), told => told == 100,
+            because: "the page should read its data again after the last change it was told of");
+        Assert.InRange(page.Refreshes, 1, 3);
+        Assert.Equal(1, page.MostAtOnce);
+    }
+
+    [Fact]
+    public async Task Should_refresh_the_pages_of_the_dealership_and_those_of_every_dealership_only()
+    {
+        var (ours, theirs) = (Guid.NewGuid(), Guid.NewGuid());
+        var (ourPage, theirPage, networkPage) = (new OpenPage(), new OpenPage(), new OpenPage());
+        using var a = _live.Watch(ours, ourPage.RefreshAsync);
+        using var b = _live.Watch(theirs, theirPage.RefreshAsync);
+        using var c = _live.Watch(null, networkPage.RefreshAsync);
+
+        _live.WorkChanged(ours);
+
+        await Eventually.Get(() => Task.FromResult((ourPage.Refreshes, networkPage.Refreshes)), n => n is (1, 1),
+            because: "the dealership's page and the network-wide page should refresh");
+        Assert.Equal(0, theirPage.Refreshes);
+    }
+
+    [Fact]
+    public async Task Should_not_refresh_a_page_that_was_closed()
+    {
+        var dealershipId = Guid.NewGuid();
+        var (closed, open) = (new OpenPage(), new OpenPage());
+        _live.Watch(dealershipId, closed.RefreshAsync).Dispose();
+        using var watch = _live.Watch(dealershipId, open.RefreshAsync);
+
+        _live.WorkChanged(dealershipId);
+
+        await Eventually.Get(() => Task.FromResult(open.Refreshes), n => n == 1, because: "the open page should refresh");
+        Assert.Equal(0, closed.Refreshes);
+    }
+
+    [Fact]
+    public async Task Should_keep_refreshing_a_page_after_a_refresh_failed()
+    {
+        var dealershipId = Guid.NewGuid();
+        var page = new OpenPage { FailFirst = true };
+        using var watch = _live.Watch(dealershipId, page.RefreshAsync);
+
+        page.Told();
+        _live.WorkChanged(dealershipId);
+        await Eventually.Get(() => Task.FromResult(page.Refreshes), n => n == 1, because: "the first refresh should have been tried");
+        page.Told();
+        _live.WorkChanged(dealershipId);
+
+        await Eventually.Get(() => Task.FromResult(page.LastRefreshSawTold), told => told == 2,
+            because: "a page whose refresh failed should still refresh on the next change");
+    }
+
+    /// <summary>A page whose refresh takes a while, as reading through the APIs does, and notes what it saw.</summary>
+    private sealed class OpenPage
+    {
+        private int _told;
+        private int _refreshes;
+        private int _now;
+        private int _most;
+        private int _lastSaw;
+
+        public bool FailFirst { get; init; }
+        public int Refreshes => Volatile.Read(ref _refreshes);
+        public int MostAtOnce => Volatile.Read(ref _most);
+        public int LastRefreshSawTold => Volatile.Read(ref _lastSaw);
+
+        public void Told() => Interlocked.Increment(ref _told);
+
+        public async Task RefreshAsync()
+        {
+            var saw = Volatile.Read(ref _told);
+            var count = Interlocked.Increment(ref _refreshes);
+            var now = Interlocked.Increment(ref _now);
+            InterlockedMax(ref _most, now);
+            try
+            {
+                await Task.Delay(20);
+                if (FailFirst && count == 1)
+                    throw new HttpRequestException("The lead service did not answer.");
+                Volatile.Write(ref _lastSaw, saw);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _now);
+            }
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
+}
