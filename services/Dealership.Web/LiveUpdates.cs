@@ -59,6 +59,8 @@ public sealed class LiveUpdates(ILogger<LiveUpdates> logger)
         private bool _refreshing;
         private bool _again;
         private bool _gone;
+        // When the last refresh started; read and written only by the one refresh loop running.
+        private long _lastStarted;
 
         public Guid? DealershipId => dealershipId;
 
@@ -83,9 +85,21 @@ public sealed class LiveUpdates(ILogger<LiveUpdates> logger)
         {
             while (true)
             {
+                // Also after a quiet refresh: cues that each come just after the last refresh ended are spaced out too.
+                // Real time, not the business clock, which a fault program may move.
+                var wait = _lastStarted == 0 ? TimeSpan.Zero : Spacing - Stopwatch.GetElapsedTime(_lastStarted);
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait);
                 lock (_gate)
+                {
+                    if (_gone)
+                    {
+                        _refreshing = false;
+                        return;
+                    }
                     _again = false;
-                var started = Stopwatch.GetTimestamp();
+                }
+                _lastStarted = Stopwatch.GetTimestamp();
                 try
                 {
                     await refresh();
@@ -102,10 +116,6 @@ public sealed class LiveUpdates(ILogger<LiveUpdates> logger)
                         return;
                     }
                 }
-                // Real time, not the business clock: a moved clock must not hold a page back.
-                var wait = Spacing - Stopwatch.GetElapsedTime(started);
-                if (wait > TimeSpan.Zero)
-                    await Task.Delay(wait);
             }
         }
 

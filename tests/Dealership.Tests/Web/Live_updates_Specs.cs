@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dealership.Tests.Support;
 using Dealership.Web;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,6 +30,29 @@ public sealed class Live_updates_Specs
             because: "the page should read its data again after the last change it was told of");
         Assert.InRange(page.Refreshes, 1, 3);
         Assert.Equal(1, page.MostAtOnce);
+    }
+
+    [Fact]
+    public async Task Should_space_out_the_refreshes_of_cues_that_each_come_after_the_last_refresh_ended()
+    {
+        var dealershipId = Guid.NewGuid();
+        var page = new OpenPage();
+        using var watch = _live.Watch(dealershipId, page.RefreshAsync);
+
+        // As under a steady stream of tasks: each cue comes once the page has refreshed for the one before.
+        for (var told = 1; told <= 3; told++)
+        {
+            page.Told();
+            _live.WorkChanged(dealershipId);
+            await Eventually.Get(() => Task.FromResult(page.LastRefreshSawTold), seen => seen == told,
+                because: $"the page should refresh for change {told}");
+        }
+
+        var starts = page.Starts;
+        Assert.Equal(3, starts.Count);
+        // A little under the spacing: the timer that ends the wait ticks in whole milliseconds.
+        Assert.All(starts.Zip(starts.Skip(1)), pair => Assert.True(pair.Second - pair.First >= LiveUpdates.Spacing - TimeSpan.FromMilliseconds(20),
+            $"two refreshes started {(pair.Second - pair.First).TotalMilliseconds:0} ms apart"));
     }
 
     [Fact]
@@ -86,17 +110,31 @@ public sealed class Live_updates_Specs
         private int _now;
         private int _most;
         private int _lastSaw;
+        private static readonly long Origin = Stopwatch.GetTimestamp();
+        private readonly List<TimeSpan> _starts = [];
 
         public bool FailFirst { get; init; }
         public int Refreshes => Volatile.Read(ref _refreshes);
         public int MostAtOnce => Volatile.Read(ref _most);
         public int LastRefreshSawTold => Volatile.Read(ref _lastSaw);
 
+        /// <summary>When each refresh started, on the machine's monotonic clock.</summary>
+        public IReadOnlyList<TimeSpan> Starts
+        {
+            get
+            {
+                lock (_starts)
+                    return [.. _starts];
+            }
+        }
+
         public void Told() => Interlocked.Increment(ref _told);
 
         public async Task RefreshAsync()
         {
             var saw = Volatile.Read(ref _told);
+            lock (_starts)
+                _starts.Add(Stopwatch.GetElapsedTime(Origin));
             var count = Interlocked.Increment(ref _refreshes);
             var now = Interlocked.Increment(ref _now);
             InterlockedMax(ref _most, now);
