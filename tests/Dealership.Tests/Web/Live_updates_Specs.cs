@@ -14,7 +14,7 @@ public sealed class Live_updates_Specs
     private readonly LiveUpdates _live = new(NullLogger<LiveUpdates>.Instance);
 
     [Fact]
-    public async Task Should_refresh_a_page_once_or_twice_for_a_hundred_changes_at_once_and_after_the_last_of_them()
+    public async Task Should_refresh_a_page_a_few_times_at_most_for_a_hundred_changes_at_once_and_after_the_last_of_them()
     {
         var dealershipId = Guid.NewGuid();
         var page = new OpenPage();
@@ -50,7 +50,7 @@ public sealed class Live_updates_Specs
 
         var starts = page.Starts;
         Assert.Equal(3, starts.Count);
-        // A little under the spacing: the timer that ends the wait ticks in whole milliseconds.
+        // A little under the spacing: the runtime's timers keep a coarser clock than the Stopwatch, so a wait may end a few ms early by it.
         Assert.All(starts.Zip(starts.Skip(1)), pair => Assert.True(pair.Second - pair.First >= LiveUpdates.Spacing - TimeSpan.FromMilliseconds(20),
             $"two refreshes started {(pair.Second - pair.First).TotalMilliseconds:0} ms apart"));
     }
