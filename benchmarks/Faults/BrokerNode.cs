@@ -47,7 +47,7 @@ public sealed class BrokerNode : IAsyncDisposable
             ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
         };
         // Debian's scripts run the broker as the rabbitmq user, which must be able to write there.
-        await RunAsync("chown", ["-R", "rabbitmq:rabbitmq", folder], environment, TimeSpan.FromSeconds(10));
+        await Commands.RunAsync("chown", ["-R", "rabbitmq:rabbitmq", folder], environment, TimeSpan.FromSeconds(10));
         var broker = new BrokerNode(folder, node, amqp, management, environment);
         await broker.StartNodeAsync();
         return broker;
@@ -55,10 +55,10 @@ public sealed class BrokerNode : IAsyncDisposable
 
     private async Task StartNodeAsync()
     {
-        await RunAsync("rabbitmq-server", ["-detached"], _environment, TimeSpan.FromSeconds(30));
+        await Commands.RunAsync("rabbitmq-server", ["-detached"], _environment, TimeSpan.FromSeconds(30));
         // await_startup right after -detached can fail at once: retried until the node answers.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (await RunAsync("rabbitmqctl", ["-n", Node, "-q", "await_startup"], _environment, TimeSpan.FromSeconds(60), check: false) != 0)
+        while (await Commands.RunAsync("rabbitmqctl", ["-n", Node, "-q", "await_startup"], _environment, TimeSpan.FromSeconds(60), check: false) != 0)
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"The broker node {Node} did not start within 2 minutes (logs in {_folder}/log).");
@@ -83,41 +83,16 @@ public sealed class BrokerNode : IAsyncDisposable
     /// <summary>Stops the node as an operator would (its durable queues and persistent messages stay on disk) and starts it again.</summary>
     public async Task RestartAsync(TimeSpan down)
     {
-        await RunAsync("rabbitmqctl", ["-n", Node, "shutdown"], _environment, TimeSpan.FromSeconds(60));
+        await Commands.RunAsync("rabbitmqctl", ["-n", Node, "shutdown"], _environment, TimeSpan.FromSeconds(60));
         await Task.Delay(down);
         await StartNodeAsync();
-    }
-
-    private static async Task<int> RunAsync(string command, string[] arguments, Dictionary<string, string> environment, TimeSpan limit, bool check = true)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment)
-            start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} {string.Join(' ', arguments)} did not finish within {limit}.");
-        }
-        if (check && process.ExitCode != 0)
-            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
-        return process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await RunAsync("rabbitmqctl", ["-n", Node, "shutdown"], _environment, TimeSpan.FromSeconds(60), check: false);
+            await Commands.RunAsync("rabbitmqctl", ["-n", Node, "shutdown"], _environment, TimeSpan.FromSeconds(60), check: false);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {

@@ -245,19 +245,12 @@ public static class BuildOutput
     /// The project published as it ships (the Dockerfile's way: ReadyToRun, for this machine's runtime identifier) into
     /// its own bin folder, and the assembly's path there. Publishing again is incremental: only what changed is compiled.
     /// </summary>
-    public static string ReadyToRun(string projectFolder, string name)
+    public static async Task<string> ReadyToRunAsync(string projectFolder, string name)
     {
         var output = Path.Combine(Repository, projectFolder, "bin", "ready-to-run");
-        var publish = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "publish", Path.Combine(Repository, projectFolder), "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
-                     "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", output, "-v", "q", "--nologo" })
-            publish.ArgumentList.Add(arg);
-        using var process = Process.Start(publish) ?? throw new InvalidOperationException("dotnet publish did not start");
-        var said = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"dotnet publish {projectFolder} failed ({process.ExitCode}):{Environment.NewLine}{said.Result}{errors}");
+        // The first publish of the host compiles every assembly ahead: about three minutes on two cores.
+        await Commands.RunAsync("dotnet", ["publish", Path.Combine(Repository, projectFolder), "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
+            "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", output, "-v", "q", "--nologo"], null, TimeSpan.FromMinutes(15));
         return Path.Combine(output, name + ".dll");
     }
 
@@ -268,5 +261,35 @@ public static class BuildOutput
             folder = Path.GetDirectoryName(folder.TrimEnd(Path.DirectorySeparatorChar))
                 ?? throw new InvalidOperationException("Dealership.sln not found above " + AppContext.BaseDirectory);
         return folder;
+    }
+}
+
+/// <summary>Runs a command line tool to its end; its output and errors are in the exception when it fails.</summary>
+public static class Commands
+{
+    public static async Task<int> RunAsync(string command, string[] arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan limit,
+        bool check = true)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{command} {string.Join(' ', arguments)} did not finish within {limit}.");
+        }
+        if (check && process.ExitCode != 0)
+            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
+        return process.ExitCode;
     }
 }

@@ -41,12 +41,10 @@ void Say(string line) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,
 var readyToRun = args.Contains("--ready-to-run");
 if (readyToRun)
     Say("publishing the host and the gateway ReadyToRun, as the Dockerfile does");
-var hostDll = readyToRun
-    ? BuildOutput.ReadyToRun("services/Dealership.Host", "Dealership.Host")
-    : BuildOutput.Assembly("services/Dealership.Host", "Dealership.Host");
-var gatewayDll = readyToRun
-    ? BuildOutput.ReadyToRun("gateway/Dealership.Gateway", "Dealership.Gateway")
-    : BuildOutput.Assembly("gateway/Dealership.Gateway", "Dealership.Gateway");
+async Task<string> ProgramOf(string projectFolder, string name) =>
+    readyToRun ? await BuildOutput.ReadyToRunAsync(projectFolder, name) : BuildOutput.Assembly(projectFolder, name);
+var hostDll = await ProgramOf("services/Dealership.Host", "Dealership.Host");
+var gatewayDll = await ProgramOf("gateway/Dealership.Gateway", "Dealership.Gateway");
 foreach (var dll in new[] { hostDll, gatewayDll })
     if (!File.Exists(dll))
     {
